@@ -1,0 +1,48 @@
+# The handbook's commands. `make serve` and `make test` work on a fresh machine:
+# they create the virtual environment (.venv) and install what they need.
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Debian packages the tests use: the browser for the site tests, the British English dictionary.
+DEBIAN_PACKAGES := chromium hunspell-en-gb
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test system-packages clean
+
+$(INSTALLED): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+## serve: check, build and serve the handbook at http://127.0.0.1:8000 (reloads on every edit)
+serve: $(INSTALLED)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## build: check and build the site into site/ (site/ is only replaced by a complete, clean build)
+build: $(INSTALLED)
+	rm -rf .site-build
+	$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
+	rm -rf site && mv .site-build site
+
+## check: run every check without building the site
+check: $(INSTALLED)
+	$(BIN)/handbook check
+
+## test: every test (installs the Debian packages the tests need when they are missing)
+test: $(INSTALLED) system-packages
+	$(BIN)/python -m pytest
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+clean:
+	rm -rf site .site-build dist $(VENV)

@@ -1,0 +1,292 @@
+"""Every check on the handbook, written once. Each takes the loaded handbook and returns
+findings; `check_handbook` runs them all. No MkDocs objects in here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from .documents import Document
+from .findings import Finding, error, sort_key, warning
+from .handbook import Handbook
+from .home import HOME_FILE, TAGS_FILE
+from .registry import REGISTRY_FILE
+from .yaml_files import read_yaml_file
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "front-matter.schema.yml"
+DUE_SOON_DAYS = 60
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_handbook(handbook: Handbook) -> list[Finding]:
+    from .templating import check_templates
+
+    findings: list[Finding] = []
+    findings += check_readable(handbook)
+    findings += check_front_matter(handbook)
+    findings += check_dates(handbook)
+    findings += check_versions(handbook)
+    findings += check_unique_ids(handbook)
+    findings += check_regulation_references(handbook)
+    findings += check_reviews(handbook)
+    findings += check_coverage(handbook)
+    findings += check_home_facts(handbook)
+    findings += check_templates(handbook)
+    return sorted(findings, key=sort_key)
+
+
+# --- reading and metadata ---------------------------------------------------------
+
+def check_readable(handbook: Handbook) -> list[Finding]:
+    return [error("front-matter", path, problem.message, problem.fix, line=problem.line)
+            for path, problem in handbook.unreadable.items()]
+
+
+@lru_cache(maxsize=1)
+def _base_schema() -> dict:
+    return read_yaml_file(SCHEMA_FILE)
+
+
+def front_matter_schema(roles: list[str], tags: list[str]) -> dict:
+    schema = dict(_base_schema())
+    properties = dict(schema["properties"])
+    for role_field in ("owner", "approved_by"):
+        properties[role_field] = {**properties[role_field], "enum": roles}
+    properties["tags"] = {**properties["tags"], "items": {"enum": tags}}
+    schema["properties"] = properties
+    return schema
+
+
+def _field_name(path) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _describe(value) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
+               "object": "a group of 'name: value' fields", "boolean": "yes or no"}
+
+
+def _schema_finding(document: Document, problem: jsonschema.ValidationError, schema: dict) -> Finding:
+    field = _field_name(problem.absolute_path)
+    top = str(problem.absolute_path[0]) if problem.absolute_path else None
+    hint = problem.schema.get("hint") if isinstance(problem.schema, dict) else None
+    value = problem.instance
+    kind = problem.validator
+    if kind == "required":
+        missing = [name for name in problem.validator_value if name not in value]
+        name = missing[0]
+        full = f"{field}[{name}]" if field else name
+        properties = problem.schema.get("properties") or schema["properties"]
+        item_hint = (properties.get(name) or {}).get("hint", "add it")
+        where = f" in {field}" if field else ""
+        return error("front-matter", document.path, f"missing field '{name}'{where}",
+                     f"add {name}: - {item_hint}" if not field else f"add {name} to that entry: {item_hint}",
+                     field=full, line=document.line_of(top or name))
+    if kind == "additionalProperties":
+        known = list((problem.schema.get("properties") or {}).keys())
+        extras = [name for name in value if name not in known]
+        name = extras[0]
+        close = difflib.get_close_matches(name, known, n=1)
+        fix = (f"did you mean '{close[0]}'? Rename it" if close
+               else f"remove it; the fields you can use are: {', '.join(known)}")
+        return error("front-matter", document.path, f"unknown field '{name}'" + (f" in {field}" if field else ""),
+                     fix, field=name if not field else f"{field}.{name}", line=document.line_of(name))
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in problem.validator_value)
+        source = {"owner": f"the roles in {HOME_FILE}", "approved_by": f"the roles in {HOME_FILE}",
+                  "tags": f"the topics in {TAGS_FILE}"}.get(top)
+        fix = f"use one of {source}: {allowed}" if source else f"use one of: {allowed}"
+        return error("front-matter", document.path, f"{field}: {_describe(value)} is not an allowed value",
+                     fix, field=field, line=document.line_of(top))
+    if kind == "type":
+        expected = problem.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        return error("front-matter", document.path, f"{field} should be {words}, not {_describe(value)}",
+                     hint or "correct the value", field=field, line=document.line_of(top))
+    if kind == "format":
+        return error("front-matter", document.path, f"{field}: {_describe(value)} is not a real date",
+                     hint or "write the date as YYYY-MM-DD", field=field, line=document.line_of(top))
+    if kind == "uniqueItems":
+        return error("front-matter", document.path, f"{field} lists the same value twice",
+                     "remove the repeated value", field=field, line=document.line_of(top))
+    return error("front-matter", document.path, f"{field}: {_describe(value)} is not valid",
+                 hint or "correct the value", field=field, line=document.line_of(top))
+
+
+def check_front_matter(handbook: Handbook) -> list[Finding]:
+    schema = front_matter_schema(handbook.home.roles, handbook.tags)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    findings = []
+    for document in handbook.documents:
+        if not document.readable:
+            continue
+        problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
+        document.valid = not problems
+        seen = set()
+        for problem in problems:
+            finding = _schema_finding(document, problem, schema)
+            if (finding.field, finding.message) not in seen:
+                seen.add((finding.field, finding.message))
+                findings.append(finding)
+    return findings
+
+
+def check_dates(handbook: Handbook) -> list[Finding]:
+    """Approval, review and change dates cannot be in the future."""
+    findings = []
+    today = handbook.today
+    for document in _valid(handbook):
+        dated = [("approved_on", document.approved_on), ("last_reviewed", document.last_reviewed)]
+        dated += [(f"changes[{i}].date", dt.date.fromisoformat(change["date"]))
+                  for i, change in enumerate(document.changes, start=1)]
+        for field, day in dated:
+            if day and day > today:
+                findings.append(error(
+                    "future-date", document.path,
+                    f"{field} is {long_date(day)}, which is after today ({long_date(today)})",
+                    "write the date the approval, review or change really happened",
+                    field=field, line=document.line_of(field.split("[")[0])))
+    return findings
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in str(version).split("."))
+
+
+def check_versions(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in _valid(handbook):
+        versions = [str(change["version"]) for change in document.changes]
+        if document.version not in versions:
+            findings.append(error(
+                "version-history", document.path,
+                f"version {document.version} has no entry in changes",
+                f"add a changes entry with version: \"{document.version}\", the date and a one-line summary",
+                field="changes", line=document.line_of("changes")))
+        elif max(versions, key=_version_key) != document.version:
+            findings.append(error(
+                "version-history", document.path,
+                f"version is {document.version} but changes already lists version {max(versions, key=_version_key)}",
+                "set version to the newest entry in changes", field="version", line=document.line_of("version")))
+    return findings
+
+
+def check_unique_ids(handbook: Handbook) -> list[Finding]:
+    first_seen: dict[str, str] = {}
+    findings = []
+    for document in handbook.documents:
+        doc_id = document.meta.get("id") if document.readable else None
+        if not isinstance(doc_id, str):
+            continue
+        if doc_id in first_seen:
+            findings.append(error(
+                "duplicate-id", document.path, f"id '{doc_id}' is already used by {first_seen[doc_id]}",
+                "give this document its own id (usually its file name)", field="id", line=document.line_of("id")))
+        else:
+            first_seen[doc_id] = document.path
+    return findings
+
+
+def check_regulation_references(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in _valid(handbook):
+        for citation in document.regulations:
+            if handbook.registry.resolve(citation) is None:
+                similar = handbook.registry.similar(citation)
+                hint = f"; known references for that regulation: {', '.join(similar)}" if similar else ""
+                findings.append(error(
+                    "unknown-regulation", document.path,
+                    f"regulations: '{citation}' is not in the regulation registry{hint}",
+                    f"correct the reference, or add the regulation to {REGISTRY_FILE} after checking it on "
+                    "legislation.gov.uk", field="regulations", line=document.line_of("regulations")))
+    return findings
+
+
+def check_reviews(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in _valid(handbook):
+        if document.status != "approved" or document.next_review is None:
+            continue
+        due = document.next_review
+        every = f"every {document.review_every_months} month{'s' if document.review_every_months != 1 else ''}"
+        basis = f"last reviewed {long_date(document.last_reviewed)}, {every}"
+        line = document.line_of("last_reviewed")
+        if due < handbook.today:
+            findings.append(error(
+                "review-overdue", document.path,
+                f"review overdue since {long_date(due)} ({basis}). Owner: {document.owner}",
+                "review the document, then set last_reviewed to the review date and add a changes entry",
+                field="last_reviewed", line=line))
+        elif (due - handbook.today).days <= DUE_SOON_DAYS:
+            findings.append(warning(
+                "review-due-soon", document.path,
+                f"review due on {long_date(due)}, in {(due - handbook.today).days} days ({basis}). "
+                f"Owner: {document.owner}",
+                "plan the review before that date", field="last_reviewed", line=line))
+    return findings
+
+
+def check_coverage(handbook: Handbook) -> list[Finding]:
+    """Required regulations need an approved document (of the right kind); expected ones
+    are reported when nothing approved serves them."""
+    findings = []
+    for regulation in handbook.registry.regulations:
+        if regulation.document == "none":
+            continue
+        serving = handbook.documents_serving(regulation.key)
+        in_force = [d for d in serving if d.in_force and (not regulation.kind or d.kind == regulation.kind)]
+        if in_force:
+            continue
+        what = f"a {regulation.kind.replace('-', ' ')} document" if regulation.kind else "a document"
+        others = [d for d in serving if d not in in_force]
+        why = ""
+        if others:
+            why = " (" + "; ".join(
+                f"{d.path} is {d.status}" if d.status != "approved" else f"{d.path} is a {d.kind}, not {what}"
+                for d in others) + ")"
+        message = f"{regulation.label} ({regulation.title}) has no approved document{why}"
+        fix = (f"approve {what} that serves it and list \"{regulation.ref}\" in its regulations")
+        if regulation.document == "required":
+            findings.append(error("required-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
+        else:
+            findings.append(warning("expected-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
+    return findings
+
+
+def check_home_facts(handbook: Handbook) -> list[Finding]:
+    placeholders = handbook.home.placeholders
+    if not placeholders:
+        return []
+    names = ", ".join(where for where, _ in placeholders)
+    return [warning("home-placeholder", HOME_FILE,
+                    f"{len(placeholders)} facts about the home are not known yet: {names}",
+                    "replace each {to_confirm: ...} with the real fact once it is confirmed")]
+
+
+def _valid(handbook: Handbook):
+    return (d for d in handbook.documents if d.valid)

@@ -1,0 +1,172 @@
+"""Governed documents: the Markdown files in policies/ and statement-of-purpose/,
+each with front matter saying who owns it, when it was approved and reviewed, and
+which regulations it serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from .yaml_files import YamlProblem, parse_yaml
+
+GOVERNED_FOLDERS = ("statement-of-purpose", "policies")
+
+# The same front-matter pattern MkDocs uses (mkdocs/utils/meta.py), so both read the same block.
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+@dataclass
+class Document:
+    path: str                       # relative to the repository root, with forward slashes
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    body_first_line: int = 1
+    front_matter_text: str = ""
+    readable: bool = True           # False when the front matter could not be read at all
+    valid: bool = False             # True once the front matter passed the schema
+
+    # Typed views of the front matter; only meaningful when `valid` is True.
+    @property
+    def id(self) -> str:
+        return self.meta.get("id") or Path(self.path).stem
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or Path(self.path).stem
+
+    @property
+    def kind(self) -> str:
+        return self.meta.get("kind", "")
+
+    @property
+    def status(self) -> str:
+        return self.meta.get("status", "")
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", ""))
+
+    @property
+    def owner(self) -> str:
+        return self.meta.get("owner", "")
+
+    @property
+    def approved_by(self) -> str:
+        return self.meta.get("approved_by", "")
+
+    @property
+    def approved_on(self) -> dt.date | None:
+        return _date(self.meta.get("approved_on"))
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        return _date(self.meta.get("last_reviewed"))
+
+    @property
+    def review_every_months(self) -> int:
+        return int(self.meta.get("review_every_months", 12))
+
+    @property
+    def next_review(self) -> dt.date | None:
+        if self.last_reviewed is None:
+            return None
+        return self.last_reviewed + relativedelta(months=self.review_every_months)
+
+    @property
+    def regulations(self) -> list[str]:
+        return list(self.meta.get("regulations") or [])
+
+    @property
+    def audience(self) -> list[str]:
+        return list(self.meta.get("audience") or [])
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.meta.get("tags") or [])
+
+    @property
+    def changes(self) -> list[dict]:
+        return list(self.meta.get("changes") or [])
+
+    @property
+    def summary(self) -> str:
+        return self.meta.get("summary", "")
+
+    @property
+    def in_force(self) -> bool:
+        """Only approved documents count: drafts and retired documents serve no regulation."""
+        return self.valid and self.status == "approved"
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of a top-level front-matter key, for messages."""
+        for number, text in enumerate(self.front_matter_text.splitlines(), start=2):
+            if re.match(rf"{re.escape(key)}\s*:", text):
+                return number
+        return None
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def governed_paths(root: Path) -> list[Path]:
+    paths = []
+    for folder in GOVERNED_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            paths.extend(p for p in base.rglob("*.md") if not _hidden(p.relative_to(root)))
+    return sorted(paths)
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in relative.parts)
+
+
+class FrontMatterProblem(Exception):
+    def __init__(self, message: str, fix: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.fix, self.line = message, fix, line
+
+
+def read_document(root: Path, path: Path) -> tuple[Document, FrontMatterProblem | None]:
+    """Read one governed file. Returns the document and, if its front matter could not be
+    read, the problem (the document is then marked unreadable)."""
+    relative = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return Document(relative, readable=False), FrontMatterProblem(
+            "the file is not UTF-8 text", "save it again as UTF-8")
+    text = text.replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return Document(relative, body=text, readable=False), FrontMatterProblem(
+            "the document has no front matter",
+            "start the file with a block between two '---' lines holding id, title, kind, status "
+            "and the other fields (see README, 'Adding a document')", line=1)
+    front = match.group(1)
+    body = text[match.end():]
+    first_body_line = text[: match.end()].count("\n") + 1
+    document = Document(relative, body=body, body_first_line=first_body_line, front_matter_text=front)
+    try:
+        meta = parse_yaml(front, first_line=2)
+    except YamlProblem as problem:
+        document.readable = False
+        return document, FrontMatterProblem(
+            f"the front matter is not valid YAML: {problem.message.removeprefix('the YAML is not valid ')}",
+            "check the line for a missing colon, a stray quote or wrong indentation",
+            line=problem.line)
+    if not isinstance(meta, dict):
+        document.readable = False
+        return document, FrontMatterProblem(
+            "the front matter is not a list of 'field: value' lines",
+            "write one field per line, such as 'title: Missing child policy'", line=2)
+    document.meta = meta
+    return document, None

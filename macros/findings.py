@@ -1,0 +1,47 @@
+"""Findings: what a check reports, as data. Each view (build log, page banner, status
+page, command line, tests) decides how to show them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"      # fails the build
+    WARNING = "warning"  # shown everywhere, never fails the build
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    path: str            # file the finding is about, relative to the repository root
+    message: str         # what is wrong
+    fix: str             # what to do about it
+    field: str | None = None
+    line: int | None = None
+    check: str = ""      # short name of the check that made it, for tools and tests
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} - {self.fix}"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def error(check: str, path: str, message: str, fix: str, **where) -> Finding:
+    return Finding(Severity.ERROR, path, message, fix, check=check, **where)
+
+
+def warning(check: str, path: str, message: str, fix: str, **where) -> Finding:
+    return Finding(Severity.WARNING, path, message, fix, check=check, **where)
+
+
+def sort_key(finding: Finding):
+    return (finding.severity is not Severity.ERROR, finding.path, finding.line or 0)

@@ -1,0 +1,94 @@
+"""MkDocs events for the handbook (listed under `hooks:` in mkdocs.yml). Kept short:
+the work is done by the plain modules beside it.
+
+- governed documents in policies/ and statement-of-purpose/ join the site in place;
+- Jinja runs in a sandbox and a template error fails the build;
+- findings are logged one per line; any error stops `mkdocs build`, while `mkdocs serve`
+  keeps serving and shows them on the pages and the status page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from macros.documents import GOVERNED_FOLDERS
+from macros.templating import sandboxed_environment
+from macros.views import findings_banner
+
+log = logging.getLogger("handbook")
+if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-8s -  %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+    log.setLevel(logging.INFO)
+
+_command = {"name": "build"}
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
+
+
+def _serving() -> bool:
+    return _command["name"] == "serve"
+
+
+def _handbook(config):
+    return config.plugins["macros"].handbook
+
+
+def on_config(config):
+    macros = config.plugins["macros"]
+    # mkdocs-macros builds a plain Jinja environment; swap in the sandbox (pinned macros version).
+    old = macros.env
+    sandbox = sandboxed_environment(loader=old.loader)
+    sandbox.globals.update(old.globals)
+    sandbox.filters.update(old.filters)
+    macros._env = sandbox
+    # While serving, a macro error shows on the page instead of stopping the server.
+    macros.config["on_error_fail"] = not _serving()
+
+    handbook = _handbook(config)
+    for finding in handbook.warnings:
+        log.warning(str(finding))
+    for finding in handbook.errors:
+        log.error(str(finding))
+    if handbook.errors and not _serving():
+        count = len(handbook.errors)
+        raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
+                          "nothing was built - fix each one, then build again")
+    return config
+
+
+def on_files(files, config):
+    root = os.path.dirname(config.config_file_path)
+    for folder in GOVERNED_FOLDERS:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for name in sorted(filenames):
+                if name.startswith((".", "_")):
+                    continue
+                relative = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+                if files.get_file_from_path(relative) is not None:
+                    raise PluginError(f"{relative} exists in docs/ as well as in {folder}/ - keep only one copy")
+                file = File(relative, src_dir=root, dest_dir=config.site_dir,
+                            use_directory_urls=config.use_directory_urls)
+                files.append(file)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    handbook = _handbook(config)
+    return findings_banner(handbook.findings_for(page.file.src_uri)) + markdown
+
+
+def on_post_build(config):
+    # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ take effect.
+    for name in [n for n in sys.modules if n == "macros" or n.startswith("macros.")]:
+        del sys.modules[name]

@@ -1,0 +1,180 @@
+"""The regulation registry: the law the handbook answers to, read from data/regulations.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+
+from .errors import HandbookError
+from .yaml_files import YamlProblem, read_yaml_file
+
+REGISTRY_FILE = "data/regulations.yml"
+
+LEVELS = ("required", "expected", "none")
+
+_SCHEMA = {
+    "type": "object",
+    "required": ["instruments"],
+    "properties": {
+        "instruments": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^[a-z0-9]+$"},
+            "additionalProperties": {
+                "type": "object",
+                "required": ["title", "url", "regulations"],
+                "properties": {
+                    "title": {"type": "string"},
+                    "citation": {"type": "string"},
+                    "url": {"type": "string"},
+                    "default": {"type": "boolean"},
+                    "regulations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["ref", "title", "url", "document"],
+                            "properties": {
+                                "ref": {"type": "string"},
+                                "title": {"type": "string"},
+                                "url": {"type": "string"},
+                                "document": {"enum": list(LEVELS)},
+                                "kind": {"type": "string"},
+                                "needs": {"type": "string"},
+                            },
+                        },
+                    },
+                    "schedule_1": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["matter", "text"],
+                                  "properties": {"matter": {"type": "integer"}}},
+                    },
+                    "childrens_guide": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["id", "text"]},
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True)
+class Regulation:
+    instrument: str
+    ref: str
+    title: str
+    url: str
+    document: str
+    kind: str | None = None
+    needs: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.instrument}:{self.ref}"
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id for this entry on the regulation map."""
+        return "reg-" + self.key.replace(":", "-").replace("(", "-").replace(")", "").lower()
+
+    @property
+    def label(self) -> str:
+        return f"Regulation {self.ref}"
+
+
+@dataclass(frozen=True)
+class Matter:
+    number: int
+    group: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GuideItem:
+    id: str
+    text: str
+    source: str = ""
+
+
+@dataclass
+class Instrument:
+    id: str
+    title: str
+    url: str
+    citation: str = ""
+    default: bool = False
+    regulations: list[Regulation] = field(default_factory=list)
+    schedule_1: list[Matter] = field(default_factory=list)
+    childrens_guide: list[GuideItem] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    instruments: dict[str, Instrument]
+
+    @property
+    def default_instrument(self) -> Instrument:
+        for instrument in self.instruments.values():
+            if instrument.default:
+                return instrument
+        return next(iter(self.instruments.values()))
+
+    @property
+    def regulations(self) -> list[Regulation]:
+        return [reg for inst in self.instruments.values() for reg in inst.regulations]
+
+    def resolve(self, citation: str) -> Regulation | None:
+        """Find the entry a document cites: "34(1)" means the default instrument,
+        "chr2015:34(1)" names the instrument."""
+        instrument_id, _, ref = str(citation).strip().rpartition(":")
+        instrument = self.instruments.get(instrument_id) if instrument_id else self.default_instrument
+        if instrument is None:
+            return None
+        ref = ref.replace(" ", "")
+        return next((reg for reg in instrument.regulations if reg.ref == ref), None)
+
+    def similar(self, citation: str) -> list[str]:
+        """Known references starting with the same number, to suggest in a message."""
+        head = str(citation).split("(")[0].rpartition(":")[2].strip()
+        return [reg.ref for reg in self.default_instrument.regulations if reg.ref.split("(")[0] == head]
+
+
+def load_registry(root: Path) -> Registry:
+    path = root / REGISTRY_FILE
+    try:
+        data = read_yaml_file(path)
+    except YamlProblem as problem:
+        where = f" (line {problem.line})" if problem.line else ""
+        raise HandbookError(f"{REGISTRY_FILE}: {problem.message}{where} - correct the file; "
+                            "every entry needs ref, title, url and document") from None
+    errors = sorted(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        place = "/".join(str(part) for part in first.absolute_path) or "top level"
+        raise HandbookError(f"{REGISTRY_FILE}: {place}: {first.message} - correct this entry; "
+                            "every regulation needs ref, title, url and document (required, expected or none)")
+    instruments = {}
+    for instrument_id, raw in data["instruments"].items():
+        regulations = [
+            Regulation(instrument_id, str(item["ref"]).replace(" ", ""), item["title"], item["url"],
+                       item["document"], item.get("kind"), " ".join(str(item.get("needs", "")).split()))
+            for item in raw["regulations"]
+        ]
+        seen = set()
+        for reg in regulations:
+            if reg.ref in seen:
+                raise HandbookError(f"{REGISTRY_FILE}: {instrument_id} regulation {reg.ref} is listed twice "
+                                    "- keep one entry for it")
+            seen.add(reg.ref)
+        instruments[instrument_id] = Instrument(
+            id=instrument_id, title=raw["title"], url=raw["url"], citation=raw.get("citation", ""),
+            default=bool(raw.get("default")), regulations=regulations,
+            schedule_1=[Matter(int(m["matter"]), m.get("group", ""), " ".join(str(m["text"]).split()))
+                        for m in raw.get("schedule_1", [])],
+            childrens_guide=[GuideItem(str(g["id"]), " ".join(str(g["text"]).split()), g.get("source", ""))
+                             for g in raw.get("childrens_guide", [])],
+        )
+    return Registry(instruments)

@@ -1,0 +1,78 @@
+"""Jinja for documents, made safe: one sandboxed environment and one set of variables,
+used by mkdocs-macros at build time and by `handbook check` to find template errors
+before anything is published."""
+
+from __future__ import annotations
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .findings import Finding, error
+from .handbook import Handbook
+from .home import Facts
+
+DOCS_DIR = "docs"
+
+
+class HandbookUndefined(jinja2.StrictUndefined):
+    """Any use of a name that does not exist is an error, worded for the page's author."""
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        if isinstance(owner, Facts):
+            return f"'{owner.where}.{self._undefined_name}' is not in data/home.yml"
+        return super()._undefined_message
+
+
+def sandboxed_environment(loader=None) -> jinja2.Environment:
+    """No attribute starting with an underscore, no calls into Python internals, no
+    changing data: text in a policy cannot run code on the build machine."""
+    return ImmutableSandboxedEnvironment(loader=loader, undefined=HandbookUndefined)
+
+
+def template_variables(handbook: Handbook) -> dict:
+    """Everything a page may use in {{ ... }}: the home's facts and the handbook's views."""
+    from . import views
+
+    return {"home": handbook.home.facts, **views.page_macros(handbook)}
+
+
+def _pages(handbook: Handbook):
+    for document in handbook.documents:
+        if document.readable:
+            yield document.path, document.body, document.body_first_line, document.meta
+    docs = handbook.root / DOCS_DIR
+    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        yield path.relative_to(handbook.root).as_posix(), text, 1, {}
+
+
+def check_templates(handbook: Handbook) -> list[Finding]:
+    environment = sandboxed_environment()
+    variables = template_variables(handbook)
+    findings = []
+    for path, text, first_line, meta in _pages(handbook):
+        if "{{" not in text and "{%" not in text:
+            continue
+        try:
+            environment.from_string(text).render({**meta, **variables})
+        except SecurityError as exc:
+            findings.append(error(
+                "template", path, f"a {{{{ }}}} expression tries to reach Python internals, which is not allowed ({exc})",
+                "remove it; documents may only use the handbook's facts, such as {{ home.name }}"))
+        except jinja2.UndefinedError as exc:
+            findings.append(error(
+                "template", path, f"a {{{{ }}}} expression uses something that does not exist ({exc.message})",
+                "check the spelling against data/home.yml (for example {{ home.contacts.ofsted.phone }}), "
+                "or remove the braces"))
+        except jinja2.TemplateSyntaxError as exc:
+            findings.append(error(
+                "template", path, f"a {{{{ }}}} or {{% %}} expression is not complete ({exc.message})",
+                "close every {{ with }} and every {% with %}; to show braces as text, put them between "
+                "{% raw %} and {% endraw %}", line=(exc.lineno or 1) + first_line - 1))
+        except Exception as exc:  # a macro failed on this page's input: report it, never crash
+            findings.append(error(
+                "template", path, f"a {{{{ }}}} expression failed ({type(exc).__name__}: {exc})",
+                "check the expression's arguments, or remove it"))
+    return findings

@@ -1,0 +1,132 @@
+"""Shared test helpers: a small throwaway handbook to check, and copies of the real one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TODAY = dt.date(2026, 11, 26)  # "today" for the small fixture handbooks; their dates are relative to it
+
+MINI_REGISTRY = {
+    "instruments": {
+        "chr2015": {
+            "title": "The Children's Homes (England) Regulations 2015",
+            "url": "https://www.legislation.gov.uk/uksi/2015/541",
+            "default": True,
+            "regulations": [
+                {"ref": "16", "title": "Statement of purpose", "document": "required",
+                 "kind": "statement-of-purpose", "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/16"},
+                {"ref": "34(4)", "title": "Missing child policy", "document": "required",
+                 "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/34"},
+                {"ref": "12", "title": "The protection of children standard", "document": "expected",
+                 "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/12"},
+            ],
+        }
+    }
+}
+
+
+def front_matter(**overrides) -> dict:
+    """A valid approved policy's front matter, last reviewed 30 days before TODAY."""
+    reviewed = (TODAY - dt.timedelta(days=30)).isoformat()
+    meta = {
+        "id": "missing-child", "title": "Missing child policy", "kind": "policy", "status": "approved",
+        "version": "1.0", "owner": "Registered Manager", "approved_by": "Responsible Individual",
+        "approved_on": reviewed, "last_reviewed": reviewed, "review_every_months": 12,
+        "regulations": ["34(4)", "12"], "audience": ["staff", "inspectors"],
+        "changes": [{"version": "1.0", "date": reviewed, "summary": "First version."}],
+    }
+    meta.update(overrides)
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def statement_of_purpose(**overrides) -> dict:
+    values = {"id": "statement-of-purpose", "title": "Statement of Purpose", "kind": "statement-of-purpose",
+              "regulations": ["16"], **overrides}
+    return front_matter(**values)
+
+
+def write_document(root: Path, relative: str, meta: dict | str, body: str = "Text of the document.\n") -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = meta if isinstance(meta, str) else yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    path.write_text(f"---\n{head}---\n\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A small valid handbook: the real home facts and tags, a three-entry registry,
+    a Statement of Purpose and a missing child policy."""
+    (tmp_path / "data").mkdir()
+    for name in ("home.yml", "tags.yml"):
+        shutil.copy(REPO / "data" / name, tmp_path / "data" / name)
+    (tmp_path / "data" / "regulations.yml").write_text(yaml.safe_dump(MINI_REGISTRY), encoding="utf-8")
+    write_document(tmp_path, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose())
+    write_document(tmp_path, "policies/missing-child.md", front_matter())
+    return tmp_path
+
+
+def check(root: Path, today: dt.date = TODAY):
+    from macros.handbook import load_and_check
+
+    return load_and_check(root, today)
+
+
+def messages(handbook, check_name: str | None = None) -> list[str]:
+    return [str(f) for f in handbook.findings if check_name is None or f.check == check_name]
+
+
+# --- the real handbook ------------------------------------------------------------
+
+COPIED = ["mkdocs.yml", "data", "docs", "policies", "statement-of-purpose", "macros", ".vale", ".vale.ini"]
+
+
+def real_handbook_today() -> dt.date:
+    """The day the real handbook was last touched (its newest approval, review or change
+    date). Checking it "as of" that day keeps the tests true whatever today's date is."""
+    from macros.handbook import load_handbook
+
+    handbook = load_handbook(REPO, TODAY)
+    dates = []
+    for document in handbook.documents:
+        dates += [document.approved_on, document.last_reviewed]
+        dates += [dt.date.fromisoformat(str(c["date"])) for c in document.changes]
+    return max(d for d in dates if d)
+
+
+@pytest.fixture
+def handbook_copy(tmp_path) -> Path:
+    """A throwaway copy of the real handbook, to break on purpose."""
+    copy = tmp_path / "handbook"
+    copy.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy(source, copy / name)
+    return copy
+
+
+def run(args: list[str], cwd: Path, today: dt.date | None = None, **env) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
+                   "HANDBOOK_TODAY": (today or real_handbook_today()).isoformat(), **env}
+    return subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
+
+
+def mkdocs_build(root: Path, *extra: str, **env) -> subprocess.CompletedProcess:
+    return run([str(BIN / "mkdocs"), "build", "--strict", *extra], root, **env)
+
+
+def handbook_command(root: Path, *args: str, **env) -> subprocess.CompletedProcess:
+    return run([str(BIN / "handbook"), *args], root, **env)

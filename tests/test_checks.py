@@ -1,0 +1,272 @@
+"""Each check, with a passing and a failing fixture, and the message a manager reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import TODAY, check, front_matter, messages, statement_of_purpose, write_document
+from macros.errors import HandbookError
+
+POLICY = "policies/missing-child.md"
+
+
+def test_valid_handbook_has_no_errors(mini):
+    handbook = check(mini)
+    assert handbook.errors == []
+    assert [d.path for d in handbook.documents] == [POLICY, "statement-of-purpose/statement-of-purpose.md"]
+
+
+# --- reviews ----------------------------------------------------------------------
+
+def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
+    write_document(mini, POLICY, front_matter(last_reviewed="2025-10-01", approved_on="2025-10-01",
+                                              changes=[{"version": "1.0", "date": "2025-10-01", "summary": "First."}]))
+    assert messages(check(mini), "review-overdue") == [
+        "policies/missing-child.md: review overdue since 1 October 2026 (last reviewed 1 October 2025, "
+        "every 12 months). Owner: Registered Manager - review the document, then set last_reviewed to "
+        "the review date and add a changes entry"]
+
+
+def test_review_due_within_60_days_is_a_warning_not_an_error(mini):
+    reviewed = "2026-01-10"  # next review 10 January 2027, 45 days after TODAY
+    write_document(mini, POLICY, front_matter(last_reviewed=reviewed, approved_on=reviewed,
+                                              changes=[{"version": "1.0", "date": reviewed, "summary": "First."}]))
+    handbook = check(mini)
+    assert handbook.errors == []
+    assert messages(handbook, "review-due-soon") == [
+        "policies/missing-child.md: review due on 10 January 2027, in 45 days (last reviewed 10 January 2026, "
+        "every 12 months). Owner: Registered Manager - plan the review before that date"]
+
+
+def test_review_61_days_away_is_not_reported(mini):
+    reviewed = "2026-01-26"  # next review 26 January 2027, 61 days after TODAY
+    write_document(mini, POLICY, front_matter(last_reviewed=reviewed, approved_on=reviewed,
+                                              changes=[{"version": "1.0", "date": reviewed, "summary": "First."}]))
+    assert messages(check(mini), "review-due-soon") == []
+
+
+def test_next_review_keeps_to_the_end_of_a_short_month(mini):
+    write_document(mini, POLICY, front_matter(last_reviewed="2026-08-31", approved_on="2026-08-31",
+                                              review_every_months=6,
+                                              changes=[{"version": "1.0", "date": "2026-08-31", "summary": "First."}]))
+    document = check(mini).document(POLICY)
+    assert document.next_review == dt.date(2027, 2, 28)
+
+
+def test_drafts_and_retired_documents_have_no_review_findings(mini):
+    old = "2020-01-01"
+    write_document(mini, POLICY, front_matter(status="draft", last_reviewed=old, approved_on=old,
+                                              changes=[{"version": "1.0", "date": old, "summary": "First."}]))
+    assert messages(check(mini), "review-overdue") == []
+
+
+# --- coverage ---------------------------------------------------------------------
+
+def test_required_regulation_without_an_approved_document_fails(mini):
+    write_document(mini, POLICY, front_matter(status="draft"))
+    assert messages(check(mini), "required-regulation") == [
+        "data/regulations.yml: Regulation 34(4) (Missing child policy) has no approved document "
+        "(policies/missing-child.md is draft) - approve a document that serves it and list \"34(4)\" "
+        "in its regulations"]
+
+
+def test_retired_document_does_not_satisfy_a_regulation(mini):
+    write_document(mini, POLICY, front_matter(status="retired"))
+    assert "policies/missing-child.md is retired" in messages(check(mini), "required-regulation")[0]
+
+
+def test_required_regulation_with_no_document_at_all(mini):
+    (mini / POLICY).unlink()
+    handbook = check(mini)
+    assert messages(handbook, "required-regulation") == [
+        "data/regulations.yml: Regulation 34(4) (Missing child policy) has no approved document - "
+        "approve a document that serves it and list \"34(4)\" in its regulations"]
+
+
+def test_required_kind_only_counts_a_document_of_that_kind(mini):
+    write_document(mini, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose(kind="policy"))
+    found = messages(check(mini), "required-regulation")
+    assert len(found) == 1
+    assert "Regulation 16 (Statement of purpose) has no approved document" in found[0]
+    assert "approve a statement of purpose document" in found[0]
+
+
+def test_expected_regulation_without_a_document_is_only_a_warning(mini):
+    write_document(mini, POLICY, front_matter(regulations=["34(4)"]))
+    handbook = check(mini)
+    assert handbook.errors == []
+    assert messages(handbook, "expected-regulation") == [
+        "data/regulations.yml: Regulation 12 (The protection of children standard) has no approved document - "
+        "approve a document that serves it and list \"12\" in its regulations"]
+
+
+def test_unknown_regulation_reference_is_an_error_with_suggestions(mini):
+    write_document(mini, POLICY, front_matter(regulations=["34(4)", "34(9)"]))
+    assert messages(check(mini), "unknown-regulation") == [
+        "policies/missing-child.md: regulations: '34(9)' is not in the regulation registry; known references "
+        "for that regulation: 34(4) - correct the reference, or add the regulation to data/regulations.yml "
+        "after checking it on legislation.gov.uk"]
+
+
+def test_reference_may_name_its_instrument(mini):
+    write_document(mini, POLICY, front_matter(regulations=["chr2015:34(4)", "12"]))
+    assert check(mini).errors == []
+
+
+# --- metadata ---------------------------------------------------------------------
+
+def test_missing_field_names_the_field_and_what_to_write(mini):
+    write_document(mini, POLICY, front_matter(owner=None))
+    assert messages(check(mini), "front-matter") == [
+        "policies/missing-child.md: missing field 'owner' - add owner: - name the role that owns the document, "
+        "not a person"]
+
+
+def test_unknown_field_suggests_the_right_spelling(mini):
+    meta = front_matter()
+    meta["last_reveiwed"] = meta.pop("last_reviewed")
+    found = messages(check(mini_with(mini, meta)), "front-matter")
+    assert "policies/missing-child.md: unknown field 'last_reveiwed' - did you mean 'last_reviewed'? Rename it" in found
+
+
+def mini_with(root, meta):
+    write_document(root, POLICY, meta)
+    return root
+
+
+def test_wrong_type_says_what_was_expected(mini):
+    found = messages(check(mini_with(mini, front_matter(review_every_months="twelve"))), "front-matter")
+    assert found == ["policies/missing-child.md: review_every_months should be a whole number, not 'twelve' - "
+                     "write how many months may pass between reviews, as a whole number from 1 to 36, for example 12"]
+
+
+def test_impossible_date_is_reported_not_crashed_on(mini):
+    found = check(mini_with(mini, front_matter(approved_on="2026-02-30")))
+    finding = next(f for f in found.findings if f.check == "front-matter")
+    assert str(finding) == ("policies/missing-child.md: approved_on: '2026-02-30' is not a real date - "
+                            "write the approval date as YYYY-MM-DD, for example 2026-10-05")
+    assert finding.line == 9
+
+
+def test_a_person_is_not_an_owner(mini):
+    found = messages(check(mini_with(mini, front_matter(owner="Jane Smith"))), "front-matter")
+    assert found[0].startswith("policies/missing-child.md: owner: 'Jane Smith' is not an allowed value - "
+                               "use one of the roles in data/home.yml: Registered Manager, ")
+
+
+def test_unlisted_tag_is_an_error(mini):
+    found = messages(check(mini_with(mini, front_matter(tags=["Cooking"]))), "front-matter")
+    assert found[0].startswith("policies/missing-child.md: tags[1]: 'Cooking' is not an allowed value - "
+                               "use one of the topics in data/tags.yml: Safeguarding,")
+
+
+def test_version_must_be_quoted_text_with_a_dot(mini):
+    found = messages(check(mini_with(mini, front_matter(version=2))), "front-matter")
+    assert found == ["policies/missing-child.md: version should be text, not the number 2 - write the version "
+                     "as two numbers with a dot, in quotes, for example \"1.0\" or \"2.3\""]
+
+
+def test_approval_review_or_change_in_the_future_is_an_error(mini):
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    meta = front_matter(last_reviewed=tomorrow,
+                        changes=[{"version": "1.0", "date": tomorrow, "summary": "First."}])
+    assert messages(check(mini_with(mini, meta)), "future-date") == [
+        "policies/missing-child.md: last_reviewed is 27 November 2026, which is after today (26 November 2026) - "
+        "write the date the approval, review or change really happened",
+        "policies/missing-child.md: changes[1].date is 27 November 2026, which is after today (26 November 2026) - "
+        "write the date the approval, review or change really happened"]
+
+
+def test_duplicate_id_names_both_files(mini):
+    write_document(mini, "policies/missing-child-copy.md", front_matter())
+    assert messages(check(mini), "duplicate-id") == [
+        "policies/missing-child.md: id 'missing-child' is already used by policies/missing-child-copy.md - "
+        "give this document its own id (usually its file name)"]
+
+
+def test_version_needs_a_matching_changes_entry(mini):
+    found = messages(check(mini_with(mini, front_matter(version="1.1"))), "version-history")
+    assert found == ["policies/missing-child.md: version 1.1 has no entry in changes - add a changes entry with "
+                     "version: \"1.1\", the date and a one-line summary"]
+
+
+def test_approved_document_needs_an_approval_date(mini):
+    found = messages(check(mini_with(mini, front_matter(approved_on=None))), "front-matter")
+    assert found == ["policies/missing-child.md: missing field 'approved_on' - add approved_on: - write the "
+                     "approval date as YYYY-MM-DD, for example 2026-10-05"]
+
+
+def test_malformed_yaml_gives_the_line(mini):
+    write_document(mini, POLICY, "id: missing-child\ntitle: [Missing child policy\nkind: policy\n")
+    handbook = check(mini)
+    found = [f for f in handbook.findings if f.path == POLICY]
+    assert len(found) == 1
+    assert found[0].message.startswith("the front matter is not valid YAML")
+    assert found[0].line is not None and 2 <= found[0].line <= 4
+    assert "missing colon, a stray quote or wrong indentation" in found[0].fix
+
+
+def test_document_without_front_matter(mini):
+    (mini / POLICY).write_text("# Missing child policy\n\nText.\n", encoding="utf-8")
+    assert messages(check(mini), "front-matter")[0].startswith(
+        "policies/missing-child.md: the document has no front matter - start the file with a block between two '---'")
+
+
+# --- templates --------------------------------------------------------------------
+
+def test_home_facts_render_and_undefined_names_are_errors(mini):
+    write_document(mini, POLICY, front_matter(), body="Call {{ home.contacts.childline.phone }}. {{ home.nmae }}\n")
+    assert messages(check(mini), "template") == [
+        "policies/missing-child.md: a {{ }} expression uses something that does not exist "
+        "('home.nmae' is not in data/home.yml) - check the spelling against data/home.yml "
+        "(for example {{ home.contacts.ofsted.phone }}), or remove the braces"]
+
+
+def test_jinja_cannot_reach_python_or_the_shell(mini, tmp_path):
+    marker = tmp_path / "ran"
+    payload = "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}"
+    write_document(mini, POLICY, front_matter(), body=payload + "\n")
+    found = messages(check(mini), "template")
+    assert len(found) == 1 and "tries to reach Python internals, which is not allowed" in found[0]
+    assert not marker.exists()
+
+
+def test_unclosed_expression_gives_the_file_line(mini):
+    write_document(mini, POLICY, front_matter(), body="Line one.\n\nCall {{ home.phone today.\n")
+    finding = next(f for f in check(mini).findings if f.check == "template")
+    assert finding.message.startswith("a {{ }} or {% %} expression is not complete")
+    assert finding.line == (mini / POLICY).read_text().splitlines().index("Call {{ home.phone today.") + 1
+
+
+# --- data files and today ---------------------------------------------------------
+
+def test_home_placeholders_are_listed_as_one_warning(mini):
+    found = messages(check(mini), "home-placeholder")
+    assert len(found) == 1
+    assert found[0].startswith("data/home.yml: ")
+    assert "ofsted_urn" in found[0] and "registered_manager.name" in found[0]
+
+
+def test_broken_registry_names_the_file(mini):
+    (mini / "data" / "regulations.yml").write_text("instruments:\n  chr2015:\n    title: [oops\n")
+    with pytest.raises(HandbookError, match=r"^data/regulations.yml: the YAML is not valid .*\(line \d+\)"):
+        check(mini)
+
+
+def test_registry_entry_without_a_level_names_the_entry(mini):
+    text = (mini / "data" / "regulations.yml").read_text().replace("document: expected", "document: maybe")
+    (mini / "data" / "regulations.yml").write_text(text)
+    with pytest.raises(HandbookError, match=r"^data/regulations.yml: instruments/chr2015/regulations/2/document: 'maybe' is not one of "):
+        check(mini)
+
+
+def test_handbook_today_overrides_the_date(monkeypatch):
+    from macros.clock import today
+
+    monkeypatch.setenv("HANDBOOK_TODAY", "2030-01-02")
+    assert today() == dt.date(2030, 1, 2)
+    monkeypatch.setenv("HANDBOOK_TODAY", "2 January 2030")
+    with pytest.raises(HandbookError, match="HANDBOOK_TODAY='2 January 2030' is not a date - write it as YYYY-MM-DD"):
+        today()
