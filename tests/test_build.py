@@ -1,0 +1,142 @@
+"""End to end: the real handbook builds, and a throwaway copy broken in each way the
+build must refuse fails `mkdocs build` and `handbook check` with a one-line message
+naming the file, without a traceback, and without touching site/."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from conftest import handbook_command, mkdocs_build
+
+
+def test_real_handbook_builds_with_no_error_finding(handbook_copy):
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0, result.stderr
+    assert "ERROR" not in result.stderr
+    site = handbook_copy / "site"
+    for page in ["index.html", "status.html", "policies/missing-child.html",
+                 "statement-of-purpose/statement-of-purpose.html", "statement-of-purpose/childrens-guide.html"]:
+        assert (site / page).is_file(), page
+    missing = (site / "policies/missing-child.html").read_text()
+    assert "Cura Care Homes" in missing and "{{" not in missing
+    assert "[to confirm: " in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
+
+
+def test_real_handbook_passes_handbook_check(handbook_copy):
+    result = handbook_command(handbook_copy, "check", "--format", "json")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0
+    assert {f["check"] for f in report["findings"]} <= {"home-placeholder", "expected-regulation", "review-due-soon"}
+
+
+def _set_field(root, relative, **changes):
+    path = root / relative
+    text = path.read_text()
+    head, body = text.split("\n---\n", 1)
+    meta = yaml.safe_load(head.removeprefix("---\n"))
+    for key, value in changes.items():
+        if value is None:
+            meta.pop(key)
+        else:
+            meta[key] = value
+    path.write_text("---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body)
+
+
+def _overdue(root):
+    _set_field(root, "policies/missing-child.md", last_reviewed="2020-01-15")
+
+
+def _required_regulation_without_document(root):
+    _set_field(root, "policies/anti-bullying.md", status="draft")
+
+
+def _unknown_regulation(root):
+    _set_field(root, "policies/complaints.md", regulations=["39", "399"])
+
+
+def _malformed_yaml(root):
+    path = root / "policies/safeguarding.md"
+    path.write_text(path.read_text().replace("title: ", "title: [", 1))
+
+
+def _missing_field(root):
+    _set_field(root, "policies/behaviour-management.md", owner=None)
+
+
+def _impossible_date(root):
+    path = root / "policies/missing-child.md"
+    text = path.read_text()
+    path.write_text(re.sub(r"(?m)^approved_on: .*$", "approved_on: 2026-02-30", text, count=1))
+
+
+def _duplicate_id(root):
+    _set_field(root, "policies/complaints.md", id="safeguarding")
+
+
+def _jinja_shell_payload(root):
+    path = root / "policies/anti-bullying.md"
+    marker = root / "PWNED"
+    path.write_text(path.read_text() + "\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n")
+
+
+BREAKS = {
+    "overdue review": (_overdue, "policies/missing-child.md: review overdue since 15 January 2021"),
+    "required regulation without a document": (
+        _required_regulation_without_document,
+        "data/regulations.yml: Regulation 34(3) (Anti-bullying policy) has no approved document "
+        "(policies/anti-bullying.md is draft)"),
+    "unknown regulation": (_unknown_regulation,
+                           "policies/complaints.md: regulations: '399' is not in the regulation registry"),
+    "malformed YAML": (_malformed_yaml, "policies/safeguarding.md: the front matter is not valid YAML"),
+    "missing field": (_missing_field, "policies/behaviour-management.md: missing field 'owner' - add owner:"),
+    "impossible date": (_impossible_date,
+                        "policies/missing-child.md: approved_on: '2026-02-30' is not a real date - write the approval date"),
+    "duplicate id": (_duplicate_id, "id 'safeguarding' is already used by"),
+    "Jinja shell payload": (_jinja_shell_payload,
+                            "policies/anti-bullying.md: a {{ }} expression tries to reach Python internals"),
+}
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_broken_handbook_fails_build_and_check(handbook_copy, name):
+    breaker, expected = BREAKS[name]
+    breaker(handbook_copy)
+    site = handbook_copy / "site"
+    site.mkdir()
+    (site / "previous.html").write_text("the last good build")
+
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode != 0
+    assert "Traceback" not in build.stderr + build.stdout
+    lines = [line for line in build.stderr.splitlines() if expected in line]
+    assert len(lines) == 1, build.stderr
+    assert lines[0].startswith("ERROR    -  ") and " - " in lines[0].split(expected, 1)[1] + expected
+    assert "nothing was built - fix each one, then build again" in build.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["previous.html"], "site/ was touched"
+    assert not (handbook_copy / "PWNED").exists()
+
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 1
+    assert "Traceback" not in check.stderr + check.stdout
+    assert any(line.startswith("ERROR: ") and expected in line for line in check.stdout.splitlines()), check.stdout
+    assert not (handbook_copy / "PWNED").exists()
+
+
+def test_warnings_are_shown_but_never_fail_the_build(handbook_copy):
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0
+    assert "WARNING  -  data/home.yml: " in result.stderr
+
+
+def test_broken_data_file_fails_with_the_file_named(handbook_copy):
+    (handbook_copy / "data/home.yml").write_text("name: [Cura\n")
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode != 0 and "Traceback" not in build.stderr
+    assert "data/home.yml: the YAML is not valid" in build.stderr
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 1 and check.stderr.startswith("ERROR: data/home.yml: the YAML is not valid")

@@ -1,0 +1,86 @@
+"""`mkdocs serve` keeps serving a broken handbook and shows the problems where authors look,
+reloads when a governed document changes, and still never runs code from a page."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import BIN, real_handbook_today
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def serve(handbook_copy):
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
+           "HANDBOOK_TODAY": real_handbook_today().isoformat()}
+
+    def start():
+        process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                   cwd=handbook_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+        processes.append(process)
+        return f"http://127.0.0.1:{port}/"
+
+    processes = []
+    yield handbook_copy, start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str, wait: float = 30, expect: str | None = None) -> str:
+    deadline = time.monotonic() + wait
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                last = response.read().decode()
+                if expect is None or expect in last:
+                    return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never showed {expect!r}; last response: {last[:300]!r}")
+
+
+def test_serve_shows_problems_on_the_page_and_status_page_and_reloads(serve):
+    root, start = serve
+    policy = root / "policies/missing-child.md"
+    original = policy.read_text()
+    policy.write_text(original.replace("last_reviewed: ", "last_reviewed: 2020-01-15\nold_reviewed: ", 1))
+    base = start()
+
+    page = fetch(base + "policies/missing-child.html", expect="This document has problems to fix")
+    assert "unknown field" in page and "old_reviewed" in page
+    status = fetch(base + "status.html", expect="old_reviewed")
+    assert "policies/missing-child.md" in status
+
+    policy.write_text(original)  # fixed: the banner goes away without restarting
+    fetch(base + "policies/missing-child.html", expect="Missing child policy")
+    deadline = time.monotonic() + 30
+    while "This document has problems to fix" in fetch(base + "policies/missing-child.html"):
+        assert time.monotonic() < deadline, "the page never reloaded"
+        time.sleep(0.5)
+
+
+def test_serve_renders_pages_in_the_sandbox(serve):
+    root, start = serve
+    marker = root / "PWNED"
+    policy = root / "policies/anti-bullying.md"
+    policy.write_text(policy.read_text() + "\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n")
+    base = start()
+    page = fetch(base + "policies/anti-bullying.html", expect="tries to reach Python internals")
+    assert "This document has problems to fix" in page
+    assert not marker.exists()
