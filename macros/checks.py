@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 
 from .documents import Document
+from .headings import heading_anchors
 from .findings import Finding, error, sort_key, warning
 from .handbook import Handbook
 from .home import HOME_FILE, TAGS_FILE
@@ -31,14 +32,15 @@ def check_handbook(handbook: Handbook) -> list[Finding]:
     findings: list[Finding] = []
     findings += check_readable(handbook)
     findings += check_front_matter(handbook)
+    findings += check_templates(handbook)
     findings += check_dates(handbook)
     findings += check_versions(handbook)
     findings += check_unique_ids(handbook)
     findings += check_regulation_references(handbook)
     findings += check_reviews(handbook)
     findings += check_coverage(handbook)
+    findings += check_section_maps(handbook)
     findings += check_home_facts(handbook)
-    findings += check_templates(handbook)
     return sorted(findings, key=sort_key)
 
 
@@ -275,6 +277,57 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
             findings.append(error("required-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
         else:
             findings.append(warning("expected-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
+    return findings
+
+
+# Which front-matter field maps which legal list to sections, and for which kind of document.
+SECTION_MAPS = {
+    "schedule_1": ("statement-of-purpose", "Schedule 1 matter", "the Statement of Purpose"),
+    "guide_items": ("childrens-guide", "children's guide item", "the children's guide"),
+}
+
+
+def legal_items(handbook: Handbook, field: str) -> list[tuple[str, str]]:
+    """(key, what the law asks) for each item a section map must cover."""
+    instrument = handbook.registry.default_instrument
+    if field == "schedule_1":
+        return [(str(m.number), m.text) for m in instrument.schedule_1]
+    return [(g.id, g.text) for g in instrument.childrens_guide]
+
+
+def check_section_maps(handbook: Handbook) -> list[Finding]:
+    """The Statement of Purpose answers every Schedule 1 matter, and the children's guide
+    every item of its legal definition, each in a section that exists."""
+    findings = []
+    for document in _valid(handbook):
+        for field, (kind, item_name, whose) in SECTION_MAPS.items():
+            mapping = {str(key): value for key, value in (document.meta.get(field) or {}).items()}
+            line = document.line_of(field)
+            if document.kind != kind:
+                if mapping:
+                    findings.append(error("section-map", document.path, f"{field} belongs only in {whose}",
+                                          f"remove {field} from this {document.kind}", field=field, line=line))
+                continue
+            anchors = heading_anchors(document.rendered if document.rendered is not None else document.body)
+            items = legal_items(handbook, field)
+            known = {key for key, _ in items}
+            for key, text in items:
+                if key not in mapping:
+                    findings.append(error(
+                        "section-map", document.path, f"{item_name} {key} ({text}) has no section in {whose}",
+                        f"write a section that answers it and add {key}: \"#its-heading-anchor\" under {field}",
+                        field=f"{field}.{key}", line=line))
+                elif mapping[key].lstrip("#") not in anchors:
+                    close = difflib.get_close_matches(mapping[key].lstrip("#"), list(anchors), n=1)
+                    hint = f"; did you mean #{close[0]}?" if close else ""
+                    findings.append(error(
+                        "section-map", document.path,
+                        f"{field}: {item_name} {key} points to {mapping[key]}, which is not a heading in {whose}",
+                        f"use the anchor of the heading that answers it{hint}", field=f"{field}.{key}", line=line))
+            for key in sorted(set(mapping) - known):
+                findings.append(error(
+                    "section-map", document.path, f"{field}: there is no {item_name} '{key}'",
+                    f"use only: {', '.join(k for k, _ in items)}", field=f"{field}.{key}", line=line))
     return findings
 
 

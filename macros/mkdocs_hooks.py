@@ -17,8 +17,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from macros.documents import GOVERNED_FOLDERS
+from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from macros.templating import sandboxed_environment
-from macros.views import findings_banner
+from macros.views import document_control, findings_banner, guide_checklist, section_index
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -55,6 +56,7 @@ def on_config(config):
     macros.config["on_error_fail"] = not _serving()
 
     handbook = _handbook(config)
+    config.nav = _expand_nav(config.nav, handbook)
     for finding in handbook.warnings:
         log.warning(str(finding))
     for finding in handbook.errors:
@@ -64,6 +66,19 @@ def on_config(config):
         raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
                           "nothing was built - fix each one, then build again")
     return config
+
+
+def _expand_nav(items, handbook):
+    """In mkdocs.yml's nav, "policies/*" stands for every governed document in that folder,
+    by title, so adding a document never means editing the navigation."""
+    if isinstance(items, str) and items.endswith("/*"):
+        return [{d.title: d.path} for d in sorted(handbook.documents, key=lambda d: d.title.lower())
+                if d.path.startswith(items[:-1])]
+    if isinstance(items, list):
+        return [_expand_nav(item, handbook) for item in items]
+    if isinstance(items, dict):
+        return {title: _expand_nav(value, handbook) for title, value in items.items()}
+    return items
 
 
 def on_files(files, config):
@@ -80,12 +95,22 @@ def on_files(files, config):
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls)
                 files.append(file)
+    handbook = _handbook(config)
+    files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
+    files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     handbook = _handbook(config)
-    return findings_banner(handbook.findings_for(page.file.src_uri)) + markdown
+    banner = findings_banner(handbook.findings_for(page.file.src_uri))
+    document = handbook.document(page.file.src_uri)
+    if document is None:
+        return banner + markdown
+    # Material reads `status` as its own page-status icon; ours is shown in document control.
+    page.meta.pop("status", None)
+    return (banner + document_control(handbook, document) + section_index(handbook, document)
+            + markdown + guide_checklist(handbook, document))
 
 
 def on_post_build(config):

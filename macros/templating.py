@@ -39,24 +39,29 @@ def template_variables(handbook: Handbook) -> dict:
 
 
 def _pages(handbook: Handbook):
+    """(path, text, first line of text in the file, page variables, document or None)."""
     for document in handbook.documents:
         if document.readable:
-            yield document.path, document.body, document.body_first_line, document.meta
+            yield document.path, document.body, document.body_first_line, document.meta, document
     docs = handbook.root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         text = path.read_text(encoding="utf-8")
-        yield path.relative_to(handbook.root).as_posix(), text, 1, {}
+        yield path.relative_to(handbook.root).as_posix(), text, 1, {}, None
 
 
 def check_templates(handbook: Handbook) -> list[Finding]:
     environment = sandboxed_environment()
     variables = template_variables(handbook)
     findings = []
-    for path, text, first_line, meta in _pages(handbook):
+    for path, text, first_line, meta, document in _pages(handbook):
         if "{{" not in text and "{%" not in text:
+            if document is not None:
+                document.rendered = text
             continue
         try:
-            environment.from_string(text).render({**meta, **variables})
+            rendered = environment.from_string(text).render({**meta, **variables})
+            if document is not None:
+                document.rendered = rendered
         except SecurityError as exc:
             findings.append(error(
                 "template", path, f"a {{{{ }}}} expression tries to reach Python internals, which is not allowed ({exc})",

@@ -15,6 +15,8 @@ def page_macros(handbook: Handbook) -> dict:
     """The functions pages may call, e.g. {{ status_report() }} on docs/status.md."""
     return {
         "status_report": lambda: status_report(handbook),
+        "regulation_map": lambda: regulation_map(handbook),
+        "review_schedule": lambda: review_schedule(handbook),
     }
 
 
@@ -83,3 +85,166 @@ def review_state(document: Document, handbook: Handbook) -> str:
     if days < 0:
         return "overdue"
     return "due-soon" if days <= DUE_SOON_DAYS else "in-date"
+
+
+# --- document pages ---------------------------------------------------------------
+
+KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "Children's guide",
+              "policy": "Policy", "procedure": "Procedure"}
+STATE_BADGES = {"overdue": "Overdue for review", "due-soon": "Review due soon", "in-date": "In date"}
+REGULATION_MAP = "regulation-map.md"
+REVIEW_SCHEDULE = "review-schedule.md"
+
+
+def badge(state: str) -> str:
+    return f'<span class="review-badge review-badge--{state}">{STATE_BADGES[state]}</span>' if state else ""
+
+
+def regulation_links(handbook: Handbook, document: Document) -> str:
+    links = []
+    for citation in document.regulations:
+        regulation = handbook.registry.resolve(citation)
+        if regulation is None:
+            links.append(f"{citation} (not in the registry)")
+            continue
+        on_map = f"{link_from(document.path, REGULATION_MAP)}#{regulation.anchor}"
+        links.append(f"[{regulation.ref} {_cell(regulation.title)}]({on_map}) "
+                     f"([legislation.gov.uk]({regulation.url}){{: .external }})")
+    return "<br>".join(links) or "None"
+
+
+def document_control(handbook: Handbook, document: Document) -> str:
+    """The block at the top of every governed document, from its front matter."""
+    if not document.valid:
+        return ""
+    state = review_state(document, handbook)
+    approved = (f"by {document.approved_by} on {long_date(document.approved_on)}"
+                if document.approved_on else "not yet approved")
+    next_review = (f"{long_date(document.next_review)} {badge(state)}"
+                   if document.status == "approved" else "not applicable while " + document.status)
+    rows = [
+        ("Version", f"{document.version} ({document.status})"),
+        ("Kind", KIND_NAMES.get(document.kind, document.kind)),
+        ("Owner", document.owner),
+        ("Approved", approved),
+        ("Last reviewed", f"{long_date(document.last_reviewed)} (every {document.review_every_months} months)"),
+        ("Next review", next_review),
+        ("For", ", ".join(document.audience)),
+        ("Regulations", regulation_links(handbook, document)),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    notice = ""
+    if document.status == "draft":
+        notice = '!!! warning "Draft: not in force"\n\n    This is a draft. Staff follow the approved version until this one is approved.\n\n'
+    elif document.status == "retired":
+        notice = '!!! danger "Retired: no longer in force"\n\n    This document is kept for the record only. Do not follow it.\n\n'
+    elif state == "overdue":
+        notice = ('!!! danger "Overdue for review"\n\n'
+                  f"    This document should have been reviewed by {long_date(document.next_review)}. "
+                  f"{document.owner}: review it now.\n\n")
+    return (f'{notice}<div class="document-control" markdown>\n\n| Document control | |\n| --- | --- |\n{table}\n\n</div>\n\n')
+
+
+def section_index(handbook: Handbook, document: Document) -> str:
+    """For the Statement of Purpose: each Schedule 1 matter with a link to its section."""
+    from .checks import legal_items
+
+    if document.kind != "statement-of-purpose" or not document.valid:
+        return ""
+    mapping = {str(k): v for k, v in (document.meta.get("schedule_1") or {}).items()}
+    matters = handbook.registry.default_instrument.schedule_1
+    rows = []
+    for matter in matters:
+        target = mapping.get(str(matter.number))
+        where = f"[Go to the section]({target})" if target else "**No section**"
+        rows.append(f"| {matter.number} | {_cell(matter.text)} | {where} |")
+    schedule_url = handbook.registry.default_instrument.url.rstrip("/") + "/schedule/1"
+    return ('<div class="schedule-1-index" markdown>\n\n'
+            f"## Schedule 1 index\n\nThe matters [Schedule 1]({schedule_url}){{: .external }} to the regulations "
+            "says a Statement of Purpose must cover, and where this statement covers each one.\n\n"
+            "| Matter | What the law asks for | Where we answer it |\n| --- | --- | --- |\n"
+            + "\n".join(rows) + "\n\n</div>\n\n")
+
+
+def guide_checklist(handbook: Handbook, document: Document) -> str:
+    """For the children's guide: a note for adults showing where each legal item is answered."""
+    if document.kind != "childrens-guide" or not document.valid:
+        return ""
+    mapping = {str(k): v for k, v in (document.meta.get("guide_items") or {}).items()}
+    rows = [f"| {_cell(item.text)} | " + (f"[Go to the section]({mapping[item.id]})" if item.id in mapping
+                                          else "**No section**") + " |"
+            for item in handbook.registry.default_instrument.childrens_guide]
+    return ('\n\n??? note "For adults: how this guide meets the law"\n\n'
+            "    The regulations say a children's guide explains these things. "
+            "Each row links to the part of this guide that does.\n\n"
+            "    | What the guide must explain | Where |\n    | --- | --- |\n"
+            + "\n".join("    " + row for row in rows) + "\n")
+
+
+# --- site-wide pages --------------------------------------------------------------
+
+LEVEL_NAMES = {"required": "Required", "expected": "Expected", "none": "-"}
+
+
+def _document_link(document: Document, from_page: str) -> str:
+    suffix = "" if document.status == "approved" else f" ({document.status})"
+    return f"[{_cell(document.title)}]({link_from(from_page, document.path)}){suffix}"
+
+
+def regulation_map(handbook: Handbook, page: str = REGULATION_MAP) -> str:
+    lines = []
+    for instrument in handbook.registry.instruments.values():
+        lines += [f"## {instrument.title}", "",
+                  f"[{instrument.citation or instrument.title} on legislation.gov.uk]({instrument.url}){{: .external }}", "",
+                  "| Regulation | What it is about | Written document | Served by |", "| --- | --- | --- | --- |"]
+        for regulation in instrument.regulations:
+            serving = handbook.documents_serving(regulation.key)
+            in_force = [d for d in serving if d.in_force and (not regulation.kind or d.kind == regulation.kind)]
+            served = "<br>".join(_document_link(d, page) for d in serving)
+            if not in_force and regulation.document == "required":
+                served = '<strong class="gap gap--required">Missing: the build fails</strong>' + (
+                    "<br>" + served if served else "")
+            elif not in_force and regulation.document == "expected":
+                served = '<span class="gap gap--expected">None yet</span>' + ("<br>" + served if served else "")
+            lines.append(f'| <span id="{regulation.anchor}"></span>[{regulation.ref}]({regulation.url}){{: .external }} '
+                         f"| {_cell(regulation.title)} | {LEVEL_NAMES[regulation.document]} | {served or '-'} |")
+        lines.append("")
+    lines += ["## Documents and the regulations they serve", "",
+              "| Document | Kind | Status | Regulations |", "| --- | --- | --- | --- |"]
+    for document in sorted((d for d in handbook.documents if d.valid), key=lambda d: d.title.lower()):
+        refs = []
+        for citation in document.regulations:
+            regulation = handbook.registry.resolve(citation)
+            refs.append(f"[{regulation.ref}](#{regulation.anchor})" if regulation else f"{citation} (unknown)")
+        lines.append(f"| [{_cell(document.title)}]({link_from(page, document.path)}) | "
+                     f"{KIND_NAMES.get(document.kind, document.kind)} | {document.status} | {', '.join(refs) or '-'} |")
+    return "\n".join(lines) + "\n"
+
+
+def schedule_entries(handbook: Handbook) -> list[dict]:
+    """Approved documents by next review date, overdue and due soon first."""
+    order = {"overdue": 0, "due-soon": 1, "in-date": 2}
+    entries = []
+    for document in handbook.documents:
+        if not document.in_force or document.next_review is None:
+            continue
+        state = review_state(document, handbook)
+        entries.append({
+            "id": document.id, "title": document.title, "path": document.path, "owner": document.owner,
+            "version": document.version, "last_reviewed": document.last_reviewed.isoformat(),
+            "next_review": document.next_review.isoformat(), "state": state,
+            "days_left": (document.next_review - handbook.today).days,
+        })
+    return sorted(entries, key=lambda e: (order[e["state"]], e["next_review"], e["title"]))
+
+
+def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
+    import datetime as dt
+
+    lines = ["| Document | Owner | Last reviewed | Next review | State |", "| --- | --- | --- | --- | --- |"]
+    for entry in schedule_entries(handbook):
+        lines.append(
+            f"| [{_cell(entry['title'])}]({link_from(page, entry['path'])}) | {entry['owner']} | "
+            f"{long_date(dt.date.fromisoformat(entry['last_reviewed']))} | "
+            f"{long_date(dt.date.fromisoformat(entry['next_review']))} | {badge(entry['state'])} |")
+    return "\n".join(lines) + "\n"

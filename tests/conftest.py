@@ -30,6 +30,14 @@ MINI_REGISTRY = {
                 {"ref": "12", "title": "The protection of children standard", "document": "expected",
                  "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/12"},
             ],
+            "schedule_1": [
+                {"matter": 1, "group": "Quality and purpose of care", "text": "The range of needs of the children."},
+                {"matter": 2, "group": "Quality and purpose of care", "text": "The home's ethos and outcomes."},
+            ],
+            "childrens_guide": [
+                {"id": "expect", "text": "What each child can expect of and from the home's care."},
+                {"id": "complain", "text": "How to make a complaint."},
+            ],
         }
     }
 }
@@ -49,9 +57,20 @@ def front_matter(**overrides) -> dict:
     return {k: v for k, v in meta.items() if v is not None}
 
 
+SOP_BODY = "## The children we care for\n\nText.\n\n## Our ethos\n\nText.\n"
+GUIDE_BODY = "## What you can expect\n\nText.\n\n## If you are unhappy\n\nText.\n"
+
+
 def statement_of_purpose(**overrides) -> dict:
     values = {"id": "statement-of-purpose", "title": "Statement of Purpose", "kind": "statement-of-purpose",
-              "regulations": ["16"], **overrides}
+              "regulations": ["16"], "schedule_1": {1: "#the-children-we-care-for", 2: "#our-ethos"}, **overrides}
+    return front_matter(**values)
+
+
+def childrens_guide(**overrides) -> dict:
+    values = {"id": "childrens-guide", "title": "Children's guide", "kind": "childrens-guide",
+              "regulations": [], "guide_items": {"expect": "#what-you-can-expect", "complain": "#if-you-are-unhappy"},
+              **overrides}
     return front_matter(**values)
 
 
@@ -65,13 +84,15 @@ def write_document(root: Path, relative: str, meta: dict | str, body: str = "Tex
 
 @pytest.fixture
 def mini(tmp_path) -> Path:
-    """A small valid handbook: the real home facts and tags, a three-entry registry,
-    a Statement of Purpose and a missing child policy."""
+    """A small valid handbook: the real home facts and tags, a three-entry registry with
+    two Schedule 1 matters and two guide items, a Statement of Purpose, a children's guide
+    and a missing child policy."""
     (tmp_path / "data").mkdir()
     for name in ("home.yml", "tags.yml"):
         shutil.copy(REPO / "data" / name, tmp_path / "data" / name)
     (tmp_path / "data" / "regulations.yml").write_text(yaml.safe_dump(MINI_REGISTRY), encoding="utf-8")
-    write_document(tmp_path, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose())
+    write_document(tmp_path, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose(), SOP_BODY)
+    write_document(tmp_path, "statement-of-purpose/childrens-guide.md", childrens_guide(), GUIDE_BODY)
     write_document(tmp_path, "policies/missing-child.md", front_matter())
     return tmp_path
 

@@ -84,6 +84,16 @@ def _jinja_shell_payload(root):
     path.write_text(path.read_text() + "\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n")
 
 
+def _schedule_1_matter_unmapped(root):
+    path = root / "statement-of-purpose/statement-of-purpose.md"
+    path.write_text(re.sub(r"(?m)^  14: .*\n", "", path.read_text(), count=1))
+
+
+def _guide_item_unmapped(root):
+    path = root / "statement-of-purpose/childrens-guide.md"
+    path.write_text(re.sub(r"(?m)^  advocacy: .*\n", "", path.read_text(), count=1))
+
+
 BREAKS = {
     "overdue review": (_overdue, "policies/missing-child.md: review overdue since 15 January 2021"),
     "required regulation without a document": (
@@ -99,6 +109,10 @@ BREAKS = {
     "duplicate id": (_duplicate_id, "id 'safeguarding' is already used by"),
     "Jinja shell payload": (_jinja_shell_payload,
                             "policies/anti-bullying.md: a {{ }} expression tries to reach Python internals"),
+    "Schedule 1 matter without a section": (
+        _schedule_1_matter_unmapped, "statement-of-purpose/statement-of-purpose.md: Schedule 1 matter 14 ("),
+    "children's guide item without a section": (
+        _guide_item_unmapped, "statement-of-purpose/childrens-guide.md: children's guide item advocacy ("),
 }
 
 

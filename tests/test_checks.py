@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import TODAY, check, front_matter, messages, statement_of_purpose, write_document
+from conftest import SOP_BODY, TODAY, check, front_matter, messages, statement_of_purpose, write_document
 from macros.errors import HandbookError
 
 POLICY = "policies/missing-child.md"
@@ -15,7 +15,8 @@ POLICY = "policies/missing-child.md"
 def test_valid_handbook_has_no_errors(mini):
     handbook = check(mini)
     assert handbook.errors == []
-    assert [d.path for d in handbook.documents] == [POLICY, "statement-of-purpose/statement-of-purpose.md"]
+    assert [d.path for d in handbook.documents] == [
+        POLICY, "statement-of-purpose/childrens-guide.md", "statement-of-purpose/statement-of-purpose.md"]
 
 
 # --- reviews ----------------------------------------------------------------------
@@ -86,7 +87,8 @@ def test_required_regulation_with_no_document_at_all(mini):
 
 
 def test_required_kind_only_counts_a_document_of_that_kind(mini):
-    write_document(mini, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose(kind="policy"))
+    write_document(mini, "statement-of-purpose/statement-of-purpose.md",
+                   statement_of_purpose(kind="policy", schedule_1=None), SOP_BODY)
     found = messages(check(mini), "required-regulation")
     assert len(found) == 1
     assert "Regulation 16 (Statement of purpose) has no approved document" in found[0]

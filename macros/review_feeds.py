@@ -1,0 +1,41 @@
+"""Machine-readable copies of the review schedule: JSON for tools, iCalendar for owners
+to subscribe to review deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import icalendar
+
+from .handbook import Handbook
+from .views import schedule_entries
+
+JSON_NAME = "review-schedule.json"
+CALENDAR_NAME = "review-schedule.ics"
+
+
+def review_json(handbook: Handbook) -> str:
+    return json.dumps({"generated_on": handbook.today.isoformat(), "documents": schedule_entries(handbook)},
+                      indent=2) + "\n"
+
+
+def review_calendar(handbook: Handbook, site_url: str = "") -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Cura Care Homes//Handbook review schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Handbook review deadlines")
+    stamp = dt.datetime.combine(handbook.today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    for entry in schedule_entries(handbook):
+        due = dt.date.fromisoformat(entry["next_review"])
+        event = icalendar.Event()
+        event.add("uid", f"{entry['id']}-{entry['next_review']}@handbook.curacarehomes")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", due)
+        event.add("dtend", due + dt.timedelta(days=1))
+        event.add("summary", f"Review due: {entry['title']}")
+        page = site_url.rstrip("/") + "/" + entry["path"].removesuffix(".md") + ".html" if site_url else entry["path"]
+        event.add("description", f"Owner: {entry['owner']}. Version {entry['version']}, last reviewed "
+                                 f"{entry['last_reviewed']}. {page}")
+        calendar.add_component(event)
+    return calendar.to_ical()
