@@ -107,8 +107,10 @@ def on_page_markdown(markdown, page, config, files):
     document = handbook.document(page.file.src_uri)
     if document is None:
         return banner + markdown
-    # Material reads `status` as its own page-status icon; ours is shown in document control.
+    # Material would show `status` as its page-status icon and `tags` as its own tag list;
+    # both are shown in document control instead (and topics on the topics page).
     page.meta.pop("status", None)
+    page.meta.pop("tags", None)
     return (banner + document_control(handbook, document) + section_index(handbook, document)
             + markdown + guide_checklist(handbook, document))
 

@@ -17,6 +17,7 @@ def page_macros(handbook: Handbook) -> dict:
         "status_report": lambda: status_report(handbook),
         "regulation_map": lambda: regulation_map(handbook),
         "review_schedule": lambda: review_schedule(handbook),
+        "topics": lambda: topics(handbook),
     }
 
 
@@ -94,6 +95,7 @@ KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide":
 STATE_BADGES = {"overdue": "Overdue for review", "due-soon": "Review due soon", "in-date": "In date"}
 REGULATION_MAP = "regulation-map.md"
 REVIEW_SCHEDULE = "review-schedule.md"
+TOPICS = "topics.md"
 
 
 def badge(state: str) -> str:
@@ -130,6 +132,8 @@ def document_control(handbook: Handbook, document: Document) -> str:
         ("Last reviewed", f"{long_date(document.last_reviewed)} (every {document.review_every_months} months)"),
         ("Next review", next_review),
         ("For", ", ".join(document.audience)),
+        ("Topics", ", ".join(f"[{_cell(tag)}]({link_from(document.path, TOPICS)}#{topic_anchor(tag)})"
+                             for tag in document.tags) or "None"),
         ("Regulations", regulation_links(handbook, document)),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
@@ -142,7 +146,8 @@ def document_control(handbook: Handbook, document: Document) -> str:
         notice = ('!!! danger "Overdue for review"\n\n'
                   f"    This document should have been reviewed by {long_date(document.next_review)}. "
                   f"{document.owner}: review it now.\n\n")
-    return (f'{notice}<div class="document-control" markdown>\n\n| Document control | |\n| --- | --- |\n{table}\n\n</div>\n\n')
+    return (f'{notice}<div class="document-control" markdown data-search-exclude>\n\n'
+            f"| Document control | Details |\n| --- | --- |\n{table}\n\n</div>\n\n")
 
 
 def section_index(handbook: Handbook, document: Document) -> str:
@@ -159,7 +164,7 @@ def section_index(handbook: Handbook, document: Document) -> str:
         where = f"[Go to the section]({target})" if target else "**No section**"
         rows.append(f"| {matter.number} | {_cell(matter.text)} | {where} |")
     schedule_url = handbook.registry.default_instrument.url.rstrip("/") + "/schedule/1"
-    return ('<div class="schedule-1-index" markdown>\n\n'
+    return ('<div class="schedule-1-index" markdown data-search-exclude>\n\n'
             f"## Schedule 1 index\n\nThe matters [Schedule 1]({schedule_url}){{: .external }} to the regulations "
             "says a Statement of Purpose must cover, and where this statement covers each one.\n\n"
             "| Matter | What the law asks for | Where we answer it |\n| --- | --- | --- |\n"
@@ -248,3 +253,19 @@ def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
             f"{long_date(dt.date.fromisoformat(entry['last_reviewed']))} | "
             f"{long_date(dt.date.fromisoformat(entry['next_review']))} | {badge(entry['state'])} |")
     return "\n".join(lines) + "\n"
+
+
+def topic_anchor(tag: str) -> str:
+    return "topic-" + "".join(c if c.isalnum() else "-" for c in tag.lower()).strip("-")
+
+
+def topics(handbook: Handbook, page: str = TOPICS) -> str:
+    """Documents by topic, from the controlled list in data/tags.yml."""
+    lines = []
+    for tag in handbook.tags:
+        tagged = sorted((d for d in handbook.documents if d.valid and d.status != "retired" and tag in d.tags),
+                        key=lambda d: d.title.lower())
+        lines += [f"## {tag} {{ #{topic_anchor(tag)} }}", ""]
+        lines += [f"- {_document_link(d, page)}" + (f": {_cell(d.summary)}" if d.summary else "") for d in tagged]
+        lines += ["" if tagged else "No documents yet.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+"""Building the real handbook once for the browser tests, serving it on 127.0.0.1, and a
+headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+from conftest import BIN, REPO, real_handbook_today, run
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def earliest_review() -> tuple[dt.date, str]:
+    """The first next-review date among the real approved documents, and that document's path."""
+    from macros.handbook import load_and_check
+
+    handbook = load_and_check(REPO, real_handbook_today())
+    first = min((d for d in handbook.documents if d.in_force), key=lambda d: d.next_review)
+    return first.next_review, first.path
+
+
+def build_site(site: Path, today: dt.date, **env) -> None:
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], REPO, today=today,
+                 HANDBOOK_GIT_DATES="true", **env)
+    assert result.returncode == 0, result.stderr
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_folder(folder: Path):
+    """Serve a folder on 127.0.0.1 on a free port; returns (base URL, stop function)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_address[1]}/", stop
+
+
+def launch_chromium(playwright):
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`"
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
