@@ -109,7 +109,7 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
 
 # --- the real handbook ------------------------------------------------------------
 
-COPIED = ["mkdocs.yml", "data", "docs", "policies", "statement-of-purpose", "macros", ".vale", ".vale.ini"]
+COPIED = ["mkdocs.yml", "data", "docs", "overrides", "policies", "statement-of-purpose", "macros", ".vale", ".vale.ini"]
 
 
 def real_handbook_today() -> dt.date:
