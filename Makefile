@@ -4,12 +4,13 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Debian packages the tests use: the browser for the site tests, the British English dictionary.
-DEBIAN_PACKAGES := chromium hunspell-en-gb
+# Debian packages the tests and the export use: the browser for the site tests, the British
+# English dictionary for the house style, Pango, HarfBuzz and fonts for the PDF (WeasyPrint).
+DEBIAN_PACKAGES := chromium hunspell-en-gb libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test system-packages clean
+.PHONY: serve build check lint export test system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +32,14 @@ build: $(INSTALLED)
 ## check: run every check without building the site
 check: $(INSTALLED)
 	$(BIN)/handbook check
+
+## lint: check the house style (Vale's rules in .vale/), printed as path:line:col rule message
+lint: $(INSTALLED) system-packages
+	$(BIN)/handbook lint
+
+## export: the inspectors' offline copy (zip) and PDF in dist/; refuses a handbook with errors
+export: $(INSTALLED) system-packages
+	$(BIN)/handbook export
 
 ## test: every test (installs the Debian packages the tests need when they are missing)
 test: $(INSTALLED) system-packages

@@ -37,6 +37,51 @@ def command_check(args) -> int:
     return 1 if handbook.errors else 0
 
 
+def command_lint(args) -> int:
+    """The house style (.vale.ini), one finding a line as Vale prints them. Exit 1 on any
+    error-level finding; warnings are shown but do not fail."""
+    from .style import format_vale, lint
+
+    root = _repository_root(Path(args.root).resolve())
+    paths = [Path(p).resolve() for p in args.paths] or None
+    findings = lint(root, paths)
+    for finding in findings:
+        print(format_vale(finding))
+    errors = sum(1 for f in findings if f.is_error)
+    print(f"House style: {errors} errors, {len(findings) - errors} warnings.", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def command_export(args) -> int:
+    from .export import ExportRefused, export
+
+    root = _repository_root(Path(args.root).resolve())
+    try:
+        made = export(root, Path(args.dist).resolve(), today())
+    except ExportRefused as refused:
+        for finding in refused.findings:
+            print(f"ERROR: {finding}")
+        print(f"ERROR: {refused}", file=sys.stderr)
+        return 1
+    print(f"Made {made.zip_path} ({made.zip_path.stat().st_size // 1024} KB)")
+    print(f"Made {made.pdf_path} ({made.pdf_path.stat().st_size // 1024} KB)")
+    return 0
+
+
+def command_verify(args) -> int:
+    from .export import verify
+
+    problems = verify(Path(args.bundle))
+    for problem in problems:
+        print(f"{args.bundle}: {problem}")
+    if problems:
+        print(f"{args.bundle}: does NOT match its manifest ({len(problems)} difference(s)) - do not rely on this copy; "
+              "ask the home for a new one", file=sys.stderr)
+        return 1
+    print(f"{args.bundle}: every file matches its manifest")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="handbook", description="Check and publish the Cura Care Homes handbook.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
     check.set_defaults(run=command_check)
+    style = commands.add_parser("lint", help="check the house style of the documents, as Vale would "
+                                             "(path:line:col rule message; exit 1 on any error)")
+    style.add_argument("paths", nargs="*", help="files or folders (default: every governed document)")
+    style.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    style.set_defaults(run=command_lint)
+    exporter = commands.add_parser("export", help="make the inspectors' offline copy (zip and PDF) in dist/")
+    exporter.add_argument("--dist", default="dist", help="where to put the files (default: dist)")
+    exporter.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    exporter.set_defaults(run=command_export)
+    verifier = commands.add_parser("verify", help="check an exported zip against its manifest")
+    verifier.add_argument("bundle", help="the exported .zip file")
+    verifier.set_defaults(run=command_verify)
     return parser
 
 

@@ -151,7 +151,7 @@ def read_document(root: Path, path: Path) -> tuple[Document, FrontMatterProblem 
         return Document(relative, body=text, readable=False), FrontMatterProblem(
             "the document has no front matter",
             "start the file with a block between two '---' lines holding id, title, kind, status "
-            "and the other fields (see README, 'Adding a document')", line=1)
+            "and the other fields (see README, 'Adding or reviewing a document')", line=1)
     front = match.group(1)
     body = text[match.end():]
     first_body_line = text[: match.end()].count("\n") + 1

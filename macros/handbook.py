@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .documents import Document, FrontMatterProblem, governed_paths, read_document
@@ -23,6 +23,13 @@ class Handbook:
     tags: list[str]
     unreadable: dict[str, FrontMatterProblem] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    withheld: list[Document] = field(default_factory=list)  # documents left out of this edition
+
+    def for_inspectors(self) -> "Handbook":
+        """The inspectors' edition: approved documents whose audience includes inspectors.
+        Drafts, retired and staff-only documents are left out entirely."""
+        shown = [d for d in self.documents if d.in_force and "inspectors" in d.audience]
+        return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown])
 
     @property
     def errors(self) -> list[Finding]:

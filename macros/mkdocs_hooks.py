@@ -17,9 +17,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from macros.documents import GOVERNED_FOLDERS
+from macros.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, inspector_edition, staff_only
 from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from macros.templating import sandboxed_environment
-from macros.views import document_control, findings_banner, guide_checklist, section_index
+from macros.views import document_control, findings_banner, guide_checklist, link_from, section_index
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -57,6 +58,10 @@ def on_config(config):
 
     handbook = _handbook(config)
     config.nav = _expand_nav(config.nav, handbook)
+    if inspector_edition():
+        config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
+        config.extra_javascript.append(VALID_AS_OF_SCRIPT)
+        config.site_url = None  # the copy has no home address: no canonical links to the intranet
     for finding in handbook.warnings:
         log.warning(str(finding))
     for finding in handbook.errors:
@@ -81,8 +86,33 @@ def _expand_nav(items, handbook):
     return items
 
 
+def _inspector_nav(items):
+    """The nav without the pages that are for staff only."""
+    kept = []
+    for item in items:
+        if isinstance(item, str) and staff_only(item):
+            continue
+        if isinstance(item, dict):
+            title, value = next(iter(item.items()))
+            if isinstance(value, list):
+                value = _inspector_nav(value)
+                if not value:
+                    continue
+            elif isinstance(value, str) and staff_only(value):
+                continue
+            item = {title: value}
+        kept.append(item)
+    return kept
+
+
 def on_files(files, config):
     root = os.path.dirname(config.config_file_path)
+    handbook = _handbook(config)
+    included = {d.path for d in handbook.documents}
+    if inspector_edition():
+        for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
+            files.remove(file)
+        files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
     for folder in GOVERNED_FOLDERS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
@@ -90,12 +120,13 @@ def on_files(files, config):
                 if name.startswith((".", "_")):
                     continue
                 relative = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+                if relative.endswith(".md") and relative not in included:
+                    continue  # left out of this edition (drafts, retired and staff-only for inspectors)
                 if files.get_file_from_path(relative) is not None:
                     raise PluginError(f"{relative} exists in docs/ as well as in {folder}/ - keep only one copy")
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls)
                 files.append(file)
-    handbook = _handbook(config)
     files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
     files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
     return files
@@ -103,7 +134,10 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     handbook = _handbook(config)
-    banner = findings_banner(handbook.findings_for(page.file.src_uri))
+    if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
+        banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
+    else:
+        banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
     if document is None:
         return banner + markdown

@@ -185,6 +185,11 @@ def load_config(root: Path) -> StyleConfig:
     except configparser.Error as problem:
         raise StyleConfigError(f"{CONFIG_NAME}: cannot be read: {problem}") from None
 
+    for name in parser.sections():
+        for key, value in parser[name].items():
+            if "#" in value or ";" in value:
+                raise StyleConfigError(f"{CONFIG_NAME}: {key} holds '#' or ';', which Vale's INI reader may take "
+                                       "for the start of a comment; write the value without them")
     top = parser["\0root"]
     for key in top:
         if key not in ROOT_KEYS:
@@ -369,7 +374,7 @@ def build_rule(name: str, path: Path, vocab: list[str], root: Path, styles_path:
     if not isinstance(spec, dict) or "extends" not in spec:
         raise StyleConfigError(f"{where}: a rule needs an 'extends' key naming its type")
     kind = spec["extends"]
-    rule_class = RULE_TYPES.get(kind)
+    rule_class = RULE_TYPES.get(kind) if isinstance(kind, str) else None
     if rule_class is None:
         raise StyleConfigError(
             f"{where}: the rule type 'extends: {kind}' is not implemented by macros/style.py "
@@ -402,6 +407,21 @@ def _text_scopes() -> set[str]:
     return TEXT_SCOPES | HEADING_SCOPES
 
 
+def _strings(spec: dict, key: str, where: str) -> list[str]:
+    """A list of strings from a rule. YAML 1.1 (PyYAML) reads an unquoted yes, no, on or off
+    as true or false where Vale's YAML 1.2 reads a word, so such an entry must be quoted."""
+    value = spec.get(key)
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise StyleConfigError(f"{where}: '{key}' must be a list")
+    for item in items:
+        if isinstance(item, bool) or item is None or isinstance(item, (dict, list)):
+            raise StyleConfigError(f"{where}: an entry of '{key}' is read as {item!r}, not as text: put it in quotes")
+    return [str(item) for item in items]
+
+
 class Existence(Rule):
     KEYS = frozenset({"tokens", "ignorecase", "nonword", "exceptions", "vocab"})
 
@@ -410,14 +430,14 @@ class Existence(Rule):
         return _text_scopes()
 
     def configure(self, spec, vocab, where, root, styles_path):
-        tokens = [str(t) for t in spec.get("tokens") or [] if str(t).strip()]
+        tokens = [t for t in _strings(spec, "tokens", where) if t.strip()]
         if not tokens:
             raise StyleConfigError(f"{where}: an existence rule needs 'tokens'")
         body = "(?:" + "|".join(tokens) + ")"
         if not spec.get("nonword", False):
             body = r"\b" + body + r"\b"
         self.pattern = _compile(body, where, regex.IGNORECASE if spec.get("ignorecase", False) else 0)
-        terms = list(spec.get("exceptions") or []) + (vocab if spec.get("vocab", True) and
+        terms = _strings(spec, "exceptions", where) + (vocab if spec.get("vocab", True) and
                                                         not spec.get("nonword", False) else [])
         self.exceptions = _exceptions(terms, where)
         self.phrases = _phrases(terms, where)
@@ -452,6 +472,9 @@ class Substitution(Rule):
         groups = []
         # Longest first, so that "in order to" wins over a shorter entry at the same place.
         for observed, expected in sorted(swap.items(), key=lambda kv: len(str(kv[0])), reverse=True):
+            if any(isinstance(v, bool) or v is None for v in (observed, expected)):
+                raise StyleConfigError(f"{where}: the swap entry {observed!r}: {expected!r} is not read as text: "
+                                       "put it in quotes")
             observed = str(observed)
             if _has_capture_group(observed):
                 raise StyleConfigError(f"{where}: '{observed}': capture group not supported; use '(?:' "
@@ -462,9 +485,8 @@ class Substitution(Rule):
         if not spec.get("nonword", False):
             body = r"\b" + body + r"\b"
         self.pattern = _compile(body, where, regex.IGNORECASE if self.ignorecase else 0)
-        terms = list(spec.get("exceptions") or []) + (vocab if spec.get("vocab", True) else [])
+        terms = _strings(spec, "exceptions", where) + (vocab if spec.get("vocab", True) else [])
         self.exceptions = _exceptions(terms, where)
-        self.where = where
 
     def _conforms(self, expected: str, observed: str) -> bool:
         """Vale's `matchToken`: a plain phrase must be equal; anything else is a pattern."""
@@ -534,7 +556,7 @@ class Conditional(Rule):
         self.first = _compile(str(spec["first"]), where)
         self.second = _compile(str(spec["second"]), where)
         self.second_captures = _has_capture_group(str(spec["second"]))
-        terms = list(spec.get("exceptions") or []) + (vocab if spec.get("vocab", True) else [])
+        terms = _strings(spec, "exceptions", where) + (vocab if spec.get("vocab", True) else [])
         self.exceptions = _exceptions(terms, where)
         self.phrases = _phrases(terms, where)
 
@@ -571,8 +593,8 @@ class Capitalization(Rule):
     def configure(self, spec, vocab, where, root, styles_path):
         self.match = str(spec.get("match", ""))
         self.threshold = float(spec.get("threshold", 0) or 0.8)
-        self.indicators = [str(i) for i in spec.get("indicators") or []]
-        self.terms = list(spec.get("exceptions") or []) + (vocab if spec.get("vocab", True) else [])
+        self.indicators = _strings(spec, "indicators", where)
+        self.terms = _strings(spec, "exceptions", where) + (vocab if spec.get("vocab", True) else [])
         self.exceptions = _exceptions(self.terms, where)
         if self.match == "$title":
             raise StyleConfigError(f"{where}: 'match: $title' is not implemented by macros/style.py "
@@ -629,8 +651,8 @@ class Capitalization(Rule):
         return expected, words == 0 or count / words >= self.threshold
 
     def check_block(self, block):
-        text = block.text.strip()
-        if not text or MASK in text:
+        text = block.text.strip()     # a masked macro is no word: the token patterns pass over it
+        if not text:
             return []
         if self.match == "$sentence":
             expected, ok = self._is_sentence_case(text)
@@ -657,7 +679,7 @@ class Readability(Rule):
         return {"summary"}
 
     def configure(self, spec, vocab, where, root, styles_path):
-        metrics = spec.get("metrics") or []
+        metrics = _strings(spec, "metrics", where)
         if not metrics:
             raise StyleConfigError(f"{where}: a readability rule needs 'metrics'")
         unknown = [m for m in metrics if m not in self.IMPLEMENTED_METRICS]
@@ -689,15 +711,17 @@ class Spelling(Rule):
         return _text_scopes() - {"sentence"}
 
     def configure(self, spec, vocab, where, root, styles_path):
-        names = spec.get("dictionaries") or []
+        names = _strings(spec, "dictionaries", where)
         if not names:
             raise StyleConfigError(f"{where}: a spelling rule needs 'dictionaries' (for example [en_GB])")
         folder = self._dicpath(str(spec.get("dicpath", "")), where, root, styles_path)
-        self.dictionaries = [_dictionary(str(folder / name), where) for name in names]
+        self.stems = [str(folder / name) for name in names]
+        for stem in self.stems:
+            _require_dictionary(stem, where)
         self.filters = [] if spec.get("custom", False) else list(self.DEFAULT_FILTERS)
-        self.filters += [_compile(str(f), where) for f in spec.get("filters") or []]
+        self.filters += [_compile(str(f), where) for f in _strings(spec, "filters", where)]
         self.ignored_words: set[str] = set()
-        for ignore in spec.get("ignore") or []:
+        for ignore in _strings(spec, "ignore", where):
             for candidate in (Path(ignore), styles_path / ignore, styles_path / "config" / "ignore" / ignore):
                 if candidate.is_file():
                     self.ignored_words |= set(_read_terms(candidate))
@@ -705,7 +729,7 @@ class Spelling(Rule):
             else:
                 raise StyleConfigError(f"{where}: the word list '{ignore}' was not found")
         terms = []
-        for term in list(spec.get("exceptions") or []) + vocab:
+        for term in _strings(spec, "exceptions", where) + vocab:
             terms.append(term if term.startswith(r"\b") or term.endswith(r"\b") else r"\b" + term + r"\b")
         self.exceptions = _compile("|".join(t[4:] if t.startswith("(?i)") else t for t in terms), where,
                                    regex.IGNORECASE) if terms else None
@@ -724,7 +748,8 @@ class Spelling(Rule):
             "(`make test` does this)")
 
     def _known(self, word: str) -> bool:
-        return word in self.ignored_words or any(_lookup(d, word) for d in self.dictionaries)
+        # The dictionaries are loaded on first use: reading en_GB takes a second or so.
+        return word in self.ignored_words or any(_lookup(_dictionary(stem), word) for stem in self.stems)
 
     def check_block(self, block):
         text = block.text
@@ -754,13 +779,16 @@ RULE_TYPES = {
 
 # --- spelling and readability engines ----------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-def _dictionary(stem: str, where: str):
+def _require_dictionary(stem: str, where: str) -> None:
     if not (Path(stem + ".aff").is_file() and Path(stem + ".dic").is_file()):
         raise StyleConfigError(
             f"{where}: the Hunspell dictionary {stem}.aff/.dic is missing. The British English dictionary is "
             "Debian's hunspell-en-gb package: install it with `apt-get install hunspell-en-gb` "
             "(`make test` does this)")
+
+
+@functools.lru_cache(maxsize=None)
+def _dictionary(stem: str):
     from spylls.hunspell import Dictionary
 
     return Dictionary.from_files(stem)
@@ -1200,10 +1228,18 @@ def lint(root: Path, paths: list[Path] | None = None) -> list[StyleFinding]:
 
 
 def readability(root: Path, path: Path) -> float:
-    """The Flesch-Kincaid grade level of a document's body text, the figure the readability
-    rules measure (rounded to one decimal place for showing)."""
+    """The Flesch-Kincaid grade level of a document's body text: the figure the readability
+    rules measure and report, to two decimal places."""
+    return readability_scores(root, [path])[_relative(Path(root).resolve(), path)]
+
+
+def readability_scores(root: Path, paths: list[Path]) -> dict[str, float]:
+    """Readability of several documents, reading the style configuration once."""
     root = Path(root).resolve()
     config = load_config(root)
-    relative = _relative(root, path)
-    document = parse_markdown(_read(root / relative), *config.ignores_for(relative))
-    return round(flesch_kincaid_grade(document.summary()), 1)
+    scores = {}
+    for path in paths:
+        relative = _relative(root, path)
+        document = parse_markdown(_read(root / relative), *config.ignores_for(relative))
+        scores[relative] = round(flesch_kincaid_grade(document.summary()), 2)
+    return scores

@@ -34,8 +34,10 @@ def sandboxed_environment(loader=None) -> jinja2.Environment:
 def template_variables(handbook: Handbook) -> dict:
     """Everything a page may use in {{ ... }}: the home's facts and the handbook's views."""
     from . import views
+    from .editions import inspector_edition
 
-    return {"home": handbook.home.facts, **views.page_macros(handbook)}
+    edition = "inspector" if inspector_edition() else "staff"
+    return {"home": handbook.home.facts, "edition": edition, **views.page_macros(handbook)}
 
 
 def _pages(handbook: Handbook):

@@ -206,7 +206,11 @@ def regulation_map(handbook: Handbook, page: str = REGULATION_MAP) -> str:
             serving = handbook.documents_serving(regulation.key)
             in_force = [d for d in serving if d.in_force and (not regulation.kind or d.kind == regulation.kind)]
             served = "<br>".join(_document_link(d, page) for d in serving)
-            if not in_force and regulation.document == "required":
+            withheld = [d for d in handbook.withheld if d.in_force and any(
+                (r := handbook.registry.resolve(c)) is not None and r.key == regulation.key for c in d.regulations)]
+            if not in_force and withheld:
+                served = "Served by a document not included in this copy" + ("<br>" + served if served else "")
+            elif not in_force and regulation.document == "required":
                 served = '<strong class="gap gap--required">Missing: the build fails</strong>' + (
                     "<br>" + served if served else "")
             elif not in_force and regulation.document == "expected":
@@ -246,12 +250,18 @@ def schedule_entries(handbook: Handbook) -> list[dict]:
 def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
     import datetime as dt
 
-    lines = ["| Document | Owner | Last reviewed | Next review | State |", "| --- | --- | --- | --- | --- |"]
-    for entry in schedule_entries(handbook):
+    from .style import readability_scores
+
+    entries = schedule_entries(handbook)
+    grades = readability_scores(handbook.root, [handbook.root / e["path"] for e in entries])
+    lines = ["| Document | Owner | Last reviewed | Next review | State | Reading grade |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for entry in entries:
         lines.append(
             f"| [{_cell(entry['title'])}]({link_from(page, entry['path'])}) | {entry['owner']} | "
             f"{long_date(dt.date.fromisoformat(entry['last_reviewed']))} | "
-            f"{long_date(dt.date.fromisoformat(entry['next_review']))} | {badge(entry['state'])} |")
+            f"{long_date(dt.date.fromisoformat(entry['next_review']))} | {badge(entry['state'])} | "
+            f"{grades[entry['path']]:.1f} |")
     return "\n".join(lines) + "\n"
 
 

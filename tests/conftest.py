@@ -84,12 +84,14 @@ def write_document(root: Path, relative: str, meta: dict | str, body: str = "Tex
 
 @pytest.fixture
 def mini(tmp_path) -> Path:
-    """A small valid handbook: the real home facts and tags, a three-entry registry with
+    """A small valid handbook: the real home facts, tags and house style, a three-entry registry with
     two Schedule 1 matters and two guide items, a Statement of Purpose, a children's guide
     and a missing child policy."""
     (tmp_path / "data").mkdir()
     for name in ("home.yml", "tags.yml"):
         shutil.copy(REPO / "data" / name, tmp_path / "data" / name)
+    shutil.copy(REPO / ".vale.ini", tmp_path / ".vale.ini")
+    shutil.copytree(REPO / ".vale", tmp_path / ".vale")
     (tmp_path / "data" / "regulations.yml").write_text(yaml.safe_dump(MINI_REGISTRY), encoding="utf-8")
     write_document(tmp_path, "statement-of-purpose/statement-of-purpose.md", statement_of_purpose(), SOP_BODY)
     write_document(tmp_path, "statement-of-purpose/childrens-guide.md", childrens_guide(), GUIDE_BODY)

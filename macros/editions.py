@@ -1,0 +1,79 @@
+"""The two editions of the site: the staff intranet (everything, with status and how-to
+pages) and the inspectors' offline copy (approved documents for inspectors only, stamped
+with when and from what it was made). `handbook export` asks for the inspector edition
+through environment variables, so MkDocs builds it with the same configuration."""
+
+from __future__ import annotations
+
+import os
+
+from .checks import long_date
+from .handbook import Handbook
+
+EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
+COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
+AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
+
+# Pages in docs/ that only make sense on the intranet.
+STAFF_ONLY_PAGES = ("status.md", "how-to/")
+COPY_PAGE = "inspector-copy.md"
+VALID_AS_OF_SCRIPT = "assets/javascripts/valid-as-of.js"
+
+
+def inspector_edition() -> bool:
+    return os.environ.get(EDITION_VAR, "") == "inspector"
+
+
+def staff_only(src_uri: str) -> bool:
+    return any(src_uri == page or src_uri.startswith(page) for page in STAFF_ONLY_PAGES)
+
+
+def earliest_next_review(handbook: Handbook):
+    reviews = [d.next_review for d in handbook.documents if d.in_force and d.next_review]
+    return min(reviews) if reviews else None
+
+
+def copy_stamp(handbook: Handbook, copy_link: str) -> str:
+    """The notice on every page of the inspector copy. A small script compares the
+    earliest next-review date with the reader's clock, so a stale copy says so offline."""
+    commit = os.environ.get(COMMIT_VAR, "unknown")[:12]
+    as_of = os.environ.get(AS_OF_VAR)
+    made = (f"As in force on {long_date(_date(as_of))}" if as_of
+            else f"Inspector copy made on {long_date(handbook.today)}")
+    earliest = earliest_next_review(handbook)
+    due = f' data-earliest-review="{earliest.isoformat()}"' if earliest else ""
+    later = (f" The first document in it is due for review on {long_date(earliest)}." if earliest else "")
+    return (f'<div class="copy-stamp admonition info" markdown data-search-exclude{due}>\n\n'
+            f"**{made}, from commit {commit}.** This is a copy of the {handbook.home.facts['name']} handbook "
+            f"for inspectors.{later} See [about this copy]({copy_link}) to check it has not been changed.\n\n"
+            '<p class="copy-stamp__stale" hidden><strong>This copy may be out of date:</strong> today is after '
+            f"{long_date(earliest) if earliest else ''}, when a document in it was due for review. "
+            "Ask the home for a current copy.</p>\n\n</div>\n\n")
+
+
+def _date(text: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def copy_page(handbook: Handbook) -> str:
+    """The readable manifest: what this copy holds, when and from what it was made."""
+    commit = os.environ.get(COMMIT_VAR, "unknown")
+    as_of = os.environ.get(AS_OF_VAR)
+    lines = ["# About this copy", "",
+             f"This copy of the {handbook.home.facts['name']} handbook was made for inspectors on "
+             f"{long_date(handbook.today)}, from commit `{commit}` of the handbook's repository.", ""]
+    if as_of:
+        lines += [f"It shows the handbook **as in force on {long_date(_date(as_of))}**.", ""]
+    lines += ["It holds the approved documents meant for inspectors. Drafts, retired documents and "
+              "documents for staff only are not included.", "",
+              "| Document | Version | Approved | Last reviewed | Next review |", "| --- | --- | --- | --- | --- |"]
+    for d in sorted(handbook.documents, key=lambda d: d.title.lower()):
+        lines.append(f"| [{d.title}]({d.path}) | {d.version} | {long_date(d.approved_on)} | "
+                     f"{long_date(d.last_reviewed)} | {long_date(d.next_review)} |")
+    lines += ["", "## Checking the copy", "",
+              "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
+              "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "
+              "was added, removed or changed:", "", "```sh", "handbook verify <the zip file>", "```", ""]
+    return "\n".join(lines)

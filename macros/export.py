@@ -1,0 +1,165 @@
+"""The inspector export: an offline copy of the site in a zip, one PDF, and a manifest
+that `handbook verify` checks. Nothing reaches dist/ unless everything was made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import long_date
+from .editions import AS_OF_VAR, COMMIT_VAR, EDITION_VAR
+from .errors import HandbookError
+from .handbook import Handbook, load_and_check
+from .pdf_export import write_pdf
+
+MANIFEST = "manifest.json"
+# Every entry in the zip gets this timestamp, so the same inputs give the same bytes.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class ExportRefused(HandbookError):
+    """The handbook has error findings; they are listed and nothing is exported."""
+
+    def __init__(self, handbook: Handbook):
+        self.findings = handbook.errors
+        super().__init__(f"the handbook has {len(self.findings)} error(s); nothing was exported - fix them first")
+
+
+@dataclass
+class Export:
+    zip_path: Path
+    pdf_path: Path
+    commit: str
+
+
+def git_commit(root: Path) -> str:
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else "not-in-git"
+
+
+def slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def bundle_name(handbook: Handbook, commit: str) -> str:
+    return f"{slug(str(handbook.home.facts['name']))}-handbook-{handbook.today.isoformat()}-{commit[:7]}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None) -> dict:
+    files = {p.relative_to(site).as_posix(): _sha256(p) for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        "home": str(handbook.home.facts["name"]),
+        "made_on": handbook.today.isoformat(),
+        "as_in_force_on": as_of,
+        "commit": commit,
+        "documents": [{
+            "id": d.id, "title": d.title, "version": d.version,
+            "approved_on": d.approved_on.isoformat(), "last_reviewed": d.last_reviewed.isoformat(),
+            "next_review": d.next_review.isoformat(),
+        } for d in sorted(handbook.documents, key=lambda d: d.id)],
+        "files": files,
+    }
+
+
+def write_zip(site: Path, folder: str, path: Path) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
+        for file in sorted(p for p in site.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(f"{folder}/{file.relative_to(site).as_posix()}", date_time=ZIP_TIME)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(entry, file.read_bytes(), compresslevel=9)
+
+
+def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str, as_of: str | None) -> None:
+    env = {**os.environ, EDITION_VAR: "inspector", "HANDBOOK_OFFLINE": "true", COMMIT_VAR: commit,
+           "HANDBOOK_TODAY": handbook.today.isoformat(), "NO_MKDOCS_2_WARNING": "1",
+           # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the export's day, not the clock.
+           "SOURCE_DATE_EPOCH": str(int(_midnight(handbook.today)))}
+    if as_of:
+        env[AS_OF_VAR] = as_of
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+                            cwd=root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise HandbookError("the inspector site did not build; nothing was exported:\n" + result.stderr.strip())
+
+
+def _midnight(day) -> float:
+    import datetime as dt
+
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc).timestamp()
+
+
+def export(root: Path, dist: Path, today, as_of: str | None = None, commit: str | None = None) -> Export:
+    """Check, build and package the inspectors' edition. Raises ExportRefused (with the
+    findings) when the handbook has errors; dist/ is then left exactly as it was."""
+    full = load_and_check(root, today)
+    if full.errors:
+        raise ExportRefused(full)
+    handbook = full.for_inspectors()
+    commit = commit or git_commit(root)
+    name = bundle_name(handbook, commit) + (f"-as-of-{as_of}" if as_of else "")
+    stamp = (f"As in force on {long_date(__import__('datetime').date.fromisoformat(as_of))}" if as_of
+             else f"Inspector copy made on {long_date(handbook.today)}")
+    dist.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=dist))  # same disk as dist/, so the final move is atomic
+    try:
+        site = work / name
+        build_inspector_site(root, site, handbook, commit, as_of)
+        (site / MANIFEST).write_text(json.dumps(manifest(handbook, commit, site, as_of), indent=2) + "\n")
+        write_zip(site, name, work / f"{name}.zip")
+        write_pdf(handbook, commit, stamp, work / f"{name}.pdf")
+        for suffix in (".zip", ".pdf"):
+            os.replace(work / f"{name}{suffix}", dist / f"{name}{suffix}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Export(dist / f"{name}.zip", dist / f"{name}.pdf", commit)
+
+
+def verify(bundle: Path) -> list[str]:
+    """Compare a bundle with its manifest. Returns one line per file added, removed or
+    changed; an empty list means the bundle is exactly as it was made."""
+    try:
+        archive = zipfile.ZipFile(bundle)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise HandbookError(f"{bundle}: not a readable zip file ({exc}) - check the file name") from None
+    with archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        manifests = [n for n in names if n.count("/") == 1 and n.endswith("/" + MANIFEST)]
+        if len(manifests) != 1:
+            raise HandbookError(f"{bundle}: no {MANIFEST} at the top of the bundle - this is not a handbook export")
+        folder = manifests[0].split("/")[0] + "/"
+        try:
+            expected = json.loads(archive.read(manifests[0]))["files"]
+        except (ValueError, KeyError):
+            raise HandbookError(f"{bundle}: {MANIFEST} cannot be read - the bundle has been damaged") from None
+        found = {}
+        problems = []
+        for name in names:
+            relative = name[len(folder):] if name.startswith(folder) else name
+            if relative == MANIFEST:
+                continue
+            found[relative] = hashlib.sha256(archive.read(name)).hexdigest()
+    for relative in sorted(set(found) - set(expected)):
+        problems.append(f"added: {relative}")
+    for relative in sorted(set(expected) - set(found)):
+        problems.append(f"removed: {relative}")
+    for relative in sorted(set(found) & set(expected)):
+        if found[relative] != expected[relative]:
+            problems.append(f"changed: {relative}")
+    return problems

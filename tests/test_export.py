@@ -1,0 +1,224 @@
+"""The inspector export: offline, only what inspectors should see, verifiable,
+reproducible, and never half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import BIN, front_matter, handbook_command, real_handbook_today, write_document
+from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
+
+DRAFT_WORD = "Zebracornish"      # only in a draft document
+STAFF_WORD = "Quokkastaffroom"   # only in a staff-only document
+GIT_DATE = "2026-11-20T10:00:00+00:00"
+
+
+def git(repo: Path, *args: str):
+    env = {**os.environ, "GIT_AUTHOR_DATE": GIT_DATE, "GIT_COMMITTER_DATE": GIT_DATE,
+           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def make_repository(root: Path) -> None:
+    """Add a draft and a staff-only document to the copy and commit it, like a real clone."""
+    day = real_handbook_today().isoformat()
+    dated = {"last_reviewed": day, "approved_on": day,
+             "changes": [{"version": "1.0", "date": day, "summary": "First."}]}
+    write_document(root, "policies/fire-drills-draft.md",
+                   front_matter(id="fire-drills-draft", title="Fire drill procedure", status="draft",
+                                regulations=[], audience=["staff", "inspectors"], **dated),
+                   f"Draft text with the word {DRAFT_WORD}.\n")
+    write_document(root, "policies/rota-swaps.md",
+                   front_matter(id="rota-swaps", title="Swapping shifts", regulations=[], audience=["staff"], **dated),
+                   f"Staff-only text with the word {STAFF_WORD}.\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Handbook for the export tests")
+
+
+def export(root: Path, dist: str = "dist"):
+    return handbook_command(root, "export", "--dist", dist, HANDBOOK_GIT_DATES="true")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from conftest import COPIED, REPO
+    import shutil
+
+    root = tmp_path_factory.mktemp("export") / "handbook"
+    root.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy(source, root / name)
+    make_repository(root)
+    result = export(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    zips = list((root / "dist").glob("*.zip"))
+    pdfs = list((root / "dist").glob("*.pdf"))
+    assert len(zips) == 1 and len(pdfs) == 1
+    unzipped = root / "unzipped"
+    with zipfile.ZipFile(zips[0]) as bundle:
+        bundle.extractall(unzipped)
+    (site,) = list(unzipped.iterdir())
+    return root, zips[0], pdfs[0], site
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_names_carry_home_date_and_commit(exported):
+    root, bundle, pdf, site = exported
+    commit = git(root, "rev-parse", "--short=7", "HEAD").strip()
+    stem = f"cura-care-homes-handbook-{real_handbook_today().isoformat()}-{commit}"
+    assert bundle.name == stem + ".zip" and pdf.name == stem + ".pdf" and site.name == stem
+
+
+def test_only_approved_documents_for_inspectors_are_in_the_copy(exported):
+    _, bundle, pdf, site = exported
+    with zipfile.ZipFile(bundle) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace")
+        names = archive.namelist()
+    assert DRAFT_WORD not in everything and STAFF_WORD not in everything
+    assert "Fire drill procedure" not in everything and "Swapping shifts" not in everything
+    assert not any("status.html" in n or "/how-to/" in n for n in names)
+    assert "Missing child policy" in (site / "search/search_index.json").read_text()
+    text = pdf_text(pdf)
+    assert DRAFT_WORD not in text and STAFF_WORD not in text and "Swapping shifts" not in text
+    for title in ("Statement of Purpose", "Children's guide", "Missing child policy", "Regulation map",
+                  "Schedule 1 index"):
+        assert title in text
+
+
+def test_pdf_has_cover_contents_with_page_numbers_and_document_control(exported):
+    root, _, pdf, _ = exported
+    commit = git(root, "rev-parse", "HEAD").strip()
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert "Cura Care Homes handbook" in pages[0] and commit in pages[0]
+    assert "Inspector copy made on" in pages[0]
+    contents = pages[1]
+    assert contents.startswith("Contents")
+    first_policy_page = int(contents.split("Missing child policy")[1].strip(" .").split()[0])
+    assert pages[first_policy_page - 1].lstrip().startswith("Missing child policy")
+    assert "Owner Registered Manager" in pages[first_policy_page - 1]
+    assert "Next review" in pages[first_policy_page - 1]
+
+
+def test_manifest_lists_documents_and_every_file(exported):
+    root, _, _, site = exported
+    manifest = json.loads((site / "manifest.json").read_text())
+    assert manifest["commit"] == git(root, "rev-parse", "HEAD").strip()
+    assert manifest["made_on"] == real_handbook_today().isoformat()
+    ids = [d["id"] for d in manifest["documents"]]
+    assert "missing-child" in ids and "rota-swaps" not in ids and "fire-drills-draft" not in ids
+    on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert sorted(manifest["files"]) == [p for p in on_disk if p != "manifest.json"]
+    assert "Missing child policy" in (site / "inspector-copy.html").read_text()
+
+
+def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, tmp_path):
+    root, bundle, _, site = exported
+    good = handbook_command(root, "verify", str(bundle))
+    assert good.returncode == 0 and "every file matches its manifest" in good.stdout
+
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.endswith("policies/missing-child.html"):
+                data = data.replace(b"Missing child policy", b"Missing child policy (edited)")
+            if name.endswith("policies/complaints.html"):
+                continue
+            target.writestr(name, data)
+        target.writestr(f"{site.name}/extra.html", "<p>added later</p>")
+    bad = handbook_command(root, "verify", str(tampered))
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [f"{tampered}: added: extra.html",
+                                       f"{tampered}: removed: policies/complaints.html",
+                                       f"{tampered}: changed: policies/missing-child.html"]
+    assert "does NOT match its manifest" in bad.stderr
+
+
+def test_two_exports_of_the_same_commit_are_identical(exported):
+    root, bundle, pdf, _ = exported
+    again = export(root, "dist-again")
+    assert again.returncode == 0, again.stderr
+    assert (root / "dist-again" / bundle.name).read_bytes() == bundle.read_bytes()
+    assert pdf_text(root / "dist-again" / pdf.name) == pdf_text(pdf)
+
+
+def test_export_of_a_broken_handbook_leaves_dist_as_it_was(exported, handbook_copy):
+    dist = handbook_copy / "dist"
+    dist.mkdir()
+    (dist / "old-export.zip").write_bytes(b"the previous export")
+    path = handbook_copy / "policies/missing-child.md"
+    path.write_text(path.read_text().replace("last_reviewed: 2026", "last_reviewed: 2019", 1))
+    result = handbook_command(handbook_copy, "export")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ERROR: policies/missing-child.md: review overdue since" in result.stdout
+    assert "nothing was exported" in result.stderr
+    assert [p.name for p in dist.iterdir()] == ["old-export.zip"]
+    assert (dist / "old-export.zip").read_bytes() == b"the previous export"
+
+
+def test_linkchecker_finds_no_error_in_the_unzipped_copy(exported):
+    _, _, _, site = exported
+    base, stop = serve_folder(site)
+    try:
+        result = subprocess.run([str(BIN / "linkchecker"), "--no-status", "-f",
+                                 str(Path(__file__).parent / "linkcheckerrc"), base + "index.html"],
+                                capture_output=True, text=True, timeout=600)
+    finally:
+        stop()
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_copy_opens_from_disk_searches_and_asks_no_other_host(exported):
+    _, _, _, site = exported
+    ARTIFACTS.mkdir(exist_ok=True)
+    requests = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context().new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((site / "index.html").as_uri())
+        expect(page.locator(".copy-stamp")).to_contain_text("Inspector copy made on")
+        page.keyboard.press("/")
+        page.keyboard.type("missing")
+        first = page.locator(".md-search-result__item > .md-search-result__link h1").first
+        expect(first).to_have_text("Missing child policy", timeout=10_000)
+        page.screenshot(path=ARTIFACTS / "export-offline-search.png")
+        first.click()
+        page.wait_for_url("**/policies/missing-child.html*")
+        expect(page.locator(".document-control")).to_be_visible()
+        browser.close()
+    assert requests and all(url.startswith("file://") for url in requests), \
+        [url for url in requests if not url.startswith("file://")]
+
+
+def test_copy_says_when_it_is_out_of_date(exported):
+    _, _, _, site = exported
+    manifest = json.loads((site / "manifest.json").read_text())
+    earliest = min(d["next_review"] for d in manifest["documents"])
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for clock, stale in ((manifest["made_on"] + "T12:00:00", False), (earliest + "T12:00:00", False),
+                             (f"{int(earliest[:4]) + 1}{earliest[4:]}T12:00:00", True)):
+            page = browser.new_context().new_page()
+            page.clock.set_fixed_time(clock)
+            page.goto((site / "policies/missing-child.html").as_uri())
+            notice = page.locator(".copy-stamp__stale")
+            (expect(notice).to_be_visible() if stale else expect(notice).to_be_hidden())
+        browser.close()
