@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := chromium hunspell-en-gb libpango-1.0-0 libpangoft2-1.0-0 libh
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check lint export test system-packages clean
+.PHONY: serve build check lint export bench test system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: $(INSTALLED) system-packages
 ## export: the inspectors' offline copy (zip) and PDF in dist/; refuses a handbook with errors
 export: $(INSTALLED) system-packages
 	$(BIN)/handbook export
+
+## bench: time checks and builds on synthetic handbooks of 100, 500 and 2,000 documents
+bench: $(INSTALLED) system-packages
+	$(BIN)/python bench/run.py --json bench/results.json
 
 ## test: every test (installs the Debian packages the tests need when they are missing)
 test: $(INSTALLED) system-packages

@@ -20,6 +20,7 @@ from .yaml_files import read_yaml_file
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "front-matter.schema.yml"
 DUE_SOON_DAYS = 60
+OFSTED_NOTICE_DAYS = 28  # reg 16(3)(b): revisions of the Statement of Purpose go to HMCI within 28 days
 
 
 def long_date(day: dt.date) -> str:
@@ -40,6 +41,7 @@ def check_handbook(handbook: Handbook) -> list[Finding]:
     findings += check_reviews(handbook)
     findings += check_coverage(handbook)
     findings += check_section_maps(handbook)
+    findings += check_ofsted_notification(handbook)
     findings += check_home_facts(handbook)
     return sorted(findings, key=sort_key)
 
@@ -277,6 +279,34 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
             findings.append(error("required-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
         else:
             findings.append(warning("expected-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
+    return findings
+
+
+def check_ofsted_notification(handbook: Handbook) -> list[Finding]:
+    """Each revision of an approved Statement of Purpose is notified to Ofsted, with a copy,
+    within 28 days (reg 16(3)). A review that changed nothing is not a revision."""
+    findings = []
+    for document in _valid(handbook):
+        if document.kind != "statement-of-purpose" or document.status != "approved":
+            continue
+        for number, change in enumerate(document.changes, start=1):
+            if change.get("review_only") or change.get("ofsted_notified_on"):
+                continue
+            revised = dt.date.fromisoformat(change["date"])
+            deadline = revised + dt.timedelta(days=OFSTED_NOTICE_DAYS)
+            what = f"revision {change['version']} of {long_date(revised)} has no ofsted_notified_on"
+            fix = ("send Ofsted the revised Statement of Purpose, then add ofsted_notified_on: "
+                   "YYYY-MM-DD (the date you sent it) to that changes entry")
+            if handbook.today > deadline:
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"{what}: Ofsted had to be told by {long_date(deadline)} (regulation 16(3), within "
+                    f"{OFSTED_NOTICE_DAYS} days)", fix, field=f"changes[{number}]", line=document.line_of("changes")))
+            else:
+                findings.append(warning(
+                    "ofsted-notification", document.path,
+                    f"{what}: tell Ofsted by {long_date(deadline)} (regulation 16(3), within {OFSTED_NOTICE_DAYS} days)",
+                    fix, field=f"changes[{number}]", line=document.line_of("changes")))
     return findings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -21,6 +22,11 @@ def _repository_root(start: Path) -> Path:
 
 def command_check(args) -> int:
     handbook = load_and_check(_repository_root(Path(args.root).resolve()), today())
+    if args.base:
+        from .change_review import check_against_base
+        from .findings import sort_key
+
+        handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
     if args.format == "json":
         print(json.dumps({
             "today": handbook.today.isoformat(),
@@ -53,9 +59,18 @@ def command_lint(args) -> int:
 
 
 def command_export(args) -> int:
-    from .export import ExportRefused, export
+    from .export import ExportRefused, export, export_as_of
 
     root = _repository_root(Path(args.root).resolve())
+    if args.as_of:
+        try:
+            day = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise HandbookError(f"--as-of {args.as_of}: not a date - write it as YYYY-MM-DD") from None
+        result = export_as_of(root, Path(args.dist), day)
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        return result.returncode
     try:
         made = export(root, Path(args.dist).resolve(), today())
     except ExportRefused as refused:
@@ -87,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="run every check without building the site (exit 1 on any error)")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--base", metavar="REF",
+                       help="also check each change against this git ref, such as origin/main (pull requests)")
     check.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
     check.set_defaults(run=command_check)
     style = commands.add_parser("lint", help="check the house style of the documents, as Vale would "
@@ -97,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="make the inspectors' offline copy (zip and PDF) in dist/")
     exporter.add_argument("--dist", default="dist", help="where to put the files (default: dist)")
     exporter.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    exporter.add_argument("--as-of", metavar="YYYY-MM-DD",
+                          help="export the handbook as it stood on that day (the last commit on or before it)")
     exporter.set_defaults(run=command_export)
     verifier = commands.add_parser("verify", help="check an exported zip against its manifest")
     verifier.add_argument("bundle", help="the exported .zip file")

@@ -145,6 +145,11 @@ def read_document(root: Path, path: Path) -> tuple[Document, FrontMatterProblem 
     except UnicodeDecodeError:
         return Document(relative, readable=False), FrontMatterProblem(
             "the file is not UTF-8 text", "save it again as UTF-8")
+    return read_document_text(relative, text)
+
+
+def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterProblem | None]:
+    """Read a governed document from its text (from disk, or from git history)."""
     text = text.replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:

@@ -17,6 +17,7 @@ from pathlib import Path
 from .checks import long_date
 from .editions import AS_OF_VAR, COMMIT_VAR, EDITION_VAR
 from .errors import HandbookError
+from .gitlog import commit_on_or_before, git
 from .handbook import Handbook, load_and_check
 from .pdf_export import write_pdf
 
@@ -105,9 +106,11 @@ def _midnight(day) -> float:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc).timestamp()
 
 
-def export(root: Path, dist: Path, today, as_of: str | None = None, commit: str | None = None) -> Export:
+def export(root: Path, dist: Path, today, commit: str | None = None) -> Export:
     """Check, build and package the inspectors' edition. Raises ExportRefused (with the
-    findings) when the handbook has errors; dist/ is then left exactly as it was."""
+    findings) when the handbook has errors; dist/ is then left exactly as it was.
+    A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF."""
+    as_of = os.environ.get(AS_OF_VAR) or None
     full = load_and_check(root, today)
     if full.errors:
         raise ExportRefused(full)
@@ -129,6 +132,23 @@ def export(root: Path, dist: Path, today, as_of: str | None = None, commit: str 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Export(dist / f"{name}.zip", dist / f"{name}.pdf", commit)
+
+
+def export_as_of(root: Path, dist: Path, day) -> subprocess.CompletedProcess:
+    """Export the handbook as it stood at the last commit on or before `day`, using that
+    commit's own files and code, in a temporary git worktree: the working tree is untouched."""
+    commit = commit_on_or_before(root, day.isoformat())
+    folder = Path(tempfile.mkdtemp(prefix="handbook-as-of-"))
+    worktree = folder / "handbook"
+    git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
+    try:
+        env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
+        return subprocess.run([sys.executable, "-m", "macros.cli", "export", "--dist", str(dist.resolve())],
+                              cwd=worktree, env=env, capture_output=True, text=True)
+    finally:
+        git(root, "worktree", "remove", "--force", str(worktree), check=False)
+        git(root, "worktree", "prune", check=False)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def verify(bundle: Path) -> list[str]:

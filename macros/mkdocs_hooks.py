@@ -17,10 +17,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from macros.documents import GOVERNED_FOLDERS
+from macros.history import load_histories
 from macros.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, inspector_edition, staff_only
 from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
-from macros.templating import sandboxed_environment
-from macros.views import document_control, findings_banner, guide_checklist, link_from, section_index
+from macros.templating import render_text, sandboxed_environment
+from macros.views import (document_control, findings_banner, guide_checklist, history_section, link_from,
+                          section_index)
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -31,6 +33,7 @@ if not log.handlers:  # our own handler: handbook warnings must never trip `mkdo
     log.setLevel(logging.INFO)
 
 _command = {"name": "build"}
+_build = {}  # per-build state: the documents' git histories
 
 
 def on_startup(command, dirty):
@@ -57,6 +60,7 @@ def on_config(config):
     macros.config["on_error_fail"] = not _serving()
 
     handbook = _handbook(config)
+    _build["histories"] = load_histories(handbook.root, handbook.documents)
     config.nav = _expand_nav(config.nav, handbook)
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
@@ -145,8 +149,11 @@ def on_page_markdown(markdown, page, config, files):
     # both are shown in document control instead (and topics on the topics page).
     page.meta.pop("status", None)
     page.meta.pop("tags", None)
+    history = _build["histories"].get(document.path)
+    old_text = render_text(handbook, history.previous) if history and history.previous else None
     return (banner + document_control(handbook, document) + section_index(handbook, document)
-            + markdown + guide_checklist(handbook, document))
+            + markdown + guide_checklist(handbook, document)
+            + "\n\n" + history_section(document, history, old_text, show_editors=not inspector_edition()))
 
 
 def on_post_build(config):

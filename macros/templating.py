@@ -83,3 +83,13 @@ def check_templates(handbook: Handbook) -> list[Finding]:
                 "template", path, f"a {{{{ }}}} expression failed ({type(exc).__name__}: {exc})",
                 "check the expression's arguments, or remove it"))
     return findings
+
+
+def render_text(handbook: Handbook, document) -> str:
+    """A document's text with its facts filled in, for showing; the raw text if it no
+    longer renders (an old version may use a fact that has since been renamed)."""
+    try:
+        return sandboxed_environment().from_string(document.body).render(
+            {**document.meta, **template_variables(handbook)})
+    except Exception:
+        return document.body

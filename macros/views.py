@@ -279,3 +279,48 @@ def topics(handbook: Handbook, page: str = TOPICS) -> str:
         lines += [f"- {_document_link(d, page)}" + (f": {_cell(d.summary)}" if d.summary else "") for d in tagged]
         lines += ["" if tagged else "No documents yet.", ""]
     return "\n".join(lines)
+
+
+def history_section(document: Document, history, old_text: str | None, show_editors: bool) -> str:
+    """The end of every document page: versions from the front matter, the edits that
+    reached the main line (from git), and what changed since the previous approved version."""
+    import datetime as dt
+
+    sop = document.kind == "statement-of-purpose"
+    lines = ["## History", "", "| Version | Date | What changed |" + (" Ofsted told |" if sop else ""),
+             "| --- | --- | --- |" + (" --- |" if sop else "")]
+    for change in document.changes:
+        summary = _cell(change["summary"]) + (" (review, no changes)" if change.get("review_only") else "")
+        told = change.get("ofsted_notified_on")
+        ofsted = (f" {long_date(dt.date.fromisoformat(told))} |" if told else
+                  (" not needed |" if change.get("review_only") else " not yet |")) if sop else ""
+        lines.append(f"| {change['version']} | {long_date(dt.date.fromisoformat(change['date']))} | {summary} |{ofsted}")
+    lines.append("")
+    if history is not None and history.edits and show_editors:
+        lines += ["Changes that reached the handbook, from its git history:", "",
+                  "| Date | Edited by | Merged by | Change |", "| --- | --- | --- | --- |"]
+        for edit in history.edits:
+            lines.append(f"| {long_date(dt.date.fromisoformat(edit.date))} | {_cell(', '.join(edit.edited_by))} | "
+                         f"{_cell(edit.merged_by) or '-'} | {_cell(edit.subject)} |")
+        lines.append("")
+    if history is not None and history.previous is not None and old_text is not None:
+        from .history import what_changed
+
+        previous = history.previous
+        approved = previous.approved_on
+        when = f", approved {long_date(approved)}" if approved else ""
+        changes = what_changed(old_text, document.rendered if document.rendered is not None else document.body)
+        lines += [f'??? abstract "What changed since version {previous.version}{when}"', ""]
+        if not changes:
+            lines.append("    The text is the same; only the details above changed.")
+        for kind, sentence in changes:
+            mark = "ins" if kind == "added" else "del"
+            lines.append(f"    - **{kind.capitalize()}:** <{mark}>{html_escape(sentence)}</{mark}>")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)

@@ -62,8 +62,12 @@ GUIDE_BODY = "## What you can expect\n\nText.\n\n## If you are unhappy\n\nText.\
 
 
 def statement_of_purpose(**overrides) -> dict:
+    """Its one revision was notified to Ofsted the day it was made."""
+    reviewed = (TODAY - dt.timedelta(days=30)).isoformat()
     values = {"id": "statement-of-purpose", "title": "Statement of Purpose", "kind": "statement-of-purpose",
-              "regulations": ["16"], "schedule_1": {1: "#the-children-we-care-for", 2: "#our-ethos"}, **overrides}
+              "regulations": ["16"], "schedule_1": {1: "#the-children-we-care-for", 2: "#our-ethos"},
+              "changes": [{"version": "1.0", "date": reviewed, "summary": "First version.",
+                           "ofsted_notified_on": reviewed}], **overrides}
     return front_matter(**values)
 
 

@@ -1,0 +1,96 @@
+"""Change discipline for pull requests: `handbook check --base REF` compares every
+governed document with the version on REF (the branch the pull request goes into)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .checks import _version_key
+from .documents import GOVERNED_FOLDERS, Document, read_document_text
+from .findings import Finding, error
+from .gitlog import file_at, files_at, resolve
+from .handbook import Handbook
+
+CHECK = "change-discipline"
+
+
+def _new_entries(before: Document, after: Document) -> list[dict]:
+    seen = {(str(c.get("version")), str(c.get("date")), c.get("summary")) for c in before.changes}
+    return [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
+
+
+def _next_version(version: str) -> str:
+    major, _, minor = version.partition(".")
+    return f"{major}.{int(minor or 0) + 1}"
+
+
+def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
+    commit = resolve(handbook.root, ref)
+    findings = []
+    current = {d.path: d for d in handbook.documents}
+    today = handbook.today.isoformat()
+    for path in files_at(handbook.root, commit, GOVERNED_FOLDERS):
+        before, problem = read_document_text(path, file_at(handbook.root, commit, path) or "")
+        if problem is not None:
+            continue  # the old copy was unreadable: nothing to compare with
+        after = current.get(path)
+        if after is None:
+            findings.append(error(
+                CHECK, path, f"the document was deleted (it is on {ref})",
+                "put it back and set status: retired instead, with a changes entry saying why, so its "
+                "history stays"))
+            continue
+        if not after.valid:
+            continue  # its own findings already say what to fix
+        findings += _compare(before, after, ref, today)
+    return findings
+
+
+def _compare(before: Document, after: Document, ref: str, today: str) -> list[Finding]:
+    path = after.path
+    added = _new_entries(before, after)
+    reviews = [c for c in added if c.get("review_only")]
+    revisions = [c for c in added if not c.get("review_only")]
+    old_version, new_version = str(before.meta.get("version", "0.0")), after.version
+    try:
+        raised = _version_key(new_version) > _version_key(old_version)
+        lowered = _version_key(new_version) < _version_key(old_version)
+    except ValueError:  # the old copy had a malformed version: nothing to compare
+        raised, lowered = True, False
+    text_changed = before.body.strip() != after.body.strip()
+    reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
+    suggestion = _next_version(old_version)
+    problems: list[tuple[str, str, str]] = []  # (field, what is wrong, what to do)
+
+    if lowered:
+        problems.append(("version", f"version went down from {old_version} to {new_version}",
+                         f"versions only go up: set version to \"{suggestion}\" or higher"))
+    if before.meta.get("status") == "approved" and after.status == "draft":
+        problems.append(("status", f"the approved document became a draft (it is approved on {ref})",
+                         "keep it approved and raise its version for the change; to withdraw it, set status: retired"))
+    if text_changed:
+        if not raised and not lowered:
+            problems.append(("version", f"the text changed but version is still {new_version}",
+                             f"set version to \"{suggestion}\" and add a changes entry: version: \"{suggestion}\", "
+                             f"date: {today}, summary: what changed and why"))
+        elif raised and not any(str(c.get("version")) == new_version for c in revisions):
+            problems.append(("changes", f"the text changed but changes has no new entry for version {new_version}",
+                             f"add a changes entry: version: \"{new_version}\", date: {today}, "
+                             "summary: what changed and why"))
+        for change in reviews:
+            problems.append(("changes", f"changes entry {change.get('version')} says review_only but the text changed",
+                             "remove review_only: true and say in the summary what changed"))
+    else:
+        if reviewed_again and not reviews:
+            problems.append(("changes", "last_reviewed changed but no changes entry records the review",
+                             f"add a changes entry: version: \"{new_version}\", date: {after.meta.get('last_reviewed')}, "
+                             "review_only: true, summary: Reviewed; no changes needed"))
+        if reviews and not reviewed_again:
+            problems.append(("last_reviewed", "a review is recorded in changes but last_reviewed was not updated",
+                             f"set last_reviewed to the review date ({reviews[-1].get('date')})"))
+        if revisions and not raised:
+            problems.append(("changes", f"changes entry {revisions[-1].get('version')} records a change, "
+                                        "but the text did not change",
+                             "if this was a review, add review_only: true to the entry; if the details changed, "
+                             f"raise version to \"{suggestion}\""))
+    return [error(CHECK, path, what, fix, field=field, line=after.line_of(field)) for field, what, fix in problems]

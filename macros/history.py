@@ -1,0 +1,122 @@
+"""Each document's history for its page: the version history from its front matter, the
+edits that reached the main line (who edited, who merged, from git), and what changed
+since the previous approved version."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .documents import GOVERNED_FOLDERS, Document, read_document_text
+from .gitlog import Edit, git, in_repository
+
+
+@dataclass
+class DocumentHistory:
+    edits: list[Edit] = field(default_factory=list)
+    previous: Document | None = None   # the previous approved version, if git has one
+
+
+def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
+    """One `git log` for every governed file: path -> edits, newest first."""
+    out = git(root, "log", "--first-parent", "-m", "--name-only",
+              "--format=%x1e%H%x1f%P%x1f%an%x1f%cn%x1f%cs%x1f%s", "--", *GOVERNED_FOLDERS, check=False)
+    by_path: dict[str, list[Edit]] = {}
+    for record in out.split("\x1e")[1:]:
+        header, _, names = record.partition("\n")
+        commit, parents, author, committer, date, subject = (header.split("\x1f") + [""] * 6)[:6]
+        parents = parents.split()
+        paths = [n for n in names.splitlines() if n.endswith(".md")]
+        editors = _branch_authors(root, parents) if len(parents) > 1 else {}
+        for path in paths:
+            if len(parents) > 1:
+                edit = Edit(commit, date, tuple(editors.get(path, [author])), author, subject)
+            else:
+                edit = Edit(commit, date, (author,), committer if committer != author else "", subject)
+            by_path.setdefault(path, []).append(edit)
+    return by_path
+
+
+def _branch_authors(root: Path, parents: list[str]) -> dict[str, list[str]]:
+    """For a merge: path -> the authors of the merged commits that touched it."""
+    out = git(root, "log", "--name-only", "--format=%x1e%an", f"{parents[0]}..{parents[1]}", "--",
+              *GOVERNED_FOLDERS, check=False)
+    authors: dict[str, list[str]] = {}
+    for record in out.split("\x1e")[1:]:
+        author, _, names = record.partition("\n")
+        for path in names.split():
+            if author not in authors.setdefault(path, []):
+                authors[path].append(author)
+    return authors
+
+
+def _read_many(root: Path, requests: list[str]) -> list[str | None]:
+    """`git cat-file --batch` for many "commit:path" at once (one process, not one per file)."""
+    if not requests:
+        return []
+    result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
+                            capture_output=True)
+    data, texts, position = result.stdout, [], 0
+    for _ in requests:
+        end = data.index(b"\n", position)
+        header = data[position:end].decode()
+        position = end + 1
+        if header.endswith("missing"):
+            texts.append(None)
+            continue
+        size = int(header.split()[2])
+        texts.append(data[position:position + size].decode("utf-8", "replace"))
+        position += size + 1
+    return texts
+
+
+def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentHistory]:
+    if not in_repository(root):
+        return {}
+    edits = _main_line_edits(root)
+    histories = {d.path: DocumentHistory(edits.get(d.path, [])) for d in documents if d.valid}
+    # The previous approved version: the newest committed copy that is approved and has another version.
+    requests, owners = [], []
+    for path, history in histories.items():
+        for edit in history.edits:
+            requests.append(f"{edit.commit}:{path}")
+            owners.append(path)
+    current_version = {d.path: d.version for d in documents}
+    for path, text in zip(owners, _read_many(root, requests)):
+        history = histories[path]
+        if history.previous is not None or text is None:
+            continue
+        old, problem = read_document_text(path, text)
+        if problem is None and old.meta.get("status") == "approved" and str(old.meta.get("version")) != current_version[path]:
+            history.previous = old
+    return histories
+
+
+# --- what changed -----------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[*])")
+
+
+def sentences(markdown_text: str) -> list[str]:
+    """The text as a list of sentences and headings, for a readable comparison."""
+    items = []
+    for block in re.split(r"\n\s*\n", markdown_text):
+        block = " ".join(line.strip() for line in block.strip().splitlines())
+        if block:
+            items += [s.strip() for s in _SENTENCE_END.split(block) if s.strip()]
+    return items
+
+
+def what_changed(before: str, after: str) -> list[tuple[str, str]]:
+    """[("added" | "removed", sentence)] going from `before` to `after`."""
+    old, new = sentences(before), sentences(after)
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            changes += [("removed", s) for s in old[i1:i2]]
+        if tag in ("insert", "replace"):
+            changes += [("added", s) for s in new[j1:j2]]
+    return changes

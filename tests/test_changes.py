@@ -1,0 +1,203 @@
+"""Reviewing changes through pull requests: version discipline against the base branch,
+the Ofsted 28-day duty for the Statement of Purpose, history on the site, and
+point-in-time exports. Each test works in a throwaway git repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, check, handbook_command, messages, mkdocs_build, real_handbook_today, \
+    statement_of_purpose, write_document, SOP_BODY
+
+POLICY = "policies/missing-child.md"
+ADDED = "Staff check the garden gate every evening at nine."
+REMOVED_FROM = "Follow these steps in order, straight away."
+
+
+def git(repo: Path, *args: str, when: str = "2026-10-05T12:00:00+00:00", who: str = "Sam Author") -> str:
+    email = who.lower().replace(" ", ".") + "@example.org"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": who,
+           "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": who, "GIT_COMMITTER_EMAIL": email}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(handbook_copy):
+    git(handbook_copy, "init", "-q", "-b", "main")
+    git(handbook_copy, "add", "-A")
+    git(handbook_copy, "commit", "-q", "-m", "The handbook as approved")
+    git(handbook_copy, "checkout", "-q", "-b", "change")
+    return handbook_copy
+
+
+def edit(repo: Path, path: str, *replacements: tuple[str, str]):
+    file = repo / path
+    text = file.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    file.write_text(text)
+
+
+def bump(version: str, day: str, summary: str, review_only: bool = False) -> tuple[str, str]:
+    extra = "\n    review_only: true" if review_only else ""
+    return ("changes:\n", f'changes:\n  - version: "{version}"\n    date: {day}\n    summary: {summary}{extra}\n')
+
+
+def check_base(repo: Path, today: dt.date | None = None):
+    return handbook_command(repo, "check", "--base", "main", today=today)
+
+
+# --- change discipline ------------------------------------------------------------
+
+def test_text_change_without_a_version_bump_fails(repo):
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED))
+    today = real_handbook_today()
+    result = check_base(repo, today)
+    assert result.returncode == 1
+    assert (f"ERROR: policies/missing-child.md: the text changed but version is still 1.0 - set version to \"1.1\" "
+            f"and add a changes entry: version: \"1.1\", date: {today.isoformat()}, summary: what changed and why"
+            ) in result.stdout.splitlines()
+
+
+def test_text_change_with_bump_and_entry_passes(repo):
+    day = real_handbook_today().isoformat()
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), ('version: "1.0"', 'version: "1.1"'),
+         bump("1.1", day, "Evening gate check added."))
+    result = check_base(repo)
+    assert result.returncode == 0, result.stdout
+
+
+def test_bump_without_a_changes_entry_fails(repo):
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), ('version: "1.0"', 'version: "1.1"'))
+    result = check_base(repo)
+    assert result.returncode == 1
+    assert "policies/missing-child.md: version 1.1 has no entry in changes" in result.stdout
+
+
+def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
+    today = real_handbook_today() + dt.timedelta(days=30)
+    day = today.isoformat()
+    reviewed = (re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0), f"last_reviewed: {day}")
+    edit(repo, POLICY, reviewed)
+    missing = check_base(repo, today)
+    assert missing.returncode == 1
+    assert (f"policies/missing-child.md: last_reviewed changed but no changes entry records the review - add a "
+            f"changes entry: version: \"1.0\", date: {day}, review_only: true, summary: Reviewed; no changes needed"
+            ) in missing.stdout
+    edit(repo, POLICY, bump("1.0", day, "Reviewed with the police; no changes needed.", review_only=True))
+    passed = check_base(repo, today)
+    assert passed.returncode == 0, passed.stdout
+
+
+def test_review_entry_without_new_last_reviewed_fails(repo):
+    edit(repo, POLICY, bump("1.0", real_handbook_today().isoformat(), "Reviewed.", review_only=True))
+    result = check_base(repo)
+    assert result.returncode == 1
+    assert "a review is recorded in changes but last_reviewed was not updated" in result.stdout
+
+
+def test_deleting_lowering_and_unapproving_fail(repo):
+    (repo / "policies/anti-bullying.md").unlink()
+    edit(repo, "policies/complaints.md", ("status: approved", "status: draft"))
+    result = check_base(repo)
+    assert result.returncode == 1
+    assert ("policies/anti-bullying.md: the document was deleted (it is on main) - put it back and set status: "
+            "retired instead") in result.stdout
+    assert "policies/complaints.md: the approved document became a draft (it is approved on main)" in result.stdout
+
+
+def test_unknown_base_is_a_clear_error(repo):
+    result = handbook_command(repo, "check", "--base", "no-such-branch")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'no-such-branch' is not a branch, tag or commit in this repository" in result.stderr
+
+
+# --- the Ofsted 28-day duty -------------------------------------------------------
+
+SOP = "statement-of-purpose/statement-of-purpose.md"
+
+
+def _sop_revised(mini, days_ago: int, **entry):
+    revised = (TODAY - dt.timedelta(days=days_ago)).isoformat()
+    changes = [{"version": "1.1", "date": revised, "summary": "New admissions section.", **entry},
+               {"version": "1.0", "date": "2026-01-05", "summary": "First version.", "ofsted_notified_on": "2026-01-09"}]
+    write_document(mini, SOP, statement_of_purpose(version="1.1", last_reviewed=revised, approved_on=revised,
+                                                   changes=changes), SOP_BODY)
+
+
+def test_sop_revision_29_days_old_without_notice_fails(mini):
+    _sop_revised(mini, 29)
+    revised = TODAY - dt.timedelta(days=29)
+    deadline = revised + dt.timedelta(days=28)
+    assert messages(check(mini), "ofsted-notification") == [
+        f"statement-of-purpose/statement-of-purpose.md: revision 1.1 of {revised.day} {revised:%B %Y} has no "
+        f"ofsted_notified_on: Ofsted had to be told by {deadline.day} {deadline:%B %Y} (regulation 16(3), within 28 "
+        "days) - send Ofsted the revised Statement of Purpose, then add ofsted_notified_on: YYYY-MM-DD (the date you "
+        "sent it) to that changes entry"]
+    assert check(mini).errors
+
+
+def test_sop_revision_10_days_old_without_notice_warns_with_the_deadline(mini):
+    _sop_revised(mini, 10)
+    handbook = check(mini)
+    assert handbook.errors == []
+    deadline = TODAY - dt.timedelta(days=10) + dt.timedelta(days=28)
+    (found,) = messages(handbook, "ofsted-notification")
+    assert f"tell Ofsted by {deadline.day} {deadline:%B %Y} (regulation 16(3), within 28 days)" in found
+
+
+def test_sop_notified_or_review_only_needs_nothing(mini):
+    _sop_revised(mini, 40, ofsted_notified_on=(TODAY - dt.timedelta(days=35)).isoformat())
+    assert messages(check(mini), "ofsted-notification") == []
+    _sop_revised(mini, 40, review_only=True)
+    assert messages(check(mini), "ofsted-notification") == []
+
+
+# --- history, what changed, point in time -----------------------------------------
+
+def _merged_revision(repo: Path, when: str):
+    """On a branch, an editor adds a sentence and removes another; a manager merges it."""
+    edit(repo, POLICY, (REMOVED_FROM + "\n", ADDED + "\n"), ('version: "1.0"', 'version: "1.1"'),
+         bump("1.1", when[:10], "Evening gate check replaces the opening line."))
+    git(repo, "commit", "-q", "-am", "Missing child policy: evening gate check", when=when, who="Eve Editor")
+    git(repo, "checkout", "-q", "main", when=when)
+    git(repo, "merge", "-q", "--no-ff", "change", "-m", "Merge pull request 7: evening gate check",
+        when=when, who="Max Manager")
+
+
+def test_page_shows_history_editors_and_what_changed(repo):
+    _merged_revision(repo, "2026-10-20T09:00:00+00:00")
+    result = mkdocs_build(repo, today=dt.date(2026, 10, 21), HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stderr
+    page = (repo / "site" / "policies/missing-child.html").read_text()
+    history = page[page.index('id="history"'):]
+    assert "Eve Editor" in history and "Max Manager" in history
+    assert "Merge pull request 7: evening gate check" in history
+    assert "What changed since version 1.0, approved 5 October 2026" in history
+    assert f"<strong>Added:</strong> <ins>{ADDED}</ins>" in history
+    assert f"<strong>Removed:</strong> <del>{REMOVED_FROM}</del>" in history
+
+
+def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
+    _merged_revision(repo, "2026-10-20T09:00:00+00:00")
+    working_tree = (repo / POLICY).read_text()
+    result = handbook_command(repo, "export", "--as-of", "2026-10-10", "--dist", str(tmp_path / "dist"),
+                              HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (bundle,) = (tmp_path / "dist").glob("*.zip")
+    assert bundle.name.endswith("-as-of-2026-10-10.zip")
+    with zipfile.ZipFile(bundle) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("policies/missing-child.html"))
+        page = archive.read(name).decode()
+    assert REMOVED_FROM in page and ADDED not in page
+    assert "As in force on 10 October 2026" in page
+    assert (repo / POLICY).read_text() == working_tree
+    assert "handbook-as-of" not in git(repo, "worktree", "list")
