@@ -22,7 +22,7 @@ from macros.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp
 from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from macros.templating import render_text, sandboxed_environment
 from macros.views import (document_control, findings_banner, guide_checklist, history_section, link_from,
-                          section_index)
+                          page_macros, section_index)
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -52,7 +52,8 @@ def on_config(config):
     macros = config.plugins["macros"]
     # mkdocs-macros builds a plain Jinja environment; swap in the sandbox (pinned macros version).
     old = macros.env
-    sandbox = sandboxed_environment(loader=old.loader)
+    ours = [macros.macros[name] for name in page_macros(_handbook(config)) if name in macros.macros]
+    sandbox = sandboxed_environment(loader=old.loader, functions=ours)
     sandbox.globals.update(old.globals)
     sandbox.filters.update(old.filters)
     macros._env = sandbox

@@ -4,12 +4,14 @@ before anything is published."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .findings import Finding, error
 from .handbook import Handbook
-from .home import Facts
+from .home import Facts, Placeholder
 
 DOCS_DIR = "docs"
 
@@ -25,10 +27,33 @@ class HandbookUndefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
-def sandboxed_environment(loader=None) -> jinja2.Environment:
+class HandbookSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, narrowed to what documents need: attributes of plain values and of
+    the home's facts only (never of modules, MkDocs objects or files), and calls only to the
+    handbook's own page functions and to methods of plain values such as text."""
+
+    SAFE_VALUES = (Facts, Placeholder, str, int, float, bool, list, tuple, dict, dt.date, type(None))
+
+    def __init__(self, *args, functions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.functions = list(functions)
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return isinstance(obj, self.SAFE_VALUES) and super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if any(obj is function for function in self.functions):
+            return True
+        owner = getattr(obj, "__self__", None)
+        return isinstance(owner, self.SAFE_VALUES) and not isinstance(owner, type)
+
+
+def sandboxed_environment(loader=None, functions=()) -> jinja2.Environment:
     """No attribute starting with an underscore, no calls into Python internals, no
     changing data: text in a policy cannot run code on the build machine."""
-    return ImmutableSandboxedEnvironment(loader=loader, undefined=HandbookUndefined)
+    return HandbookSandbox(loader=loader, undefined=HandbookUndefined, functions=functions)
 
 
 def template_variables(handbook: Handbook) -> dict:
@@ -52,8 +77,8 @@ def _pages(handbook: Handbook):
 
 
 def check_templates(handbook: Handbook) -> list[Finding]:
-    environment = sandboxed_environment()
     variables = template_variables(handbook)
+    environment = sandboxed_environment(functions=[v for v in variables.values() if callable(v)])
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
         if "{{" not in text and "{%" not in text:
@@ -88,8 +113,9 @@ def check_templates(handbook: Handbook) -> list[Finding]:
 def render_text(handbook: Handbook, document) -> str:
     """A document's text with its facts filled in, for showing; the raw text if it no
     longer renders (an old version may use a fact that has since been renamed)."""
+    variables = template_variables(handbook)
     try:
-        return sandboxed_environment().from_string(document.body).render(
-            {**document.meta, **template_variables(handbook)})
+        return sandboxed_environment(functions=[v for v in variables.values() if callable(v)]).from_string(
+            document.body).render({**document.meta, **variables})
     except Exception:
         return document.body

@@ -75,12 +75,23 @@ def test_serve_shows_problems_on_the_page_and_status_page_and_reloads(serve):
         time.sleep(0.5)
 
 
-def test_serve_renders_pages_in_the_sandbox(serve):
+PAYLOADS = {
+    "Python internals": "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "a module reached through the MkDocs configuration":
+        "{{ config.plugins['macros/mkdocs_hooks.py'].os.system('touch MARKER') }}",
+    "a file object reached through the site's files": "{{ files.documentation_pages()[0].abs_src_path }}",
+}
+
+
+@pytest.mark.parametrize("payload", list(PAYLOADS))
+def test_serve_renders_pages_in_the_sandbox(serve, payload):
+    """While serving, pages are still rendered by mkdocs-macros: the sandbox must hold there too."""
     root, start = serve
     marker = root / "PWNED"
     policy = root / "policies/anti-bullying.md"
-    policy.write_text(policy.read_text() + "\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n")
+    policy.write_text(policy.read_text() + "\n" + PAYLOADS[payload].replace("MARKER", str(marker)) + "\n")
     base = start()
-    page = fetch(base + "policies/anti-bullying.html", expect="tries to reach Python internals")
-    assert "This document has problems to fix" in page
+    page = fetch(base + "policies/anti-bullying.html", expect="This document has problems to fix")
+    assert "Macro Rendering Error" in page  # mkdocs-macros refused to render it...
+    assert "SecurityError" in page          # ...because the sandbox blocked it, not because a name was unknown
     assert not marker.exists()
