@@ -30,20 +30,12 @@ def long_date(day: dt.date) -> str:
 def check_handbook(handbook: Handbook) -> list[Finding]:
     from .templating import check_templates
 
-    findings: list[Finding] = []
-    findings += check_readable(handbook)
-    findings += check_front_matter(handbook)
-    findings += check_templates(handbook)
-    findings += check_dates(handbook)
-    findings += check_versions(handbook)
-    findings += check_unique_ids(handbook)
-    findings += check_regulation_references(handbook)
-    findings += check_reviews(handbook)
-    findings += check_coverage(handbook)
-    findings += check_section_maps(handbook)
-    findings += check_ofsted_notification(handbook)
-    findings += check_home_facts(handbook)
-    return sorted(findings, key=sort_key)
+    # In this order: the front-matter check marks which documents are valid, and the
+    # template check fills in each document's text, which the section maps read.
+    checks = (check_readable, check_front_matter, check_templates, check_dates, check_versions,
+              check_unique_ids, check_regulation_references, check_reviews, check_coverage,
+              check_section_maps, check_ofsted_notification, check_home_facts)
+    return sorted((finding for check in checks for finding in check(handbook)), key=sort_key)
 
 
 # --- reading and metadata ---------------------------------------------------------

@@ -131,11 +131,9 @@ def real_handbook_today() -> dt.date:
     return max(d for d in dates if d)
 
 
-@pytest.fixture
-def handbook_copy(tmp_path) -> Path:
-    """A throwaway copy of the real handbook, to break on purpose."""
-    copy = tmp_path / "handbook"
-    copy.mkdir()
+def copy_handbook(copy: Path) -> Path:
+    """Copy the real handbook's content, data, code and configuration (no git history)."""
+    copy.mkdir(parents=True)
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -143,6 +141,12 @@ def handbook_copy(tmp_path) -> Path:
         elif source.exists():
             shutil.copy(source, copy / name)
     return copy
+
+
+@pytest.fixture
+def handbook_copy(tmp_path) -> Path:
+    """A throwaway copy of the real handbook, to break on purpose."""
+    return copy_handbook(tmp_path / "handbook")
 
 
 def run(args: list[str], cwd: Path, today: dt.date | None = None, **env) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import BIN, front_matter, handbook_command, real_handbook_today, write_document
+from conftest import BIN, copy_handbook, front_matter, handbook_command, real_handbook_today, write_document
 from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
 
 DRAFT_WORD = "Zebracornish"      # only in a draft document
@@ -51,17 +51,7 @@ def export(root: Path, dist: str = "dist"):
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    from conftest import COPIED, REPO
-    import shutil
-
-    root = tmp_path_factory.mktemp("export") / "handbook"
-    root.mkdir()
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy(source, root / name)
+    root = copy_handbook(tmp_path_factory.mktemp("export") / "handbook")
     make_repository(root)
     result = export(root)
     assert result.returncode == 0, result.stdout + result.stderr
