@@ -17,8 +17,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from macros.documents import GOVERNED_FOLDERS
-from macros.history import load_histories
 from macros.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, inspector_edition, staff_only
+from macros.history import load_histories
 from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from macros.templating import render_text, sandboxed_environment
 from macros.views import (document_control, findings_banner, guide_checklist, history_section, link_from,
@@ -144,7 +144,7 @@ def on_page_markdown(markdown, page, config, files):
     else:
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
-    if document is None:
+    if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
     # Material would show `status` as its page-status icon and `tags` as its own tag list;
     # both are shown in document control instead (and topics on the topics page).
