@@ -31,6 +31,7 @@ import platform
 import pstats
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,26 @@ _FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 def front_matter(path: Path) -> dict:
     match = _FRONT.match(path.read_text(encoding="utf-8").replace("\r\n", "\n"))
     return yaml.safe_load(match.group(1)) if match else {}
+
+
+# Front-matter fields the handbook's hook removes from page.meta before Material sees them
+# (macros/mkdocs_hooks.py, on_page_markdown). Left in, Material draws a page-status icon beside
+# every link in every page's navigation, and the plain site would do more work than the handbook's.
+MATERIAL_FIELDS = ("status", "tags")
+
+
+def without_material_fields(text: str) -> str:
+    text = text.replace("\r\n", "\n")
+    match = _FRONT.match(text)
+    if not match:
+        return text
+    kept, skipping = [], False
+    for line in match.group(1).splitlines(keepends=True):
+        if re.match(r"[^\s#][^:]*:", line):
+            skipping = line.split(":", 1)[0].strip() in MATERIAL_FIELDS
+        if not skipping:
+            kept.append(line)
+    return "---\n" + "".join(kept) + "---\n" + text[match.end():]
 
 
 def _as_date(value) -> dt.date | None:
@@ -162,9 +183,11 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
     shutil.copytree(root / "docs", plain_docs)
     titles = {}
     for folder in GOVERNED:
-        shutil.copytree(root / folder, plain_docs / folder)
+        (plain_docs / folder).mkdir()
         for path in sorted((root / folder).glob("*.md")):
             titles[f"{folder}/{path.name}"] = front_matter(path).get("title") or path.stem
+            (plain_docs / folder / path.name).write_text(without_material_fields(path.read_text(encoding="utf-8")),
+                                                         encoding="utf-8")
     config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     plain = {
         "INHERIT": "mkdocs.yml",
@@ -183,10 +206,10 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
 # --- measuring ---------------------------------------------------------------------------
 
 def tool(name: str) -> list[str]:
-    """The venv's console script beside sys.executable, or `python -m` as a fallback."""
-    script = Path(sys.executable).parent / name
-    if script.exists():
-        return [str(script)]
+    """The command for one of the venv's tools, as `python -m` with sys.executable. Run from
+    inside the temporary handbook, `python -m` puts that folder first on sys.path, so every
+    command runs the copied macros/ (the `handbook` and `mkdocs` scripts would import it from
+    the working tree through the editable install, which may be changing under the benchmark)."""
     return [sys.executable, "-m", {"handbook": "macros.cli", "mkdocs": "mkdocs"}[name]]
 
 
@@ -304,13 +327,12 @@ def component(filename: str, roots: list[Path]) -> str:
 # (label, file ending, function): the phases of a build worth reading in a profile
 PHASES = [
     ("mkdocs build (total)", "mkdocs/commands/build.py", "build"),
-    ("config + plugins on_config (incl. load_and_check)", "mkdocs/config/base.py", "load_config"),
-    ("macros: define_env -> load_and_check", "macros/__init__.py", "define_env"),
+    ("mkdocs-macros: on_config -> define_env -> load_and_check", "macros/__init__.py", "define_env"),
     ("  load_handbook", "macros/handbook.py", "load_handbook"),
     ("  check_handbook", "macros/checks.py", "check_handbook"),
     ("    check_templates", "macros/templating.py", "check_templates"),
     ("    check_front_matter", "macros/checks.py", "check_front_matter"),
-    ("    review_schedule() -> readability_scores", "macros/style.py", "readability_scores"),
+    ("    review_schedule() -> readability_scores (all calls)", "macros/style.py", "readability_scores"),
     ("hooks: on_config", "macros/mkdocs_hooks.py", "on_config"),
     ("hooks: on_files", "macros/mkdocs_hooks.py", "on_files"),
     ("hooks: on_page_markdown", "macros/mkdocs_hooks.py", "on_page_markdown"),
@@ -320,7 +342,7 @@ PHASES = [
     ("mkdocs-macros: on_page_markdown (Jinja per page)", "mkdocs_macros/plugin.py", "on_page_markdown"),
     ("mkdocs: _populate_page (Markdown -> HTML, all pages)", "mkdocs/commands/build.py", "_populate_page"),
     ("mkdocs: _build_page (theme templates, all pages)", "mkdocs/commands/build.py", "_build_page"),
-    ("  Material nav-item.html render", "material/templates/partials/nav-item.html", None),
+    ("  Material navigation (partials/nav.html, every page)", "material/templates/partials/nav.html", None),
     ("search plugin: on_post_build (index)", "mkdocs/contrib/search/__init__.py", "on_post_build"),
 ]
 
@@ -344,11 +366,11 @@ def summarise_profile(path: Path, roots: list[Path], top: int = 15) -> dict:
             framework.append(row)
     phases = []
     for label, ending, function in PHASES:
+        # A template has no function of its own: take its outermost render (the largest cumulative time).
         matches = [ct for (filename, _, name), (_, _, _, ct, _) in stats.items()
                    if filename.endswith(ending) and (function is None or name == function)]
         if matches:
-            phases.append({"phase": label, "cumulative_s": round(max(matches) if function else
-                                                                  _template_time(stats, ending), 3)})
+            phases.append({"phase": label, "cumulative_s": round(max(matches), 3)})
     return {
         "profile": str(path), "total_s": round(total, 3),
         "exclusive_s_by_component": {k: round(v, 3) for k, v in sorted(by_component.items(), key=lambda kv: -kv[1])},
@@ -356,15 +378,6 @@ def summarise_profile(path: Path, roots: list[Path], top: int = 15) -> dict:
         "ours_by_cumulative": sorted(ours, key=lambda r: -r["cumulative_s"])[:top],
         "framework_by_cumulative": sorted(framework, key=lambda r: -r["cumulative_s"])[:top],
     }
-
-
-def _template_time(stats, ending: str) -> float:
-    """Time in a Jinja template's root render function (not double-counting its recursion)."""
-    roots = [ct for (filename, _, name), (_, _, _, ct, _) in stats.items()
-             if filename.endswith(ending) and name == "root"]
-    if roots:
-        return max(roots)
-    return sum(tt for (filename, _, _), (_, _, tt, _, _) in stats.items() if filename.endswith(ending))
 
 
 def profile(root: Path, env: dict, size: int, out_dir: Path) -> dict:
@@ -493,6 +506,7 @@ def versions() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # so the temporary handbooks are removed
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000],
                         help="numbers of documents in policies/ (default: 100 500 2000)")

@@ -32,7 +32,8 @@ def git(repo: Path, *args: str, when: str = "2026-10-05T12:00:00+00:00", who: st
 def repo(handbook_copy):
     git(handbook_copy, "init", "-q", "-b", "main")
     git(handbook_copy, "add", "-A")
-    git(handbook_copy, "commit", "-q", "-m", "The handbook as approved")
+    git(handbook_copy, "commit", "-q", "-m", "The handbook as approved",
+        when=f"{real_handbook_today().isoformat()}T08:00:00+00:00")
     git(handbook_copy, "checkout", "-q", "-b", "change")
     return handbook_copy
 
@@ -44,6 +45,21 @@ def edit(repo: Path, path: str, *replacements: tuple[str, str]):
         assert old in text, old
         text = text.replace(old, new, 1)
     file.write_text(text)
+
+
+def version_of(repo: Path, path: str = POLICY) -> str:
+    return re.search(r'(?m)^version: "([0-9.]+)"$', (repo / path).read_text()).group(1)
+
+
+def next_of(version: str) -> str:
+    major, minor = version.split(".")
+    return f"{major}.{int(minor) + 1}"
+
+
+def raise_version(repo: Path) -> tuple[tuple[str, str], str]:
+    """The replacement that raises the policy's version by one, and the new version."""
+    old = version_of(repo)
+    return (f'\nversion: "{old}"\n', f'\nversion: "{next_of(old)}"\n'), next_of(old)
 
 
 def bump(version: str, day: str, summary: str, review_only: bool = False) -> tuple[str, str]:
@@ -60,26 +76,29 @@ def check_base(repo: Path, today: dt.date | None = None):
 def test_text_change_without_a_version_bump_fails(repo):
     edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED))
     today = real_handbook_today()
+    old = version_of(repo)
+    new = next_of(old)
     result = check_base(repo, today)
     assert result.returncode == 1
-    assert (f"ERROR: policies/missing-child.md: the text changed but version is still 1.0 - set version to \"1.1\" "
-            f"and add a changes entry: version: \"1.1\", date: {today.isoformat()}, summary: what changed and why"
-            ) in result.stdout.splitlines()
+    assert (f"ERROR: policies/missing-child.md: the text changed but version is still {old} - set version to "
+            f"\"{new}\" and add a changes entry: version: \"{new}\", date: {today.isoformat()}, summary: what "
+            "changed and why") in result.stdout.splitlines()
 
 
 def test_text_change_with_bump_and_entry_passes(repo):
     day = real_handbook_today().isoformat()
-    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), ('version: "1.0"', 'version: "1.1"'),
-         bump("1.1", day, "Evening gate check added."))
+    raised, new = raise_version(repo)
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), raised, bump(new, day, "Evening gate check added."))
     result = check_base(repo)
     assert result.returncode == 0, result.stdout
 
 
 def test_bump_without_a_changes_entry_fails(repo):
-    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), ('version: "1.0"', 'version: "1.1"'))
+    raised, new = raise_version(repo)
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), raised)
     result = check_base(repo)
     assert result.returncode == 1
-    assert "policies/missing-child.md: version 1.1 has no entry in changes" in result.stdout
+    assert f"policies/missing-child.md: version {new} has no entry in changes" in result.stdout
 
 
 def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
@@ -87,18 +106,19 @@ def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
     day = today.isoformat()
     reviewed = (re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0), f"last_reviewed: {day}")
     edit(repo, POLICY, reviewed)
+    version = version_of(repo)
     missing = check_base(repo, today)
     assert missing.returncode == 1
     assert (f"policies/missing-child.md: last_reviewed changed but no changes entry records the review - add a "
-            f"changes entry: version: \"1.0\", date: {day}, review_only: true, summary: Reviewed; no changes needed"
-            ) in missing.stdout
-    edit(repo, POLICY, bump("1.0", day, "Reviewed with the police; no changes needed.", review_only=True))
+            f"changes entry: version: \"{version}\", date: {day}, review_only: true, summary: Reviewed; no changes "
+            "needed") in missing.stdout
+    edit(repo, POLICY, bump(version, day, "Reviewed with the police; no changes needed.", review_only=True))
     passed = check_base(repo, today)
     assert passed.returncode == 0, passed.stdout
 
 
 def test_review_entry_without_new_last_reviewed_fails(repo):
-    edit(repo, POLICY, bump("1.0", real_handbook_today().isoformat(), "Reviewed.", review_only=True))
+    edit(repo, POLICY, bump(version_of(repo), real_handbook_today().isoformat(), "Reviewed.", review_only=True))
     result = check_base(repo)
     assert result.returncode == 1
     assert "a review is recorded in changes but last_reviewed was not updated" in result.stdout
@@ -165,8 +185,9 @@ def test_sop_notified_or_review_only_needs_nothing(mini):
 
 def _merged_revision(repo: Path, when: str):
     """On a branch, an editor adds a sentence and removes another; a manager merges it."""
-    edit(repo, POLICY, (REMOVED_FROM + "\n", ADDED + "\n"), ('version: "1.0"', 'version: "1.1"'),
-         bump("1.1", when[:10], "Evening gate check replaces the opening line."))
+    raised, new = raise_version(repo)
+    edit(repo, POLICY, (REMOVED_FROM + "\n", ADDED + "\n"), raised,
+         bump(new, when[:10], "Evening gate check replaces the opening line."))
     git(repo, "commit", "-q", "-am", "Missing child policy: evening gate check", when=when, who="Eve Editor")
     git(repo, "checkout", "-q", "main", when=when)
     git(repo, "merge", "-q", "--no-ff", "change", "-m", "Merge pull request 7: evening gate check",
@@ -174,30 +195,36 @@ def _merged_revision(repo: Path, when: str):
 
 
 def test_page_shows_history_editors_and_what_changed(repo):
-    _merged_revision(repo, "2026-10-20T09:00:00+00:00")
-    result = mkdocs_build(repo, today=dt.date(2026, 10, 21), HANDBOOK_GIT_DATES="true")
+    approved = version_of(repo)
+    approved_on = dt.date.fromisoformat(re.search(r"(?m)^approved_on: (\S+)$", (repo / POLICY).read_text()).group(1))
+    revised = real_handbook_today() + dt.timedelta(days=15)
+    _merged_revision(repo, f"{revised.isoformat()}T09:00:00+00:00")
+    result = mkdocs_build(repo, today=revised + dt.timedelta(days=1), HANDBOOK_GIT_DATES="true")
     assert result.returncode == 0, result.stderr
     page = (repo / "site" / "policies/missing-child.html").read_text()
     history = page[page.index('id="history"'):]
     assert "Eve Editor" in history and "Max Manager" in history
     assert "Merge pull request 7: evening gate check" in history
-    assert "What changed since version 1.0, approved 5 October 2026" in history
+    assert f"What changed since version {approved}, approved {approved_on.day} {approved_on:%B %Y}" in history
     assert f"<strong>Added:</strong> <ins>{ADDED}</ins>" in history
     assert f"<strong>Removed:</strong> <del>{REMOVED_FROM}</del>" in history
 
 
 def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
-    _merged_revision(repo, "2026-10-20T09:00:00+00:00")
+    base_day = real_handbook_today()  # the day of the first commit
+    revised = base_day + dt.timedelta(days=15)
+    _merged_revision(repo, f"{revised.isoformat()}T09:00:00+00:00")
+    as_of = base_day + dt.timedelta(days=5)
     working_tree = (repo / POLICY).read_text()
-    result = handbook_command(repo, "export", "--as-of", "2026-10-10", "--dist", str(tmp_path / "dist"),
+    result = handbook_command(repo, "export", "--as-of", as_of.isoformat(), "--dist", str(tmp_path / "dist"),
                               HANDBOOK_GIT_DATES="true")
     assert result.returncode == 0, result.stdout + result.stderr
     (bundle,) = (tmp_path / "dist").glob("*.zip")
-    assert bundle.name.endswith("-as-of-2026-10-10.zip")
+    assert bundle.name.endswith(f"-as-of-{as_of.isoformat()}.zip")
     with zipfile.ZipFile(bundle) as archive:
         name = next(n for n in archive.namelist() if n.endswith("policies/missing-child.html"))
         page = archive.read(name).decode()
     assert REMOVED_FROM in page and ADDED not in page
-    assert "As in force on 10 October 2026" in page
+    assert f"As in force on {as_of.day} {as_of:%B %Y}" in page
     assert (repo / POLICY).read_text() == working_tree
     assert "handbook-as-of" not in git(repo, "worktree", "list")
