@@ -28,7 +28,7 @@ class Document:
     front_matter_text: str = ""
     readable: bool = True           # False when the front matter could not be read at all
     valid: bool = False             # True once the front matter passed the schema
-    rendered: str | None = None     # the body with its {{ }} facts filled in, once rendered
+    rendered: str | None = None     # the body with its {{ }} facts filled in, where the checks needed it
 
     # Typed views of the front matter; only meaningful when `valid` is True.
     @property

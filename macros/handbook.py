@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .documents import Document, FrontMatterProblem, governed_paths, read_document
@@ -40,15 +41,40 @@ class Handbook:
         return [f for f in self.findings if not f.is_error]
 
     def document(self, path: str) -> Document | None:
-        return next((d for d in self.documents if d.path == path), None)
+        return self._by_path.get(path)
 
     def findings_for(self, path: str) -> list[Finding]:
-        return [f for f in self.findings if f.path == path]
+        return self._findings_by_path.get(path, [])
 
     def documents_serving(self, key: str) -> list[Document]:
         """Documents whose front matter cites the registry entry `key` (any status)."""
-        return [d for d in self.documents if d.valid and any(
-            (reg := self.registry.resolve(c)) is not None and reg.key == key for c in d.regulations)]
+        return self._serving.get(key, [])
+
+    # Indexes, built on first use: the documents never change once loaded, and a provider's
+    # handbook can hold thousands of them.
+    @cached_property
+    def _by_path(self) -> dict[str, Document]:
+        return {d.path: d for d in self.documents}
+
+    @cached_property
+    def _serving(self) -> dict[str, list[Document]]:
+        index: dict[str, list[Document]] = {}
+        for document in self.documents:
+            if not document.valid:
+                continue
+            keys = {reg.key for c in document.regulations if (reg := self.registry.resolve(c)) is not None}
+            for key in keys:
+                index.setdefault(key, []).append(document)
+        return index
+
+    @property
+    def _findings_by_path(self) -> dict[str, list[Finding]]:
+        if self.__dict__.get("_findings_index_of") is not self.findings:
+            index: dict[str, list[Finding]] = {}
+            for finding in self.findings:
+                index.setdefault(finding.path, []).append(finding)
+            self.__dict__["_findings_index"], self.__dict__["_findings_index_of"] = index, self.findings
+        return self.__dict__["_findings_index"]
 
 
 def load_handbook(root: Path, today: dt.date) -> Handbook:

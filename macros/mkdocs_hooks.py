@@ -80,10 +80,21 @@ def on_config(config):
 
 def _expand_nav(items, handbook):
     """In mkdocs.yml's nav, "policies/*" stands for every governed document in that folder,
-    by title, so adding a document never means editing the navigation."""
-    if isinstance(items, str) and items.endswith("/*"):
-        return [{d.title: d.path} for d in sorted(handbook.documents, key=lambda d: d.title.lower())
-                if d.path.startswith(items[:-1])]
+    by title, and "policies/* by topic" groups them under their first topic (in the order
+    of data/tags.yml), so adding a document never means editing the navigation. With
+    Material's navigation.prune, a page then carries only its own topic's entries."""
+    if isinstance(items, str) and "/*" in items:
+        folder, _, grouping = items.partition("/*")
+        documents = sorted((d for d in handbook.documents if d.path.startswith(folder + "/")),
+                           key=lambda d: d.title.lower())
+        if grouping.strip() != "by topic":
+            return [{d.title: d.path} for d in documents]
+        topics = {tag: [] for tag in handbook.tags}
+        other = []
+        for document in documents:
+            (topics[document.tags[0]] if document.valid and document.tags else other).append({document.title: document.path})
+        grouped = [{tag: entries} for tag, entries in topics.items() if entries]
+        return grouped + ([{"Other documents": other}] if other else [])
     if isinstance(items, list):
         return [_expand_nav(item, handbook) for item in items]
     if isinstance(items, dict):
@@ -152,9 +163,10 @@ def on_page_markdown(markdown, page, config, files):
     page.meta.pop("tags", None)
     history = _build["histories"].get(document.path)
     old_text = render_text(handbook, history.previous) if history and history.previous else None
+    new_text = render_text(handbook, document) if old_text is not None else ""
     return (banner + document_control(handbook, document) + section_index(handbook, document)
             + markdown + guide_checklist(handbook, document)
-            + "\n\n" + history_section(document, history, old_text, show_editors=not inspector_edition()))
+            + "\n\n" + history_section(document, history, old_text, new_text, show_editors=not inspector_edition()))
 
 
 def on_post_build(config):

@@ -15,6 +15,7 @@ import markdown
 from .checks import long_date
 from .documents import Document
 from .handbook import Handbook
+from .templating import render_text
 from .views import REGULATION_MAP, document_control, regulation_map, section_index
 
 KIND_ORDER = {"statement-of-purpose": 0, "childrens-guide": 1, "policy": 2, "procedure": 2}
@@ -82,7 +83,7 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
 
 
 def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict) -> str:
-    text = document_control(handbook, document) + section_index(handbook, document) + (document.rendered or "")
+    text = document_control(handbook, document) + section_index(handbook, document) + render_text(handbook, document)
     body = converter.reset().convert(text)
     body = _relink(body, document.id, document.path, ids)
     return (f'<section class="part" id="{document.id}"><h1>{html.escape(document.title)}</h1>\n{body}</section>')

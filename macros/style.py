@@ -1104,8 +1104,8 @@ _INLINE = [
 
 
 def _inline(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    text = "".join([c for c, _ in chars])
     for action, pattern in _INLINE:
-        text = "".join(c for c, _ in chars)
         if not pattern.search(text):
             continue
         keep = [True] * len(chars)
@@ -1121,6 +1121,7 @@ def _inline(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     else:
                         keep[k] = False
         chars = [(MASK if masked[k] else c, o) for k, (c, o) in enumerate(chars) if keep[k]]
+        text = "".join([c for c, _ in chars])
     return chars
 
 

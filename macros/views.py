@@ -281,7 +281,7 @@ def topics(handbook: Handbook, page: str = TOPICS) -> str:
     return "\n".join(lines)
 
 
-def history_section(document: Document, history, old_text: str | None, show_editors: bool) -> str:
+def history_section(document: Document, history, old_text: str | None, new_text: str, show_editors: bool) -> str:
     """The end of every document page: versions from the front matter, the edits that
     reached the main line (from git), and what changed since the previous approved version."""
     import datetime as dt
@@ -309,7 +309,7 @@ def history_section(document: Document, history, old_text: str | None, show_edit
         previous = history.previous
         approved = previous.approved_on
         when = f", approved {long_date(approved)}" if approved else ""
-        changes = what_changed(old_text, document.rendered if document.rendered is not None else document.body)
+        changes = what_changed(old_text, new_text)
         lines += [f'??? abstract "What changed since version {previous.version}{when}"', ""]
         if not changes:
             lines.append("    The text is the same; only the details above changed.")
