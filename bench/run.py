@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -46,6 +47,8 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import synthetic  # noqa: E402
+from macros.handbook import load_and_check  # noqa: E402
+from macros.mkdocs_hooks import expand_nav  # noqa: E402
 
 # What a synthetic handbook copies from the repository (as tests/conftest.py's handbook_copy does).
 COPIED = ["mkdocs.yml", "macros", "data", "docs", "overrides", ".vale", ".vale.ini", "statement-of-purpose", "policies"]
@@ -138,15 +141,16 @@ def _plugin_name(entry) -> str:
     return entry if isinstance(entry, str) else next(iter(entry))
 
 
-def expand_nav(items, titles: dict[str, str]):
-    """The handbook's nav with "folder/*" expanded as macros/mkdocs_hooks.py does (by title)."""
-    if isinstance(items, str) and items.endswith("/*"):
-        return [{titles[p]: p} for p in sorted(titles, key=lambda p: titles[p].lower()) if p.startswith(items[:-1])]
-    if isinstance(items, list):
-        return [expand_nav(item, titles) for item in items]
-    if isinstance(items, dict):
-        return {title: expand_nav(value, titles) for title, value in items.items()}
-    return items
+def code_fingerprint(root: Path) -> dict:
+    """Which code was measured: the copied macros/ and mkdocs.yml change while people work."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in [root / "mkdocs.yml", *(root / "macros").rglob("*.py")] if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    newest = max(files, key=lambda p: p.stat().st_mtime)
+    return {"sha256": digest.hexdigest()[:16], "copied_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "newest_file": newest.relative_to(root).as_posix(),
+            "newest_modified": dt.datetime.fromtimestamp(newest.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")}
 
 
 def make_handbook(root: Path, size: int, today: dt.date) -> dict:
@@ -157,7 +161,7 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
-            shutil.copy(source, root / name)
+            shutil.copy2(source, root / name)
     registry = yaml.safe_load((root / "data/regulations.yml").read_text(encoding="utf-8"))
     refs = [str(r["ref"]) for inst in registry["instruments"].values() if inst.get("default")
             for r in inst["regulations"] if not r.get("kind") and r.get("document") != "none"]
@@ -195,10 +199,12 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
         "plugins": [p for p in config.get("plugins", []) if _plugin_name(p) not in OUR_PLUGINS],
         "hooks": [],
         "watch": [],
-        "nav": expand_nav(config.get("nav"), titles),
+        # The same navigation the handbook's hook makes (documents by topic), expanded here once.
+        "nav": expand_nav(config.get("nav"), load_and_check(root, today)),
     }
     (root / PLAIN_CONFIG).write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return {"policies": len(real) + synthetic_count, "real_policies": len(real), "synthetic": synthetic_count,
+    return {"code": code_fingerprint(root),
+            "policies": len(real) + synthetic_count, "real_policies": len(real), "synthetic": synthetic_count,
             "governed_documents": len(titles), "synthetic_words_mean": round(words / synthetic_count) if synthetic_count else 0,
             "sample_page": f"policies/{synthetic.file_of(SAMPLE)[:-3]}.html" if synthetic_count > SAMPLE else None}
 
@@ -549,6 +555,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {seconds:8.2f} s  {key}")
                 for phase in summary["phases"]:
                     print(f"  {phase['cumulative_s']:8.2f} s  [phase] {phase['phase']}")
+    for r in results:
+        code = r["code"]
+        print(f"\nCode measured at {r['size']}: macros/ + mkdocs.yml sha256 {code['sha256']}, copied {code['copied_at']} "
+              f"(newest file {code['newest_file']}, modified {code['newest_modified']})")
     print(f"\nFigures written to {args.json}")
     return 0
 

@@ -62,7 +62,7 @@ def on_config(config):
 
     handbook = _handbook(config)
     _build["histories"] = load_histories(handbook.root, handbook.documents)
-    config.nav = _expand_nav(config.nav, handbook)
+    config.nav = expand_nav(config.nav, handbook)
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
         config.extra_javascript.append(VALID_AS_OF_SCRIPT)
@@ -78,7 +78,7 @@ def on_config(config):
     return config
 
 
-def _expand_nav(items, handbook):
+def expand_nav(items, handbook):
     """In mkdocs.yml's nav, "policies/*" stands for every governed document in that folder,
     by title, and "policies/* by topic" groups them under their first topic (in the order
     of data/tags.yml), so adding a document never means editing the navigation. With
@@ -96,9 +96,9 @@ def _expand_nav(items, handbook):
         grouped = [{tag: entries} for tag, entries in topics.items() if entries]
         return grouped + ([{"Other documents": other}] if other else [])
     if isinstance(items, list):
-        return [_expand_nav(item, handbook) for item in items]
+        return [expand_nav(item, handbook) for item in items]
     if isinstance(items, dict):
-        return {title: _expand_nav(value, handbook) for title, value in items.items()}
+        return {title: expand_nav(value, handbook) for title, value in items.items()}
     return items
 
 
