@@ -44,14 +44,15 @@ class Handbook:
         return self._by_path.get(path)
 
     def findings_for(self, path: str) -> list[Finding]:
-        return self._findings_by_path.get(path, [])
+        return [f for f in self.findings if f.path == path]
 
     def documents_serving(self, key: str) -> list[Document]:
         """Documents whose front matter cites the registry entry `key` (any status)."""
         return self._serving.get(key, [])
 
     # Indexes, built on first use: the documents never change once loaded, and a provider's
-    # handbook can hold thousands of them.
+    # handbook can hold thousands of them. `_serving` is first used by the coverage check,
+    # after the front-matter check has marked which documents are valid.
     @cached_property
     def _by_path(self) -> dict[str, Document]:
         return {d.path: d for d in self.documents}
@@ -66,15 +67,6 @@ class Handbook:
             for key in keys:
                 index.setdefault(key, []).append(document)
         return index
-
-    @property
-    def _findings_by_path(self) -> dict[str, list[Finding]]:
-        if self.__dict__.get("_findings_index_of") is not self.findings:
-            index: dict[str, list[Finding]] = {}
-            for finding in self.findings:
-                index.setdefault(finding.path, []).append(finding)
-            self.__dict__["_findings_index"], self.__dict__["_findings_index_of"] = index, self.findings
-        return self.__dict__["_findings_index"]
 
 
 def load_handbook(root: Path, today: dt.date) -> Handbook:
