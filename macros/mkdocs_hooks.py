@@ -93,13 +93,32 @@ def expand_nav(items, handbook):
         other = []
         for document in documents:
             (topics[document.tags[0]] if document.valid and document.tags else other).append({document.title: document.path})
-        grouped = [{tag: entries} for tag, entries in topics.items() if entries]
-        return grouped + ([{"Other documents": other}] if other else [])
+        grouped = [{tag: _in_groups(entries)} for tag, entries in topics.items() if entries]
+        return grouped + ([{"Other documents": _in_groups(other)}] if other else [])
     if isinstance(items, list):
         return [expand_nav(item, handbook) for item in items]
     if isinstance(items, dict):
         return {title: expand_nav(value, handbook) for title, value in items.items()}
     return items
+
+
+NAV_GROUP_SIZE = 50
+
+
+def _in_groups(entries: list[dict]) -> list[dict]:
+    """A long topic is split into groups of at most NAV_GROUP_SIZE documents, labelled by
+    the first letters of their titles ("A to C"), so with navigation.prune a page carries a
+    bounded number of links however large the handbook grows."""
+    if len(entries) <= NAV_GROUP_SIZE:
+        return entries
+    groups, seen = [], {}
+    for start in range(0, len(entries), NAV_GROUP_SIZE):
+        chunk = entries[start:start + NAV_GROUP_SIZE]
+        first, last = next(iter(chunk[0]))[0].upper(), next(iter(chunk[-1]))[0].upper()
+        label = first if first == last else f"{first} to {last}"
+        seen[label] = seen.get(label, 0) + 1
+        groups.append({label if seen[label] == 1 else f"{label} ({seen[label]})": chunk})
+    return groups
 
 
 def _inspector_nav(items):

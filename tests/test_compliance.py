@@ -134,3 +134,20 @@ def test_review_schedule_puts_overdue_and_due_soon_first(mini):
 def test_drafts_are_not_on_the_review_schedule(mini):
     write_document(mini, POLICY, front_matter(status="draft"))
     assert "missing-child" not in review_json(check(mini))
+
+
+def test_navigation_groups_documents_by_topic_in_bounded_groups(mini):
+    from macros.mkdocs_hooks import NAV_GROUP_SIZE, expand_nav
+
+    for number in range(NAV_GROUP_SIZE + 10):
+        write_document(mini, f"policies/extra-{number:03d}.md",
+                       front_matter(id=f"extra-{number:03d}", title=f"Extra policy {number:03d}",
+                                    regulations=[], tags=["Safeguarding"]))
+    nav = expand_nav([{"Policies": "policies/* by topic"}], check(mini))
+    (policies,) = nav
+    topics = policies["Policies"]
+    assert [next(iter(t)) for t in topics] == ["Safeguarding", "Other documents"]
+    groups = topics[0]["Safeguarding"]
+    assert [next(iter(g)) for g in groups] == ["E", "E (2)"]
+    assert [len(next(iter(g.values()))) for g in groups] == [NAV_GROUP_SIZE, 10]
+    assert topics[1]["Other documents"] == [{"Missing child policy": "policies/missing-child.md"}]
