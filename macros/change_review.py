@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .checks import _version_key
+from .checks import version_key
 from .documents import GOVERNED_FOLDERS, Document, read_document_text
 from .findings import Finding, error
 from .gitlog import file_at, files_at, resolve
@@ -53,8 +53,8 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     revisions = [c for c in added if not c.get("review_only")]
     old_version, new_version = str(before.meta.get("version", "0.0")), after.version
     try:
-        raised = _version_key(new_version) > _version_key(old_version)
-        lowered = _version_key(new_version) < _version_key(old_version)
+        raised = version_key(new_version) > version_key(old_version)
+        lowered = version_key(new_version) < version_key(old_version)
     except ValueError:  # the old copy had a malformed version: nothing to compare
         raised, lowered = True, False
     text_changed = before.body.strip() != after.body.strip()

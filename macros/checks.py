@@ -189,7 +189,7 @@ def check_dates(handbook: Handbook) -> list[Finding]:
     return findings
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in str(version).split("."))
 
 
@@ -203,10 +203,10 @@ def check_versions(handbook: Handbook) -> list[Finding]:
                 f"version {document.version} has no entry in changes",
                 f"add a changes entry with version: \"{document.version}\", the date and a one-line summary",
                 field="changes", line=document.line_of("changes")))
-        elif max(versions, key=_version_key) != document.version:
+        elif max(versions, key=version_key) != document.version:
             findings.append(error(
                 "version-history", document.path,
-                f"version is {document.version} but changes already lists version {max(versions, key=_version_key)}",
+                f"version is {document.version} but changes already lists version {max(versions, key=version_key)}",
                 "set version to the newest entry in changes", field="version", line=document.line_of("version")))
     return findings
 

@@ -61,6 +61,12 @@ SOP_BODY = "## The children we care for\n\nText.\n\n## Our ethos\n\nText.\n"
 GUIDE_BODY = "## What you can expect\n\nText.\n\n## If you are unhappy\n\nText.\n"
 
 
+def reviewed_on(day: str) -> dict:
+    """Front-matter fields of a document approved, last reviewed and first issued on `day`."""
+    return {"approved_on": day, "last_reviewed": day,
+            "changes": [{"version": "1.0", "date": day, "summary": "First."}]}
+
+
 def statement_of_purpose(**overrides) -> dict:
     """Its one revision was notified to Ofsted the day it was made."""
     reviewed = (TODAY - dt.timedelta(days=30)).isoformat()

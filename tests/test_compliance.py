@@ -8,7 +8,7 @@ import json
 
 import icalendar
 
-from conftest import (GUIDE_BODY, SOP_BODY, TODAY, check, childrens_guide, front_matter, messages,
+from conftest import (GUIDE_BODY, SOP_BODY, TODAY, check, childrens_guide, front_matter, messages, reviewed_on,
                       statement_of_purpose, write_document)
 from macros.review_feeds import review_calendar, review_json
 from macros.views import document_control, regulation_map, review_schedule, section_index
@@ -69,8 +69,7 @@ def test_section_index_links_each_matter_to_its_section(mini):
 
 def test_document_control_shows_review_state_and_links_regulations(mini):
     reviewed = "2026-01-10"
-    write_document(mini, POLICY, front_matter(last_reviewed=reviewed, approved_on=reviewed,
-                                              changes=[{"version": "1.0", "date": reviewed, "summary": "First."}]))
+    write_document(mini, POLICY, front_matter(**reviewed_on(reviewed)))
     handbook = check(mini)
     control = document_control(handbook, handbook.document(POLICY))
     assert "| Next review | 10 January 2027 <span class=\"review-badge review-badge--due-soon\">Review due soon</span> |" in control
@@ -80,8 +79,7 @@ def test_document_control_shows_review_state_and_links_regulations(mini):
 
 def test_overdue_document_control_has_a_banner(mini):
     old = "2025-01-10"
-    write_document(mini, POLICY, front_matter(last_reviewed=old, approved_on=old,
-                                              changes=[{"version": "1.0", "date": old, "summary": "First."}]))
+    write_document(mini, POLICY, front_matter(**reviewed_on(old)))
     handbook = check(mini)
     control = document_control(handbook, handbook.document(POLICY))
     assert control.startswith('!!! danger "Overdue for review"')
@@ -101,8 +99,7 @@ def test_regulation_map_shows_gaps_and_who_serves_what(mini):
 
 
 def _reviewed(root, path, meta_factory, day, body=None):
-    write_document(root, path, meta_factory(last_reviewed=day, approved_on=day,
-                                            changes=[{"version": "1.0", "date": day, "summary": "First."}]),
+    write_document(root, path, meta_factory(**reviewed_on(day)),
                    *([body] if body else []))
 
 

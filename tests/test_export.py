@@ -13,7 +13,8 @@ import pypdf
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import BIN, copy_handbook, front_matter, handbook_command, real_handbook_today, write_document
+from conftest import (BIN, copy_handbook, front_matter, handbook_command, real_handbook_today, reviewed_on,
+                      write_document)
 from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
 
 DRAFT_WORD = "Zebracornish"      # only in a draft document
@@ -30,9 +31,7 @@ def git(repo: Path, *args: str):
 
 def make_repository(root: Path) -> None:
     """Add a draft and a staff-only document to the copy and commit it, like a real clone."""
-    day = real_handbook_today().isoformat()
-    dated = {"last_reviewed": day, "approved_on": day,
-             "changes": [{"version": "1.0", "date": day, "summary": "First."}]}
+    dated = reviewed_on(real_handbook_today().isoformat())
     write_document(root, "policies/fire-drills-draft.md",
                    front_matter(id="fire-drills-draft", title="Fire drill procedure", status="draft",
                                 regulations=[], audience=["staff", "inspectors"], **dated),
