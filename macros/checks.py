@@ -34,8 +34,8 @@ def check_handbook(handbook: Handbook) -> list[Finding]:
     # In this order: the front-matter check marks which documents are valid, and the
     # template check fills in each document's text, which the section maps read.
     checks = (check_readable, check_front_matter, check_templates, check_dates, check_versions,
-              check_unique_ids, check_regulation_references, check_reviews, check_coverage,
-              check_section_maps, check_ofsted_notification, check_home_facts)
+              check_approvals, check_unique_ids, check_regulation_references, check_reviews, check_coverage,
+              check_section_maps, check_ofsted_notification, check_home_facts, check_registry_evidence)
     return sorted((finding for check in checks for finding in check(handbook)), key=sort_key)
 
 
@@ -54,8 +54,11 @@ def _base_schema() -> dict:
 def front_matter_schema(roles: list[str], tags: list[str]) -> dict:
     schema = dict(_base_schema())
     properties = dict(schema["properties"])
-    for role_field in ("owner", "approved_by"):
-        properties[role_field] = {**properties[role_field], "enum": roles}
+    properties["owner"] = {**properties["owner"], "enum": roles}
+    change = dict(properties["changes"]["items"])
+    change["properties"] = {**change["properties"],
+                            "approved_by": {**change["properties"]["approved_by"], "enum": roles}}
+    properties["changes"] = {**properties["changes"], "items": change}
     properties["tags"] = {**properties["tags"], "items": {"enum": tags}}
     schema["properties"] = properties
     return schema
@@ -108,6 +111,11 @@ def _schema_finding(document: Document, problem: jsonschema.ValidationError, sch
         known = list((problem.schema.get("properties") or {}).keys())
         extras = [name for name in value if name not in known]
         name = extras[0]
+        if not field and name in ("approved_by", "approved_on"):
+            return error("front-matter", document.path, f"{name} belongs to the version it approves, not to "
+                         "the whole document", f"move {name} into the changes entry of the version that was "
+                         "approved; if nobody has approved it yet, remove it and set status: draft",
+                         field=name, line=document.line_of(name))
         close = difflib.get_close_matches(name, known, n=1)
         fix = (f"did you mean '{close[0]}'? Rename it" if close
                else f"remove it; the fields you can use are: {', '.join(known)}")
@@ -115,7 +123,7 @@ def _schema_finding(document: Document, problem: jsonschema.ValidationError, sch
                      fix, field=name if not field else f"{field}.{name}", line=document.line_of(name))
     if kind == "enum":
         allowed = ", ".join(str(v) for v in problem.validator_value)
-        source = {"owner": f"the roles in {HOME_FILE}", "approved_by": f"the roles in {HOME_FILE}",
+        source = {"owner": f"the roles in {HOME_FILE}", "changes": f"the roles in {HOME_FILE}",
                   "tags": f"the topics in {TAGS_FILE}"}.get(top)
         fix = f"use one of {source}: {allowed}" if source else f"use one of: {allowed}"
         return error("front-matter", document.path, f"{field}: {_describe(value)} is not an allowed value",
@@ -176,9 +184,10 @@ def check_dates(handbook: Handbook) -> list[Finding]:
     findings = []
     today = handbook.today
     for document in _valid(handbook):
-        dated = [("approved_on", document.approved_on), ("last_reviewed", document.last_reviewed)]
-        dated += [(f"changes[{i}].date", dt.date.fromisoformat(change["date"]))
-                  for i, change in enumerate(document.changes, start=1)]
+        dated = [("last_reviewed", document.last_reviewed)]
+        for i, change in enumerate(document.changes, start=1):
+            dated += [(f"changes[{i}].{name}", dt.date.fromisoformat(change[name]))
+                      for name in ("date", "approved_on", "ofsted_notified_on") if change.get(name)]
         for field, day in dated:
             if day and day > today:
                 findings.append(error(
@@ -208,6 +217,45 @@ def check_versions(handbook: Handbook) -> list[Finding]:
                 "version-history", document.path,
                 f"version is {document.version} but changes already lists version {max(versions, key=version_key)}",
                 "set version to the newest entry in changes", field="version", line=document.line_of("version")))
+    return findings
+
+
+def check_approvals(handbook: Handbook) -> list[Finding]:
+    """An approved document shows the approval of its own version: the changes entry of the
+    version in force records who approved it and when, on or after the day it was made."""
+    findings = []
+    for document in _valid(handbook):
+        change = document.current_change
+        if change is None:
+            continue  # check_versions reports the missing entry
+        made = dt.date.fromisoformat(change["date"])
+        half = [name for name in ("approved_by", "approved_on") if change.get(name)]
+        number = document.changes.index(change) + 1
+        line = document.line_of("changes")
+        if len(half) == 1:
+            missing = "approved_on" if half == ["approved_by"] else "approved_by"
+            findings.append(error(
+                "approval", document.path, f"version {document.version} records {half[0]} but not {missing}",
+                f"add {missing} to that changes entry, or remove {half[0]} if nobody has approved it",
+                field=f"changes[{number}].{missing}", line=line))
+            continue
+        approval = document.approval
+        if approval is not None and approval.on < made:
+            findings.append(error(
+                "approval", document.path,
+                f"version {document.version} is dated {long_date(made)} but its approval is dated "
+                f"{long_date(approval.on)}, before the version existed",
+                f"record the date {approval.by} approved version {document.version}",
+                field=f"changes[{number}].approved_on", line=line))
+        if document.status != "approved" or approval is not None:
+            continue
+        earlier = document.previous_approval
+        shown = (f"; the approval shown ({long_date(earlier[1].on)}) is for version {earlier[0]}" if earlier else "")
+        findings.append(error(
+            "approval", document.path,
+            f"version {document.version} ({long_date(made)}) has no approval{shown}",
+            f"record who approved {document.version} and when (approved_by and approved_on on its changes "
+            "entry), or set status: draft until it is approved", field=f"changes[{number}]", line=line))
     return findings
 
 
@@ -266,15 +314,31 @@ def check_reviews(handbook: Handbook) -> list[Finding]:
     return findings
 
 
+def counts_for_coverage(handbook: Handbook, document: Document) -> bool:
+    """Approved documents serve the law. While the home is applying for registration, its
+    drafts do too: they are what it will ask its Responsible Individual to approve."""
+    if document.in_force:
+        return True
+    return document.valid and document.status == "draft" and not handbook.home.registration.registered
+
+
+def serving_in_force(handbook: Handbook, regulation) -> list[Document]:
+    """The documents that count for a regulation: of the right kind, and in force (or, while
+    applying, drafts)."""
+    return [d for d in handbook.documents_serving(regulation.key)
+            if counts_for_coverage(handbook, d) and (not regulation.kind or d.kind == regulation.kind)]
+
+
 def check_coverage(handbook: Handbook) -> list[Finding]:
     """Required regulations need an approved document (of the right kind); expected ones
-    are reported when nothing approved serves them."""
+    are reported when nothing approved serves them. While applying, drafts count."""
     findings = []
+    applying = not handbook.home.registration.registered
     for regulation in handbook.registry.regulations:
         if regulation.document == "none":
             continue
         serving = handbook.documents_serving(regulation.key)
-        in_force = [d for d in serving if d.in_force and (not regulation.kind or d.kind == regulation.kind)]
+        in_force = serving_in_force(handbook, regulation)
         if in_force:
             continue
         what = f"a {regulation.kind.replace('-', ' ')} document" if regulation.kind else "a document"
@@ -282,14 +346,28 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
         why = ""
         if others:
             why = " (" + "; ".join(
-                f"{d.path} is {d.status}" if d.status != "approved" else f"{d.path} is a {d.kind}, not {what}"
-                for d in others) + ")"
-        message = f"{regulation.label} ({regulation.title}) has no approved document{why}"
-        fix = (f"approve {what} that serves it and list \"{regulation.ref}\" in its regulations")
+                f"{d.path} is {d.status}" if d.kind == regulation.kind or not regulation.kind
+                else f"{d.path} is a {d.kind}, not {what}" for d in others) + ")"
+        if applying:
+            message = f"{regulation.label} ({regulation.title}) has no document{why}"
+            fix = f"write {what} that serves it (a draft will do until the home is registered) and list " \
+                  f"\"{regulation.ref}\" in its regulations"
+        else:
+            message = f"{regulation.label} ({regulation.title}) has no approved document{why}"
+            fix = f"approve {what} that serves it and list \"{regulation.ref}\" in its regulations"
         if regulation.document == "required":
             findings.append(error("required-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
         else:
             findings.append(warning("expected-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
+    if applying:
+        drafts = [d for d in _valid(handbook) if d.status == "draft"]
+        if drafts:
+            findings.append(warning(
+                "awaiting-approval", drafts[0].path if len(drafts) == 1 else REGISTRY_FILE,
+                f"{len(drafts)} document{'s' if len(drafts) != 1 else ''} still need{'s' if len(drafts) == 1 else ''} "
+                "approval before the application for registration: " + ", ".join(d.path for d in drafts),
+                "when the Responsible Individual approves a document, add approved_by and approved_on to the "
+                "changes entry of its version and set status: approved"))
     return findings
 
 
@@ -301,7 +379,22 @@ def check_ofsted_notification(handbook: Handbook) -> list[Finding]:
         if document.kind != "statement-of-purpose" or document.status != "approved":
             continue
         for number, change in enumerate(document.changes, start=1):
-            if change.get("review_only") or change.get("ofsted_notified_on"):
+            told = change.get("ofsted_notified_on")
+            if told and handbook.printed.get(document.path) and change is document.current_change:
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"revision {change['version']} records ofsted_notified_on, but the statement still prints "
+                    f"facts to confirm ({', '.join(sorted(handbook.printed[document.path]))})",
+                    f"confirm those facts in {HOME_FILE} first; Ofsted must be sent the statement as it stands",
+                    field=f"changes[{number}].ofsted_notified_on", line=document.line_of("changes")))
+            if told and dt.date.fromisoformat(told) < dt.date.fromisoformat(change["date"]):
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"revision {change['version']} of {long_date(dt.date.fromisoformat(change['date']))} records "
+                    f"ofsted_notified_on {long_date(dt.date.fromisoformat(told))}, before the revision was made",
+                    "write the date the revised statement was really sent to Ofsted",
+                    field=f"changes[{number}].ofsted_notified_on", line=document.line_of("changes")))
+            if change.get("review_only") or told or not handbook.home.registration.registered:
                 continue
             revised = dt.date.fromisoformat(change["date"])
             deadline = revised + dt.timedelta(days=OFSTED_NOTICE_DAYS)
@@ -373,13 +466,50 @@ def check_section_maps(handbook: Handbook) -> list[Finding]:
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
+    """A fact still to confirm may appear in a draft (a warning); a document the home has
+    approved stands behind every word it prints, so printing one there is an error."""
     placeholders = handbook.home.placeholders
     if not placeholders:
         return []
+    findings = []
+    for where, needed in placeholders:
+        approved = sorted(path for path, printed in handbook.printed.items()
+                          if where in printed and (d := handbook.document(path)) is not None and d.in_force)
+        if approved:
+            findings.append(error(
+                "home-placeholder", HOME_FILE,
+                f"{where} is still to confirm ({needed}) but approved documents print it: {', '.join(approved)}",
+                f"write the confirmed fact in {HOME_FILE}, or return those documents to draft until it is known",
+                field=where))
     names = ", ".join(where for where, _ in placeholders)
-    return [warning("home-placeholder", HOME_FILE,
-                    f"{len(placeholders)} facts about the home are not known yet: {names}",
-                    "replace each {to_confirm: ...} with the real fact once it is confirmed")]
+    findings.append(warning("home-placeholder", HOME_FILE,
+                            f"{len(placeholders)} facts about the home are not known yet: {names}",
+                            "replace each {to_confirm: ...} with the real fact once it is confirmed"))
+    return findings
+
+
+def check_registry_evidence(handbook: Handbook) -> list[Finding]:
+    """The registry keeps its own rule: a required entry quotes the provision's words naming
+    the document and links it on legislation.gov.uk; unverified entries are counted."""
+    findings = []
+    for regulation in handbook.registry.regulations:
+        if regulation.document == "required" and not (
+                regulation.quote and regulation.url.startswith("https://www.legislation.gov.uk/")):
+            findings.append(error(
+                "registry-evidence", REGISTRY_FILE,
+                f"{regulation.label} is required but has no quote of the provision's words or no "
+                "legislation.gov.uk link",
+                "add quote: with the words of the provision that name the document, and its url on "
+                "legislation.gov.uk", field=regulation.key))
+    unverified = [r.ref for r in handbook.registry.regulations if r.to_verify]
+    if unverified:
+        findings.append(warning(
+            "law-to-verify", REGISTRY_FILE,
+            f"{len(unverified)} entr{'ies' if len(unverified) != 1 else 'y'} of the regulation registry "
+            f"{'are' if len(unverified) != 1 else 'is'} still to verify against legislation.gov.uk: "
+            + ", ".join(unverified),
+            "read each provision on legislation.gov.uk, correct the entry, then remove its to_verify"))
+    return findings
 
 
 def _valid(handbook: Handbook):

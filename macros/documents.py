@@ -56,12 +56,34 @@ class Document:
         return self.meta.get("owner", "")
 
     @property
+    def current_change(self) -> dict | None:
+        """The changes entry that made the version in force: the newest entry for this
+        version that changed the text (a review-only entry keeps the version it reviewed)."""
+        for change in self.changes:
+            if str(change.get("version")) == self.version and not change.get("review_only"):
+                return change
+        return None
+
+    @property
+    def approval(self) -> Approval | None:
+        """Who approved the version shown, and when: recorded on that version's changes entry."""
+        return approval_of(self.current_change)
+
+    @property
+    def previous_approval(self) -> tuple[str, Approval] | None:
+        """(version, approval) of the newest earlier version that was approved."""
+        for change in self.changes:
+            if str(change.get("version")) != self.version and (approval := approval_of(change)):
+                return str(change.get("version")), approval
+        return None
+
+    @property
     def approved_by(self) -> str:
-        return self.meta.get("approved_by", "")
+        return self.approval.by if self.approval else ""
 
     @property
     def approved_on(self) -> dt.date | None:
-        return _date(self.meta.get("approved_on"))
+        return self.approval.on if self.approval else None
 
     @property
     def last_reviewed(self) -> dt.date | None:
@@ -108,6 +130,19 @@ class Document:
             if re.match(rf"{re.escape(key)}\s*:", text):
                 return number
         return None
+
+
+@dataclass(frozen=True)
+class Approval:
+    by: str
+    on: dt.date
+
+
+def approval_of(change: dict | None) -> Approval | None:
+    """A version is approved when its changes entry records approved_by and approved_on."""
+    if not change or not change.get("approved_by") or not _date(change.get("approved_on")):
+        return None
+    return Approval(str(change["approved_by"]), _date(change["approved_on"]))
 
 
 def _date(value) -> dt.date | None:

@@ -70,8 +70,10 @@ def copy_page(handbook: Handbook) -> str:
               "documents for staff only are not included.", "",
               "| Document | Version | Approved | Last reviewed | Next review |", "| --- | --- | --- | --- | --- |"]
     for d in sorted(handbook.documents, key=lambda d: d.title.lower()):
-        lines.append(f"| [{d.title}]({d.path}) | {d.version} | {long_date(d.approved_on)} | "
-                     f"{long_date(d.last_reviewed)} | {long_date(d.next_review)} |")
+        lines.append(f"| [{d.title}]({d.path}) | {d.version} | "
+                     + (f"{long_date(d.approved_on)} |" if d.approved_on else "Draft: not yet approved |")
+                     + (f" {long_date(d.last_reviewed)} | {long_date(d.next_review)} |" if d.last_reviewed
+                        else " - | - |"))
     lines += ["", "## Checking the copy", "",
               "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
               "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "

@@ -71,8 +71,11 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None) -> 
         "commit": commit,
         "documents": [{
             "id": d.id, "title": d.title, "version": d.version,
-            "approved_on": d.approved_on.isoformat(), "last_reviewed": d.last_reviewed.isoformat(),
-            "next_review": d.next_review.isoformat(),
+            "status": d.status,
+            "approved_by": d.approved_by or None,
+            "approved_on": d.approved_on.isoformat() if d.approved_on else None,
+            "last_reviewed": d.last_reviewed.isoformat() if d.last_reviewed else None,
+            "next_review": d.next_review.isoformat() if d.next_review else None,
         } for d in sorted(handbook.documents, key=lambda d: d.id)],
         "files": files,
     }

@@ -25,6 +25,8 @@ class Handbook:
     unreadable: dict[str, FrontMatterProblem] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     withheld: list[Document] = field(default_factory=list)  # documents left out of this edition
+    # path -> the facts still to confirm (their places in data/home.yml) that the page prints
+    printed: dict[str, set[str]] = field(default_factory=dict)
 
     def for_inspectors(self) -> "Handbook":
         """The inspectors' edition: approved documents whose audience includes inspectors.

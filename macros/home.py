@@ -3,6 +3,8 @@ macros such as {{ home.name }}. Unknown facts are placeholders that render visib
 
 from __future__ import annotations
 
+import datetime as dt
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +21,34 @@ REQUIRED_FACTS = ["name", "legal_form", "ofsted_urn", "address", "registered_pro
                   "contacts", "roles"]
 
 
+# While a page is rendered, the placeholders it prints are collected here (see `printing`).
+_printed: ContextVar[set | None] = ContextVar("printed_placeholders", default=None)
+
+
 @dataclass(frozen=True)
 class Placeholder:
     """A fact we do not know yet. It prints as a marked gap, never as a made-up value."""
     description: str
+    where: str = ""   # its place in data/home.yml, such as "contacts.lado.phone"
 
     def __str__(self) -> str:
+        printed = _printed.get()
+        if printed is not None:
+            printed.add(self.where)
         return f"[to confirm: {self.description}]"
+
+
+class printing:
+    """Context manager: `with printing() as printed:` collects the placeholders (their
+    places in data/home.yml) that whatever is rendered inside the block prints."""
+
+    def __enter__(self) -> set:
+        self.printed: set = set()
+        self._token = _printed.set(self.printed)
+        return self.printed
+
+    def __exit__(self, *exc) -> None:
+        _printed.reset(self._token)
 
 
 class Facts(dict):
@@ -41,7 +64,7 @@ def _to_facts(value, trail: str, found: list):
     if isinstance(value, dict):
         if set(value) == {"to_confirm"}:
             found.append((trail, str(value["to_confirm"])))
-            return Placeholder(str(value["to_confirm"]))
+            return Placeholder(str(value["to_confirm"]), trail)
         return Facts({key: _to_facts(item, f"{trail}.{key}" if trail else key, found)
                       for key, item in value.items()}, "home." + trail if trail else "home")
     if isinstance(value, list):
@@ -49,14 +72,39 @@ def _to_facts(value, trail: str, found: list):
     return value
 
 
+STAGES = ("applying", "registered")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Where the home stands with Ofsted. While it is applying, documents nobody has
+    approved yet are honestly drafts; once registered, the law needs approved ones."""
+    stage: str                        # "applying" or "registered"
+    applied_on: dt.date | None = None
+    registered_on: dt.date | None = None
+
+    @property
+    def registered(self) -> bool:
+        return self.stage == "registered"
+
+    def describe(self) -> str:
+        if self.registered:
+            return "registered with Ofsted"
+        return "applying for registration with Ofsted"
+
+
 @dataclass
 class Home:
     facts: Facts
     placeholders: list[tuple[str, str]]   # (where in home.yml, what is needed)
+    registration: Registration = Registration("applying")
 
     @property
     def roles(self) -> list[str]:
         return list(self.facts["roles"])
+
+    def placeholder_description(self, where: str) -> str:
+        return dict(self.placeholders).get(where, "")
 
 
 def load_home(root: Path) -> Home:
@@ -76,7 +124,37 @@ def load_home(root: Path) -> Home:
         raise HandbookError(f"{HOME_FILE}: roles must be a list of role names - list them one per line with '- '")
     found: list = []
     facts = _to_facts(data, "", found)
-    return Home(facts, found)
+    return Home(facts, found, _registration(data, facts))
+
+
+def _registration(data: dict, facts: Facts) -> Registration:
+    raw = data.get("registration", {"stage": "applying"})
+    fix = ("write registration: with stage: applying (and applied_on: YYYY-MM-DD once the application "
+           "is sent) or stage: registered with registered_on: YYYY-MM-DD and the real ofsted_urn")
+    if not isinstance(raw, dict) or raw.get("stage") not in STAGES:
+        raise HandbookError(f"{HOME_FILE}: registration: the stage must be applying or registered - {fix}")
+    unknown = sorted(set(raw) - {"stage", "applied_on", "registered_on"})
+    if unknown:
+        raise HandbookError(f"{HOME_FILE}: registration: unknown field '{unknown[0]}' - {fix}")
+    dates = {}
+    for name in ("applied_on", "registered_on"):
+        value = raw.get(name)
+        if value is None or (isinstance(value, dict) and set(value) == {"to_confirm"}):
+            dates[name] = None
+            continue
+        try:
+            dates[name] = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise HandbookError(f"{HOME_FILE}: registration: {name} '{value}' is not a date - "
+                                "write it as YYYY-MM-DD") from None
+    if raw["stage"] == "registered":
+        if dates["registered_on"] is None:
+            raise HandbookError(f"{HOME_FILE}: registration: a registered home needs registered_on - "
+                                "write the date on the registration certificate as YYYY-MM-DD")
+        if isinstance(facts.get("ofsted_urn"), Placeholder):
+            raise HandbookError(f"{HOME_FILE}: registration: the home is registered but ofsted_urn is still to "
+                                "confirm - write the URN from the registration certificate")
+    return Registration(raw["stage"], dates["applied_on"], dates["registered_on"])
 
 
 def load_tags(root: Path) -> list[str]:

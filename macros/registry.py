@@ -42,6 +42,8 @@ _SCHEMA = {
                                 "document": {"enum": list(LEVELS)},
                                 "kind": {"type": "string"},
                                 "needs": {"type": "string"},
+                                "quote": {"type": "string"},
+                                "to_verify": {"type": "string"},
                             },
                         },
                     },
@@ -70,6 +72,8 @@ class Regulation:
     document: str
     kind: str | None = None
     needs: str = ""
+    quote: str = ""       # the provision's own words naming the document (required entries)
+    to_verify: str = ""   # what has not been checked against the source yet
 
     @property
     def key(self) -> str:
@@ -160,7 +164,8 @@ def load_registry(root: Path) -> Registry:
     for instrument_id, raw in data["instruments"].items():
         regulations = [
             Regulation(instrument_id, str(item["ref"]).replace(" ", ""), item["title"], item["url"],
-                       item["document"], item.get("kind"), " ".join(str(item.get("needs", "")).split()))
+                       item["document"], item.get("kind"), " ".join(str(item.get("needs", "")).split()),
+                       " ".join(str(item.get("quote", "")).split()), " ".join(str(item.get("to_verify", "")).split()))
             for item in raw["regulations"]
         ]
         seen = set()

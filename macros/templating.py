@@ -12,7 +12,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .findings import Finding, error
 from .handbook import Handbook
-from .home import Facts, Placeholder
+from .home import Facts, Placeholder, printing
 
 DOCS_DIR = "docs"
 
@@ -107,7 +107,7 @@ def check_templates(handbook: Handbook) -> list[Finding]:
                  for name, value in template_variables(handbook).items()}
     environment = sandboxed_environment(functions=[_not_run])
     mapped_kinds = {kind for kind, _, _ in SECTION_MAPS.values()}
-    seen: dict[tuple, Exception | None] = {}  # the same {{ expression }} is checked once per run
+    seen: dict[tuple, tuple[Exception | None, set]] = {}  # the same {{ expression }} is checked once per run
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
         if "{{" not in text and "{%" not in text:
@@ -115,21 +115,27 @@ def check_templates(handbook: Handbook) -> list[Finding]:
                 document.rendered = text
             continue
         page_variables = {**meta, **variables}
-        if document is not None and document.meta.get("kind") in mapped_kinds:
-            # The section maps check this document's headings: render it in full.
-            problem, line = _try(lambda: setattr(document, "rendered",
-                                                 environment.from_string(text).render(page_variables))), None
-        elif "{%" in text or "{#" in text or "{{" in _JINJA.sub("", text):
-            problem, line = _try(lambda: environment.from_string(jinja_skeleton(text)).render(page_variables)), None
-        else:  # only complete {{ expressions }}: check each distinct one once
-            problem, line = None, None
-            for match in _JINJA.finditer(text):
-                key = (match.group(0), frozenset(meta))
-                if key not in seen:
-                    seen[key] = _try(lambda: environment.from_string(match.group(0)).render(page_variables))
-                if seen[key] is not None:
-                    problem, line = seen[key], text.count("\n", 0, match.start()) + 1
-                    break
+        problem, line = None, None
+        with printing() as printed:
+            if document is not None and document.meta.get("kind") in mapped_kinds:
+                # The section maps check this document's headings: render it in full.
+                problem = _try(lambda: setattr(document, "rendered",
+                                               environment.from_string(text).render(page_variables)))
+            elif "{%" in text or "{#" in text or "{{" in _JINJA.sub("", text):
+                problem = _try(lambda: environment.from_string(jinja_skeleton(text)).render(page_variables))
+            else:  # only complete {{ expressions }}: check each distinct one once
+                for match in _JINJA.finditer(text):
+                    key = (match.group(0), frozenset(meta))
+                    if key not in seen:
+                        with printing() as by_expression:
+                            outcome = _try(lambda: environment.from_string(match.group(0)).render(page_variables))
+                        seen[key] = (outcome, by_expression)
+                    printed |= seen[key][1]
+                    if seen[key][0] is not None:
+                        problem, line = seen[key][0], text.count("\n", 0, match.start()) + 1
+                        break
+        if printed:
+            handbook.printed[path] = printed
         if problem is not None:
             findings.append(_template_finding(path, problem, line, first_line))
     return findings

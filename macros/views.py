@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 
 from .checks import DUE_SOON_DAYS, long_date
-from .documents import Document
+from .documents import Document, approval_of
 from .findings import Finding
 from .handbook import Handbook
 
@@ -31,26 +31,73 @@ def link_from(page_path: str, target_path: str) -> str:
 
 
 def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
+    """What stands between the handbook and a clean inspection, most urgent first: what stops
+    the build, documents awaiting approval, facts to confirm, law to verify, reviews due."""
     errors, warnings = handbook.errors, handbook.warnings
-    lines = [f"Checked on {long_date(handbook.today)}: "
+    lines = [f"Checked on {long_date(handbook.today)}: the home is {handbook.home.registration.describe()}. "
              f"**{len(errors)} error{'s' if len(errors) != 1 else ''}** "
              f"(the build fails until they are fixed) and "
              f"**{len(warnings)} warning{'s' if len(warnings) != 1 else ''}** (to plan for).", ""]
-    if not handbook.findings:
-        lines += ['!!! success "Everything is in order"', "",
-                  "    Every document is in date and every required regulation has an approved document.", ""]
-        return "\n".join(lines)
-    for title, items, kind in (("Errors", errors, "failure"), ("Warnings", warnings, "warning")):
-        if not items:
-            continue
-        lines += [f"## {title}", "", "| File | What is wrong | What to do |", "| --- | --- | --- |"]
-        for finding in items:
-            where = finding.path + (f", line {finding.line}" if finding.line else "")
-            target = _site_target(handbook, page_path, finding.path)
-            where = f"[{where}]({target})" if target else f"`{where}`"
-            lines.append(f"| {where} | {_cell(finding.message)} | {_cell(finding.fix)} |")
-        lines.append("")
+    lines += ["## What stops the build", ""]
+    lines += _findings_table(handbook, page_path, errors) if errors else ["Nothing: every check passes.", ""]
+
+    drafts = sorted((d for d in handbook.documents if d.valid and d.status == "draft"), key=lambda d: d.title.lower())
+    lines += ["## Documents awaiting approval", ""]
+    if drafts:
+        lines += ["| Document | Version | Owner |", "| --- | --- | --- |"]
+        lines += [f"| {_document_link(d, _virtual_path(page_path))} | {d.version} | {d.owner} |" for d in drafts]
+    else:
+        lines.append("None: every document in the handbook is approved or retired.")
+    lines.append("")
+
+    lines += ["## Facts still to confirm", ""]
+    placeholders = handbook.home.placeholders
+    if placeholders:
+        lines += [f"These facts are written as `{{to_confirm: ...}}` in `data/home.yml`. "
+                  "A draft may print them; an approved document may not.", "",
+                  "| Document | Facts it prints that are still to confirm |", "| --- | --- |"]
+        for path in sorted(handbook.printed):
+            document = handbook.document(path)
+            where = _document_link(document, _virtual_path(page_path)) if document else f"`{path}`"
+            facts = "<br>".join(f"`{w}`: {_cell(handbook.home.placeholder_description(w))}"
+                                for w in sorted(handbook.printed[path]))
+            lines.append(f"| {where} | {facts} |")
+        unprinted = [w for w, _ in placeholders if not any(w in p for p in handbook.printed.values())]
+        if unprinted:
+            lines.append(f"| Not printed by any document yet | {', '.join(f'`{w}`' for w in unprinted)} |")
+    else:
+        lines.append("None: every fact in `data/home.yml` is confirmed.")
+    lines.append("")
+
+    lines += ["## Law still to verify", ""]
+    unverified = [r for r in handbook.registry.regulations if r.to_verify]
+    if unverified:
+        lines += ["Entries of the regulation registry not yet checked word for word against legislation.gov.uk.", "",
+                  "| Regulation | What is still to verify |", "| --- | --- |"]
+        lines += [f"| [{r.ref}]({r.url}){{: .external }} {_cell(r.title)} | {_cell(r.to_verify)} |" for r in unverified]
+    else:
+        lines.append("None: every entry of the regulation registry was checked against its source.")
+    lines.append("")
+
+    due = [f for f in warnings if f.check == "review-due-soon"]
+    lines += ["## Reviews due", ""]
+    lines += _findings_table(handbook, page_path, due) if due else ["No review is due in the next 60 days.", ""]
+
+    shown = {"review-due-soon", "awaiting-approval", "home-placeholder", "law-to-verify"}
+    other = [f for f in warnings if f.check not in shown]
+    if other:
+        lines += ["## Other warnings", ""] + _findings_table(handbook, page_path, other)
     return "\n".join(lines)
+
+
+def _findings_table(handbook: Handbook, page_path: str, findings: list[Finding]) -> list[str]:
+    lines = ["| File | What is wrong | What to do |", "| --- | --- | --- |"]
+    for finding in findings:
+        where = finding.path + (f", line {finding.line}" if finding.line else "")
+        target = _site_target(handbook, page_path, finding.path)
+        where = f"[{where}]({target})" if target else f"`{where}`"
+        lines.append(f"| {where} | {_cell(finding.message)} | {_cell(finding.fix)} |")
+    return lines + [""]
 
 
 def _site_target(handbook: Handbook, page_path: str, finding_path: str) -> str | None:
@@ -115,13 +162,19 @@ def regulation_links(handbook: Handbook, document: Document) -> str:
     return "<br>".join(links) or "None"
 
 
+def approval_text(document: Document) -> str:
+    """The approval of the version shown, and only that version's."""
+    if document.approval is not None:
+        return (f"version {document.version} by {document.approval.by} on {long_date(document.approval.on)}")
+    return f"version {document.version} not yet approved"
+
+
 def document_control(handbook: Handbook, document: Document) -> str:
     """The block at the top of every governed document, from its front matter."""
     if not document.valid:
         return ""
     state = review_state(document, handbook)
-    approved = (f"by {document.approved_by} on {long_date(document.approved_on)}"
-                if document.approved_on else "not yet approved")
+    approved = approval_text(document)
     next_review = (f"{long_date(document.next_review)} {badge(state)}"
                    if document.status == "approved" else "not applicable while " + document.status)
     rows = [
@@ -129,7 +182,8 @@ def document_control(handbook: Handbook, document: Document) -> str:
         ("Kind", KIND_NAMES.get(document.kind, document.kind)),
         ("Owner", document.owner),
         ("Approved", approved),
-        ("Last reviewed", f"{long_date(document.last_reviewed)} (every {document.review_every_months} months)"),
+        ("Last reviewed", (f"{long_date(document.last_reviewed)} " if document.last_reviewed else "not yet ")
+         + f"(every {document.review_every_months} months)"),
         ("Next review", next_review),
         ("For", ", ".join(document.audience)),
         ("Topics", ", ".join(f"[{_cell(tag)}]({link_from(document.path, TOPICS)}#{topic_anchor(tag)})"
@@ -139,7 +193,9 @@ def document_control(handbook: Handbook, document: Document) -> str:
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     notice = ""
     if document.status == "draft":
-        notice = '!!! warning "Draft: not in force"\n\n    This is a draft. Staff follow the approved version until this one is approved.\n\n'
+        notice = ('!!! warning "Draft: not yet approved"\n\n    Nobody has approved this version yet. '
+                  + ("Staff follow the approved version until this one is approved."
+                     if document.previous_approval else "It is not in force until it is approved.") + "\n\n")
     elif document.status == "retired":
         notice = '!!! danger "Retired: no longer in force"\n\n    This document is kept for the record only. Do not follow it.\n\n'
     elif state == "overdue":
@@ -287,14 +343,18 @@ def history_section(document: Document, history, old_text: str | None, new_text:
     import datetime as dt
 
     sop = document.kind == "statement-of-purpose"
-    lines = ["## History", "", "| Version | Date | What changed |" + (" Ofsted told |" if sop else ""),
-             "| --- | --- | --- |" + (" --- |" if sop else "")]
+    lines = ["## History", "", "| Version | Date | What changed | Approved |" + (" Ofsted told |" if sop else ""),
+             "| --- | --- | --- | --- |" + (" --- |" if sop else "")]
     for change in document.changes:
         summary = _cell(change["summary"]) + (" (review, no changes)" if change.get("review_only") else "")
         told = change.get("ofsted_notified_on")
         ofsted = (f" {long_date(dt.date.fromisoformat(told))} |" if told else
                   (" not needed |" if change.get("review_only") else " not yet |")) if sop else ""
-        lines.append(f"| {change['version']} | {long_date(dt.date.fromisoformat(change['date']))} | {summary} |{ofsted}")
+        approval = approval_of(change)
+        approved = ("not needed (review)" if change.get("review_only") else
+                    f"{approval.by}, {long_date(approval.on)}" if approval else "not approved")
+        lines.append(f"| {change['version']} | {long_date(dt.date.fromisoformat(change['date']))} | {summary} | "
+                     f"{approved} |{ofsted}")
     lines.append("")
     if history is not None and history.edits and show_editors:
         lines += ["Changes that reached the handbook, from its git history:", "",
