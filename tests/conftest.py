@@ -24,9 +24,11 @@ MINI_REGISTRY = {
             "default": True,
             "regulations": [
                 {"ref": "16", "title": "Statement of purpose", "document": "required",
-                 "kind": "statement-of-purpose", "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/16"},
+                 "kind": "statement-of-purpose", "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/16",
+                 "quote": "compile a written statement (the statement of purpose)"},
                 {"ref": "34(4)", "title": "Missing child policy", "document": "required",
-                 "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/34"},
+                 "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/34",
+                 "quote": "prepare and implement a policy which sets out the steps to be taken"},
                 {"ref": "12", "title": "The protection of children standard", "document": "expected",
                  "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/12"},
             ],
@@ -43,15 +45,20 @@ MINI_REGISTRY = {
 }
 
 
+def approved_change(version: str, day: str, summary: str, **extra) -> dict:
+    """A changes entry for a version the Responsible Individual approved on the day it was made."""
+    return {"version": version, "date": day, "summary": summary, "approved_by": "Responsible Individual",
+            "approved_on": day, **extra}
+
+
 def front_matter(**overrides) -> dict:
     """A valid approved policy's front matter, last reviewed 30 days before TODAY."""
     reviewed = (TODAY - dt.timedelta(days=30)).isoformat()
     meta = {
         "id": "missing-child", "title": "Missing child policy", "kind": "policy", "status": "approved",
-        "version": "1.0", "owner": "Registered Manager", "approved_by": "Responsible Individual",
-        "approved_on": reviewed, "last_reviewed": reviewed, "review_every_months": 12,
+        "version": "1.0", "owner": "Registered Manager", "last_reviewed": reviewed, "review_every_months": 12,
         "regulations": ["34(4)", "12"], "audience": ["staff", "inspectors"],
-        "changes": [{"version": "1.0", "date": reviewed, "summary": "First version."}],
+        "changes": [approved_change("1.0", reviewed, "First version.")],
     }
     meta.update(overrides)
     return {k: v for k, v in meta.items() if v is not None}
@@ -63,8 +70,7 @@ GUIDE_BODY = "## What you can expect\n\nText.\n\n## If you are unhappy\n\nText.\
 
 def reviewed_on(day: str) -> dict:
     """Front-matter fields of a document approved, last reviewed and first issued on `day`."""
-    return {"approved_on": day, "last_reviewed": day,
-            "changes": [{"version": "1.0", "date": day, "summary": "First."}]}
+    return {"last_reviewed": day, "changes": [approved_change("1.0", day, "First.")]}
 
 
 def statement_of_purpose(**overrides) -> dict:
@@ -72,8 +78,8 @@ def statement_of_purpose(**overrides) -> dict:
     reviewed = (TODAY - dt.timedelta(days=30)).isoformat()
     values = {"id": "statement-of-purpose", "title": "Statement of Purpose", "kind": "statement-of-purpose",
               "regulations": ["16"], "schedule_1": {1: "#the-children-we-care-for", 2: "#our-ethos"},
-              "changes": [{"version": "1.0", "date": reviewed, "summary": "First version.",
-                           "ofsted_notified_on": reviewed}], **overrides}
+              "changes": [approved_change("1.0", reviewed, "First version.", ofsted_notified_on=reviewed)],
+              **overrides}
     return front_matter(**values)
 
 
@@ -92,14 +98,28 @@ def write_document(root: Path, relative: str, meta: dict | str, body: str = "Tex
     return path
 
 
+REGISTERED = {"stage": "registered", "registered_on": "2026-01-05"}
+APPLYING = {"stage": "applying"}
+
+
+def write_home(root: Path, **changes) -> Path:
+    """The real home facts with some changed (a fictional URN, another registration stage...)."""
+    facts = yaml.safe_load((REPO / "data" / "home.yml").read_text(encoding="utf-8"))
+    facts.update(changes)
+    path = root / "data" / "home.yml"
+    path.write_text(yaml.safe_dump(facts, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def mini(tmp_path) -> Path:
-    """A small valid handbook: the real home facts, tags and house style, a three-entry registry with
+    """A small valid handbook of a registered home: the real home facts (with a fictional URN),
+    tags and house style, a three-entry registry with
     two Schedule 1 matters and two guide items, a Statement of Purpose, a children's guide
     and a missing child policy."""
     (tmp_path / "data").mkdir()
-    for name in ("home.yml", "tags.yml"):
-        shutil.copy(REPO / "data" / name, tmp_path / "data" / name)
+    shutil.copy(REPO / "data" / "tags.yml", tmp_path / "data" / "tags.yml")
+    write_home(tmp_path, registration=REGISTERED, ofsted_urn="SC000000")
     shutil.copy(REPO / ".vale.ini", tmp_path / ".vale.ini")
     shutil.copytree(REPO / ".vale", tmp_path / ".vale")
     (tmp_path / "data" / "regulations.yml").write_text(yaml.safe_dump(MINI_REGISTRY), encoding="utf-8")
@@ -132,8 +152,9 @@ def real_handbook_today() -> dt.date:
     handbook = load_handbook(REPO, TODAY)
     dates = []
     for document in handbook.documents:
-        dates += [document.approved_on, document.last_reviewed]
-        dates += [dt.date.fromisoformat(str(c["date"])) for c in document.changes]
+        dates.append(document.last_reviewed)
+        dates += [dt.date.fromisoformat(str(c[name])) for c in document.changes
+                  for name in ("date", "approved_on", "ofsted_notified_on") if c.get(name)]
     return max(d for d in dates if d)
 
 
