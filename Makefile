@@ -37,9 +37,10 @@ check: $(INSTALLED)
 lint: $(INSTALLED) system-packages
 	$(BIN)/handbook lint
 
-## export: the inspectors' offline copy (zip) and PDF in dist/; refuses a handbook with errors
+## export: the inspectors' offline copy (zip) and PDF in dist/; refuses a handbook with errors or facts
+## still to confirm. DRAFT=1 makes a draft copy (drafts included, every page marked) while applying.
 export: $(INSTALLED) system-packages
-	$(BIN)/handbook export
+	$(BIN)/handbook export $(if $(DRAFT),--draft)
 
 ## bench: time checks and builds on synthetic handbooks of 100, 500 and 2,000 documents
 bench: $(INSTALLED) system-packages

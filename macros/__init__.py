@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from .clock import today
-from .editions import inspector_edition
+from .editions import draft_copy, inspector_edition
 from .errors import HandbookError
 from .handbook import load_and_check
 from .templating import template_variables
@@ -21,7 +21,7 @@ def define_env(env):
     except HandbookError as problem:
         raise PluginError(str(problem)) from None
     if inspector_edition():
-        handbook = handbook.for_inspectors()
+        handbook = handbook.for_inspectors(drafts=draft_copy())
     env.handbook = handbook  # read by mkdocs_hooks.py
     for name, value in template_variables(handbook).items():
         if callable(value):

@@ -67,12 +67,15 @@ def command_export(args) -> int:
             day = dt.date.fromisoformat(args.as_of)
         except ValueError:
             raise HandbookError(f"--as-of {args.as_of}: not a date - write it as YYYY-MM-DD") from None
-        result = export_as_of(root, Path(args.dist), day)
+        if day > today():
+            raise HandbookError(f"--as-of {args.as_of}: that day has not come yet - a copy can only show the "
+                                "handbook as it stood on a day up to today")
+        result = export_as_of(root, Path(args.dist), day, draft=args.draft)
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
         return result.returncode
     try:
-        made = export(root, Path(args.dist).resolve(), today())
+        made = export(root, Path(args.dist).resolve(), today(), draft=args.draft)
     except ExportRefused as refused:
         for finding in refused.findings:
             print(f"ERROR: {finding}")
@@ -114,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="make the inspectors' offline copy (zip and PDF) in dist/")
     exporter.add_argument("--dist", default="dist", help="where to put the files (default: dist)")
     exporter.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    exporter.add_argument("--draft", action="store_true",
+                          help="while applying for registration: include drafts and facts still to confirm, "
+                               "and mark every page and the PDF cover as a draft copy")
     exporter.add_argument("--as-of", metavar="YYYY-MM-DD",
                           help="export the handbook as it stood on that day (the last commit on or before it)")
     exporter.set_defaults(run=command_export)

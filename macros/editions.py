@@ -13,6 +13,8 @@ from .handbook import Handbook
 EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
 COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
 AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
+DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
+DRAFT_MARK = "Draft: facts still to confirm"
 
 # Pages in docs/ that only make sense on the intranet.
 STAFF_ONLY_PAGES = ("status.md", "how-to/")
@@ -22,6 +24,10 @@ VALID_AS_OF_SCRIPT = "assets/javascripts/valid-as-of.js"
 
 def inspector_edition() -> bool:
     return os.environ.get(EDITION_VAR, "") == "inspector"
+
+
+def draft_copy() -> bool:
+    return inspector_edition() and os.environ.get(DRAFT_VAR, "") == "1"
 
 
 def staff_only(src_uri: str) -> bool:
@@ -43,8 +49,10 @@ def copy_stamp(handbook: Handbook, copy_link: str) -> str:
     earliest = earliest_next_review(handbook)
     due = f' data-earliest-review="{earliest.isoformat()}"' if earliest else ""
     later = (f" The first document in it is due for review on {long_date(earliest)}." if earliest else "")
-    return (f'<div class="copy-stamp admonition info" markdown data-search-exclude{due}>\n\n'
-            f"**{made}, from commit {commit}.** This is a copy of the {handbook.home.facts['name']} handbook "
+    draft = (f"**{DRAFT_MARK}.** This copy includes documents nobody has approved yet and facts the home "
+             "has not confirmed; it is not the handbook the home stands behind.\n\n") if draft_copy() else ""
+    return (f'<div class="copy-stamp admonition {"warning" if draft else "info"}" markdown data-search-exclude{due}>'
+            f"\n\n{draft}**{made}, from commit {commit}.** This is a copy of the {handbook.home.facts['name']} handbook "
             f"for inspectors.{later} See [about this copy]({copy_link}) to check it has not been changed.\n\n"
             '<p class="copy-stamp__stale" hidden><strong>This copy may be out of date:</strong> today is after '
             f"{long_date(earliest) if earliest else ''}, when a document in it was due for review. "
@@ -66,8 +74,14 @@ def copy_page(handbook: Handbook) -> str:
              f"{long_date(handbook.today)}, from commit `{commit}` of the handbook's repository.", ""]
     if as_of:
         lines += [f"It shows the handbook **as in force on {long_date(_date(as_of))}**.", ""]
-    lines += ["It holds the approved documents meant for inspectors. Drafts, retired documents and "
-              "documents for staff only are not included.", "",
+    if draft_copy():
+        lines += [f"**{DRAFT_MARK}.** It holds the documents meant for inspectors, approved or still in draft; "
+                  "each draft says so at the top of its page. Facts the home has not confirmed yet show as "
+                  "\"[to confirm: ...]\". Retired documents and documents for staff only are not included.", ""]
+    else:
+        lines += ["It holds the approved documents meant for inspectors. Drafts, retired documents and "
+                  "documents for staff only are not included.", ""]
+    lines += [
               "| Document | Version | Approved | Last reviewed | Next review |", "| --- | --- | --- | --- | --- |"]
     for d in sorted(handbook.documents, key=lambda d: d.title.lower()):
         lines.append(f"| [{d.title}]({d.path}) | {d.version} | "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import long_date
-from .editions import AS_OF_VAR, COMMIT_VAR, EDITION_VAR
+from .editions import AS_OF_VAR, COMMIT_VAR, DRAFT_MARK, DRAFT_VAR, EDITION_VAR, staff_only
 from .errors import HandbookError
 from .gitlog import commit_on_or_before, git
 from .handbook import Handbook, load_and_check
@@ -27,11 +27,36 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class ExportRefused(HandbookError):
-    """The handbook has error findings; they are listed and nothing is exported."""
+    """The handbook has error findings, or the copy would show what the home does not stand
+    behind; the reasons are listed and nothing is exported."""
 
-    def __init__(self, handbook: Handbook):
-        self.findings = handbook.errors
-        super().__init__(f"the handbook has {len(self.findings)} error(s); nothing was exported - fix them first")
+    def __init__(self, reasons: list, summary: str):
+        self.findings = reasons
+        super().__init__(summary)
+
+
+def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | None:
+    """Why this copy must not be made, if it must not: errors; or, for a copy the home stands
+    behind, no approved document in it, or a fact still to confirm printed in it."""
+    if full.errors:
+        return ExportRefused(full.errors, f"the handbook has {len(full.errors)} error(s); nothing was exported - "
+                                          "fix them first")
+    if draft:
+        return None
+    if not copy.documents:
+        return ExportRefused([], "no document for inspectors is approved yet; nothing was exported - while the home "
+                                 "is applying for registration, make a draft copy with: handbook export --draft")
+    shown = copy.placeholders_shown()
+    for path, printed in copy.printed.items():  # the site's own pages in the copy print facts too
+        if path.startswith("docs/") and not staff_only(path.removeprefix("docs/")):
+            for where in sorted(printed):
+                shown.setdefault(where, []).append(path)
+    if shown:
+        lines = [f"{where} is still to confirm ({full.home.placeholder_description(where)}), printed by "
+                 f"{', '.join(paths)} - confirm it in data/home.yml" for where, paths in shown.items()]
+        return ExportRefused(lines, f"the copy would show {len(shown)} fact(s) still to confirm; nothing was "
+                                    "exported - confirm them, or make a draft copy with: handbook export --draft")
+    return None
 
 
 @dataclass
@@ -90,8 +115,10 @@ def write_zip(site: Path, folder: str, path: Path) -> None:
             bundle.writestr(entry, file.read_bytes(), compresslevel=9)
 
 
-def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str, as_of: str | None) -> None:
+def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str, as_of: str | None,
+                         draft: bool = False) -> None:
     env = {**os.environ, EDITION_VAR: "inspector", "HANDBOOK_OFFLINE": "true", COMMIT_VAR: commit,
+           DRAFT_VAR: "1" if draft else "0",
            "HANDBOOK_TODAY": handbook.today.isoformat(), "NO_MKDOCS_2_WARNING": "1",
            # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the export's day, not the clock.
            "SOURCE_DATE_EPOCH": str(int(_midnight(handbook.today)))}
@@ -109,24 +136,29 @@ def _midnight(day) -> float:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc).timestamp()
 
 
-def export(root: Path, dist: Path, today, commit: str | None = None) -> Export:
+def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool = False) -> Export:
     """Check, build and package the inspectors' edition. Raises ExportRefused (with the
-    findings) when the handbook has errors; dist/ is then left exactly as it was.
+    reasons) when the handbook has errors or the copy would show what the home does not stand
+    behind; dist/ is then left exactly as it was. A draft copy includes drafts and facts still
+    to confirm, and says so on every page, on the PDF's cover and in its name.
     A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF."""
     as_of = os.environ.get(AS_OF_VAR) or None
     full = load_and_check(root, today)
-    if full.errors:
-        raise ExportRefused(full)
-    handbook = full.for_inspectors()
+    handbook = full.for_inspectors(drafts=draft)
+    refused = refusals(full, handbook, draft)
+    if refused:
+        raise refused
     commit = commit or git_commit(root)
-    name = bundle_name(handbook, commit) + (f"-as-of-{as_of}" if as_of else "")
+    name = bundle_name(handbook, commit) + ("-draft" if draft else "") + (f"-as-of-{as_of}" if as_of else "")
     stamp = (f"As in force on {long_date(__import__('datetime').date.fromisoformat(as_of))}" if as_of
              else f"Inspector copy made on {long_date(handbook.today)}")
+    if draft:
+        stamp = f"{DRAFT_MARK}. {stamp}"
     dist.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=dist))  # same disk as dist/, so the final move is atomic
     try:
         site = work / name
-        build_inspector_site(root, site, handbook, commit, as_of)
+        build_inspector_site(root, site, handbook, commit, as_of, draft)
         (site / MANIFEST).write_text(json.dumps(manifest(handbook, commit, site, as_of), indent=2) + "\n")
         write_zip(site, name, work / f"{name}.zip")
         write_pdf(handbook, commit, stamp, work / f"{name}.pdf")
@@ -137,7 +169,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None) -> Export:
     return Export(dist / f"{name}.zip", dist / f"{name}.pdf", commit)
 
 
-def export_as_of(root: Path, dist: Path, day) -> subprocess.CompletedProcess:
+def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess.CompletedProcess:
     """Export the handbook as it stood at the last commit on or before `day`, using that
     commit's own files and code, in a temporary git worktree: the working tree is untouched."""
     commit = commit_on_or_before(root, day.isoformat())
@@ -146,7 +178,8 @@ def export_as_of(root: Path, dist: Path, day) -> subprocess.CompletedProcess:
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
         env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
-        return subprocess.run([sys.executable, "-m", "macros.cli", "export", "--dist", str(dist.resolve())],
+        return subprocess.run([sys.executable, "-m", "macros.cli", "export", "--dist", str(dist.resolve()),
+                               *(["--draft"] if draft else [])],
                               cwd=worktree, env=env, capture_output=True, text=True)
     finally:
         git(root, "worktree", "remove", "--force", str(worktree), check=False)

@@ -28,11 +28,21 @@ class Handbook:
     # path -> the facts still to confirm (their places in data/home.yml) that the page prints
     printed: dict[str, set[str]] = field(default_factory=dict)
 
-    def for_inspectors(self) -> "Handbook":
+    def for_inspectors(self, drafts: bool = False) -> "Handbook":
         """The inspectors' edition: approved documents whose audience includes inspectors.
-        Drafts, retired and staff-only documents are left out entirely."""
-        shown = [d for d in self.documents if d.in_force and "inspectors" in d.audience]
+        Retired and staff-only documents are left out entirely, and drafts too unless this is
+        a draft copy (for a home still applying for registration), where each is marked."""
+        shown = [d for d in self.documents if "inspectors" in d.audience
+                 and (d.in_force or (drafts and d.valid and d.status == "draft"))]
         return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown])
+
+    def placeholders_shown(self) -> dict[str, list[str]]:
+        """Facts still to confirm that this edition's documents print: place -> documents."""
+        shown: dict[str, list[str]] = {}
+        for document in self.documents:
+            for where in sorted(self.printed.get(document.path, ())):
+                shown.setdefault(where, []).append(document.path)
+        return shown
 
     @property
     def errors(self) -> list[Finding]:

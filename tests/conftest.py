@@ -139,17 +139,23 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
     return [str(f) for f in handbook.findings if check_name is None or f.check == check_name]
 
 
-# --- the real handbook ------------------------------------------------------------
+# --- the fixture handbook ---------------------------------------------------------
+# End-to-end tests build a frozen handbook kept under tests/fixtures/handbook (a fictional
+# registered home with approved documents), with the repository's own code, configuration
+# and theme. Editing a real policy therefore never breaks a test about the machinery.
 
-COPIED = ["mkdocs.yml", "data", "docs", "overrides", "policies", "statement-of-purpose", "macros", ".vale", ".vale.ini"]
+FIXTURE = REPO / "tests" / "fixtures" / "handbook"
+FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", ".vale", ".vale.ini"]
+FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]
+SCHEMA = "data/front-matter.schema.yml"  # the rules for front matter belong to the code, not the content
 
 
-def real_handbook_today() -> dt.date:
-    """The day the real handbook was last touched (its newest approval, review or change
-    date). Checking it "as of" that day keeps the tests true whatever today's date is."""
+def fixture_today() -> dt.date:
+    """The day the fixture handbook was last touched (its newest review, change, approval or
+    notice date). Checking it "as of" that day keeps the tests true whatever today's date is."""
     from macros.handbook import load_handbook
 
-    handbook = load_handbook(REPO, TODAY)
+    handbook = load_handbook(FIXTURE, TODAY)
     dates = []
     for document in handbook.documents:
         dates.append(document.last_reviewed)
@@ -159,26 +165,45 @@ def real_handbook_today() -> dt.date:
 
 
 def copy_handbook(copy: Path) -> Path:
-    """Copy the real handbook's content, data, code and configuration (no git history)."""
+    """A throwaway handbook: the repository's code and configuration, the fixture's content (no git)."""
     copy.mkdir(parents=True)
-    for name in COPIED:
-        source = REPO / name
+    for source in [REPO / name for name in FROM_REPOSITORY] + [FIXTURE / name for name in FROM_FIXTURE]:
         if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
-            shutil.copy(source, copy / name)
+            shutil.copy(source, copy / source.name)
+    shutil.copy(REPO / SCHEMA, copy / SCHEMA)
     return copy
+
+
+def copy_real_handbook(copy: Path) -> Path:
+    """A throwaway copy of the real handbook: code, configuration and the real content."""
+    copy_handbook(copy)
+    for name in FROM_FIXTURE:
+        shutil.rmtree(copy / name)
+        shutil.copytree(REPO / name, copy / name)
+    return copy
+
+
+def commit_all(repo: Path, day: dt.date, message: str = "The handbook") -> None:
+    """Make `repo` a git repository with one commit of everything, dated `day`."""
+    when = f"{day.isoformat()}T08:00:00+00:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Sam Author",
+           "GIT_AUTHOR_EMAIL": "sam@example.org", "GIT_COMMITTER_NAME": "Sam Author",
+           "GIT_COMMITTER_EMAIL": "sam@example.org"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture
 def handbook_copy(tmp_path) -> Path:
-    """A throwaway copy of the real handbook, to break on purpose."""
+    """A throwaway copy of the fixture handbook, to break on purpose."""
     return copy_handbook(tmp_path / "handbook")
 
 
 def run(args: list[str], cwd: Path, today: dt.date | None = None, **env) -> subprocess.CompletedProcess:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
-                   "HANDBOOK_TODAY": (today or real_handbook_today()).isoformat(), **env}
+                   "HANDBOOK_TODAY": (today or fixture_today()).isoformat(), **env}
     return subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
 
 

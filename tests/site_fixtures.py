@@ -1,5 +1,6 @@
-"""Building the real handbook once for the browser tests, serving it on 127.0.0.1, and a
-headless Chromium (Debian's, driven by Playwright)."""
+"""Building the fixture handbook once for the browser tests (in a git repository of its own,
+so pages carry their git dates), serving it on 127.0.0.1, and a headless Chromium (Debian's,
+driven by Playwright)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from conftest import BIN, REPO, real_handbook_today, run
+from conftest import BIN, FIXTURE, REPO, commit_all, copy_handbook, fixture_today, run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -19,18 +20,22 @@ ARTIFACTS = REPO / "test-artifacts"
 
 
 def earliest_review() -> tuple[dt.date, str]:
-    """The first next-review date among the real approved documents, and that document's path."""
+    """The first next-review date among the fixture's approved documents, and that document's path."""
     from macros.handbook import load_and_check
 
-    handbook = load_and_check(REPO, real_handbook_today())
+    handbook = load_and_check(FIXTURE, fixture_today())
     first = min((d for d in handbook.documents if d.in_force), key=lambda d: d.next_review)
     return first.next_review, first.path
 
 
-def build_site(site: Path, today: dt.date, **env) -> None:
-    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], REPO, today=today,
+def build_site(site: Path, today: dt.date, **env) -> Path:
+    """Build the fixture handbook into `site`; returns the repository it was built from."""
+    repo = copy_handbook(site.parent / (site.name + "-source"))
+    commit_all(repo, fixture_today())
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], repo, today=today,
                  HANDBOOK_GIT_DATES="true", **env)
     assert result.returncode == 0, result.stderr
+    return repo
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,6 +1,6 @@
-"""End to end: the real handbook builds, and a throwaway copy broken in each way the
-build must refuse fails `mkdocs build` and `handbook check` with a one-line message
-naming the file, without a traceback, and without touching site/."""
+"""End to end: the real handbook and the fixture handbook build, and a throwaway copy of the
+fixture broken in each way the build must refuse fails `mkdocs build` and `handbook check`
+with a one-line message naming the file, without a traceback, and without touching site/."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ import re
 import pytest
 import yaml
 
-from conftest import handbook_command, mkdocs_build
+from conftest import copy_real_handbook, handbook_command, mkdocs_build
 
 
-def test_real_handbook_builds_with_no_error_finding(handbook_copy):
+REAL_HANDBOOK_FINDINGS = {"home-placeholder", "expected-regulation", "awaiting-approval", "law-to-verify",
+                          "review-due-soon"}
+
+
+def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
     result = mkdocs_build(handbook_copy)
     assert result.returncode == 0, result.stderr
     assert "ERROR" not in result.stderr
@@ -23,15 +27,29 @@ def test_real_handbook_builds_with_no_error_finding(handbook_copy):
         assert (site / page).is_file(), page
     missing = (site / "policies/missing-child.html").read_text()
     assert "Cura Care Homes" in missing and "{{" not in missing
-    assert "[to confirm: " in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
+    assert "version 1.1 by Responsible Individual on 26 November 2026" in missing
+    assert "[to confirm: " not in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
 
 
-def test_real_handbook_passes_handbook_check(handbook_copy):
-    result = handbook_command(handbook_copy, "check", "--format", "json")
-    assert result.returncode == 0, result.stdout
-    report = json.loads(result.stdout)
-    assert report["errors"] == 0
-    assert {f["check"] for f in report["findings"]} <= {"home-placeholder", "expected-regulation", "review-due-soon"}
+def test_real_handbook_is_honest_drafts_while_applying(tmp_path):
+    """The real home is applying for registration: nothing is approved yet, the build passes, and
+    every document page says it is a draft before anything else."""
+    real = copy_real_handbook(tmp_path / "real")
+    check = handbook_command(real, "check", "--format", "json")
+    report = json.loads(check.stdout)
+    assert check.returncode == 0, [f["message"] for f in report["findings"] if f["severity"] == "error"]
+    assert {f["check"] for f in report["findings"]} <= REAL_HANDBOOK_FINDINGS
+    build = mkdocs_build(real)
+    assert build.returncode == 0, build.stderr
+    for page in (real / "site").rglob("*.html"):
+        text = page.read_text()
+        assert "approved_by" not in text
+    for source in list((real / "policies").glob("*.md")) + list((real / "statement-of-purpose").glob("*.md")):
+        assert "approved_on" not in source.read_text(), f"{source.name} records an approval nobody gave"
+        assert "ofsted_notified_on" not in source.read_text(), f"{source.name} records a notice nobody sent"
+        html = (real / "site" / source.relative_to(real).with_suffix(".html")).read_text()
+        article = html[html.index('<article'):]
+        assert "Draft: not yet approved" in article[:article.index("<table")], source.name
 
 
 def _set_field(root, relative, **changes):
@@ -71,7 +89,20 @@ def _missing_field(root):
 def _impossible_date(root):
     path = root / "policies/missing-child.md"
     text = path.read_text()
-    path.write_text(re.sub(r"(?m)^approved_on: .*$", "approved_on: 2026-02-30", text, count=1))
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-02-30", text, count=1))
+
+
+def _version_raised_without_approval(root):
+    path = root / "policies/missing-child.md"
+    text = path.read_text().replace('version: "1.1"', 'version: "1.2"', 1)
+    path.write_text(text.replace("changes:\n", "changes:\n  - version: \"1.2\"\n    date: 2026-11-26\n"
+                                 "    summary: Night staff call the on-call manager first.\n", 1))
+
+
+def _approved_document_prints_a_placeholder(root):
+    path = root / "policies/complaints.md"
+    path.write_text(path.read_text() + "\nOur company number is {{ home.company_number }}.\n")
+
 
 
 def _duplicate_id(root):
@@ -105,7 +136,15 @@ BREAKS = {
     "malformed YAML": (_malformed_yaml, "policies/safeguarding.md: the front matter is not valid YAML"),
     "missing field": (_missing_field, "policies/behaviour-management.md: missing field 'owner' - add owner:"),
     "impossible date": (_impossible_date,
-                        "policies/missing-child.md: approved_on: '2026-02-30' is not a real date - write the approval date"),
+                        "policies/missing-child.md: last_reviewed: '2026-02-30' is not a real date - write the date"),
+    "version raised without approval": (
+        _version_raised_without_approval,
+        "policies/missing-child.md: version 1.2 (26 November 2026) has no approval; the approval shown "
+        "(26 November 2026) is for version 1.1 - record who approved 1.2 and when"),
+    "approved document printing a placeholder": (
+        _approved_document_prints_a_placeholder,
+        "data/home.yml: company_number is still to confirm (company number, as shown on Companies House) but "
+        "approved documents print it: policies/complaints.md - write the confirmed fact in data/home.yml"),
     "duplicate id": (_duplicate_id, "id 'safeguarding' is already used by"),
     "Jinja shell payload": (_jinja_shell_payload,
                             "policies/anti-bullying.md: a {{ }} expression tries to reach Python internals"),
@@ -129,7 +168,8 @@ def test_broken_handbook_fails_build_and_check(handbook_copy, name):
     assert "Traceback" not in build.stderr + build.stdout
     lines = [line for line in build.stderr.splitlines() if expected in line]
     assert len(lines) == 1, build.stderr
-    assert lines[0].startswith("ERROR    -  ") and " - " in lines[0].split(expected, 1)[1] + expected
+    # One line: where, what is wrong, a dash, what to do.
+    assert re.fullmatch(r"ERROR    -  [\w./-]+: .+ - .+", lines[0]), lines[0]
     assert "nothing was built - fix each one, then build again" in build.stderr
     assert sorted(p.name for p in site.iterdir()) == ["previous.html"], "site/ was touched"
     assert not (handbook_copy / "PWNED").exists()

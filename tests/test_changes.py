@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, check, handbook_command, messages, mkdocs_build, real_handbook_today, \
+from conftest import TODAY, approved_change, check, handbook_command, messages, mkdocs_build, fixture_today, \
     statement_of_purpose, write_document, SOP_BODY
 
 POLICY = "policies/missing-child.md"
@@ -33,7 +33,7 @@ def repo(handbook_copy):
     git(handbook_copy, "init", "-q", "-b", "main")
     git(handbook_copy, "add", "-A")
     git(handbook_copy, "commit", "-q", "-m", "The handbook as approved",
-        when=f"{real_handbook_today().isoformat()}T08:00:00+00:00")
+        when=f"{fixture_today().isoformat()}T08:00:00+00:00")
     git(handbook_copy, "checkout", "-q", "-b", "change")
     return handbook_copy
 
@@ -62,8 +62,11 @@ def raise_version(repo: Path) -> tuple[tuple[str, str], str]:
     return (f'\nversion: "{old}"\n', f'\nversion: "{next_of(old)}"\n'), next_of(old)
 
 
-def bump(version: str, day: str, summary: str, review_only: bool = False) -> tuple[str, str]:
+def bump(version: str, day: str, summary: str, review_only: bool = False, approved: bool = True) -> tuple[str, str]:
+    """A new changes entry at the top; a text change is approved by the Responsible Individual that day."""
     extra = "\n    review_only: true" if review_only else ""
+    if approved and not review_only:
+        extra += f"\n    approved_by: Responsible Individual\n    approved_on: {day}"
     return ("changes:\n", f'changes:\n  - version: "{version}"\n    date: {day}\n    summary: {summary}{extra}\n')
 
 
@@ -75,7 +78,7 @@ def check_base(repo: Path, today: dt.date | None = None):
 
 def test_text_change_without_a_version_bump_fails(repo):
     edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED))
-    today = real_handbook_today()
+    today = fixture_today()
     old = version_of(repo)
     new = next_of(old)
     result = check_base(repo, today)
@@ -86,11 +89,26 @@ def test_text_change_without_a_version_bump_fails(repo):
 
 
 def test_text_change_with_bump_and_entry_passes(repo):
-    day = real_handbook_today().isoformat()
+    day = fixture_today().isoformat()
     raised, new = raise_version(repo)
     edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), raised, bump(new, day, "Evening gate check added."))
     result = check_base(repo)
     assert result.returncode == 0, result.stdout
+
+
+def test_version_raised_without_its_approval_is_refused(repo):
+    day = fixture_today().isoformat()
+    old = version_of(repo)
+    raised, new = raise_version(repo)
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), raised,
+         bump(new, day, "Evening gate check added.", approved=False))
+    result = check_base(repo)
+    assert result.returncode == 1
+    when = dt.date.fromisoformat(day)
+    assert (f"ERROR: policies/missing-child.md: version {new} ({when.day} {when:%B %Y}) has no approval; the "
+            f"approval shown ({when.day} {when:%B %Y}) is for version {old} - record who approved {new} and when "
+            "(approved_by and approved_on on its changes entry), or set status: draft until it is approved"
+            ) in result.stdout.splitlines()
 
 
 def test_bump_without_a_changes_entry_fails(repo):
@@ -102,7 +120,7 @@ def test_bump_without_a_changes_entry_fails(repo):
 
 
 def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
-    today = real_handbook_today() + dt.timedelta(days=30)
+    today = fixture_today() + dt.timedelta(days=30)
     day = today.isoformat()
     reviewed = (re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0), f"last_reviewed: {day}")
     edit(repo, POLICY, reviewed)
@@ -118,7 +136,7 @@ def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
 
 
 def test_review_entry_without_new_last_reviewed_fails(repo):
-    edit(repo, POLICY, bump(version_of(repo), real_handbook_today().isoformat(), "Reviewed.", review_only=True))
+    edit(repo, POLICY, bump(version_of(repo), fixture_today().isoformat(), "Reviewed.", review_only=True))
     result = check_base(repo)
     assert result.returncode == 1
     assert "a review is recorded in changes but last_reviewed was not updated" in result.stdout
@@ -147,10 +165,9 @@ SOP = "statement-of-purpose/statement-of-purpose.md"
 
 def _sop_revised(mini, days_ago: int, **entry):
     revised = (TODAY - dt.timedelta(days=days_ago)).isoformat()
-    changes = [{"version": "1.1", "date": revised, "summary": "New admissions section.", **entry},
-               {"version": "1.0", "date": "2026-01-05", "summary": "First version.", "ofsted_notified_on": "2026-01-09"}]
-    write_document(mini, SOP, statement_of_purpose(version="1.1", last_reviewed=revised, approved_on=revised,
-                                                   changes=changes), SOP_BODY)
+    changes = [approved_change("1.1", revised, "New admissions section.", **entry),
+               approved_change("1.0", "2026-01-05", "First version.", ofsted_notified_on="2026-01-09")]
+    write_document(mini, SOP, statement_of_purpose(version="1.1", last_reviewed=revised, changes=changes), SOP_BODY)
 
 
 def test_sop_revision_29_days_old_without_notice_fails(mini):
@@ -196,8 +213,8 @@ def _merged_revision(repo: Path, when: str):
 
 def test_page_shows_history_editors_and_what_changed(repo):
     approved = version_of(repo)
-    approved_on = dt.date.fromisoformat(re.search(r"(?m)^approved_on: (\S+)$", (repo / POLICY).read_text()).group(1))
-    revised = real_handbook_today() + dt.timedelta(days=15)
+    approved_on = dt.date.fromisoformat(re.search(r"(?m)^    approved_on: (\S+)$", (repo / POLICY).read_text()).group(1))
+    revised = fixture_today() + dt.timedelta(days=15)
     _merged_revision(repo, f"{revised.isoformat()}T09:00:00+00:00")
     result = mkdocs_build(repo, today=revised + dt.timedelta(days=1), HANDBOOK_GIT_DATES="true")
     assert result.returncode == 0, result.stderr
@@ -211,7 +228,7 @@ def test_page_shows_history_editors_and_what_changed(repo):
 
 
 def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
-    base_day = real_handbook_today()  # the day of the first commit
+    base_day = fixture_today()  # the day of the first commit
     revised = base_day + dt.timedelta(days=15)
     _merged_revision(repo, f"{revised.isoformat()}T09:00:00+00:00")
     as_of = base_day + dt.timedelta(days=5)

@@ -142,11 +142,11 @@ def test_wrong_type_says_what_was_expected(mini):
 
 
 def test_impossible_date_is_reported_not_crashed_on(mini):
-    found = check(mini_with(mini, front_matter(approved_on="2026-02-30")))
+    found = check(mini_with(mini, front_matter(last_reviewed="2026-02-30")))
     finding = next(f for f in found.findings if f.check == "front-matter")
-    assert str(finding) == ("policies/missing-child.md: approved_on: '2026-02-30' is not a real date - "
-                            "write the approval date as YYYY-MM-DD, for example 2026-10-05")
-    assert finding.line == 9
+    assert str(finding) == ("policies/missing-child.md: last_reviewed: '2026-02-30' is not a real date - "
+                            "write the date of the last review as YYYY-MM-DD, for example 2026-10-05")
+    assert finding.line == 8
 
 
 def test_a_person_is_not_an_owner(mini):
@@ -191,10 +191,10 @@ def test_version_needs_a_matching_changes_entry(mini):
                      "version: \"1.1\", the date and a one-line summary"]
 
 
-def test_approved_document_needs_an_approval_date(mini):
-    found = messages(check(mini_with(mini, front_matter(approved_on=None))), "front-matter")
-    assert found == ["policies/missing-child.md: missing field 'approved_on' - add approved_on: - write the "
-                     "approval date as YYYY-MM-DD, for example 2026-10-05"]
+def test_approved_document_needs_a_review_date(mini):
+    found = messages(check(mini_with(mini, front_matter(last_reviewed=None))), "front-matter")
+    assert found == ["policies/missing-child.md: missing field 'last_reviewed' - add last_reviewed: - write the "
+                     "date of the last review as YYYY-MM-DD, for example 2026-10-05"]
 
 
 def test_malformed_yaml_gives_the_line(mini):
@@ -245,7 +245,7 @@ def test_home_placeholders_are_listed_as_one_warning(mini):
     found = messages(check(mini), "home-placeholder")
     assert len(found) == 1
     assert found[0].startswith("data/home.yml: ")
-    assert "ofsted_urn" in found[0] and "registered_manager.name" in found[0]
+    assert "company_number" in found[0] and "registered_manager.name" in found[0]
 
 
 def test_broken_registry_names_the_file(mini):

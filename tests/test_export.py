@@ -3,6 +3,7 @@ reproducible, and never half-written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import (BIN, copy_handbook, front_matter, handbook_command, real_handbook_today, reviewed_on,
+from conftest import (BIN, copy_handbook, copy_real_handbook, front_matter, handbook_command, fixture_today, reviewed_on,
                       write_document)
 from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
 
@@ -31,7 +32,7 @@ def git(repo: Path, *args: str):
 
 def make_repository(root: Path) -> None:
     """Add a draft and a staff-only document to the copy and commit it, like a real clone."""
-    dated = reviewed_on(real_handbook_today().isoformat())
+    dated = reviewed_on(fixture_today().isoformat())
     write_document(root, "policies/fire-drills-draft.md",
                    front_matter(id="fire-drills-draft", title="Fire drill procedure", status="draft",
                                 regulations=[], audience=["staff", "inspectors"], **dated),
@@ -71,7 +72,7 @@ def pdf_text(path: Path) -> str:
 def test_names_carry_home_date_and_commit(exported):
     root, bundle, pdf, site = exported
     commit = git(root, "rev-parse", "--short=7", "HEAD").strip()
-    stem = f"cura-care-homes-handbook-{real_handbook_today().isoformat()}-{commit}"
+    stem = f"cura-care-homes-handbook-{fixture_today().isoformat()}-{commit}"
     assert bundle.name == stem + ".zip" and pdf.name == stem + ".pdf" and site.name == stem
 
 
@@ -109,7 +110,7 @@ def test_manifest_lists_documents_and_every_file(exported):
     root, _, _, site = exported
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["commit"] == git(root, "rev-parse", "HEAD").strip()
-    assert manifest["made_on"] == real_handbook_today().isoformat()
+    assert manifest["made_on"] == fixture_today().isoformat()
     ids = [d["id"] for d in manifest["documents"]]
     assert "missing-child" in ids and "rota-swaps" not in ids and "fire-drills-draft" not in ids
     on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
@@ -211,3 +212,57 @@ def test_copy_says_when_it_is_out_of_date(exported):
             notice = page.locator(".copy-stamp__stale")
             (expect(notice).to_be_visible() if stale else expect(notice).to_be_hidden())
         browser.close()
+
+
+# --- truthful copies: nothing the home does not stand behind ---------------------
+
+def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(tmp_path):
+    root = copy_real_handbook(tmp_path / "real")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "The real handbook")
+    refused = export(root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == (
+        "ERROR: no document for inspectors is approved yet; nothing was exported - while the home is applying "
+        "for registration, make a draft copy with: handbook export --draft")
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
+
+    made = handbook_command(root, "export", "--draft", HANDBOOK_GIT_DATES="true")
+    assert made.returncode == 0, made.stdout + made.stderr
+    (bundle,) = (root / "dist").glob("*.zip")
+    (pdf,) = (root / "dist").glob("*.pdf")
+    assert "-draft-" in bundle.name and "-draft-" in pdf.name
+    with zipfile.ZipFile(bundle) as archive:
+        pages = [n for n in archive.namelist() if n.endswith(".html") and not n.endswith("404.html")]
+        for name in pages:
+            text = archive.read(name).decode()
+            assert "Draft: facts still to confirm" in text, name
+        policy = archive.read(next(n for n in pages if n.endswith("policies/missing-child.html"))).decode()
+        assert "Draft: not yet approved" in policy
+    cover = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert "Draft: facts still to confirm" in cover
+
+
+def test_export_refuses_a_copy_that_would_print_a_fact_still_to_confirm(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text() + "\nCompany number: {{ home.company_number }}\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "A page printing a fact still to confirm")
+    refused = export(root)
+    assert refused.returncode == 1
+    assert ("ERROR: company_number is still to confirm (company number, as shown on Companies House), printed by "
+            "docs/index.md - confirm it in data/home.yml") in refused.stdout.splitlines()
+    assert refused.stderr.startswith("ERROR: the copy would show 1 fact(s) still to confirm; nothing was exported")
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
+
+
+def test_as_of_refuses_a_day_that_has_not_come(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    tomorrow = fixture_today() + dt.timedelta(days=1)
+    result = handbook_command(root, "export", "--as-of", tomorrow.isoformat(), today=fixture_today())
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"ERROR: --as-of {tomorrow.isoformat()}: that day has not come yet - a copy can "
+                                     "only show the handbook as it stood on a day up to today")

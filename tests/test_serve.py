@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BIN, real_handbook_today
+from conftest import BIN, fixture_today
 
 
 def _free_port() -> int:
@@ -24,7 +24,7 @@ def _free_port() -> int:
 def serve(handbook_copy):
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
-           "HANDBOOK_TODAY": real_handbook_today().isoformat()}
+           "HANDBOOK_TODAY": fixture_today().isoformat()}
 
     def start():
         process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],

@@ -36,9 +36,9 @@ def due_soon():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, due_soon):
     folder = tmp_path_factory.mktemp("site")
-    build_site(folder, due_soon[0])
+    repo = build_site(folder, due_soon[0])
     base, stop = serve_folder(folder)
-    yield base, folder
+    yield base, folder, repo
     stop()
 
 
@@ -75,13 +75,13 @@ def search(page, base: str, words: str):
     ("bullying", "Anti-bullying policy"),
 ])
 def test_search_finds_the_right_document_first(page, site, words, first):
-    base, _ = site
+    base, _, _ = site
     results = search(page, base, words)
     assert results.first.inner_text() == first
 
 
 def test_search_works_from_the_keyboard(page, site):
-    base, _ = site
+    base, _, _ = site
     search(page, base, "missing")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -90,7 +90,7 @@ def test_search_works_from_the_keyboard(page, site):
 
 
 def test_due_soon_document_shows_the_badge(page, site, due_soon):
-    base, _ = site
+    base, _, _ = site
     _, path = due_soon
     page.goto(base + path.removesuffix(".md") + ".html")
     badge = page.locator(".document-control .review-badge--due-soon")
@@ -99,7 +99,7 @@ def test_due_soon_document_shows_the_badge(page, site, due_soon):
 
 
 def test_schedule_1_index_links_resolve_to_sections(page, site):
-    base, _ = site
+    base, _, _ = site
     page.goto(base + PAGE_TYPES["statement-of-purpose"])
     links = page.locator(".schedule-1-index table a")
     assert links.count() == 22
@@ -113,9 +113,9 @@ def test_schedule_1_index_links_resolve_to_sections(page, site):
 
 
 def test_last_updated_dates_come_from_git(page, site):
-    base, _ = site
+    base, _, repo = site
     committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "policies/missing-child.md"],
-                               cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+                               cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
     day = dt.date.fromisoformat(committed)
     page.goto(base + PAGE_TYPES["policy"])
     expect(page.locator(".md-source-file")).to_contain_text(f"{day.day} {day:%B %Y}")
@@ -123,7 +123,7 @@ def test_last_updated_dates_come_from_git(page, site):
 
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_page_type_has_no_accessibility_violations(page, site, kind):
-    base, _ = site
+    base, _, _ = site
     page.goto(base + PAGE_TYPES[kind])
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     page.screenshot(path=ARTIFACTS / f"{kind}.png", full_page=False)
@@ -131,7 +131,7 @@ def test_page_type_has_no_accessibility_violations(page, site, kind):
 
 
 def test_search_dialog_with_results_has_no_accessibility_violations(page, site):
-    base, _ = site
+    base, _, _ = site
     search(page, base, "missing")
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     page.screenshot(path=ARTIFACTS / "search-results.png")
@@ -139,7 +139,7 @@ def test_search_dialog_with_results_has_no_accessibility_violations(page, site):
 
 
 def test_pages_fit_a_phone_screen(browser, site):
-    base, _ = site
+    base, _, _ = site
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     try:
@@ -156,7 +156,7 @@ def test_pages_fit_a_phone_screen(browser, site):
 
 
 def test_pages_print_without_navigation(page, site):
-    base, _ = site
+    base, _, _ = site
     page.goto(base + PAGE_TYPES["policy"])
     page.emulate_media(media="print")
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
@@ -166,7 +166,7 @@ def test_pages_print_without_navigation(page, site):
 
 
 def test_linkchecker_finds_no_broken_link_or_anchor(site):
-    base, _ = site
+    base, _, _ = site
     result = subprocess.run([str(BIN / "linkchecker"), "--no-status", "-f", os.path.join(os.path.dirname(__file__),
                              "linkcheckerrc"), base + "index.html"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
