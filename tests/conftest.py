@@ -151,11 +151,15 @@ SCHEMA = "data/front-matter.schema.yml"  # the rules for front matter belong to 
 
 
 def fixture_today() -> dt.date:
-    """The day the fixture handbook was last touched (its newest review, change, approval or
-    notice date). Checking it "as of" that day keeps the tests true whatever today's date is."""
+    return last_touched(FIXTURE)
+
+
+def last_touched(root: Path) -> dt.date:
+    """The day a handbook was last touched (its newest review, change, approval or notice date).
+    Checking it "as of" that day keeps the tests true whatever today's date is."""
     from macros.handbook import load_handbook
 
-    handbook = load_handbook(FIXTURE, TODAY)
+    handbook = load_handbook(root, TODAY)
     dates = []
     for document in handbook.documents:
         dates.append(document.last_reviewed)

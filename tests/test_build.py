@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from conftest import copy_real_handbook, handbook_command, mkdocs_build
+from conftest import REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build
 
 
 REAL_HANDBOOK_FINDINGS = {"home-placeholder", "expected-regulation", "awaiting-approval", "law-to-verify",
@@ -35,11 +35,12 @@ def test_real_handbook_is_honest_drafts_while_applying(tmp_path):
     """The real home is applying for registration: nothing is approved yet, the build passes, and
     every document page says it is a draft before anything else."""
     real = copy_real_handbook(tmp_path / "real")
-    check = handbook_command(real, "check", "--format", "json")
+    today = last_touched(REPO)
+    check = handbook_command(real, "check", "--format", "json", today=today)
     report = json.loads(check.stdout)
     assert check.returncode == 0, [f["message"] for f in report["findings"] if f["severity"] == "error"]
     assert {f["check"] for f in report["findings"]} <= REAL_HANDBOOK_FINDINGS
-    build = mkdocs_build(real)
+    build = mkdocs_build(real, today=today)
     assert build.returncode == 0, build.stderr
     for page in (real / "site").rglob("*.html"):
         text = page.read_text()
