@@ -146,7 +146,7 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
 
 FIXTURE = REPO / "tests" / "fixtures" / "handbook"
 FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", ".vale", ".vale.ini"]
-FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]
+FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]  # and docs/index.md, laid over the repository's docs/
 SCHEMA = "data/front-matter.schema.yml"  # the rules for front matter belong to the code, not the content
 
 
@@ -177,15 +177,17 @@ def copy_handbook(copy: Path) -> Path:
         elif source.exists():
             shutil.copy(source, copy / source.name)
     shutil.copy(REPO / SCHEMA, copy / SCHEMA)
+    shutil.copytree(FIXTURE / "docs", copy / "docs", dirs_exist_ok=True)  # its own home page, for its own policies
     return copy
 
 
 def copy_real_handbook(copy: Path) -> Path:
     """A throwaway copy of the real handbook: code, configuration and the real content."""
     copy_handbook(copy)
-    for name in FROM_FIXTURE:
+    for name in FROM_FIXTURE + ["docs"]:
         shutil.rmtree(copy / name)
         shutil.copytree(REPO / name, copy / name)
+    shutil.copy(REPO / SCHEMA, copy / SCHEMA)
     return copy
 
 

@@ -234,7 +234,7 @@ def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
     as_of = base_day + dt.timedelta(days=5)
     working_tree = (repo / POLICY).read_text()
     result = handbook_command(repo, "export", "--as-of", as_of.isoformat(), "--dist", str(tmp_path / "dist"),
-                              HANDBOOK_GIT_DATES="true")
+                              today=revised + dt.timedelta(days=1), HANDBOOK_GIT_DATES="true")
     assert result.returncode == 0, result.stdout + result.stderr
     (bundle,) = (tmp_path / "dist").glob("*.zip")
     assert bundle.name.endswith(f"-as-of-{as_of.isoformat()}.zip")
