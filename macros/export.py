@@ -75,8 +75,9 @@ def slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-def bundle_name(handbook: Handbook, commit: str) -> str:
-    return f"{slug(str(handbook.home.facts['name']))}-handbook-{handbook.today.isoformat()}-{commit[:7]}"
+def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:
+    kind = "handbook-draft" if draft else "handbook"
+    return f"{slug(str(handbook.home.facts['name']))}-{kind}-{handbook.today.isoformat()}-{commit[:7]}"
 
 
 def _sha256(path: Path) -> str:
@@ -149,7 +150,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
     if refused:
         raise refused
     commit = commit or git_commit(root)
-    name = bundle_name(handbook, commit) + ("-draft" if draft else "") + (f"-as-of-{as_of}" if as_of else "")
+    name = bundle_name(handbook, commit, draft) + (f"-as-of-{as_of}" if as_of else "")
     stamp = (f"As in force on {long_date(__import__('datetime').date.fromisoformat(as_of))}" if as_of
              else f"Inspector copy made on {long_date(handbook.today)}")
     if draft:
