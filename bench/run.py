@@ -47,8 +47,9 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import synthetic  # noqa: E402
-from macros.handbook import load_and_check  # noqa: E402
-from macros.mkdocs_hooks import expand_nav  # noqa: E402
+
+from handbook.mkdocs_hooks import expand_nav  # noqa: E402
+from handbook.model.handbook import load_and_check  # noqa: E402
 
 # What a synthetic handbook copies from the repository (as tests/conftest.py's handbook_copy does).
 COPIED = ["mkdocs.yml", "macros", "data", "docs", "overrides", ".vale", ".vale.ini", "statement-of-purpose", "policies"]
@@ -148,9 +149,9 @@ def code_fingerprint(root: Path) -> dict:
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     newest = max(files, key=lambda p: p.stat().st_mtime)
-    return {"sha256": digest.hexdigest()[:16], "copied_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    return {"sha256": digest.hexdigest()[:16], "copied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "newest_file": newest.relative_to(root).as_posix(),
-            "newest_modified": dt.datetime.fromtimestamp(newest.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")}
+            "newest_modified": dt.datetime.fromtimestamp(newest.stat().st_mtime, dt.UTC).isoformat(timespec="seconds")}
 
 
 def make_handbook(root: Path, size: int, today: dt.date) -> dict:
@@ -216,7 +217,7 @@ def tool(name: str) -> list[str]:
     inside the temporary handbook, `python -m` puts that folder first on sys.path, so every
     command runs the copied macros/ (the `handbook` and `mkdocs` scripts would import it from
     the working tree through the editable install, which may be changing under the benchmark)."""
-    return [sys.executable, "-m", {"handbook": "macros.cli", "mkdocs": "mkdocs"}[name]]
+    return [sys.executable, "-m", {"handbook": "handbook.cli", "mkdocs": "mkdocs"}[name]]
 
 
 def environment(today: dt.date) -> dict:
@@ -246,7 +247,7 @@ def best_of(runs: list[dict]) -> dict:
 
 def repeated(command, cwd, env, log, repeats: int, before=None) -> dict:
     runs = []
-    for n in range(repeats):
+    for _ in range(repeats):
         if before:
             before()
         result = measure(command, cwd, env, log)
@@ -261,7 +262,8 @@ IN_PROCESS = r"""
 import datetime as dt, json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from macros.handbook import load_and_check, load_handbook
+from handbook.checks import load_and_check
+from handbook.model.handbook import load_handbook
 t1 = time.perf_counter()
 root, today = Path(sys.argv[1]), dt.date.fromisoformat(sys.argv[2])
 handbook = load_and_check(root, today)
@@ -389,7 +391,7 @@ def summarise_profile(path: Path, roots: list[Path], top: int = 15) -> dict:
 def profile(root: Path, env: dict, size: int, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = {
-        "check": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"check-{size}.prof"), "-m", "macros.cli",
+        "check": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"check-{size}.prof"), "-m", "handbook.cli",
                   "check"],
         "build": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"build-{size}.prof"), "-m", "mkdocs",
                   "build", "--strict", "--site-dir", str(root / "site-profile")],
@@ -457,7 +459,7 @@ def _rounded(values: dict) -> dict:
 
 
 def targets(results: list[dict]) -> list[dict]:
-    largest, smallest = results[-1], results[0]
+    largest = results[-1]
     rows = [
         {"target": f"handbook check on {largest['size']} documents under {TARGETS['check_seconds']:.0f} s",
          "value": f"{largest['check']['wall_s']:.2f} s (in-process load_and_check "
@@ -534,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_size(size, today, args.repeats, args.keep,
                                   args.profile.resolve() if args.profile and size == sizes[-1] else None))
 
-    report = {"generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    report = {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "today": today.isoformat(), "repeats": args.repeats, "machine": {"cpus": os.cpu_count(),
                                                                                 "platform": platform.platform()},
               "versions": versions(), "targets": targets(results), "results": results}

@@ -1,29 +1,33 @@
-"""The handbook's Python. This file is the mkdocs-macros entry point (module_name: macros):
-it loads and checks the handbook once per build and gives pages the home's facts and the
-handbook's views. MkDocs events are in mkdocs_hooks.py; everything else is plain Python."""
+"""The mkdocs-macros module (`module_name: macros` in mkdocs.yml): it hands the handbook's facts
+and page functions to mkdocs-macros, and nothing more. It imports no MkDocs code, so other
+engines' macros extensions (Zensical's) can load it too. The work is done by the `handbook`
+package; the MkDocs events are in handbook/mkdocs_hooks.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from mkdocs.exceptions import PluginError
+from handbook.checks import load_and_check
+from handbook.loading.rendering import template_variables
+from handbook.sources.clock import today
+from handbook.sources.edition import draft_copy, inspector_edition
+from handbook.sources.errors import HandbookError
+from handbook.views.pages import page_functions
 
-from .clock import today
-from .editions import draft_copy, inspector_edition
-from .errors import HandbookError
-from .handbook import load_and_check
-from .templating import template_variables
 
-
-def define_env(env):
+def define_env(env: Any) -> None:
+    """Load and check the handbook once per build; give pages its facts and page functions."""
+    env.handbook_problem = None
     try:
         handbook = load_and_check(Path(env.project_dir), today())
     except HandbookError as problem:
-        raise PluginError(str(problem)) from None
+        env.handbook_problem = problem  # handbook/mkdocs_hooks.py stops the build with it, in one line
+        return
     if inspector_edition():
         handbook = handbook.for_inspectors(drafts=draft_copy())
-    env.handbook = handbook  # read by mkdocs_hooks.py
-    for name, value in template_variables(handbook).items():
+    env.handbook = handbook  # read by handbook/mkdocs_hooks.py
+    for name, value in template_variables(handbook, page_functions(handbook)).items():
         if callable(value):
             env.macro(value, name)
         else:

@@ -25,7 +25,7 @@ MINI_REGISTRY = {
             "regulations": [
                 {"ref": "16", "title": "Statement of purpose", "document": "required",
                  "kind": "statement-of-purpose", "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/16",
-                 "quote": "compile a written statement (the statement of purpose)"},
+                 "quote": "compile a written statement (the statement of purpose)", "notice_days": 28},
                 {"ref": "34(4)", "title": "Missing child policy", "document": "required",
                  "url": "https://www.legislation.gov.uk/uksi/2015/541/regulation/34",
                  "quote": "prepare and implement a policy which sets out the steps to be taken"},
@@ -119,6 +119,7 @@ def mini(tmp_path) -> Path:
     and a missing child policy."""
     (tmp_path / "data").mkdir()
     shutil.copy(REPO / "data" / "tags.yml", tmp_path / "data" / "tags.yml")
+    shutil.copy(REPO / SCHEMA, tmp_path / SCHEMA)
     write_home(tmp_path, registration=REGISTERED, ofsted_urn="SC000000")
     shutil.copy(REPO / ".vale.ini", tmp_path / ".vale.ini")
     shutil.copytree(REPO / ".vale", tmp_path / ".vale")
@@ -130,7 +131,7 @@ def mini(tmp_path) -> Path:
 
 
 def check(root: Path, today: dt.date = TODAY):
-    from macros.handbook import load_and_check
+    from handbook.checks import load_and_check
 
     return load_and_check(root, today)
 
@@ -145,9 +146,9 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
 # and theme. Editing a real policy therefore never breaks a test about the machinery.
 
 FIXTURE = REPO / "tests" / "fixtures" / "handbook"
-FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", ".vale", ".vale.ini"]
+FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", "handbook", ".vale", ".vale.ini"]
 FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]  # and docs/index.md, laid over the repository's docs/
-SCHEMA = "data/front-matter.schema.yml"  # the rules for front matter belong to the code, not the content
+SCHEMA = "data/front-matter.schema.yml"  # the fixture links to the repository's own: one set of rules
 
 
 def fixture_today() -> dt.date:
@@ -157,7 +158,7 @@ def fixture_today() -> dt.date:
 def last_touched(root: Path) -> dt.date:
     """The day a handbook was last touched (its newest review, change, approval or notice date).
     Checking it "as of" that day keeps the tests true whatever today's date is."""
-    from macros.handbook import load_handbook
+    from handbook.model.handbook import load_handbook
 
     handbook = load_handbook(root, TODAY)
     dates = []
@@ -176,7 +177,6 @@ def copy_handbook(copy: Path) -> Path:
             shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
             shutil.copy(source, copy / source.name)
-    shutil.copy(REPO / SCHEMA, copy / SCHEMA)
     shutil.copytree(FIXTURE / "docs", copy / "docs", dirs_exist_ok=True)  # its own home page, for its own policies
     return copy
 
@@ -187,7 +187,6 @@ def copy_real_handbook(copy: Path) -> Path:
     for name in FROM_FIXTURE + ["docs"]:
         shutil.rmtree(copy / name)
         shutil.copytree(REPO / name, copy / name)
-    shutil.copy(REPO / SCHEMA, copy / SCHEMA)
     return copy
 
 
@@ -207,9 +206,15 @@ def handbook_copy(tmp_path) -> Path:
     return copy_handbook(tmp_path / "handbook")
 
 
+def command_environment(cwd: Path, today: dt.date | None = None, **env) -> dict[str, str]:
+    """The environment for a command run in a throwaway handbook: its own copy of the code comes
+    first on the path (not the checkout the virtual environment was installed from)."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false", "PYTHONPATH": str(cwd),
+            "HANDBOOK_TODAY": (today or fixture_today()).isoformat(), **env}
+
+
 def run(args: list[str], cwd: Path, today: dt.date | None = None, **env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
-                   "HANDBOOK_TODAY": (today or fixture_today()).isoformat(), **env}
+    environment = command_environment(cwd, today, **env)
     return subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
 
 

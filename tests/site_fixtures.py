@@ -21,7 +21,7 @@ ARTIFACTS = REPO / "test-artifacts"
 
 def earliest_review() -> tuple[dt.date, str]:
     """The first next-review date among the fixture's approved documents, and that document's path."""
-    from macros.handbook import load_and_check
+    from handbook.checks import load_and_check
 
     handbook = load_and_check(FIXTURE, fixture_today())
     first = min((d for d in handbook.documents if d.in_force), key=lambda d: d.next_review)

@@ -9,9 +9,7 @@ import re
 
 import pytest
 import yaml
-
 from conftest import REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build
-
 
 REAL_HANDBOOK_FINDINGS = {"home-placeholder", "expected-regulation", "awaiting-approval", "law-to-verify",
                           "review-due-soon"}

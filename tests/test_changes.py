@@ -12,9 +12,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import TODAY, approved_change, check, handbook_command, messages, mkdocs_build, fixture_today, \
-    statement_of_purpose, write_document, SOP_BODY
+from conftest import (
+    SOP_BODY,
+    TODAY,
+    approved_change,
+    check,
+    fixture_today,
+    handbook_command,
+    messages,
+    mkdocs_build,
+    statement_of_purpose,
+    write_document,
+)
 
 POLICY = "policies/missing-child.md"
 ADDED = "Staff check the garden gate every evening at nine."

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import SOP_BODY, TODAY, check, front_matter, messages, reviewed_on, statement_of_purpose, write_document
 
-from conftest import (SOP_BODY, TODAY, check, front_matter, messages, reviewed_on, statement_of_purpose,
-                      write_document)
-from macros.errors import HandbookError
+from handbook.sources.errors import HandbookError
 
 POLICY = "policies/missing-child.md"
 
@@ -257,12 +256,13 @@ def test_broken_registry_names_the_file(mini):
 def test_registry_entry_without_a_level_names_the_entry(mini):
     text = (mini / "data" / "regulations.yml").read_text().replace("document: expected", "document: maybe")
     (mini / "data" / "regulations.yml").write_text(text)
-    with pytest.raises(HandbookError, match=r"^data/regulations.yml: instruments/chr2015/regulations/2/document: 'maybe' is not one of "):
+    where = r"^data/regulations.yml: instruments/chr2015/regulations/2/document: 'maybe' is not one of "
+    with pytest.raises(HandbookError, match=where):
         check(mini)
 
 
 def test_handbook_today_overrides_the_date(monkeypatch):
-    from macros.clock import today
+    from handbook.sources.clock import today
 
     monkeypatch.setenv("HANDBOOK_TODAY", "2030-01-02")
     assert today() == dt.date(2030, 1, 2)

@@ -7,11 +7,21 @@ import datetime as dt
 import json
 
 import icalendar
+from conftest import (
+    GUIDE_BODY,
+    SOP_BODY,
+    TODAY,
+    check,
+    childrens_guide,
+    front_matter,
+    messages,
+    reviewed_on,
+    statement_of_purpose,
+    write_document,
+)
 
-from conftest import (GUIDE_BODY, SOP_BODY, TODAY, check, childrens_guide, front_matter, messages, reviewed_on,
-                      statement_of_purpose, write_document)
-from macros.review_feeds import review_calendar, review_json
-from macros.views import document_control, regulation_map, review_schedule, section_index
+from handbook.views.feeds import review_calendar, review_json
+from handbook.views.pages import document_control, regulation_map, review_schedule, section_index
 
 SOP = "statement-of-purpose/statement-of-purpose.md"
 GUIDE = "statement-of-purpose/childrens-guide.md"
@@ -72,7 +82,8 @@ def test_document_control_shows_review_state_and_links_regulations(mini):
     write_document(mini, POLICY, front_matter(**reviewed_on(reviewed)))
     handbook = check(mini)
     control = document_control(handbook, handbook.document(POLICY))
-    assert "| Next review | 10 January 2027 <span class=\"review-badge review-badge--due-soon\">Review due soon</span> |" in control
+    badge = '<span class="review-badge review-badge--due-soon">Review due soon</span>'
+    assert f"| Next review | 10 January 2027 {badge} |" in control
     assert "[34(4) Missing child policy](../regulation-map.md#reg-chr2015-34-4)" in control
     assert "(https://www.legislation.gov.uk/uksi/2015/541/regulation/34)" in control
 
@@ -134,7 +145,7 @@ def test_drafts_are_not_on_the_review_schedule(mini):
 
 
 def test_navigation_groups_documents_by_topic_in_bounded_groups(mini):
-    from macros.mkdocs_hooks import NAV_GROUP_SIZE, expand_nav
+    from handbook.mkdocs_hooks import NAV_GROUP_SIZE, expand_nav
 
     for number in range(NAV_GROUP_SIZE + 10):
         write_document(mini, f"policies/extra-{number:03d}.md",

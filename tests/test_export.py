@@ -12,10 +12,19 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import (
+    BIN,
+    REPO,
+    copy_handbook,
+    copy_real_handbook,
+    fixture_today,
+    front_matter,
+    handbook_command,
+    last_touched,
+    reviewed_on,
+    write_document,
+)
 from playwright.sync_api import expect, sync_playwright
-
-from conftest import (BIN, REPO, last_touched, copy_handbook, copy_real_handbook, front_matter, handbook_command, fixture_today, reviewed_on,
-                      write_document)
 from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
 
 DRAFT_WORD = "Zebracornish"      # only in a draft document

@@ -3,15 +3,13 @@ reloads when a governed document changes, and still never runs code from a page.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
-
-from conftest import BIN, fixture_today
+from conftest import BIN, command_environment
 
 
 def _free_port() -> int:
@@ -23,8 +21,7 @@ def _free_port() -> int:
 @pytest.fixture
 def serve(handbook_copy):
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_GIT_DATES": "false",
-           "HANDBOOK_TODAY": fixture_today().isoformat()}
+    env = command_environment(handbook_copy)
 
     def start():
         process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],

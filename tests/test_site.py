@@ -10,9 +10,8 @@ import subprocess
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import BIN
 from playwright.sync_api import expect, sync_playwright
-
-from conftest import BIN, REPO
 from site_fixtures import ARTIFACTS, build_site, earliest_review, launch_chromium, serve_folder
 
 PAGE_TYPES = {

@@ -11,10 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, handbook_command
-from macros.documents import governed_paths
-from macros.style import StyleConfigError, format_vale, lint, readability
+
+from handbook.model.documents import governed_paths
+from handbook.style import StyleConfigError, format_vale, lint, readability
 
 FIXTURES = Path(__file__).parent / "fixtures" / "style"
 GUIDE = "statement-of-purpose/childrens-guide.md"

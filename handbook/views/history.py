@@ -10,8 +10,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .documents import GOVERNED_FOLDERS, Document, read_document_text
-from .gitlog import Edit, git, in_repository
+from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
+from handbook.sources.git import Edit, git, in_repository
 
 
 @dataclass
@@ -27,8 +27,8 @@ def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
     by_path: dict[str, list[Edit]] = {}
     for record in out.split("\x1e")[1:]:
         header, _, names = record.partition("\n")
-        commit, parents, author, committer, date, subject = (header.split("\x1f") + [""] * 6)[:6]
-        parents = parents.split()
+        commit, parent_list, author, committer, date, subject = (header.split("\x1f") + [""] * 6)[:6]
+        parents = parent_list.split()
         paths = [n for n in names.splitlines() if n.endswith(".md")]
         editors = _branch_authors(root, parents) if len(parents) > 1 else {}
         for path in paths:
@@ -59,7 +59,8 @@ def _read_many(root: Path, requests: list[str]) -> list[str | None]:
         return []
     result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
                             capture_output=True)
-    data, texts, position = result.stdout, [], 0
+    data, position = result.stdout, 0
+    texts: list[str | None] = []
     for _ in requests:
         end = data.index(b"\n", position)
         header = data[position:end].decode()

@@ -3,6 +3,7 @@ that `handbook verify` checks. Nothing reaches dist/ unless everything was made.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -14,12 +15,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import long_date
-from .editions import AS_OF_VAR, COMMIT_VAR, DRAFT_MARK, DRAFT_VAR, EDITION_VAR, staff_only
-from .errors import HandbookError
-from .gitlog import commit_on_or_before, git
-from .handbook import Handbook, load_and_check
-from .pdf_export import write_pdf
+from handbook.checks import load_and_check
+from handbook.export.pdf import write_pdf
+from handbook.model.handbook import Handbook
+from handbook.sources.clock import long_date
+from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, as_of_day
+from handbook.sources.errors import HandbookError
+from handbook.sources.git import commit_on_or_before, git
+from handbook.views.editions import DRAFT_MARK, staff_only
 
 MANIFEST = "manifest.json"
 # Every entry in the zip gets this timestamp, so the same inputs give the same bytes.
@@ -131,10 +134,8 @@ def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str
         raise HandbookError("the inspector site did not build; nothing was exported:\n" + result.stderr.strip())
 
 
-def _midnight(day) -> float:
-    import datetime as dt
-
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc).timestamp()
+def _midnight(day: dt.date) -> float:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC).timestamp()
 
 
 def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool = False) -> Export:
@@ -143,7 +144,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
     behind; dist/ is then left exactly as it was. A draft copy includes drafts and facts still
     to confirm, and says so on every page, on the PDF's cover and in its name.
     A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF."""
-    as_of = os.environ.get(AS_OF_VAR) or None
+    as_of = as_of_day()
     full = load_and_check(root, today)
     handbook = full.for_inspectors(drafts=draft)
     refused = refusals(full, handbook, draft)
@@ -151,7 +152,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         raise refused
     commit = commit or git_commit(root)
     name = bundle_name(handbook, commit, draft) + (f"-as-of-{as_of}" if as_of else "")
-    stamp = (f"As in force on {long_date(__import__('datetime').date.fromisoformat(as_of))}" if as_of
+    stamp = (f"As in force on {long_date(dt.date.fromisoformat(as_of))}" if as_of
              else f"Inspector copy made on {long_date(handbook.today)}")
     if draft:
         stamp = f"{DRAFT_MARK}. {stamp}"
@@ -179,7 +180,9 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
         env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
-        return subprocess.run([sys.executable, "-m", "macros.cli", "export", "--dist", str(dist.resolve()),
+        # That commit's own command: handbook.cli since the package was made, macros.cli before.
+        command = "handbook.cli" if (worktree / "handbook" / "cli.py").is_file() else "macros.cli"
+        return subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
                                *(["--draft"] if draft else [])],
                               cwd=worktree, env=env, capture_output=True, text=True)
     finally:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 
-from .errors import HandbookError
-from .yaml_files import YamlProblem, read_yaml_file
+from handbook.sources.errors import HandbookError
+from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 REGISTRY_FILE = "data/regulations.yml"
 
@@ -43,6 +43,7 @@ _SCHEMA = {
                                 "kind": {"type": "string"},
                                 "needs": {"type": "string"},
                                 "quote": {"type": "string"},
+                                "notice_days": {"type": "integer", "minimum": 1},
                                 "to_verify": {"type": "string"},
                             },
                         },
@@ -74,6 +75,7 @@ class Regulation:
     needs: str = ""
     quote: str = ""       # the provision's own words naming the document (required entries)
     to_verify: str = ""   # what has not been checked against the source yet
+    notice_days: int | None = None  # a notice period the provision sets, such as 16(3)'s 28 days
 
     @property
     def key(self) -> str:
@@ -140,10 +142,39 @@ class Registry:
         ref = ref.replace(" ", "")
         return next((reg for reg in instrument.regulations if reg.ref == ref), None)
 
+    def statement_of_purpose_notice_days(self) -> int:
+        """How many days HMCI has to be told of a revised Statement of Purpose (reg 16(3))."""
+        for regulation in self.regulations:
+            if regulation.kind == "statement-of-purpose" and regulation.notice_days:
+                return regulation.notice_days
+        raise HandbookError(f"{REGISTRY_FILE}: the Statement of Purpose's regulation has no notice_days - add "
+                            "notice_days: 28 to the entry for regulation 16, as 16(3) says")
+
     def similar(self, citation: str) -> list[str]:
         """Known references starting with the same number, to suggest in a message."""
         head = str(citation).split("(")[0].rpartition(":")[2].strip()
         return [reg.ref for reg in self.default_instrument.regulations if reg.ref.split("(")[0] == head]
+
+
+# Which front-matter field maps which legal list to sections, and for which kind of document:
+# field -> (kind, what one item is called, whose sections).
+SECTION_MAPS = {
+    "schedule_1": ("statement-of-purpose", "Schedule 1 matter", "the Statement of Purpose"),
+    "guide_items": ("childrens-guide", "children's guide item", "the children's guide"),
+}
+
+
+def legal_items(registry: Registry, field: str) -> list[tuple[str, str]]:
+    """(key, what the law asks) for each item a section map must cover."""
+    instrument = registry.default_instrument
+    if field == "schedule_1":
+        return [(str(m.number), m.text) for m in instrument.schedule_1]
+    return [(g.id, g.text) for g in instrument.childrens_guide]
+
+
+def section_map(meta: dict, field: str) -> dict[str, str]:
+    """A document's section map with its keys as text (YAML reads matter numbers as numbers)."""
+    return {str(key): value for key, value in (meta.get(field) or {}).items()}
 
 
 def load_registry(root: Path) -> Registry:
@@ -165,7 +196,8 @@ def load_registry(root: Path) -> Registry:
         regulations = [
             Regulation(instrument_id, str(item["ref"]).replace(" ", ""), item["title"], item["url"],
                        item["document"], item.get("kind"), " ".join(str(item.get("needs", "")).split()),
-                       " ".join(str(item.get("quote", "")).split()), " ".join(str(item.get("to_verify", "")).split()))
+                       " ".join(str(item.get("quote", "")).split()), " ".join(str(item.get("to_verify", "")).split()),
+                       item.get("notice_days"))
             for item in raw["regulations"]
         ]
         seen = set()

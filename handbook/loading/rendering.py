@@ -1,18 +1,22 @@
 """Jinja for documents, made safe: one sandboxed environment and one set of variables,
-used by mkdocs-macros at build time and by `handbook check` to find template errors
-before anything is published."""
+used by mkdocs-macros at build time and, while loading, to render every page once: that
+finds template errors before anything is published, fills in the text the section maps
+read, and notes which facts still to confirm each page prints."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .findings import Finding, error
-from .handbook import Handbook
-from .home import Facts, Placeholder, printing
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.model.home import Facts, Placeholder, printing
+from handbook.model.registry import SECTION_MAPS
+from handbook.sources.edition import edition_name
 
 DOCS_DIR = "docs"
 
@@ -57,13 +61,17 @@ def sandboxed_environment(loader=None, functions=()) -> jinja2.Environment:
     return HandbookSandbox(loader=loader, undefined=HandbookUndefined, functions=functions)
 
 
-def template_variables(handbook: Handbook) -> dict:
-    """Everything a page may use in {{ ... }}: the home's facts and the handbook's views."""
-    from . import views
-    from .editions import inspector_edition
+# The handbook's page functions, such as {{ review_schedule() }} on docs/review-schedule.md.
+# The views provide them to the site build (handbook.views.pages.page_functions); while
+# loading, each is stood in for, so a check stays quick and still catches a misspelt call.
+PAGE_FUNCTIONS = ("status_report", "regulation_map", "review_schedule", "topics")
 
-    edition = "inspector" if inspector_edition() else "staff"
-    return {"home": handbook.home.facts, "edition": edition, **views.page_macros(handbook)}
+
+def template_variables(handbook: Handbook, functions: dict[str, Callable[[], str]] | None = None) -> dict:
+    """Everything a page may use in {{ ... }}: the home's facts, the edition and the page
+    functions (stand-ins unless the real ones are given)."""
+    functions = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
+    return {"home": handbook.home.facts, "edition": edition_name(), **functions}
 
 
 def _pages(handbook: Handbook):
@@ -97,14 +105,11 @@ def jinja_skeleton(text: str) -> str:
                    for index, part in enumerate(parts))
 
 
-def check_templates(handbook: Handbook) -> list[Finding]:
-    """Render every page's own text in the sandbox. The handbook's views (such as
-    {{ review_schedule() }}) are trusted code that the site build runs; here they are
-    stood in for, so a check stays quick and still catches a misspelt or unsafe call."""
-    from .checks import SECTION_MAPS
-
-    variables = {name: _not_run if callable(value) else value
-                 for name, value in template_variables(handbook).items()}
+def render_pages(handbook: Handbook) -> list[Finding]:
+    """Render every page's own text in the sandbox, with stand-ins for the page functions.
+    Fills in `rendered` for the documents whose sections are mapped, and `handbook.printed`
+    with the facts still to confirm each page prints; returns a finding per broken page."""
+    variables = template_variables(handbook)
     environment = sandboxed_environment(functions=[_not_run])
     mapped_kinds = {kind for kind, _, _ in SECTION_MAPS.values()}
     seen: dict[tuple, tuple[Exception | None, set]] = {}  # the same {{ expression }} is checked once per run
@@ -119,16 +124,15 @@ def check_templates(handbook: Handbook) -> list[Finding]:
         with printing() as printed:
             if document is not None and document.meta.get("kind") in mapped_kinds:
                 # The section maps check this document's headings: render it in full.
-                problem = _try(lambda: setattr(document, "rendered",
-                                               environment.from_string(text).render(page_variables)))
+                problem, document.rendered = _render(environment, text, page_variables)
             elif "{%" in text or "{#" in text or "{{" in _JINJA.sub("", text):
-                problem = _try(lambda: environment.from_string(jinja_skeleton(text)).render(page_variables))
+                problem, _ = _render(environment, jinja_skeleton(text), page_variables)
             else:  # only complete {{ expressions }}: check each distinct one once
                 for match in _JINJA.finditer(text):
                     key = (match.group(0), frozenset(meta))
                     if key not in seen:
                         with printing() as by_expression:
-                            outcome = _try(lambda: environment.from_string(match.group(0)).render(page_variables))
+                            outcome, _ = _render(environment, match.group(0), page_variables)
                         seen[key] = (outcome, by_expression)
                     printed |= seen[key][1]
                     if seen[key][0] is not None:
@@ -141,12 +145,12 @@ def check_templates(handbook: Handbook) -> list[Finding]:
     return findings
 
 
-def _try(render) -> Exception | None:
+def _render(environment: jinja2.Environment, text: str, variables: dict) -> tuple[Exception | None, str | None]:
+    """(the problem, None) or (None, the rendered text)."""
     try:
-        render()
+        return None, environment.from_string(text).render(variables)
     except Exception as exc:  # reported as a finding: a page's text must never crash the checks
-        return exc
-    return None
+        return exc, None
 
 
 def _template_finding(path: str, exc: Exception, line: int | None, first_line: int) -> Finding:
@@ -174,7 +178,7 @@ def render_text(handbook: Handbook, document) -> str:
     longer renders (an old version may use a fact that has since been renamed)."""
     variables = template_variables(handbook)
     try:
-        return sandboxed_environment(functions=[v for v in variables.values() if callable(v)]).from_string(
+        return sandboxed_environment(functions=[_not_run]).from_string(
             document.body).render({**document.meta, **variables})
     except Exception:
         return document.body

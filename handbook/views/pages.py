@@ -3,15 +3,20 @@ Plain functions of the handbook; the MkDocs glue only places their output."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import posixpath
 
-from .checks import DUE_SOON_DAYS, long_date
-from .documents import Document, approval_of
-from .findings import Finding
-from .handbook import Handbook
+from handbook.model.documents import Document, approval_of
+from handbook.model.findings import Finding
+from handbook.model.handbook import Handbook
+from handbook.model.registry import section_map
+from handbook.sources.clock import long_date
+from handbook.style import readability_scores
+from handbook.views.history import what_changed
 
 
-def page_macros(handbook: Handbook) -> dict:
+def page_functions(handbook: Handbook) -> dict:
     """The functions pages may call, e.g. {{ status_report() }} on docs/status.md."""
     return {
         "status_report": lambda: status_report(handbook),
@@ -53,7 +58,7 @@ def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
     lines += ["## Facts still to confirm", ""]
     placeholders = handbook.home.placeholders
     if placeholders:
-        lines += [f"These facts are written as `{{to_confirm: ...}}` in `data/home.yml`. "
+        lines += ["These facts are written as `{to_confirm: ...}` in `data/home.yml`. "
                   "A draft may print them; an approved document may not.", "",
                   "| Document | Facts it prints that are still to confirm |", "| --- | --- |"]
         for path in sorted(handbook.printed):
@@ -125,16 +130,6 @@ def findings_banner(findings: list[Finding]) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def review_state(document: Document, handbook: Handbook) -> str:
-    """'overdue', 'due-soon' or 'in-date' for an approved document; '' otherwise."""
-    if document.status != "approved" or document.next_review is None:
-        return ""
-    days = (document.next_review - handbook.today).days
-    if days < 0:
-        return "overdue"
-    return "due-soon" if days <= DUE_SOON_DAYS else "in-date"
-
-
 # --- document pages ---------------------------------------------------------------
 
 KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "Children's guide",
@@ -173,7 +168,7 @@ def document_control(handbook: Handbook, document: Document) -> str:
     """The block at the top of every governed document, from its front matter."""
     if not document.valid:
         return ""
-    state = review_state(document, handbook)
+    state = document.review_state(handbook.today)
     approved = approval_text(document)
     next_review = (f"{long_date(document.next_review)} {badge(state)}"
                    if document.status == "approved" else "not applicable while " + document.status)
@@ -197,7 +192,8 @@ def document_control(handbook: Handbook, document: Document) -> str:
                   + ("Staff follow the approved version until this one is approved."
                      if document.previous_approval else "It is not in force until it is approved.") + "\n\n")
     elif document.status == "retired":
-        notice = '!!! danger "Retired: no longer in force"\n\n    This document is kept for the record only. Do not follow it.\n\n'
+        notice = ('!!! danger "Retired: no longer in force"\n\n'
+                  "    This document is kept for the record only. Do not follow it.\n\n")
     elif state == "overdue":
         notice = ('!!! danger "Overdue for review"\n\n'
                   f"    This document should have been reviewed by {long_date(document.next_review)}. "
@@ -208,11 +204,9 @@ def document_control(handbook: Handbook, document: Document) -> str:
 
 def section_index(handbook: Handbook, document: Document) -> str:
     """For the Statement of Purpose: each Schedule 1 matter with a link to its section."""
-    from .checks import legal_items
-
     if document.kind != "statement-of-purpose" or not document.valid:
         return ""
-    mapping = {str(k): v for k, v in (document.meta.get("schedule_1") or {}).items()}
+    mapping = section_map(document.meta, "schedule_1")
     matters = handbook.registry.default_instrument.schedule_1
     rows = []
     for matter in matters:
@@ -231,7 +225,7 @@ def guide_checklist(handbook: Handbook, document: Document) -> str:
     """For the children's guide: a note for adults showing where each legal item is answered."""
     if document.kind != "childrens-guide" or not document.valid:
         return ""
-    mapping = {str(k): v for k, v in (document.meta.get("guide_items") or {}).items()}
+    mapping = section_map(document.meta, "guide_items")
     rows = [f"| {_cell(item.text)} | " + (f"[Go to the section]({mapping[item.id]})" if item.id in mapping
                                           else "**No section**") + " |"
             for item in handbook.registry.default_instrument.childrens_guide]
@@ -260,7 +254,7 @@ def regulation_map(handbook: Handbook, page: str = REGULATION_MAP) -> str:
                   "| Regulation | What it is about | Written document | Served by |", "| --- | --- | --- | --- |"]
         for regulation in instrument.regulations:
             serving = handbook.documents_serving(regulation.key)
-            in_force = [d for d in serving if d.in_force and (not regulation.kind or d.kind == regulation.kind)]
+            in_force = handbook.serving_in_force(regulation)
             served = "<br>".join(_document_link(d, page) for d in serving)
             withheld = [d for d in handbook.withheld if d.in_force and any(
                 (r := handbook.registry.resolve(c)) is not None and r.key == regulation.key for c in d.regulations)]
@@ -293,7 +287,7 @@ def schedule_entries(handbook: Handbook) -> list[dict]:
     for document in handbook.documents:
         if not document.in_force or document.next_review is None:
             continue
-        state = review_state(document, handbook)
+        state = document.review_state(handbook.today)
         entries.append({
             "id": document.id, "title": document.title, "path": document.path, "owner": document.owner,
             "version": document.version, "last_reviewed": document.last_reviewed.isoformat(),
@@ -304,10 +298,6 @@ def schedule_entries(handbook: Handbook) -> list[dict]:
 
 
 def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
-    import datetime as dt
-
-    from .style import readability_scores
-
     entries = schedule_entries(handbook)
     grades = readability_scores(handbook.root, [handbook.root / e["path"] for e in entries])
     lines = ["| Document | Owner | Last reviewed | Next review | State | Reading grade |",
@@ -340,8 +330,6 @@ def topics(handbook: Handbook, page: str = TOPICS) -> str:
 def history_section(document: Document, history, old_text: str | None, new_text: str, show_editors: bool) -> str:
     """The end of every document page: versions from the front matter, the edits that
     reached the main line (from git), and what changed since the previous approved version."""
-    import datetime as dt
-
     sop = document.kind == "statement-of-purpose"
     lines = ["## History", "", "| Version | Date | What changed | Approved |" + (" Ofsted told |" if sop else ""),
              "| --- | --- | --- | --- |" + (" --- |" if sop else "")]
@@ -364,8 +352,6 @@ def history_section(document: Document, history, old_text: str | None, new_text:
                          f"{_cell(edit.merged_by) or '-'} | {_cell(edit.subject)} |")
         lines.append("")
     if history is not None and history.previous is not None and old_text is not None:
-        from .history import what_changed
-
         previous = history.previous
         approved = previous.approved_on
         when = f", approved {long_date(approved)}" if approved else ""
@@ -381,6 +367,4 @@ def history_section(document: Document, history, old_text: str | None, new_text:
 
 
 def html_escape(text: str) -> str:
-    import html
-
     return html.escape(text, quote=False)

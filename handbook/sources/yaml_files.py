@@ -20,7 +20,7 @@ class YamlProblem(Exception):
 
 # libyaml's parser when PyYAML was built with it (it is, in the PyPI wheels): much faster
 # for thousands of documents. The resolver below is Python either way.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _TextDatesLoader(_Base):

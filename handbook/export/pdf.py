@@ -12,11 +12,11 @@ from pathlib import Path
 
 import markdown
 
-from .checks import long_date
-from .documents import Document
-from .handbook import Handbook
-from .templating import render_text
-from .views import REGULATION_MAP, document_control, regulation_map, section_index
+from handbook.loading.rendering import render_text
+from handbook.model.documents import Document
+from handbook.model.handbook import Handbook
+from handbook.sources.clock import long_date
+from handbook.views.pages import REGULATION_MAP, document_control, regulation_map, section_index
 
 KIND_ORDER = {"statement-of-purpose": 0, "childrens-guide": 1, "policy": 2, "procedure": 2}
 MAP_ID = "regulation-map"
@@ -52,7 +52,7 @@ a { color: #1a237e; }
 
 def _markdown_converter(root: Path) -> markdown.Markdown:
     """The same Markdown extensions and settings as the site (read from mkdocs.yml)."""
-    from mkdocs.config import load_config
+    from mkdocs.config import load_config  # noqa: PLC0415 - only the PDF needs the site's configuration
 
     config = load_config(str(root / "mkdocs.yml"))
     return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
@@ -125,6 +125,6 @@ def _css_string(text: str) -> str:
 
 
 def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path) -> None:
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when a PDF is made
 
     weasyprint.HTML(string=handbook_html(handbook, commit, stamp), base_url=str(handbook.root)).write_pdf(path)

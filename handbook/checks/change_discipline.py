@@ -3,13 +3,11 @@ governed document with the version on REF (the branch the pull request goes into
 
 from __future__ import annotations
 
-import datetime as dt
-
-from .checks import version_key
-from .documents import GOVERNED_FOLDERS, Document, read_document_text
-from .findings import Finding, error
-from .gitlog import file_at, files_at, resolve
-from .handbook import Handbook
+from handbook.checks.versions import version_key
+from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.sources.git import file_at, files_at, resolve
 
 CHECK = "change-discipline"
 

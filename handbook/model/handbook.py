@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from .documents import Document, FrontMatterProblem, governed_paths, read_document
-from .findings import Finding
-from .home import Home, load_home, load_tags
-from .registry import Registry, load_registry
+from handbook.model.documents import Document, FrontMatterProblem, governed_paths, read_document
+from handbook.model.findings import Finding
+from handbook.model.home import Home, load_home, load_tags
+from handbook.model.registry import Registry, Regulation, load_registry
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Handbook:
     # path -> the facts still to confirm (their places in data/home.yml) that the page prints
     printed: dict[str, set[str]] = field(default_factory=dict)
 
-    def for_inspectors(self, drafts: bool = False) -> "Handbook":
+    def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
         Retired and staff-only documents are left out entirely, and drafts too unless this is
         a draft copy (for a home still applying for registration), where each is marked."""
@@ -51,6 +51,19 @@ class Handbook:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
+
+    def counts_for_coverage(self, document: Document) -> bool:
+        """Approved documents serve the law. While the home is applying for registration, its
+        drafts do too: they are what it will ask its Responsible Individual to approve."""
+        if document.in_force:
+            return True
+        return document.valid and document.status == "draft" and not self.home.registration.registered
+
+    def serving_in_force(self, regulation: Regulation) -> list[Document]:
+        """The documents that count for a regulation: of the right kind, and in force (or,
+        while the home is applying, drafts)."""
+        return [d for d in self.documents_serving(regulation.key)
+                if self.counts_for_coverage(d) and (not regulation.kind or d.kind == regulation.kind)]
 
     def document(self, path: str) -> Document | None:
         return self._by_path.get(path)
@@ -95,11 +108,3 @@ def load_handbook(root: Path, today: dt.date) -> Handbook:
         if problem is not None:
             unreadable[document.path] = problem
     return Handbook(root, today, documents, registry, home, tags, unreadable)
-
-
-def load_and_check(root: Path, today: dt.date) -> Handbook:
-    from .checks import check_handbook
-
-    handbook = load_handbook(root, today)
-    handbook.findings = check_handbook(handbook)
-    return handbook

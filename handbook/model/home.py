@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jsonschema
 
-from .errors import HandbookError
-from .yaml_files import YamlProblem, read_yaml_file
+from handbook.sources.errors import HandbookError
+from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 HOME_FILE = "data/home.yml"
 TAGS_FILE = "data/tags.yml"
@@ -136,7 +136,7 @@ def _registration(data: dict, facts: Facts) -> Registration:
     unknown = sorted(set(raw) - {"stage", "applied_on", "registered_on"})
     if unknown:
         raise HandbookError(f"{HOME_FILE}: registration: unknown field '{unknown[0]}' - {fix}")
-    dates = {}
+    dates: dict[str, dt.date | None] = {}
     for name in ("applied_on", "registered_on"):
         value = raw.get(name)
         if value is None or (isinstance(value, dict) and set(value) == {"to_confirm"}):

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HandbookError
+from handbook.sources.errors import HandbookError
 
 
 def git(root: Path, *args: str, check: bool = True) -> str:
@@ -61,24 +61,3 @@ class Edit:
     edited_by: tuple[str, ...]
     merged_by: str
     subject: str
-
-
-def edits(root: Path, path: str) -> list[Edit]:
-    """The main-line history of one file, newest first. For a merge, the editors are the
-    authors of the merged commits that touched the file and the merger is the merge's author."""
-    out = git(root, "log", "--first-parent", "-m", "--format=%x1e%H%x1f%P%x1f%an%x1f%cn%x1f%cs%x1f%s",
-              "--", path, check=False)
-    found = []
-    for record in out.split("\x1e")[1:]:
-        fields = record.strip().split("\x1f")
-        if len(fields) < 6:
-            continue
-        commit, parents, author, committer, date, subject = fields[:6]
-        parents = parents.split()
-        if len(parents) > 1:
-            authors = git(root, "log", "--format=%an", f"{parents[0]}..{parents[1]}", "--", path, check=False)
-            editors = tuple(dict.fromkeys(a for a in authors.splitlines() if a)) or (author,)
-            found.append(Edit(commit, date, editors, author, subject))
-        else:
-            found.append(Edit(commit, date, (author,), committer if committer != author else "", subject))
-    return found

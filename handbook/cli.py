@@ -8,9 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from .clock import today
-from .errors import HandbookError
-from .handbook import load_and_check
+from handbook.checks import load_and_check
+from handbook.checks.change_discipline import check_against_base
+from handbook.export.bundle import ExportRefused, export, export_as_of, verify
+from handbook.model.findings import sort_key
+from handbook.sources.clock import today
+from handbook.sources.errors import HandbookError
+from handbook.style import format_vale, lint
 
 
 def _repository_root(start: Path) -> Path:
@@ -23,9 +27,6 @@ def _repository_root(start: Path) -> Path:
 def command_check(args) -> int:
     handbook = load_and_check(_repository_root(Path(args.root).resolve()), today())
     if args.base:
-        from .change_review import check_against_base
-        from .findings import sort_key
-
         handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
     if args.format == "json":
         print(json.dumps({
@@ -46,8 +47,6 @@ def command_check(args) -> int:
 def command_lint(args) -> int:
     """The house style (.vale.ini), one finding a line as Vale prints them. Exit 1 on any
     error-level finding; warnings are shown but do not fail."""
-    from .style import format_vale, lint
-
     root = _repository_root(Path(args.root).resolve())
     paths = [Path(p).resolve() for p in args.paths] or None
     findings = lint(root, paths)
@@ -59,8 +58,6 @@ def command_lint(args) -> int:
 
 
 def command_export(args) -> int:
-    from .export import ExportRefused, export, export_as_of
-
     root = _repository_root(Path(args.root).resolve())
     if args.as_of:
         try:
@@ -87,8 +84,6 @@ def command_export(args) -> int:
 
 
 def command_verify(args) -> int:
-    from .export import verify
-
     problems = verify(Path(args.bundle))
     for problem in problems:
         print(f"{args.bundle}: {problem}")

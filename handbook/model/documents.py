@@ -11,9 +11,10 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .yaml_files import YamlProblem, parse_yaml
+from handbook.sources.yaml_files import YamlProblem, parse_yaml
 
 GOVERNED_FOLDERS = ("statement-of-purpose", "policies")
+DUE_SOON_DAYS = 60  # a review due within this many days is "due soon"
 
 # The same front-matter pattern MkDocs uses (mkdocs/utils/meta.py), so both read the same block.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -124,8 +125,19 @@ class Document:
         """Only approved documents count: drafts and retired documents serve no regulation."""
         return self.valid and self.status == "approved"
 
-    def line_of(self, key: str) -> int | None:
+    def review_state(self, today: dt.date) -> str:
+        """'overdue', 'due-soon' or 'in-date' for an approved document; '' otherwise."""
+        if self.status != "approved" or self.next_review is None:
+            return ""
+        days = (self.next_review - today).days
+        if days < 0:
+            return "overdue"
+        return "due-soon" if days <= DUE_SOON_DAYS else "in-date"
+
+    def line_of(self, key: str | None) -> int | None:
         """The file line of a top-level front-matter key, for messages."""
+        if key is None:
+            return None
         for number, text in enumerate(self.front_matter_text.splitlines(), start=2):
             if re.match(rf"{re.escape(key)}\s*:", text):
                 return number
@@ -140,9 +152,10 @@ class Approval:
 
 def approval_of(change: dict | None) -> Approval | None:
     """A version is approved when its changes entry records approved_by and approved_on."""
-    if not change or not change.get("approved_by") or not _date(change.get("approved_on")):
+    day = _date(change.get("approved_on")) if change else None
+    if not change or not change.get("approved_by") or day is None:
         return None
-    return Approval(str(change["approved_by"]), _date(change["approved_on"]))
+    return Approval(str(change["approved_by"]), day)
 
 
 def _date(value) -> dt.date | None:
@@ -153,7 +166,7 @@ def _date(value) -> dt.date | None:
 
 
 def governed_paths(root: Path) -> list[Path]:
-    paths = []
+    paths: list[Path] = []
     for folder in GOVERNED_FOLDERS:
         base = root / folder
         if base.is_dir():

@@ -1,5 +1,5 @@
-"""MkDocs events for the handbook (listed under `hooks:` in mkdocs.yml). Kept short:
-the work is done by the plain modules beside it.
+"""MkDocs events for the handbook (listed under `hooks:` in mkdocs.yml): the only module that
+imports MkDocs. Kept short: the work is done by the rest of the `handbook` package.
 
 - governed documents in policies/ and statement-of-purpose/ join the site in place;
 - Jinja runs in a sandbox and a template error fails the build;
@@ -16,13 +16,21 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from macros.documents import GOVERNED_FOLDERS
-from macros.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, inspector_edition, staff_only
-from macros.history import load_histories
-from macros.review_feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
-from macros.templating import render_text, sandboxed_environment
-from macros.views import (document_control, findings_banner, guide_checklist, history_section, link_from,
-                          page_macros, section_index)
+from handbook.loading.rendering import PAGE_FUNCTIONS, render_text, sandboxed_environment
+from handbook.model.documents import GOVERNED_FOLDERS
+from handbook.model.handbook import Handbook
+from handbook.sources.edition import inspector_edition
+from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
+from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
+from handbook.views.history import load_histories
+from handbook.views.pages import (
+    document_control,
+    findings_banner,
+    guide_checklist,
+    history_section,
+    link_from,
+    section_index,
+)
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -33,7 +41,7 @@ if not log.handlers:  # our own handler: handbook warnings must never trip `mkdo
     log.setLevel(logging.INFO)
 
 _command = {"name": "build"}
-_build = {}  # per-build state: the documents' git histories
+_build: dict[str, dict] = {}  # per-build state: the documents' git histories
 
 
 def on_startup(command, dirty):
@@ -44,15 +52,18 @@ def _serving() -> bool:
     return _command["name"] == "serve"
 
 
-def _handbook(config):
+def _handbook(config) -> Handbook:
     return config.plugins["macros"].handbook
 
 
 def on_config(config):
     macros = config.plugins["macros"]
+    problem = getattr(macros, "handbook_problem", None)
+    if problem is not None:  # a data file could not be used at all: say so in one line
+        raise PluginError(str(problem))
     # mkdocs-macros builds a plain Jinja environment; swap in the sandbox (pinned macros version).
     old = macros.env
-    ours = [macros.macros[name] for name in page_macros(_handbook(config)) if name in macros.macros]
+    ours = [macros.macros[name] for name in PAGE_FUNCTIONS if name in macros.macros]
     sandbox = sandboxed_environment(loader=old.loader, functions=ours)
     sandbox.globals.update(old.globals)
     sandbox.filters.update(old.filters)
@@ -89,8 +100,8 @@ def expand_nav(items, handbook):
                            key=lambda d: d.title.lower())
         if grouping.strip() != "by topic":
             return [{d.title: d.path} for d in documents]
-        topics = {tag: [] for tag in handbook.tags}
-        other = []
+        topics: dict[str, list[dict]] = {tag: [] for tag in handbook.tags}
+        other: list[dict] = []
         for document in documents:
             (topics[document.tags[0]] if document.valid and document.tags else other).append({document.title: document.path})
         grouped = [{tag: _in_groups(entries)} for tag, entries in topics.items() if entries]
@@ -111,7 +122,8 @@ def _in_groups(entries: list[dict]) -> list[dict]:
     bounded number of links however large the handbook grows."""
     if len(entries) <= NAV_GROUP_SIZE:
         return entries
-    groups, seen = [], {}
+    groups: list[dict] = []
+    seen: dict[str, int] = {}
     for start in range(0, len(entries), NAV_GROUP_SIZE):
         chunk = entries[start:start + NAV_GROUP_SIZE]
         first, last = next(iter(chunk[0]))[0].upper(), next(iter(chunk[-1]))[0].upper()
@@ -189,6 +201,6 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_build(config):
-    # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ take effect.
-    for name in [n for n in sys.modules if n == "macros" or n.startswith("macros.")]:
+    # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
+    for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
         del sys.modules[name]

@@ -8,8 +8,8 @@ import json
 
 import icalendar
 
-from .handbook import Handbook
-from .views import schedule_entries
+from handbook.model.handbook import Handbook
+from handbook.views.pages import schedule_entries
 
 JSON_NAME = "review-schedule.json"
 CALENDAR_NAME = "review-schedule.ics"
@@ -25,7 +25,7 @@ def review_calendar(handbook: Handbook, site_url: str = "") -> bytes:
     calendar.add("prodid", "-//Cura Care Homes//Handbook review schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Handbook review deadlines")
-    stamp = dt.datetime.combine(handbook.today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(handbook.today, dt.time(0, 0), tzinfo=dt.UTC)
     for entry in schedule_entries(handbook):
         due = dt.date.fromisoformat(entry["next_review"])
         event = icalendar.Event()

@@ -1,0 +1,55 @@
+"""Dates that must be true: nothing in the future, and reviews on time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from handbook.checks.common import valid_documents
+from handbook.model.documents import DUE_SOON_DAYS
+from handbook.model.findings import Finding, error, warning
+from handbook.model.handbook import Handbook
+from handbook.sources.clock import long_date
+
+
+def check_dates(handbook: Handbook) -> list[Finding]:
+    """Approval, review and change dates cannot be in the future."""
+    findings = []
+    today = handbook.today
+    for document in valid_documents(handbook):
+        dated = [("last_reviewed", document.last_reviewed)]
+        for i, change in enumerate(document.changes, start=1):
+            dated += [(f"changes[{i}].{name}", dt.date.fromisoformat(change[name]))
+                      for name in ("date", "approved_on", "ofsted_notified_on") if change.get(name)]
+        for field, day in dated:
+            if day and day > today:
+                findings.append(error(
+                    "future-date", document.path,
+                    f"{field} is {long_date(day)}, which is after today ({long_date(today)})",
+                    "write the date the approval, review or change really happened",
+                    field=field, line=document.line_of(field.split("[")[0])))
+    return findings
+
+
+def check_reviews(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in valid_documents(handbook):
+        if document.status != "approved" or document.next_review is None or document.last_reviewed is None:
+            continue
+        due = document.next_review
+        every = f"every {document.review_every_months} month{'s' if document.review_every_months != 1 else ''}"
+        basis = f"last reviewed {long_date(document.last_reviewed)}, {every}"
+        line = document.line_of("last_reviewed")
+        if due < handbook.today:
+            findings.append(error(
+                "review-overdue", document.path,
+                f"review overdue since {long_date(due)} ({basis}). Owner: {document.owner}",
+                "review the document, then set last_reviewed to the review date and add a changes entry",
+                field="last_reviewed", line=line))
+        elif (due - handbook.today).days <= DUE_SOON_DAYS:
+            findings.append(warning(
+                "review-due-soon", document.path,
+                f"review due on {long_date(due)}, in {(due - handbook.today).days} days ({basis}). "
+                f"Owner: {document.owner}",
+                "plan the review before that date", field="last_reviewed", line=line))
+    return findings
+

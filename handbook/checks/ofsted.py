@@ -1,0 +1,57 @@
+"""The Ofsted duty for the Statement of Purpose: each revision sent to HMCI within the notice
+period regulation 16(3) sets (read from data/regulations.yml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from handbook.checks.common import valid_documents
+from handbook.model.findings import Finding, error, warning
+from handbook.model.handbook import Handbook
+from handbook.model.home import HOME_FILE
+from handbook.sources.clock import long_date
+
+
+def check_ofsted_notification(handbook: Handbook) -> list[Finding]:
+    """Each revision of an approved Statement of Purpose is notified to Ofsted, with a copy,
+    within 28 days (reg 16(3)). A review that changed nothing is not a revision."""
+    findings = []
+    notice_days = handbook.registry.statement_of_purpose_notice_days()
+    for document in valid_documents(handbook):
+        if document.kind != "statement-of-purpose" or document.status != "approved":
+            continue
+        for number, change in enumerate(document.changes, start=1):
+            told = change.get("ofsted_notified_on")
+            if told and handbook.printed.get(document.path) and change is document.current_change:
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"revision {change['version']} records ofsted_notified_on, but the statement still prints "
+                    f"facts to confirm ({', '.join(sorted(handbook.printed[document.path]))})",
+                    f"confirm those facts in {HOME_FILE} first; Ofsted must be sent the statement as it stands",
+                    field=f"changes[{number}].ofsted_notified_on", line=document.line_of("changes")))
+            if told and dt.date.fromisoformat(told) < dt.date.fromisoformat(change["date"]):
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"revision {change['version']} of {long_date(dt.date.fromisoformat(change['date']))} records "
+                    f"ofsted_notified_on {long_date(dt.date.fromisoformat(told))}, before the revision was made",
+                    "write the date the revised statement was really sent to Ofsted",
+                    field=f"changes[{number}].ofsted_notified_on", line=document.line_of("changes")))
+            if change.get("review_only") or told or not handbook.home.registration.registered:
+                continue
+            revised = dt.date.fromisoformat(change["date"])
+            deadline = revised + dt.timedelta(days=notice_days)
+            what = f"revision {change['version']} of {long_date(revised)} has no ofsted_notified_on"
+            fix = ("send Ofsted the revised Statement of Purpose, then add ofsted_notified_on: "
+                   "YYYY-MM-DD (the date you sent it) to that changes entry")
+            if handbook.today > deadline:
+                findings.append(error(
+                    "ofsted-notification", document.path,
+                    f"{what}: Ofsted had to be told by {long_date(deadline)} (regulation 16(3), within "
+                    f"{notice_days} days)", fix, field=f"changes[{number}]", line=document.line_of("changes")))
+            else:
+                findings.append(warning(
+                    "ofsted-notification", document.path,
+                    f"{what}: tell Ofsted by {long_date(deadline)} (regulation 16(3), within {notice_days} days)",
+                    fix, field=f"changes[{number}]", line=document.line_of("changes")))
+    return findings
+

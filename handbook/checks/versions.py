@@ -1,0 +1,89 @@
+"""Versions, their approvals and document ids: each version in the history, each approved
+version with its own approval, each id used once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from handbook.checks.common import valid_documents
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.sources.clock import long_date
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in str(version).split("."))
+
+
+def check_versions(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in valid_documents(handbook):
+        versions = [str(change["version"]) for change in document.changes]
+        if document.version not in versions:
+            findings.append(error(
+                "version-history", document.path,
+                f"version {document.version} has no entry in changes",
+                f"add a changes entry with version: \"{document.version}\", the date and a one-line summary",
+                field="changes", line=document.line_of("changes")))
+        elif max(versions, key=version_key) != document.version:
+            findings.append(error(
+                "version-history", document.path,
+                f"version is {document.version} but changes already lists version {max(versions, key=version_key)}",
+                "set version to the newest entry in changes", field="version", line=document.line_of("version")))
+    return findings
+
+
+def check_approvals(handbook: Handbook) -> list[Finding]:
+    """An approved document shows the approval of its own version: the changes entry of the
+    version in force records who approved it and when, on or after the day it was made."""
+    findings = []
+    for document in valid_documents(handbook):
+        change = document.current_change
+        if change is None:
+            continue  # check_versions reports the missing entry
+        made = dt.date.fromisoformat(change["date"])
+        half = [name for name in ("approved_by", "approved_on") if change.get(name)]
+        number = document.changes.index(change) + 1
+        line = document.line_of("changes")
+        if len(half) == 1:
+            missing = "approved_on" if half == ["approved_by"] else "approved_by"
+            findings.append(error(
+                "approval", document.path, f"version {document.version} records {half[0]} but not {missing}",
+                f"add {missing} to that changes entry, or remove {half[0]} if nobody has approved it",
+                field=f"changes[{number}].{missing}", line=line))
+            continue
+        approval = document.approval
+        if approval is not None and approval.on < made:
+            findings.append(error(
+                "approval", document.path,
+                f"version {document.version} is dated {long_date(made)} but its approval is dated "
+                f"{long_date(approval.on)}, before the version existed",
+                f"record the date {approval.by} approved version {document.version}",
+                field=f"changes[{number}].approved_on", line=line))
+        if document.status != "approved" or approval is not None:
+            continue
+        earlier = document.previous_approval
+        shown = (f"; the approval shown ({long_date(earlier[1].on)}) is for version {earlier[0]}" if earlier else "")
+        findings.append(error(
+            "approval", document.path,
+            f"version {document.version} ({long_date(made)}) has no approval{shown}",
+            f"record who approved {document.version} and when (approved_by and approved_on on its changes "
+            "entry), or set status: draft until it is approved", field=f"changes[{number}]", line=line))
+    return findings
+
+
+def check_unique_ids(handbook: Handbook) -> list[Finding]:
+    first_seen: dict[str, str] = {}
+    findings = []
+    for document in handbook.documents:
+        doc_id = document.meta.get("id") if document.readable else None
+        if not isinstance(doc_id, str):
+            continue
+        if doc_id in first_seen:
+            findings.append(error(
+                "duplicate-id", document.path, f"id '{doc_id}' is already used by {first_seen[doc_id]}",
+                "give this document its own id (usually its file name)", field="id", line=document.line_of("id")))
+        else:
+            first_seen[doc_id] = document.path
+    return findings
+

@@ -1,0 +1,1 @@
+"""The inspector copy: the zip bundle with its manifest, the PDF, and verify."""

@@ -1,0 +1,164 @@
+"""Validating each document's front matter against the schema in data/front-matter.schema.yml
+(JSON Schema), with messages a registered manager can act on. Part of loading: it marks
+which documents are valid, which every check then relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from functools import lru_cache
+from pathlib import Path
+
+import fastjsonschema
+import jsonschema
+
+from handbook.model.documents import Document
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.model.home import HOME_FILE, TAGS_FILE
+from handbook.sources.errors import HandbookError
+from handbook.sources.yaml_files import YamlProblem, read_yaml_file
+
+SCHEMA_FILE = "data/front-matter.schema.yml"
+
+def check_readable(handbook: Handbook) -> list[Finding]:
+    return [error("front-matter", path, problem.message, problem.fix, line=problem.line)
+            for path, problem in handbook.unreadable.items()]
+
+
+@lru_cache(maxsize=4)
+def _base_schema(root: Path) -> dict:
+    try:
+        return read_yaml_file(root / SCHEMA_FILE)
+    except YamlProblem as problem:
+        raise HandbookError(f"{SCHEMA_FILE}: {problem.message} - restore it from the handbook's repository") from None
+
+
+def front_matter_schema(root: Path, roles: list[str], tags: list[str]) -> dict:
+    """The schema, with the roles and topics the home's data files allow."""
+    schema = dict(_base_schema(root))
+    properties = dict(schema["properties"])
+    properties["owner"] = {**properties["owner"], "enum": roles}
+    change = dict(properties["changes"]["items"])
+    change["properties"] = {**change["properties"],
+                            "approved_by": {**change["properties"]["approved_by"], "enum": roles}}
+    properties["changes"] = {**properties["changes"], "items": change}
+    properties["tags"] = {**properties["tags"], "items": {"enum": tags}}
+    schema["properties"] = properties
+    return schema
+
+
+def _field_name(path) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _describe(value) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
+               "object": "a group of 'name: value' fields", "boolean": "yes or no"}
+
+
+def _schema_finding(document: Document, problem: jsonschema.ValidationError, schema: dict) -> Finding:
+    field = _field_name(problem.absolute_path)
+    top = str(problem.absolute_path[0]) if problem.absolute_path else None
+    hint = problem.schema.get("hint") if isinstance(problem.schema, dict) else None
+    value = problem.instance
+    kind = problem.validator
+    if kind == "required":
+        missing = [name for name in problem.validator_value if name not in value]
+        name = missing[0]
+        full = f"{field}[{name}]" if field else name
+        properties = problem.schema.get("properties") or schema["properties"]
+        item_hint = (properties.get(name) or {}).get("hint", "add it")
+        where = f" in {field}" if field else ""
+        return error("front-matter", document.path, f"missing field '{name}'{where}",
+                     f"add {name}: - {item_hint}" if not field else f"add {name} to that entry: {item_hint}",
+                     field=full, line=document.line_of(top or name))
+    if kind == "additionalProperties":
+        known = list((problem.schema.get("properties") or {}).keys())
+        extras = [name for name in value if name not in known]
+        name = extras[0]
+        if not field and name in ("approved_by", "approved_on"):
+            return error("front-matter", document.path, f"{name} belongs to the version it approves, not to "
+                         "the whole document", f"move {name} into the changes entry of the version that was "
+                         "approved; if nobody has approved it yet, remove it and set status: draft",
+                         field=name, line=document.line_of(name))
+        close = difflib.get_close_matches(name, known, n=1)
+        fix = (f"did you mean '{close[0]}'? Rename it" if close
+               else f"remove it; the fields you can use are: {', '.join(known)}")
+        return error("front-matter", document.path, f"unknown field '{name}'" + (f" in {field}" if field else ""),
+                     fix, field=name if not field else f"{field}.{name}", line=document.line_of(name))
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in problem.validator_value)
+        source = {"owner": f"the roles in {HOME_FILE}", "changes": f"the roles in {HOME_FILE}",
+                  "tags": f"the topics in {TAGS_FILE}"}.get(top or "")
+        fix = f"use one of {source}: {allowed}" if source else f"use one of: {allowed}"
+        return error("front-matter", document.path, f"{field}: {_describe(value)} is not an allowed value",
+                     fix, field=field, line=document.line_of(top))
+    if kind == "type":
+        expected = problem.validator_value
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
+        return error("front-matter", document.path, f"{field} should be {words}, not {_describe(value)}",
+                     hint or "correct the value", field=field, line=document.line_of(top))
+    if kind == "format":
+        return error("front-matter", document.path, f"{field}: {_describe(value)} is not a real date",
+                     hint or "write the date as YYYY-MM-DD", field=field, line=document.line_of(top))
+    if kind == "uniqueItems":
+        return error("front-matter", document.path, f"{field} lists the same value twice",
+                     "remove the repeated value", field=field, line=document.line_of(top))
+    return error("front-matter", document.path, f"{field}: {_describe(value)} is not valid",
+                 hint or "correct the value", field=field, line=document.line_of(top))
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def validate_front_matter(handbook: Handbook) -> list[Finding]:
+    """Validate each document's front matter against the schema. fastjsonschema (the schema
+    compiled to Python) answers "valid?" quickly for thousands of documents; jsonschema
+    then explains each problem in a document that is not."""
+    schema = front_matter_schema(handbook.root, handbook.home.roles, handbook.tags)
+    is_valid = fastjsonschema.compile(schema, formats={"date": _is_date})
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    findings = []
+    for document in handbook.documents:
+        if not document.readable:
+            continue
+        try:
+            is_valid(document.meta)
+            document.valid = True
+            continue
+        except fastjsonschema.JsonSchemaException:
+            pass
+        problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
+        document.valid = not problems
+        seen = set()
+        for problem in problems:
+            finding = _schema_finding(document, problem, schema)
+            if (finding.field, finding.message) not in seen:
+                seen.add((finding.field, finding.message))
+                findings.append(finding)
+    return findings
+

@@ -1,0 +1,1 @@
+"""The handbook as data: documents, the regulation registry, the home's facts, findings."""

@@ -1,0 +1,31 @@
+"""Which edition a build makes, as the `handbook export` command tells the site build through
+environment variables (so MkDocs builds every edition from the same configuration)."""
+
+from __future__ import annotations
+
+import os
+
+EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
+COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
+AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
+DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
+
+
+def inspector_edition() -> bool:
+    return os.environ.get(EDITION_VAR, "") == "inspector"
+
+
+def draft_copy() -> bool:
+    return inspector_edition() and os.environ.get(DRAFT_VAR, "") == "1"
+
+
+def edition_name() -> str:
+    return "inspector" if inspector_edition() else "staff"
+
+
+def copy_commit() -> str:
+    return os.environ.get(COMMIT_VAR, "unknown")
+
+
+def as_of_day() -> str | None:
+    return os.environ.get(AS_OF_VAR) or None

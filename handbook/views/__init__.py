@@ -1,0 +1,1 @@
+"""What people see, made from the loaded handbook: pages, document control, history, feeds, editions."""
