@@ -1,4 +1,4 @@
-"""The house style: `.vale.ini` and the rules in `.vale/styles/`, applied by macros/style.py
+"""The house style: `.vale.ini` and the rules in `.vale/styles/`, applied by handbook/style
 (and by Vale itself, where it is installed). Each fixture in tests/fixtures/style/ is copied
 into a throwaway handbook that has the real house style and nothing else."""
 
@@ -177,7 +177,7 @@ def test_an_unimplemented_rule_type_is_refused(styled):
     add_rule(styled, "Cura", "Repeated", "extends: repetition\nmessage: \"'%s' is repeated\"\n"
                                          "level: error\ntokens: ['[^\\s]+']\n")
     with pytest.raises(StyleConfigError, match=r"Cura/Repeated\.yml: the rule type 'extends: repetition' "
-                                               r"is not implemented by macros/style\.py"):
+                                               r"is not implemented by handbook/style"):
         lint(styled)
     result = handbook_command(styled, "lint")
     assert result.returncode == 1
@@ -189,6 +189,18 @@ def test_an_unknown_rule_key_is_refused(styled):
     add_rule(styled, "Cura", "Odd", "extends: existence\nmessage: \"'%s'\"\nlevel: error\n"
                                     "tokens: [odd]\nappend: true\n")
     with pytest.raises(StyleConfigError, match=r"Cura/Odd\.yml: the key\(s\) append are not implemented"):
+        lint(styled)
+
+
+@pytest.mark.parametrize("rule, key", [
+    ("extends: existence\ntokens: [odd]\nnonword: true\n", "nonword"),
+    ("extends: substitution\nswap: {odd: even}\nexceptions: [odd]\n", "exceptions"),
+    ("extends: occurrence\ntoken: x\nmax: 2\nmin: 1\n", "min"),
+    ("extends: spelling\ndictionaries: [en_GB]\ndicpath: /usr/share/hunspell\nfilters: [x]\n", "filters"),
+])
+def test_options_the_house_style_does_not_use_are_refused_not_skipped(styled, rule, key):
+    add_rule(styled, "Cura", "Odd", "message: \"'%s'\"\nlevel: error\n" + rule)
+    with pytest.raises(StyleConfigError, match=rf"Cura/Odd\.yml: the key\(s\) {key} are not implemented"):
         lint(styled)
 
 
@@ -255,7 +267,7 @@ def test_handbook_lint_passes_on_the_real_handbook():
 
 @pytest.mark.skipif(shutil.which("vale") is None,
                     reason="the Vale binary is not on PATH (it cannot be installed on these build machines); "
-                           "macros/style.py applies the same rules instead")
+                           "handbook/style applies the same rules instead")
 def test_vale_finds_the_same(styled):
     fixtures = ["us-spelling.md", "banned-term.md", "long-sentence.md", "abbreviation.md",
                 "title-case-heading.md", "ignored.md", "hard-policy.md"]
