@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := chromium hunspell-en-gb libpango-1.0-0 libpangoft2-1.0-0 libh
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check lint export bench test system-packages clean
+.PHONY: serve build check lint export bench test test-fast system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,11 +44,15 @@ export: $(INSTALLED) system-packages
 
 ## bench: time checks and builds on synthetic handbooks of 100, 500 and 2,000 documents
 bench: $(INSTALLED) system-packages
-	$(BIN)/python bench/run.py --json bench/results.json
+	$(BIN)/python -m bench.run --json bench/results.json
 
 ## test: every test (installs the Debian packages the tests need when they are missing)
 test: $(INSTALLED) system-packages
 	$(BIN)/python -m pytest
+
+## test-fast: the unit tests only (in-process, seconds), for the edit loop
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest --tier unit -q
 
 system-packages:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

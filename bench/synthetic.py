@@ -178,7 +178,7 @@ def document(i: int, today: dt.date, registry_refs: list[str], roles: list[str],
     n_changes = rng.randint(1, 4)
     change_dates = [reviewed] + [reviewed - dt.timedelta(days=rng.randint(60, 200) * k) for k in range(1, n_changes)]
     versions = [f"1.{n_changes - 1 - k}" for k in range(n_changes)]
-    approved = change_dates[-1]
+    approver = rng.choice(roles)
     status = "draft" if i % 40 == 39 else ("retired" if i % 97 == 96 else "approved")
     regs = rng.sample(registry_refs, rng.randint(1, 4))
     audience = ["staff"] + rng.sample(["children", "families", "professionals", "inspectors"], rng.randint(1, 3))
@@ -188,10 +188,8 @@ def document(i: int, today: dt.date, registry_refs: list[str], roles: list[str],
     lines = [
         "---", f"id: {name[:-3]}", f'title: "{title}"',
         f'summary: "{rng.choice(SUMMARIES).format(topic=topic.lower())}"', f"kind: {kind}", f"status: {status}",
-        f'version: "{versions[0]}"', f"owner: {rng.choice(roles)}", f"approved_by: {rng.choice(roles)}",
+        f'version: "{versions[0]}"', f"owner: {rng.choice(roles)}",
     ]
-    if status != "draft":
-        lines.append(f"approved_on: {approved.isoformat()}")
     lines += [f"last_reviewed: {reviewed.isoformat()}", f"review_every_months: {every}",
               f"regulations: {quote(regs)}", f"audience: [{', '.join(audience)}]",
               f"tags: [{', '.join(doc_tags)}]", "changes:"]
@@ -200,5 +198,7 @@ def document(i: int, today: dt.date, registry_refs: list[str], roles: list[str],
             ["Reviewed; no changes needed.", "Updated the contacts and the steps for staff.",
              "Reviewed after an incident; clearer recording section.", "New section on working with schools."])
         lines += [f'  - version: "{version}"', f"    date: {day.isoformat()}", f"    summary: {summary}"]
+        if status != "draft" or version != versions[0]:  # every version approved the day it was made, but a draft's
+            lines += [f"    approved_by: {approver}", f"    approved_on: {day.isoformat()}"]
     lines += ["---", "", body(i, topic, links, rng.randint(1120, 1300)), ""]
     return name, title, "\n".join(lines)

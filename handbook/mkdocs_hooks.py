@@ -20,17 +20,12 @@ from handbook.loading.rendering import PAGE_FUNCTIONS, render_text, sandboxed_en
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.handbook import Handbook
 from handbook.sources.edition import inspector_edition
+from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
-from handbook.views.pages import (
-    document_control,
-    findings_banner,
-    guide_checklist,
-    history_section,
-    link_from,
-    section_index,
-)
+from handbook.views.site_pages import findings_banner
+from handbook.views.templating import link_from
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -195,9 +190,8 @@ def on_page_markdown(markdown, page, config, files):
     history = _build["histories"].get(document.path)
     old_text = render_text(handbook, history.previous) if history and history.previous else None
     new_text = render_text(handbook, document) if old_text is not None else ""
-    return (banner + document_control(handbook, document) + section_index(handbook, document)
-            + markdown + guide_checklist(handbook, document)
-            + "\n\n" + history_section(document, history, old_text, new_text, show_editors=not inspector_edition()))
+    return (banner + document_top(handbook, document) + markdown
+            + document_details(handbook, document, history, old_text, new_text, show_editors=not inspector_edition()))
 
 
 def on_post_build(config):

@@ -13,7 +13,7 @@ from handbook.loading.rendering import template_variables
 from handbook.sources.clock import today
 from handbook.sources.edition import draft_copy, inspector_edition
 from handbook.sources.errors import HandbookError
-from handbook.views.pages import page_functions
+from handbook.views.site_pages import page_functions
 
 
 def define_env(env: Any) -> None:

@@ -111,6 +111,33 @@ def write_home(root: Path, **changes) -> Path:
     return path
 
 
+# --- test tiers --------------------------------------------------------------------
+# Every test belongs to one tier, by its nearest marker (a test's own marker beats its
+# module's `pytestmark`): unit (in-process, no subprocess, no build), build (end-to-end
+# commands and builds on throwaway handbooks) or browser (Chromium, links, exports).
+# `make test` runs them all; `make test-fast` runs `pytest --tier unit`.
+TIERS = ("unit", "build", "browser")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--tier", choices=TIERS, help="run only the tests of this tier")
+
+
+def tier_of(item) -> str | None:
+    return next((mark.name for mark in item.iter_markers() if mark.name in TIERS), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    untiered = [item.nodeid for item in items if tier_of(item) is None]
+    if untiered:
+        raise pytest.UsageError(f"{untiered[0]}: no tier - mark it unit, build or browser (see tests/conftest.py)")
+    wanted = config.getoption("--tier")
+    if wanted:
+        deselected = [item for item in items if tier_of(item) != wanted]
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if tier_of(item) == wanted]
+
+
 @pytest.fixture
 def mini(tmp_path) -> Path:
     """A small valid handbook of a registered home: the real home facts (with a fictional URN),

@@ -11,6 +11,8 @@ import pytest
 import yaml
 from conftest import REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build
 
+pytestmark = pytest.mark.build
+
 REAL_HANDBOOK_FINDINGS = {"home-placeholder", "expected-regulation", "awaiting-approval", "law-to-verify",
                           "review-due-soon"}
 

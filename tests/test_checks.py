@@ -9,6 +9,8 @@ from conftest import SOP_BODY, TODAY, check, front_matter, messages, reviewed_on
 
 from handbook.sources.errors import HandbookError
 
+pytestmark = pytest.mark.unit
+
 POLICY = "policies/missing-child.md"
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import icalendar
+import pytest
 from conftest import (
     GUIDE_BODY,
     SOP_BODY,
@@ -20,8 +21,11 @@ from conftest import (
     write_document,
 )
 
+from handbook.views.document_page import document_details, document_top
 from handbook.views.feeds import review_calendar, review_json
-from handbook.views.pages import document_control, regulation_map, review_schedule, section_index
+from handbook.views.site_pages import regulation_map, review_schedule
+
+pytestmark = pytest.mark.unit
 
 SOP = "statement-of-purpose/statement-of-purpose.md"
 GUIDE = "statement-of-purpose/childrens-guide.md"
@@ -69,19 +73,19 @@ def test_childrens_guide_must_answer_each_item(mini):
         "\"#its-heading-anchor\" under guide_items"]
 
 
-def test_section_index_links_each_matter_to_its_section(mini):
+def test_section_index_links_each_matter_to_its_section_by_its_heading(mini):
     handbook = check(mini)
-    index = section_index(handbook, handbook.document(SOP))
-    assert "| 1 | The range of needs of the children. | [Go to the section](#the-children-we-care-for) |" in index
-    assert "| 2 | The home's ethos and outcomes. | [Go to the section](#our-ethos) |" in index
-    assert section_index(handbook, handbook.document(POLICY)) == ""
+    index = document_details(handbook, handbook.document(SOP))
+    assert "| 1 | The range of needs of the children. | [The children we care for](#the-children-we-care-for) |" in index
+    assert "| 2 | The home's ethos and outcomes. | [Our ethos](#our-ethos) |" in index
+    assert "Schedule 1 index" not in document_details(handbook, handbook.document(POLICY))
 
 
 def test_document_control_shows_review_state_and_links_regulations(mini):
     reviewed = "2026-01-10"
     write_document(mini, POLICY, front_matter(**reviewed_on(reviewed)))
     handbook = check(mini)
-    control = document_control(handbook, handbook.document(POLICY))
+    control = document_details(handbook, handbook.document(POLICY))
     badge = '<span class="review-badge review-badge--due-soon">Review due soon</span>'
     assert f"| Next review | 10 January 2027 {badge} |" in control
     assert "[34(4) Missing child policy](../regulation-map.md#reg-chr2015-34-4)" in control
@@ -92,9 +96,9 @@ def test_overdue_document_control_has_a_banner(mini):
     old = "2025-01-10"
     write_document(mini, POLICY, front_matter(**reviewed_on(old)))
     handbook = check(mini)
-    control = document_control(handbook, handbook.document(POLICY))
-    assert control.startswith('!!! danger "Overdue for review"')
-    assert "review-badge--overdue" in control
+    top = document_top(handbook, handbook.document(POLICY))
+    assert top.startswith('!!! danger "Overdue for review"')
+    assert "review-badge--overdue" in top
 
 
 def test_regulation_map_shows_gaps_and_who_serves_what(mini):

@@ -27,6 +27,8 @@ from conftest import (
 from playwright.sync_api import expect, sync_playwright
 from site_fixtures import ARTIFACTS, launch_chromium, serve_folder
 
+pytestmark = pytest.mark.browser
+
 DRAFT_WORD = "Zebracornish"      # only in a draft document
 STAFF_WORD = "Quokkastaffroom"   # only in a staff-only document
 GIT_DATE = "2026-11-20T10:00:00+00:00"
@@ -110,9 +112,12 @@ def test_pdf_has_cover_contents_with_page_numbers_and_document_control(exported)
     contents = pages[1]
     assert contents.startswith("Contents")
     first_policy_page = int(contents.split("Missing child policy")[1].strip(" .").split()[0])
-    assert pages[first_policy_page - 1].lstrip().startswith("Missing child policy")
-    assert "Owner Registered Manager" in pages[first_policy_page - 1]
-    assert "Next review" in pages[first_policy_page - 1]
+    first = pages[first_policy_page - 1]
+    assert first.lstrip().startswith("Missing child policy")
+    # The status line under the title; the full document control follows the text.
+    assert "Version 1.1, approved 26 November 2026 by Responsible Individual. Next review by" in first
+    rest = "\n".join(pages[first_policy_page - 1:])
+    assert "Owner Registered Manager" in rest[:rest.index("Contents") if "Contents" in rest else None]
 
 
 def test_manifest_lists_documents_and_every_file(exported):

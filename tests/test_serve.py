@@ -11,6 +11,8 @@ import urllib.request
 import pytest
 from conftest import BIN, command_environment
 
+pytestmark = pytest.mark.build
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -14,6 +14,8 @@ from conftest import BIN
 from playwright.sync_api import expect, sync_playwright
 from site_fixtures import ARTIFACTS, build_site, earliest_review, launch_chromium, serve_folder
 
+pytestmark = pytest.mark.browser
+
 PAGE_TYPES = {
     "home": "index.html",
     "policy": "policies/missing-child.html",

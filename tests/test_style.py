@@ -5,6 +5,7 @@ into a throwaway handbook that has the real house style and nothing else."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from conftest import REPO, handbook_command
 
 from handbook.model.documents import governed_paths
 from handbook.style import StyleConfigError, format_vale, lint, readability
+
+pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "style"
 GUIDE = "statement-of-purpose/childrens-guide.md"
@@ -130,6 +133,7 @@ def test_childrens_guide_has_stricter_rules(styled):
     assert found(styled, "policies/same-text.md") == [(6, 31, "Cura.Abbreviations")]
 
 
+@pytest.mark.build
 def test_a_readability_warning_does_not_fail(styled):
     path = place(styled, "hard-policy.md")
     findings = lint(styled, [styled / path])
@@ -172,6 +176,7 @@ def test_the_ignored_text_would_be_flagged_as_prose(styled):
 
 # --- rules the tests cannot apply are refused, not skipped ---------------------------
 
+@pytest.mark.build
 def test_an_unimplemented_rule_type_is_refused(styled):
     place(styled, "us-spelling.md")
     add_rule(styled, "Cura", "Repeated", "extends: repetition\nmessage: \"'%s' is repeated\"\n"
@@ -243,6 +248,7 @@ def test_readability_of_every_real_document():
 
 # --- the command ------------------------------------------------------------------------
 
+@pytest.mark.build
 def test_handbook_lint_prints_findings_the_way_vale_does(styled):
     for fixture in ("us-spelling.md", "banned-term.md", "abbreviation.md"):
         place(styled, fixture)
@@ -257,6 +263,7 @@ def test_handbook_lint_prints_findings_the_way_vale_does(styled):
     assert "6 errors, 0 warnings" in result.stderr
 
 
+@pytest.mark.build
 def test_handbook_lint_passes_on_the_real_handbook():
     result = handbook_command(REPO, "lint")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -265,9 +272,12 @@ def test_handbook_lint_passes_on_the_real_handbook():
 
 # --- Vale itself, where it is installed ------------------------------------------------
 
-@pytest.mark.skipif(shutil.which("vale") is None,
+# The GitHub workflow's vale-parity job sets HANDBOOK_REQUIRE_VALE=1, so there the test runs
+# or fails; it is never skipped where Vale is meant to be.
+@pytest.mark.skipif(shutil.which("vale") is None and os.environ.get("HANDBOOK_REQUIRE_VALE") != "1",
                     reason="the Vale binary is not on PATH (it cannot be installed on these build machines); "
                            "handbook/style applies the same rules instead")
+@pytest.mark.build
 def test_vale_finds_the_same(styled):
     fixtures = ["us-spelling.md", "banned-term.md", "long-sentence.md", "abbreviation.md",
                 "title-case-heading.md", "ignored.md", "hard-policy.md"]

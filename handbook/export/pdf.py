@@ -16,7 +16,8 @@ from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-from handbook.views.pages import REGULATION_MAP, document_control, regulation_map, section_index
+from handbook.views.document_page import REGULATION_MAP, document_details, document_top
+from handbook.views.site_pages import regulation_map
 
 KIND_ORDER = {"statement-of-purpose": 0, "childrens-guide": 1, "policy": 2, "procedure": 2}
 MAP_ID = "regulation-map"
@@ -83,7 +84,8 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
 
 
 def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict) -> str:
-    text = document_control(handbook, document) + section_index(handbook, document) + render_text(handbook, document)
+    text = (document_top(handbook, document) + render_text(handbook, document)
+            + document_details(handbook, document, show_editors=False))
     body = converter.reset().convert(text)
     body = _relink(body, document.id, document.path, ids)
     return (f'<section class="part" id="{document.id}"><h1>{html.escape(document.title)}</h1>\n{body}</section>')

@@ -62,7 +62,7 @@ def sandboxed_environment(loader=None, functions=()) -> jinja2.Environment:
 
 
 # The handbook's page functions, such as {{ review_schedule() }} on docs/review-schedule.md.
-# The views provide them to the site build (handbook.views.pages.page_functions); while
+# The views provide them to the site build (handbook.views.site_pages.page_functions); while
 # loading, each is stood in for, so a check stays quick and still catches a misspelt call.
 PAGE_FUNCTIONS = ("status_report", "regulation_map", "review_schedule", "topics")
 

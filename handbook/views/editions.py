@@ -10,6 +10,7 @@ import datetime as dt
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, draft_copy
+from handbook.views.templating import render
 
 DRAFT_MARK = "Draft: facts still to confirm"
 
@@ -23,60 +24,30 @@ def staff_only(src_uri: str) -> bool:
     return any(src_uri == page or src_uri.startswith(page) for page in STAFF_ONLY_PAGES)
 
 
-def earliest_next_review(handbook: Handbook):
+def earliest_next_review(handbook: Handbook) -> dt.date | None:
     reviews = [d.next_review for d in handbook.documents if d.in_force and d.next_review]
     return min(reviews) if reviews else None
+
+
+def _made(handbook: Handbook) -> str:
+    as_of = as_of_day()
+    return (f"As in force on {long_date(dt.date.fromisoformat(as_of))}" if as_of
+            else f"Inspector copy made on {long_date(handbook.today)}")
 
 
 def copy_stamp(handbook: Handbook, copy_link: str) -> str:
     """The notice on every page of the inspector copy. A small script compares the
     earliest next-review date with the reader's clock, so a stale copy says so offline."""
-    commit = copy_commit()[:12]
-    as_of = as_of_day()
-    made = (f"As in force on {long_date(_date(as_of))}" if as_of
-            else f"Inspector copy made on {long_date(handbook.today)}")
-    earliest = earliest_next_review(handbook)
-    due = f' data-earliest-review="{earliest.isoformat()}"' if earliest else ""
-    later = (f" The first document in it is due for review on {long_date(earliest)}." if earliest else "")
-    draft = (f"**{DRAFT_MARK}.** This copy includes documents nobody has approved yet and facts the home "
-             "has not confirmed; it is not the handbook the home stands behind.\n\n") if draft_copy() else ""
-    return (f'<div class="copy-stamp admonition {"warning" if draft else "info"}" markdown data-search-exclude{due}>'
-            f"\n\n{draft}**{made}, from commit {commit}.** This is a copy of the {handbook.home.facts['name']} handbook "
-            f"for inspectors.{later} See [about this copy]({copy_link}) to check it has not been changed.\n\n"
-            '<p class="copy-stamp__stale" hidden><strong>This copy may be out of date:</strong> today is after '
-            f"{long_date(earliest) if earliest else ''}, when a document in it was due for review. "
-            "Ask the home for a current copy.</p>\n\n</div>\n\n")
-
-
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+    return render("copy_stamp.md", made=_made(handbook), reference=copy_commit()[:12], draft=draft_copy(),
+                  draft_mark=DRAFT_MARK, home=str(handbook.home.facts["name"]), copy_link=copy_link,
+                  earliest=earliest_next_review(handbook))
 
 
 def copy_page(handbook: Handbook) -> str:
-    """The readable manifest: what this copy holds, when and from what it was made."""
-    commit = copy_commit()
+    """"About this copy", for the inspector: what the copy holds, when and from what it was
+    made, and how the home can show it has not been changed since."""
     as_of = as_of_day()
-    lines = ["# About this copy", "",
-             f"This copy of the {handbook.home.facts['name']} handbook was made for inspectors on "
-             f"{long_date(handbook.today)}, from commit `{commit}` of the handbook's repository.", ""]
-    if as_of:
-        lines += [f"It shows the handbook **as in force on {long_date(_date(as_of))}**.", ""]
-    if draft_copy():
-        lines += [f"**{DRAFT_MARK}.** It holds the documents meant for inspectors, approved or still in draft; "
-                  "each draft says so at the top of its page. Facts the home has not confirmed yet show as "
-                  "\"[to confirm: ...]\". Retired documents and documents for staff only are not included.", ""]
-    else:
-        lines += ["It holds the approved documents meant for inspectors. Drafts, retired documents and "
-                  "documents for staff only are not included.", ""]
-    lines += [
-              "| Document | Version | Approved | Last reviewed | Next review |", "| --- | --- | --- | --- | --- |"]
-    for d in sorted(handbook.documents, key=lambda d: d.title.lower()):
-        lines.append(f"| [{d.title}]({d.path}) | {d.version} | "
-                     + (f"{long_date(d.approved_on)} |" if d.approved_on else "Draft: not yet approved |")
-                     + (f" {long_date(d.last_reviewed)} | {long_date(d.next_review)} |" if d.last_reviewed
-                        else " - | - |"))
-    lines += ["", "## Checking the copy", "",
-              "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
-              "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "
-              "was added, removed or changed:", "", "```sh", "handbook verify <the zip file>", "```", ""]
-    return "\n".join(lines)
+    return render("copy_page.md", home=str(handbook.home.facts["name"]), today=handbook.today,
+                  reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
+                  draft=draft_copy(), draft_mark=DRAFT_MARK,
+                  documents=sorted(handbook.documents, key=lambda d: d.title.lower()))

@@ -1,22 +1,36 @@
-"""Each document's history for its page: the version history from its front matter, the
-edits that reached the main line (who edited, who merged, from git), and what changed
-since the previous approved version."""
+"""Each document's history for its page: who proposed and who merged each change to its
+text that reached the main line (from git; a commit that changed only the front matter, or
+nothing of this document's text, is not listed), and what changed since the previous
+approved version, sentence by sentence, as plain text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import html
 import re
 import subprocess
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+
+import markdown
 
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
 from handbook.sources.git import Edit, git, in_repository
 
 
+@dataclass(frozen=True)
+class TextChange:
+    """A change to a document's text that reached the main line."""
+    date: dt.date
+    edited_by: tuple[str, ...]   # the authors of the commits that made it (people's names from git)
+    merged_by: str               # who merged it, if someone other than its author
+
+
 @dataclass
 class DocumentHistory:
-    edits: list[Edit] = field(default_factory=list)
+    edits: list[TextChange] = field(default_factory=list)
     previous: Document | None = None   # the previous approved version, if git has one
 
 
@@ -78,21 +92,28 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
     if not in_repository(root):
         return {}
     edits = _main_line_edits(root)
-    histories = {d.path: DocumentHistory(edits.get(d.path, [])) for d in documents if d.valid}
-    # The previous approved version: the newest committed copy that is approved and has another version.
+    valid = [d for d in documents if d.valid]
+    # Each edit's copy of the document and its copy before the edit (the first parent's), in
+    # one `git cat-file --batch`: an edit is listed only if the text itself changed.
     requests, owners = [], []
-    for path, history in histories.items():
-        for edit in history.edits:
-            requests.append(f"{edit.commit}:{path}")
-            owners.append(path)
-    current_version = {d.path: d.version for d in documents}
-    for path, text in zip(owners, _read_many(root, requests)):
-        history = histories[path]
-        if history.previous is not None or text is None:
+    for document in valid:
+        for edit in edits.get(document.path, []):
+            requests += [f"{edit.commit}:{document.path}", f"{edit.commit}^1:{document.path}"]
+            owners.append((document, edit))
+    texts = _read_many(root, requests)
+    histories = {d.path: DocumentHistory() for d in valid}
+    for index, (document, edit) in enumerate(owners):
+        after, before = texts[2 * index], texts[2 * index + 1]
+        history = histories[document.path]
+        if after is None:
             continue
-        old, problem = read_document_text(path, text)
-        if problem is None and old.meta.get("status") == "approved" and str(old.meta.get("version")) != current_version[path]:
-            history.previous = old
+        new, problem = read_document_text(document.path, after)
+        if before is None or read_document_text(document.path, before)[0].body.strip() != new.body.strip():
+            history.edits.append(TextChange(dt.date.fromisoformat(edit.date), edit.edited_by, edit.merged_by))
+        # The previous approved version: the newest committed copy that is approved, with another version.
+        if (history.previous is None and problem is None and new.meta.get("status") == "approved"
+                and new.approval is not None and str(new.meta.get("version")) != document.version):
+            history.previous = new
     return histories
 
 
@@ -101,13 +122,18 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[*])")
 
 
+_LIST_ITEM = re.compile(r"\n(?=\s*(?:[-*+]|\d{1,3}[.)])\s)")
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+
+
 def sentences(markdown_text: str) -> list[str]:
-    """The text as a list of sentences and headings, for a readable comparison."""
+    """The text as a list of sentences and headings, for a readable comparison: each
+    paragraph and each list item on its own (without its marker), split into sentences."""
     items = []
     for block in re.split(r"\n\s*\n", markdown_text):
-        block = " ".join(line.strip() for line in block.strip().splitlines())
-        if block:
-            items += [s.strip() for s in _SENTENCE_END.split(block) if s.strip()]
+        for part in _LIST_ITEM.split(block.strip()):
+            text = _LIST_MARKER.sub("", " ".join(line.strip() for line in part.strip().splitlines()))
+            items += [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     return items
 
 
@@ -121,3 +147,21 @@ def what_changed(before: str, after: str) -> list[tuple[str, str]]:
         if tag in ("insert", "replace"):
             changes += [("added", s) for s in new[j1:j2]]
     return changes
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(markdown_text: str) -> str:
+    """A sentence or heading as a reader sees it: Markdown converted, then only its text
+    (a removed "## How we agreed this policy" reads "How we agreed this policy")."""
+    source = re.sub(r'^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"([^"]*)")?\s*', r"\1 ", markdown_text)
+    parser = _Text()
+    parser.feed(markdown.markdown(source))
+    return " ".join(html.unescape("".join(parser.parts)).split())

@@ -1,0 +1,62 @@
+"""The code's own standards, run by `make test`: the layer contract (and that it can fail),
+ruff, mypy, the mkdocs-macros module importing no MkDocs, and the site building unchanged
+with ProperDocs, the maintained fork of MkDocs 1.x."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import BIN, REPO, copy_handbook, run
+
+pytestmark = pytest.mark.build
+
+
+def tool(name: str, *args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / name), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_layer_contract_is_kept():
+    result = tool("lint-imports")
+    assert result.returncode == 0, result.stdout
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_layer_contract_fails_when_a_lower_layer_imports_a_higher_one(tmp_path):
+    for name in ("handbook", "macros"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    model = tmp_path / "handbook" / "model" / "documents.py"
+    model.write_text(model.read_text() + "\nfrom handbook.views import site_pages  # noqa\n")
+    result = subprocess.run([str(BIN / "lint-imports")], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert "handbook.model.documents -> handbook.views.site_pages" in result.stdout
+
+
+def test_ruff_finds_nothing():
+    result = tool("ruff", "check", "handbook", "macros", "tests", "bench")
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_finds_nothing():
+    result = tool("mypy")
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_macros_module_does_not_import_mkdocs():
+    """Zensical's macros extension imports this module too; it must not need MkDocs."""
+    probe = "import sys, macros; print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_properdocs_builds_the_site_unchanged(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    result = run([str(BIN / "properdocs"), "build", "--strict"], root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "policies" / "missing-child.html").read_text()
+    assert "Missing child policy" in page and "Document control" in page
