@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from handbook.checks.versions import version_key
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
-from handbook.model.findings import Finding, error
+from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
 from handbook.sources.git import file_at, files_at, resolve
 
-CHECK = "change-discipline"
+CHECK: CheckName = "change-discipline"
 
 
 def _new_entries(before: Document, after: Document) -> list[dict]:

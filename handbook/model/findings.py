@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 class Severity(StrEnum):
     ERROR = "error"      # fails the build
     WARNING = "warning"  # shown everywhere, never fails the build
+
+
+# Every check's name: a closed set, so a finding's `check` cannot be misspelt (mypy checks it).
+CheckName = Literal[
+    "front-matter", "template", "future-date", "version-history", "approval", "duplicate-id",
+    "unknown-regulation", "review-overdue", "review-due-soon", "required-regulation", "expected-regulation",
+    "awaiting-approval", "section-map", "ofsted-notification", "home-placeholder", "registry-evidence",
+    "law-to-verify", "change-discipline",
+]
 
 
 @dataclass(frozen=True)
@@ -18,9 +28,9 @@ class Finding:
     path: str            # file the finding is about, relative to the repository root
     message: str         # what is wrong
     fix: str             # what to do about it
+    check: CheckName     # the check that made it, for tools and tests
     field: str | None = None
     line: int | None = None
-    check: str = ""      # short name of the check that made it, for tools and tests
 
     @property
     def is_error(self) -> bool:
@@ -35,11 +45,11 @@ class Finding:
         return data
 
 
-def error(check: str, path: str, message: str, fix: str, **where) -> Finding:
+def error(check: CheckName, path: str, message: str, fix: str, **where) -> Finding:
     return Finding(Severity.ERROR, path, message, fix, check=check, **where)
 
 
-def warning(check: str, path: str, message: str, fix: str, **where) -> Finding:
+def warning(check: CheckName, path: str, message: str, fix: str, **where) -> Finding:
     return Finding(Severity.WARNING, path, message, fix, check=check, **where)
 
 
