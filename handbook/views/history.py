@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
-from handbook.sources.git import Edit, git, in_repository
+from handbook.sources.git import Edit, git, in_repository, read_many
 
 
 @dataclass
@@ -53,27 +52,6 @@ def _branch_authors(root: Path, parents: list[str]) -> dict[str, list[str]]:
     return authors
 
 
-def _read_many(root: Path, requests: list[str]) -> list[str | None]:
-    """`git cat-file --batch` for many "commit:path" at once (one process, not one per file)."""
-    if not requests:
-        return []
-    result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
-                            capture_output=True)
-    data, position = result.stdout, 0
-    texts: list[str | None] = []
-    for _ in requests:
-        end = data.index(b"\n", position)
-        header = data[position:end].decode()
-        position = end + 1
-        if header.endswith("missing"):
-            texts.append(None)
-            continue
-        size = int(header.split()[2])
-        texts.append(data[position:position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
-
-
 def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentHistory]:
     if not in_repository(root):
         return {}
@@ -86,7 +64,7 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
             requests.append(f"{edit.commit}:{path}")
             owners.append(path)
     current_version = {d.path: d.version for d in documents}
-    for path, text in zip(owners, _read_many(root, requests)):
+    for path, text in zip(owners, read_many(root, requests)):
         history = histories[path]
         if history.previous is not None or text is None:
             continue
