@@ -253,3 +253,81 @@ def test_an_unknown_base_is_one_clear_line(repo):
     assert result.stderr.splitlines() == [
         "ERROR: 'no-such-branch' is not a branch, tag or commit in this repository - fetch it first "
         "(git fetch origin main) or check the spelling"]
+
+
+def test_a_revision_and_a_fact_change_together(repo):
+    """The sentences compare the text as printed before (with the old facts) and after (with the
+    new): the statement's own section names the new number, and the facts section does not ask
+    for a second revision."""
+    edit(repo, "data/home.yml", ('phone: "0300 123 1231"', 'phone: "0300 123 4666"'))
+    edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "CAMHS sooner; Ofsted's new number.", *APPROVED))
+    commit(repo, "Statement of Purpose: CAMHS sooner, Ofsted's new number")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. data/home.yml changes what 4 documents print. Nothing stops the merge.**",
+        "",
+        "### Statement of Purpose",
+        "",
+        "`statement-of-purpose/statement-of-purpose.md` · text change · version 1.0 → 1.1",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: CAMHS sooner; Ofsted's new number.",
+        "- Regulations: 16, 6, 7, 8, 9, 10, 11, 12, 13, 14.",
+        "- Schedule 1 matters changed: 6 (How to make a complaint), 14 (Health care and therapy).",
+        f"- Send the revised Statement of Purpose to Ofsted by {long(DAY + dt.timedelta(days=28))} (regulation 16(3)).",
+        "- Not recorded as sent yet: add ofsted_notified_on to the 1.1 entry once it is sent.",
+        "- Removed: Ofsted (social care enquiries and complaints) | 0300 123 1231",
+        "- Added: Ofsted (social care enquiries and complaints) | 0300 123 4666",
+        f"- Removed: {HEALTH_BEFORE}",
+        f"- Added: {HEALTH_AFTER}",
+        "",
+        "### Facts about the home (data/home.yml)",
+        "",
+        "- contacts.ofsted.phone: 0300 123 1231 → 0300 123 4666",
+        "- Prints differently in:",
+        "  - Statement of Purpose (`statement-of-purpose/statement-of-purpose.md`)",
+        "  - Children's guide (`statement-of-purpose/childrens-guide.md`)",
+        "  - Complaints policy and procedure (`policies/complaints.md`)",
+        "  - Safeguarding policy (`policies/safeguarding.md`)",
+    ]
+
+
+def test_while_the_home_is_applying_no_ofsted_deadline_is_invented(repo):
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "data/home.yml", ("  stage: registered\n  registered_on: 2026-10-01\n", "  stage: applying\n"))
+    commit(repo, "The home is applying for registration")
+    git(repo, "checkout", "-q", "-B", "change")
+    edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "Health care: we ask CAMHS for help sooner.", *APPROVED))
+    commit(repo, "Statement of Purpose: CAMHS sooner")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. Nothing stops the merge.**",
+        "",
+        "### Statement of Purpose",
+        "",
+        "`statement-of-purpose/statement-of-purpose.md` · text change · version 1.0 → 1.1",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: Health care: we ask CAMHS for help sooner.",
+        "- Regulations: 16, 6, 7, 8, 9, 10, 11, 12, 13, 14.",
+        "- Schedule 1 matters changed: 14 (Health care and therapy).",
+        "- No notice to Ofsted yet: the home is applying for registration, and the 28-day duty of regulation 16(3) "
+        "starts once it is registered.",
+        f"- Removed: {HEALTH_BEFORE}",
+        f"- Added: {HEALTH_AFTER}",
+    ]
+
+
+def test_sentences_read_as_people_read_them():
+    from handbook.views.review_summary import markdown_escape, plain_text
+
+    page = ('## Who *does* what {: #who }\n\n!!! warning "Risk comes first"\n    Call **999**, see [the policy](x.md).'
+            '\n\n| Who | Phone |\n|---|---|\n| Ofsted | 0300 123 1231 |\n\n- first;\n- second.\n')
+    assert plain_text(page).split("\n\n") == [
+        "Who does what", "Risk comes first", "Call 999, see the policy.", "Who | Phone", "Ofsted | 0300 123 1231",
+        "first;", "second."]
+    assert markdown_escape("a *b* <i> snake_case _x_") == r"a \*b\* \<i\> snake_case \_x\_"

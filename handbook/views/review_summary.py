@@ -122,7 +122,7 @@ class HomeFactsReview:
     facts: list[FactChange]
     more_facts: int
     documents: list[tuple[str, str]]          # (title, path) of each document that prints differently
-    statement_of_purpose: bool                # the Statement of Purpose is one of them
+    statement_of_purpose: bool                # the Statement of Purpose is one of them, with no revision of its own
     registered: bool
     notice_days: int
 
@@ -166,8 +166,10 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
     reviews = []
     for path in sorted(set(before_documents) | set(current)):
         before, after = before_documents.get(path), current.get(path)
+        if path in base_texts and (base_texts[path] or "").replace("\r\n", "\n") == _read(handbook.root / path):
+            continue  # the same file
         if before is not None and after is not None and before.meta == after.meta and before.body == after.body:
-            continue
+            continue  # only its layout or comments changed: nothing a reader sees
         reviews.append(_review_document(handbook, base_handbook, before, after))
     reviews.sort(key=lambda r: (_kind_rank(current.get(r.path) or before_documents.get(r.path)), r.title.lower(), r.path))
 
@@ -175,6 +177,9 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
     head_home_text = _read(handbook.root / HOME_FILE)
     if base_home_text is not None and head_home_text is not None and base_home_text != head_home_text:
         home_facts = _review_home_facts(handbook, base_handbook, base_home_text, head_home_text)
+        revised = any(r.ofsted is not None for r in reviews)
+        if home_facts is not None and revised:
+            home_facts.statement_of_purpose = False  # its own section already says what Ofsted needs
     other_data = [(path, what) for path, what in OTHER_DATA.items()
                   if base_texts[path] != _read(handbook.root / path)]
     return ReviewSummary(base, stops, reviews, home_facts, other_data)
