@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := chromium hunspell-en-gb libpango-1.0-0 libpangoft2-1.0-0 libh
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check lint export bench test test-fast system-packages clean
+.PHONY: serve build check review lint export bench test test-fast system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,12 @@ build: $(INSTALLED)
 ## check: run every check without building the site
 check: $(INSTALLED)
 	$(BIN)/handbook check
+
+## review: the reviewer's summary of your change against origin/main (or BASE=branch), as a pull request
+## shows it: what stops the merge first, then each changed document in plain words (Markdown)
+BASE ?= origin/main
+review: $(INSTALLED)
+	@$(BIN)/handbook review --base $(BASE)
 
 ## lint: check the house style (Vale's rules in .vale/), printed as path:line:col rule message
 lint: $(INSTALLED) system-packages

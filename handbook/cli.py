@@ -15,6 +15,7 @@ from handbook.model.findings import sort_key
 from handbook.sources.clock import today
 from handbook.sources.errors import HandbookError
 from handbook.style import format_vale, lint
+from handbook.views.review_summary import render_review, review_summary
 
 
 def _repository_root(start: Path) -> Path:
@@ -42,6 +43,15 @@ def command_check(args) -> int:
         print(f"Checked {documents} documents on {handbook.today.isoformat()}: "
               f"{len(handbook.errors)} errors, {len(handbook.warnings)} warnings.")
     return 1 if handbook.errors else 0
+
+
+def command_review(args) -> int:
+    """The reviewer's summary of the change against REF, as Markdown. Exit 1 when something
+    stops the merge (the errors `handbook check --base REF` reports)."""
+    handbook = load_and_check(_repository_root(Path(args.root).resolve()), today())
+    summary = review_summary(handbook, args.base)
+    sys.stdout.write(render_review(summary))
+    return 1 if summary.stops else 0
 
 
 def command_lint(args) -> int:
@@ -104,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also check each change against this git ref, such as origin/main (pull requests)")
     check.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
     check.set_defaults(run=command_check)
+    review = commands.add_parser("review", help="the reviewer's summary of a change against a git ref, as Markdown "
+                                               "(what stops the merge first; exit 1 if anything does)")
+    review.add_argument("--base", metavar="REF", required=True,
+                        help="the branch the change goes into, such as origin/main")
+    review.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    review.set_defaults(run=command_review)
     style = commands.add_parser("lint", help="check the house style of the documents, as Vale would "
                                              "(path:line:col rule message; exit 1 on any error)")
     style.add_argument("paths", nargs="*", help="files or folders (default: every governed document)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 
 from handbook.sources.errors import HandbookError
-from handbook.sources.yaml_files import YamlProblem, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, parse_yaml, read_yaml_file
 
 HOME_FILE = "data/home.yml"
 TAGS_FILE = "data/tags.yml"
@@ -113,6 +113,21 @@ def load_home(root: Path) -> Home:
     except YamlProblem as problem:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
+    return home_from_data(data)
+
+
+def home_from_text(text: str) -> Home:
+    """The home's facts from the text of a data/home.yml (for example as it is on another
+    branch). Raises HandbookError, as load_home does, if they cannot be used."""
+    try:
+        data = parse_yaml(text)
+    except YamlProblem as problem:
+        where = f" (line {problem.line})" if problem.line else ""
+        raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
+    return home_from_data(data)
+
+
+def home_from_data(data) -> Home:
     if not isinstance(data, dict):
         raise HandbookError(f"{HOME_FILE}: expected 'fact: value' lines - see the comments at the top of the file")
     missing = [key for key in REQUIRED_FACTS if key not in data]

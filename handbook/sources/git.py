@@ -46,6 +46,31 @@ def file_at(root: Path, commit: str, path: str) -> str | None:
     return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
 
 
+def read_many(root: Path, requests: list[str]) -> list[str | None]:
+    """The text of many "commit:path" at once, None for each that is not there: one
+    `git cat-file --batch` process, not one per file."""
+    if not requests:
+        return []
+    try:
+        result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
+                                capture_output=True)
+    except FileNotFoundError:
+        raise HandbookError("git is not installed - install git to compare with a branch or read history") from None
+    data, position = result.stdout, 0
+    texts: list[str | None] = []
+    for _ in requests:
+        end = data.index(b"\n", position)
+        header = data[position:end].decode()
+        position = end + 1
+        if header.endswith("missing"):
+            texts.append(None)
+            continue
+        size = int(header.split()[2])
+        texts.append(data[position:position + size].decode("utf-8", "replace"))
+        position += size + 1
+    return texts
+
+
 def commit_on_or_before(root: Path, day: str) -> str:
     commit = git(root, "rev-list", "-1", f"--before={day} 23:59:59", "HEAD").strip()
     if not commit:

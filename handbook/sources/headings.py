@@ -13,12 +13,12 @@ _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
 
 
-def heading_anchors(markdown_text: str) -> dict[str, str]:
-    """Anchor -> heading text, in page order, as the toc extension would make them."""
-    anchors: dict[str, str] = {}
+def _headings(markdown_text: str):
+    """(line index, level, anchor, heading text) for each heading, in page order, with the
+    anchors the toc extension would make."""
     used: set[str] = set()
     in_fence = False
-    for line in markdown_text.splitlines():
+    for index, line in enumerate(markdown_text.splitlines()):
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
@@ -34,5 +34,21 @@ def heading_anchors(markdown_text: str) -> dict[str, str]:
             plain = _INLINE.sub(lambda m: m.group(1) or "", text)
             anchor = unique(slugify(plain, "-"), used)
         used.add(anchor)
-        anchors[anchor] = text.strip()
-    return anchors
+        yield index, len(match.group(1)), anchor, text.strip()
+
+
+def heading_anchors(markdown_text: str) -> dict[str, str]:
+    """Anchor -> heading text, in page order, as the toc extension would make them."""
+    return {anchor: text for _, _, anchor, text in _headings(markdown_text)}
+
+
+def sections(markdown_text: str) -> dict[str, str]:
+    """Anchor -> the section under that heading: its heading line and everything up to the
+    next heading of the same or a higher level (so a section holds its subsections)."""
+    lines = markdown_text.splitlines()
+    found = list(_headings(markdown_text))
+    result: dict[str, str] = {}
+    for position, (start, level, anchor, _) in enumerate(found):
+        end = next((line for line, other, _, _ in found[position + 1:] if other <= level), len(lines))
+        result[anchor] = "\n".join(lines[start:end])
+    return result

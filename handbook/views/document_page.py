@@ -12,7 +12,8 @@ from handbook.model.documents import Approval, Document, approval_of
 from handbook.model.handbook import Handbook
 from handbook.model.registry import section_map
 from handbook.sources.headings import heading_anchors
-from handbook.views.history import DocumentHistory, plain_text, what_changed
+from handbook.views.history import DocumentHistory, what_changed
+from handbook.views.plain_text import plain_text
 from handbook.views.templating import link_from, render
 
 KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "Children's guide",
@@ -113,7 +114,7 @@ def document_details(handbook: Handbook, document: Document, history: DocumentHi
         return ""
     state = document.review_state(handbook.today)
     previous = history.previous if history is not None else None
-    changes = ([(kind, plain_text(sentence)) for kind, sentence in what_changed(old_text, new_text)]
+    changes = (what_changed(plain_text(old_text), plain_text(new_text))
                if previous is not None and old_text is not None else None)
     schedule_url = handbook.registry.default_instrument.url.rstrip("/") + "/schedule/1"
     return render(

@@ -7,17 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import html
 import re
-import subprocess
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
-
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
-from handbook.sources.git import Edit, git, in_repository
+from handbook.sources.git import Edit, git, in_repository, read_many
 
 
 @dataclass(frozen=True)
@@ -67,27 +62,6 @@ def _branch_authors(root: Path, parents: list[str]) -> dict[str, list[str]]:
     return authors
 
 
-def _read_many(root: Path, requests: list[str]) -> list[str | None]:
-    """`git cat-file --batch` for many "commit:path" at once (one process, not one per file)."""
-    if not requests:
-        return []
-    result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
-                            capture_output=True)
-    data, position = result.stdout, 0
-    texts: list[str | None] = []
-    for _ in requests:
-        end = data.index(b"\n", position)
-        header = data[position:end].decode()
-        position = end + 1
-        if header.endswith("missing"):
-            texts.append(None)
-            continue
-        size = int(header.split()[2])
-        texts.append(data[position:position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
-
-
 def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentHistory]:
     if not in_repository(root):
         return {}
@@ -100,7 +74,7 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
         for edit in edits.get(document.path, []):
             requests += [f"{edit.commit}:{document.path}", f"{edit.commit}^1:{document.path}"]
             owners.append((document, edit))
-    texts = _read_many(root, requests)
+    texts = read_many(root, requests)
     histories = {d.path: DocumentHistory() for d in valid}
     for index, (document, edit) in enumerate(owners):
         after, before = texts[2 * index], texts[2 * index + 1]
@@ -147,21 +121,3 @@ def what_changed(before: str, after: str) -> list[tuple[str, str]]:
         if tag in ("insert", "replace"):
             changes += [("added", s) for s in new[j1:j2]]
     return changes
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(markdown_text: str) -> str:
-    """A sentence or heading as a reader sees it: Markdown converted, then only its text
-    (a removed "## How we agreed this policy" reads "How we agreed this policy")."""
-    source = re.sub(r'^(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"([^"]*)")?\s*', r"\1 ", markdown_text)
-    parser = _Text()
-    parser.feed(markdown.markdown(source))
-    return " ".join(html.unescape("".join(parser.parts)).split())

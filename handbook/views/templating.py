@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -19,11 +21,28 @@ from handbook.sources.clock import long_date
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+_MARKDOWN_MARKS = re.compile(r"([\\`*~])")
+_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
 def markdown_text(value: object) -> str:
-    """Text to show inside Markdown (a paragraph, a list item or a table cell): HTML is
-    escaped, so a title can never become markup, and `|` and line breaks cannot break a
-    table row."""
-    return html.escape(str(value), quote=False).replace("|", "&#124;").replace("\n", " ")
+    """Text to show as it is inside Markdown (a paragraph, a list item or a table cell): HTML
+    is escaped, so a title can never become markup; no character starts emphasis or code; and
+    `|` and line breaks cannot break a table row."""
+    text = html.escape(str(value), quote=False)
+    text = _EDGE_UNDERSCORE.sub(r"\\_", _MARKDOWN_MARKS.sub(r"\\\1", text))
+    return text.replace("|", "&#124;").replace("\n", " ")
+
+
+def and_list(items: Iterable[object]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    words = [str(item) for item in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def full_stop(text: object) -> str:
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def link_from(page_path: str, target_path: str) -> str:
@@ -39,7 +58,7 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_environment.filters.update(text=markdown_text, long_date=long_date)
+_environment.filters.update(text=markdown_text, long_date=long_date, and_list=and_list, full_stop=full_stop)
 _environment.globals.update(link_from=link_from)
 
 

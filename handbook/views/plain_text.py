@@ -1,0 +1,58 @@
+"""Markdown as the text people read: headings, paragraphs, list items and table rows as plain
+text, without Markdown marks; a link reads as its text. Used wherever the handbook shows
+sentences from a document outside the page itself (what changed, the reviewer's summary)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+
+# The Markdown extensions of mkdocs.yml that change what a reader sees as text.
+_EXTENSIONS = ["admonition", "attr_list", "def_list", "md_in_html", "tables", "pymdownx.details",
+               "pymdownx.superfences"]
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "pre", "summary", "caption"}
+
+
+class _TextBlocks(HTMLParser):
+    """The text of each block (paragraph, heading, list item, table row) of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._text: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._text).split())
+        if text:
+            self.blocks.append(text)
+        self._text = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+        elif tag in ("td", "th") and "".join(self._text).strip():
+            self._text.append(" | ")
+        elif tag == "br":
+            self._text.append(" ")
+
+    def handle_endtag(self, tag) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data) -> None:
+        self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def plain_text(markdown_text: str) -> str:
+    """A rendered page's Markdown as the text a reader sees: one block (heading, paragraph,
+    list item, table row) per paragraph of the result, without Markdown marks; a link reads
+    as its text."""
+    parser = _TextBlocks()
+    parser.feed(markdown.markdown(markdown_text, extensions=_EXTENSIONS))
+    parser.close()
+    return "\n\n".join(parser.blocks)

@@ -1,0 +1,397 @@
+"""The reviewer's summary of a pull request (`handbook review --base REF`): what the change does
+to the handbook, in plain words, short enough to read on a phone.
+
+It compares every governed document and the handbook's data on REF (the branch the pull
+request goes into) with the working tree, as `handbook check --base` does, and says: what
+stops the merge, and how to fix it; for each changed document its version before and after,
+whether that version's approval is recorded, the sentences added and removed (as readers see
+them: facts filled in, no Markdown), the regulations and Schedule 1 matters touched, changes of
+status and audience, and the Statement of Purpose's notice to Ofsted; and which documents print
+differently because a fact in data/home.yml changed. The data is computed here; the words are
+in templates/review.md.j2."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handbook.checks.change_discipline import check_against_base
+from handbook.checks.versions import version_key
+from handbook.loading.rendering import render_text
+from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, read_document_text
+from handbook.model.findings import Finding, sort_key
+from handbook.model.handbook import Handbook
+from handbook.model.home import HOME_FILE, Home, home_from_text
+from handbook.model.registry import REGISTRY_FILE, SECTION_MAPS, legal_items, section_map
+from handbook.sources.errors import HandbookError
+from handbook.sources.git import files_at, read_many, resolve
+from handbook.sources.headings import heading_anchors, sections
+from handbook.sources.yaml_files import YamlProblem, parse_yaml
+from handbook.views.history import what_changed
+from handbook.views.plain_text import plain_text
+from handbook.views.templating import render
+
+# The handbook's other data files, and what each holds (data/home.yml has its own section).
+OTHER_DATA = {
+    REGISTRY_FILE: "the regulation registry",
+    "data/tags.yml": "the topics",
+    "data/front-matter.schema.yml": "the rules for front matter",
+}
+
+MAX_SENTENCES = 10   # sentences shown per document; the rest are counted
+MAX_FACTS = 10       # changed facts shown; the rest are counted
+
+# Listed first: the Statement of Purpose, then the children's guide; then the rest by title.
+KIND_ORDER = ("statement-of-purpose", "childrens-guide")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    change: str   # "Added" or "Removed"
+    text: str     # as the reader sees it: facts filled in, no Markdown
+
+
+@dataclass(frozen=True)
+class SectionsChanged:
+    """The items of a section map (Schedule 1 matters, children's guide items) whose
+    sections changed: (key, heading)."""
+    label: str
+    items: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OfstedNotice:
+    """What regulation 16(3) asks for a revised Statement of Purpose.
+    state: "due" (a recorded revision of a registered home), "applying" (no duty yet) or
+    "unrecorded" (the text changed but no revision is recorded)."""
+    state: str
+    notice_days: int
+    version: str = ""
+    deadline: dt.date | None = None
+    sent_on: dt.date | None = None
+    draft: bool = False
+
+
+@dataclass
+class DocumentReview:
+    path: str
+    title: str
+    change: str          # "new", "text", "review", "details", "deleted" or "unreadable"
+    version_before: str  # "" for a new document
+    version_after: str   # "" for a deleted one
+    status_before: str = ""
+    status_after: str = ""
+    # Whose approval the version shown carries: "recorded", "not-raised" (the text changed but the
+    # version did not), "no-entry", "draft", "missing", "kept" (a version kept by a review or a
+    # change of details), "none" (a kept version nobody approved), "" (nothing to say: retired).
+    approval_state: str = ""
+    approval: Approval | None = None
+    entry_summary: str = ""                 # the new changes entry's one line
+    reviewed_on: dt.date | None = None      # a review-only entry's date
+    next_review: dt.date | None = None
+    purpose: str = ""                       # a new document's summary
+    audience: list[str] = field(default_factory=list)
+    audience_added: list[str] = field(default_factory=list)
+    audience_removed: list[str] = field(default_factory=list)
+    regulations: list[str] = field(default_factory=list)   # shown when the text changed
+    cited: list[str] = field(default_factory=list)         # "40 (Notification of a serious event)"
+    uncited: list[str] = field(default_factory=list)
+    sections: list[SectionsChanged] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    more_sentences: int = 0
+    ofsted: OfstedNotice | None = None
+
+
+@dataclass(frozen=True)
+class FactChange:
+    where: str            # its place in data/home.yml, such as "contacts.ofsted.phone"
+    before: str | None    # None: the fact is new
+    after: str | None     # None: the fact was removed
+
+
+@dataclass
+class HomeFactsReview:
+    facts: list[FactChange]
+    more_facts: int
+    documents: list[tuple[str, str]]          # (title, path) of each document that prints differently
+    statement_of_purpose: bool                # the Statement of Purpose is one of them, with no revision of its own
+    registered: bool
+    notice_days: int
+
+
+@dataclass
+class ReviewSummary:
+    base: str
+    stops: list[Finding]                      # the findings that stop the merge
+    documents: list[DocumentReview]
+    home_facts: HomeFactsReview | None
+    other_data: list[tuple[str, str]]         # (path, what it holds)
+
+    @property
+    def touches_nothing_governed(self) -> bool:
+        return not self.documents and self.home_facts is None and not self.other_data
+
+
+# --- the summary --------------------------------------------------------------------
+
+def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
+    """Compare the loaded and checked handbook (the working tree) with `base`."""
+    commit = resolve(handbook.root, base)
+    stops = sorted([f for f in handbook.findings + check_against_base(handbook, base) if f.is_error], key=sort_key)
+
+    base_paths = files_at(handbook.root, commit, GOVERNED_FOLDERS)
+    data_paths = [HOME_FILE, *OTHER_DATA]
+    texts = read_many(handbook.root, [f"{commit}:{path}" for path in base_paths + data_paths])
+    base_texts = dict(zip(base_paths + data_paths, texts))
+
+    base_home_text = base_texts[HOME_FILE]
+    base_home = _home_or_none(base_home_text)
+    base_handbook = dataclasses.replace(handbook, home=base_home) if base_home else handbook
+
+    before_documents: dict[str, Document] = {}
+    for path in base_paths:
+        document, problem = read_document_text(path, base_texts[path] or "")
+        if problem is None:
+            before_documents[path] = document
+    current = {d.path: d for d in handbook.documents}
+
+    reviews = []
+    for path in sorted(set(before_documents) | set(current)):
+        before, after = before_documents.get(path), current.get(path)
+        if path in base_texts and (base_texts[path] or "").replace("\r\n", "\n") == _read(handbook.root / path):
+            continue  # the same file
+        if before is not None and after is not None and before.meta == after.meta and before.body == after.body:
+            continue  # only its layout or comments changed: nothing a reader sees
+        reviews.append(_review_document(handbook, base_handbook, before, after))
+    reviews.sort(key=lambda r: (_kind_rank(current.get(r.path) or before_documents.get(r.path)), r.title.lower(), r.path))
+
+    home_facts = None
+    head_home_text = _read(handbook.root / HOME_FILE)
+    if base_home_text is not None and head_home_text is not None and base_home_text != head_home_text:
+        home_facts = _review_home_facts(handbook, base_handbook, base_home_text, head_home_text)
+        revised = any(r.ofsted is not None for r in reviews)
+        if home_facts is not None and revised:
+            home_facts.statement_of_purpose = False  # its own section already says what Ofsted needs
+    other_data = [(path, what) for path, what in OTHER_DATA.items()
+                  if base_texts[path] != _read(handbook.root / path)]
+    return ReviewSummary(base, stops, reviews, home_facts, other_data)
+
+
+def _kind_rank(document: Document | None) -> int:
+    kind = document.kind if document is not None else ""
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    except FileNotFoundError:
+        return None
+
+
+def _home_or_none(text: str | None) -> Home | None:
+    """The home's facts as they were on the base branch; None if there were none to use."""
+    if text is None:
+        return None
+    try:
+        return home_from_text(text)
+    except HandbookError:
+        return None
+
+
+# --- one document -------------------------------------------------------------------
+
+def _new_entries(before: Document | None, after: Document) -> list[dict]:
+    if before is None:
+        return after.changes
+    seen = {(str(c.get("version")), str(c.get("date")), c.get("summary")) for c in before.changes}
+    return [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
+
+
+def _review_document(handbook: Handbook, base_handbook: Handbook, before: Document | None,
+                     after: Document | None) -> DocumentReview:
+    if after is None:
+        assert before is not None
+        return DocumentReview(before.path, before.title, "deleted", before.version, "", before.status, "")
+    if not after.valid:
+        return DocumentReview(after.path, after.title, "unreadable", before.version if before else "", "")
+
+    text_changed = before is None or before.body.strip() != after.body.strip()
+    new_entries = _new_entries(before, after)
+    reviews = [c for c in new_entries if c.get("review_only")]
+    revisions = [c for c in new_entries if not c.get("review_only")]
+    if before is None:
+        change = "new"
+    elif text_changed:
+        change = "text"
+    elif reviews:
+        change = "review"
+    else:
+        change = "details"
+
+    review = DocumentReview(after.path, after.title, change, before.version if before else "", after.version,
+                            before.status if before else "", after.status)
+    review.approval_state, review.approval = _approval(before, after, text_changed)
+    if change == "review":
+        review.entry_summary = str(reviews[0].get("summary", ""))
+        review.reviewed_on = _date(reviews[0].get("date"))
+        review.next_review = after.next_review
+    elif revisions:
+        review.entry_summary = str(revisions[0].get("summary", ""))
+
+    if before is None:
+        review.purpose = after.summary
+        review.audience = after.audience
+    else:
+        review.audience_added = [a for a in after.audience if a not in before.audience]
+        review.audience_removed = [a for a in before.audience if a not in after.audience]
+        review.cited = _citations(handbook, [c for c in after.regulations if c not in before.regulations])
+        review.uncited = _citations(handbook, [c for c in before.regulations if c not in after.regulations])
+    if change in ("new", "text"):
+        review.regulations = after.regulations
+
+    if before is not None and change in ("text", "details"):
+        old_text, new_text = render_text(base_handbook, before), render_text(handbook, after)
+        review.sections = _sections_changed(handbook, before, after, old_text, new_text)
+        if change == "text":
+            changed = [Sentence(kind.capitalize(), text)
+                       for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
+            review.sentences, review.more_sentences = changed[:MAX_SENTENCES], max(0, len(changed) - MAX_SENTENCES)
+
+    if after.kind == "statement-of-purpose" and change == "text":
+        review.ofsted = _ofsted_notice(handbook, after, revisions)
+    return review
+
+
+def _approval(before: Document | None, after: Document, text_changed: bool) -> tuple[str, Approval | None]:
+    """Whose approval the version now shown carries, and in which words to say so."""
+    try:
+        raised = before is None or version_key(after.version) > version_key(before.version)
+    except ValueError:
+        raised = True
+    if not text_changed and not raised:
+        return ("kept", after.approval) if after.approval else ("none", None)
+    if not raised:
+        return "not-raised", None
+    if after.current_change is None:
+        return "no-entry", None
+    if after.approval:
+        return "recorded", after.approval
+    if after.status == "retired":
+        return "", None  # retiring a document needs no approval of its own
+    return ("draft", None) if after.status == "draft" else ("missing", None)
+
+
+def _citations(handbook: Handbook, citations: list[str]) -> list[str]:
+    shown = []
+    for citation in citations:
+        regulation = handbook.registry.resolve(citation)
+        shown.append(f"{citation} ({regulation.title})" if regulation else str(citation))
+    return shown
+
+
+def _sections_changed(handbook: Handbook, before: Document, after: Document, old_text: str,
+                      new_text: str) -> list[SectionsChanged]:
+    """For a document with a section map (Schedule 1, the guide's items): the items whose
+    section reads differently, or that now point to another section."""
+    found = []
+    for map_field, (kind, item_name, _) in SECTION_MAPS.items():
+        if after.kind != kind:
+            continue
+        old_map, new_map = section_map(before.meta, map_field), section_map(after.meta, map_field)
+        old_sections, new_sections = sections(old_text), sections(new_text)
+        headings = heading_anchors(new_text)
+        items = []
+        for key, _ in legal_items(handbook.registry, map_field):
+            old_anchor = str(old_map.get(key, "")).lstrip("#")
+            new_anchor = str(new_map.get(key, "")).lstrip("#")
+            old_section = _plain_words(old_sections.get(old_anchor, ""))
+            new_section = _plain_words(new_sections.get(new_anchor, ""))
+            if old_anchor != new_anchor or old_section != new_section:
+                items.append((key, headings.get(new_anchor) or "no section"))
+        if items:
+            found.append(SectionsChanged(item_name[0].upper() + item_name[1:] + "s", items))
+    return found
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _ofsted_notice(handbook: Handbook, after: Document, revisions: list[dict]) -> OfstedNotice:
+    notice_days = handbook.registry.statement_of_purpose_notice_days()
+    if not handbook.home.registration.registered:
+        return OfstedNotice("applying", notice_days)
+    revision = next((c for c in revisions if str(c.get("version")) == after.version), None)
+    revised = _date(revision.get("date")) if revision else None
+    if revision is None or revised is None:
+        return OfstedNotice("unrecorded", notice_days)
+    return OfstedNotice("due", notice_days, after.version, revised + dt.timedelta(days=notice_days),
+                        _date(revision.get("ofsted_notified_on")), after.status == "draft")
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# --- the home's facts ---------------------------------------------------------------
+
+def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: str,
+                       head_text: str) -> HomeFactsReview | None:
+    """The facts that changed in data/home.yml, and every document that now prints differently
+    (each rendered with the facts before and after). None if nothing a reader sees changed."""
+    before, after = _flat_facts(base_text), _flat_facts(head_text)
+    facts = [FactChange(where, before.get(where), after.get(where))
+             for where in sorted(set(before) | set(after)) if before.get(where) != after.get(where)]
+    printed = []
+    if base_handbook is not handbook:
+        for document in handbook.documents:
+            if document.valid and render_text(base_handbook, document) != render_text(handbook, document):
+                printed.append(document)
+    if not facts and not printed:
+        return None
+    printed.sort(key=lambda d: (_kind_rank(d), d.title.lower(), d.path))
+    return HomeFactsReview(
+        facts[:MAX_FACTS], max(0, len(facts) - MAX_FACTS), [(d.title, d.path) for d in printed],
+        any(d.kind == "statement-of-purpose" for d in printed), handbook.home.registration.registered,
+        handbook.registry.statement_of_purpose_notice_days())
+
+
+def _flat_facts(text: str) -> dict[str, str]:
+    """place -> value as the documents print it ("[to confirm: ...]" for a fact still to confirm)."""
+    try:
+        data = parse_yaml(text)
+    except YamlProblem:
+        return {}
+    flat: dict[str, str] = {}
+
+    def walk(value, where: str) -> None:
+        if isinstance(value, dict) and set(value) == {"to_confirm"}:
+            flat[where] = f"[to confirm: {value['to_confirm']}]"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}" if where else str(key))
+        elif isinstance(value, list) and all(not isinstance(item, dict | list) for item in value):
+            flat[where] = ", ".join(str(item) for item in value)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+        else:
+            flat[where] = "" if value is None else str(value)
+
+    walk(data if isinstance(data, dict) else {}, "")
+    return flat
+
+
+# --- the words ------------------------------------------------------------------------
+
+def render_review(summary: ReviewSummary) -> str:
+    """The summary as Markdown, for the pull request's job summary and the terminal."""
+    text = render("review.md.j2", summary=summary)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,336 @@
+"""The reviewer's summary of a pull request (`handbook review --base REF`), on a small fixture
+repository: main holds the approved fixture handbook in two commits, and each test commits its
+change on a branch. Every summary is asserted line by line, as the reviewer reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import fixture_today, handbook_command
+from test_changes import edit, git
+
+pytestmark = pytest.mark.build
+
+DAY = fixture_today()  # the day of the fixture's newest record: "today" in every run below
+POLICY = "policies/missing-child.md"
+SOP = "statement-of-purpose/statement-of-purpose.md"
+
+
+def long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, when=f"{DAY.isoformat()}T10:00:00+00:00")
+
+
+@pytest.fixture
+def repo(handbook_copy):
+    """main: the approved handbook, then the safeguarding policy taken out of the inspectors' copy;
+    the branch `change` starts from there."""
+    git(handbook_copy, "init", "-q", "-b", "main")
+    commit(handbook_copy, "The handbook as approved")
+    edit(handbook_copy, "policies/safeguarding.md",
+         ("audience: [staff, families, professionals, inspectors]", "audience: [staff, families, professionals]"))
+    commit(handbook_copy, "Safeguarding policy: staff, families and professionals only for now")
+    git(handbook_copy, "checkout", "-q", "-b", "change")
+    return handbook_copy
+
+
+def entry(version: str, summary: str, *extra: str) -> tuple[str, str]:
+    """A new changes entry at the top, dated DAY, with extra lines such as 'review_only: true'."""
+    lines = "".join(f"\n    {line}" for line in extra)
+    return ("changes:\n", f'changes:\n  - version: "{version}"\n    date: {DAY.isoformat()}\n    summary: \"{summary}\"{lines}\n')
+
+
+APPROVED = ("approved_by: Responsible Individual", f"approved_on: {DAY.isoformat()}")
+
+
+def review(repo: Path, expected_code: int) -> list[str]:
+    result = handbook_command(repo, "review", "--base", "main", today=DAY)
+    assert result.returncode == expected_code, result.stdout + result.stderr
+    assert result.stderr == ""
+    return result.stdout.splitlines()
+
+
+def test_text_change_with_its_version_and_approval(repo):
+    edit(repo, POLICY,
+         ("Follow these steps in order, straight away.\n",
+          "**Check the gate** first, and call {{ home.contacts.emergency.phone }} if it is open; "
+          "the [safeguarding policy](safeguarding.md) says why.\n"),
+         ("## Who does what\n", "## Who does what, and when\n"),
+         ('\nversion: "1.1"\n', '\nversion: "1.2"\n'),
+         entry("1.2", "Gate check first; who does what, and when.", *APPROVED))
+    commit(repo, "Missing child policy: gate check first")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. Nothing stops the merge.**",
+        "",
+        "### Missing child policy",
+        "",
+        "`policies/missing-child.md` · text change · version 1.1 → 1.2",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: Gate check first; who does what, and when.",
+        "- Regulations: 34(4), 34(5), 12, 40.",
+        "- Removed: Follow these steps in order, straight away.",
+        "- Added: Check the gate first, and call 999 if it is open; the safeguarding policy says why.",
+        "- Removed: Who does what",
+        "- Added: Who does what, and when",
+    ]
+
+
+def test_text_change_without_a_version_raise_stops_the_merge_with_its_fix(repo):
+    edit(repo, POLICY, ("Follow these steps in order, straight away.",
+                        "Follow these steps in order, straight away. Company number: {{ home.company_number }}."))
+    commit(repo, "Missing child policy: company number")
+    assert review(repo, 1) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. 2 problems stop the merge.**",
+        "",
+        "### Stops the merge",
+        "",
+        "- `data/home.yml`: company_number is still to confirm (company number, as shown on Companies House) but "
+        "approved documents print it: policies/missing-child.md. Fix: write the confirmed fact in data/home.yml, "
+        "or return those documents to draft until it is known.",
+        "- `policies/missing-child.md`, line 7: the text changed but version is still 1.1. Fix: set version to "
+        f"\"1.2\" and add a changes entry: version: \"1.2\", date: {DAY.isoformat()}, summary: what changed and why.",
+        "",
+        "### Missing child policy",
+        "",
+        "`policies/missing-child.md` · text change · version 1.1, not raised",
+        "",
+        "- No approval for this change: the text changed but the version was not raised.",
+        "- Regulations: 34(4), 34(5), 12, 40.",
+        "- Added: Company number: [to confirm: company number, as shown on Companies House].",
+    ]
+
+
+def test_review_only_change(repo):
+    edit(repo, "policies/complaints.md", ("last_reviewed: 2026-10-05", f"last_reviewed: {DAY.isoformat()}"),
+         entry("1.0", "Reviewed with the children; no changes needed.", "review_only: true"))
+    commit(repo, "Complaints procedure reviewed")
+    next_review = DAY.replace(year=DAY.year + 1)
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. Nothing stops the merge.**",
+        "",
+        "### Complaints policy and procedure",
+        "",
+        "`policies/complaints.md` · review only · version 1.0, unchanged",
+        "",
+        "- Version 1.0 keeps its approval: Responsible Individual, 5 October 2026.",
+        f"- Reviewed on {long(DAY)}: Reviewed with the children; no changes needed. "
+        f"Next review due by {long(next_review)}.",
+    ]
+
+
+HEALTH_BEFORE = "We work with child and adolescent mental health services (CAMHS) when a child needs them."
+HEALTH_AFTER = "We ask child and adolescent mental health services (CAMHS) for help as soon as a child needs it."
+
+
+def test_statement_of_purpose_revision_names_the_ofsted_deadline(repo):
+    edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "Health care: we ask CAMHS for help sooner.", *APPROVED))
+    commit(repo, "Statement of Purpose: CAMHS sooner")
+    deadline = DAY + dt.timedelta(days=28)
+    section = [
+        "### Statement of Purpose",
+        "",
+        "`statement-of-purpose/statement-of-purpose.md` · text change · version 1.0 → 1.1",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: Health care: we ask CAMHS for help sooner.",
+        "- Regulations: 16, 6, 7, 8, 9, 10, 11, 12, 13, 14.",
+        "- Schedule 1 matters changed: 14 (Health care and therapy).",
+        f"- Send the revised Statement of Purpose to Ofsted by {long(deadline)} (regulation 16(3)).",
+    ]
+    sentences = [f"- Removed: {HEALTH_BEFORE}", f"- Added: {HEALTH_AFTER}"]
+    head = ["## Handbook review against main", "", "**1 document changes. Nothing stops the merge.**", ""]
+    assert review(repo, 0) == head + section + [
+        "- Not recorded as sent yet: add ofsted_notified_on to the 1.1 entry once it is sent.", *sentences]
+
+    edit(repo, SOP, ("    summary: \"Health care: we ask CAMHS for help sooner.\"\n",
+                     f"    summary: \"Health care: we ask CAMHS for help sooner.\"\n    ofsted_notified_on: {DAY.isoformat()}\n"))
+    commit(repo, "Statement of Purpose 1.1 sent to Ofsted")
+    assert review(repo, 0) == head + section + [f"- Recorded as sent on {long(DAY)}.", *sentences]
+
+
+def test_document_newly_shown_to_inspectors(repo):
+    edit(repo, "policies/safeguarding.md",
+         ("audience: [staff, families, professionals]", "audience: [staff, families, professionals, inspectors]"))
+    commit(repo, "Safeguarding policy: in the inspectors' copy again")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. Nothing stops the merge.**",
+        "",
+        "### Safeguarding policy",
+        "",
+        "`policies/safeguarding.md` · details only, text unchanged · version 1.0, unchanged",
+        "",
+        "- Version 1.0 keeps its approval: Responsible Individual, 5 October 2026.",
+        "- Now shown to inspectors.",
+    ]
+
+
+def test_a_fact_that_changes_what_several_documents_print(repo):
+    edit(repo, "data/home.yml", ('phone: "0300 123 1231"', 'phone: "0300 123 4666"'))
+    commit(repo, "Ofsted's new number")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**No document changes. data/home.yml changes what 4 documents print. Nothing stops the merge.**",
+        "",
+        "### Facts about the home (data/home.yml)",
+        "",
+        "- contacts.ofsted.phone: 0300 123 1231 → 0300 123 4666",
+        "- Prints differently in:",
+        "  - Statement of Purpose (`statement-of-purpose/statement-of-purpose.md`)",
+        "  - Children's guide (`statement-of-purpose/childrens-guide.md`)",
+        "  - Complaints policy and procedure (`policies/complaints.md`)",
+        "  - Safeguarding policy (`policies/safeguarding.md`)",
+        "- The Statement of Purpose now reads differently, which is a revision: raise its version, record the "
+        "change, and send it to Ofsted within 28 days (regulation 16(3)).",
+    ]
+
+
+def test_new_and_retired_documents_and_what_retiring_leaves_uncovered(repo):
+    (repo / "policies/visitors.md").write_text(
+        "---\nid: visitors\ntitle: Visitors policy\nsummary: Who may visit the home, and how staff check visitors.\n"
+        "kind: policy\nstatus: draft\nversion: \"0.1\"\nowner: Registered Manager\nreview_every_months: 12\n"
+        "regulations: [\"12\"]\naudience: [staff, inspectors]\nchanges:\n  - version: \"0.1\"\n"
+        f"    date: {DAY.isoformat()}\n    summary: First draft.\n---\n\nStaff check who every visitor is.\n")
+    edit(repo, "policies/anti-bullying.md", ("status: approved", "status: retired"),
+         ('\nversion: "1.0"\n', '\nversion: "1.1"\n'), entry("1.1", "Retired: now part of the safeguarding policy."))
+    commit(repo, "Visitors policy drafted; anti-bullying policy retired")
+    assert review(repo, 1) == [
+        "## Handbook review against main",
+        "",
+        "**2 documents change. 1 problem stops the merge.**",
+        "",
+        "### Stops the merge",
+        "",
+        "- `data/regulations.yml`: Regulation 34(3) (Anti-bullying policy) has no approved document "
+        "(policies/anti-bullying.md is retired). Fix: approve a document that serves it and list \"34(3)\" in its "
+        "regulations.",
+        "",
+        "### Anti-bullying policy",
+        "",
+        "`policies/anti-bullying.md` · details only, text unchanged · version 1.0 → 1.1",
+        "",
+        "- Status: approved → retired (no longer in force; kept for the record).",
+        "- Summary: Retired: now part of the safeguarding policy.",
+        "",
+        "### Visitors policy",
+        "",
+        "`policies/visitors.md` · new document · version 0.1",
+        "",
+        "- What it is for: Who may visit the home, and how staff check visitors.",
+        "- For staff and inspectors.",
+        "- Not approved yet: the document is a draft.",
+        "- Summary: First draft.",
+        "- Regulations: 12.",
+    ]
+
+
+def test_a_change_that_touches_nothing_governed_is_one_line(repo):
+    how_to = repo / "docs/how-to/add-or-review-a-document.md"
+    how_to.write_text(how_to.read_text() + "\nAsk the Registered Manager if you are unsure.\n")
+    (repo / "notes.txt").write_text("A note for the team.\n")
+    commit(repo, "How-to: who to ask")
+    assert review(repo, 0) == [
+        "Handbook review against main: this change touches no governed document and nothing they print."]
+
+
+def test_an_unknown_base_is_one_clear_line(repo):
+    result = handbook_command(repo, "review", "--base", "no-such-branch", today=DAY)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "ERROR: 'no-such-branch' is not a branch, tag or commit in this repository - fetch it first "
+        "(git fetch origin main) or check the spelling"]
+
+
+def test_a_revision_and_a_fact_change_together(repo):
+    """The sentences compare the text as printed before (with the old facts) and after (with the
+    new): the statement's own section names the new number, and the facts section does not ask
+    for a second revision."""
+    edit(repo, "data/home.yml", ('phone: "0300 123 1231"', 'phone: "0300 123 4666"'))
+    edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "CAMHS sooner; Ofsted's new number.", *APPROVED))
+    commit(repo, "Statement of Purpose: CAMHS sooner, Ofsted's new number")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. data/home.yml changes what 4 documents print. Nothing stops the merge.**",
+        "",
+        "### Statement of Purpose",
+        "",
+        "`statement-of-purpose/statement-of-purpose.md` · text change · version 1.0 → 1.1",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: CAMHS sooner; Ofsted's new number.",
+        "- Regulations: 16, 6, 7, 8, 9, 10, 11, 12, 13, 14.",
+        "- Schedule 1 matters changed: 6 (How to make a complaint), 14 (Health care and therapy).",
+        f"- Send the revised Statement of Purpose to Ofsted by {long(DAY + dt.timedelta(days=28))} (regulation 16(3)).",
+        "- Not recorded as sent yet: add ofsted_notified_on to the 1.1 entry once it is sent.",
+        "- Removed: Ofsted (social care enquiries and complaints) &#124; 0300 123 1231",
+        "- Added: Ofsted (social care enquiries and complaints) &#124; 0300 123 4666",
+        f"- Removed: {HEALTH_BEFORE}",
+        f"- Added: {HEALTH_AFTER}",
+        "",
+        "### Facts about the home (data/home.yml)",
+        "",
+        "- contacts.ofsted.phone: 0300 123 1231 → 0300 123 4666",
+        "- Prints differently in:",
+        "  - Statement of Purpose (`statement-of-purpose/statement-of-purpose.md`)",
+        "  - Children's guide (`statement-of-purpose/childrens-guide.md`)",
+        "  - Complaints policy and procedure (`policies/complaints.md`)",
+        "  - Safeguarding policy (`policies/safeguarding.md`)",
+    ]
+
+
+def test_while_the_home_is_applying_no_ofsted_deadline_is_invented(repo):
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "data/home.yml", ("  stage: registered\n  registered_on: 2026-10-01\n", "  stage: applying\n"))
+    commit(repo, "The home is applying for registration")
+    git(repo, "checkout", "-q", "-B", "change")
+    edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "Health care: we ask CAMHS for help sooner.", *APPROVED))
+    commit(repo, "Statement of Purpose: CAMHS sooner")
+    assert review(repo, 0) == [
+        "## Handbook review against main",
+        "",
+        "**1 document changes. Nothing stops the merge.**",
+        "",
+        "### Statement of Purpose",
+        "",
+        "`statement-of-purpose/statement-of-purpose.md` · text change · version 1.0 → 1.1",
+        "",
+        f"- Approved by Responsible Individual on {long(DAY)}.",
+        "- Summary: Health care: we ask CAMHS for help sooner.",
+        "- Regulations: 16, 6, 7, 8, 9, 10, 11, 12, 13, 14.",
+        "- Schedule 1 matters changed: 14 (Health care and therapy).",
+        "- No notice to Ofsted yet: the home is applying for registration, and the 28-day duty of regulation 16(3) "
+        "starts once it is registered.",
+        f"- Removed: {HEALTH_BEFORE}",
+        f"- Added: {HEALTH_AFTER}",
+    ]
+
+
+def test_sentences_read_as_people_read_them():
+    from handbook.views.plain_text import plain_text
+    from handbook.views.templating import markdown_text
+
+    page = ('## Who *does* what {: #who }\n\n!!! warning "Risk comes first"\n    Call **999**, see [the policy](x.md).'
+            '\n\n| Who | Phone |\n|---|---|\n| Ofsted | 0300 123 1231 |\n\n- first;\n- second.\n')
+    assert plain_text(page).split("\n\n") == [
+        "Who does what", "Risk comes first", "Call 999, see the policy.", "Who | Phone", "Ofsted | 0300 123 1231",
+        "first;", "second."]
+    assert markdown_text("a *b* <i> snake_case _x_ | y") == r"a \*b\* &lt;i&gt; snake_case \_x\_ &#124; y"
