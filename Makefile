@@ -4,9 +4,10 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Debian packages the tests and the export use: the browser for the site tests, the British
+# Debian packages the tests and the export use: the browser for the site tests, pdfinfo for the
+# PDF tests, the British
 # English dictionary for the house style, Pango, HarfBuzz and fonts for the PDF (WeasyPrint).
-DEBIAN_PACKAGES := chromium hunspell-en-gb libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+DEBIAN_PACKAGES := chromium hunspell-en-gb poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 export NO_MKDOCS_2_WARNING := 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
 from mkdocs.exceptions import PluginError
@@ -183,15 +184,36 @@ def on_page_markdown(markdown, page, config, files):
     document = handbook.document(page.file.src_uri)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
-    # Material would show `status` as its page-status icon and `tags` as its own tag list;
-    # both are shown in document control instead (and topics on the topics page).
+    # Material would show `status` as its page-status icon; it is in document control instead.
+    # Material's search weighs a page's `tags` most: they become the words people type to find
+    # the document (its search_terms), not its topics (those are on the topics page).
     page.meta.pop("status", None)
-    page.meta.pop("tags", None)
+    page.meta["tags"] = document.search_terms
     history = _build["histories"].get(document.path)
     old_text = render_text(handbook, history.previous) if history and history.previous else None
     new_text = render_text(handbook, document) if old_text is not None else ""
     return (banner + document_top(handbook, document) + markdown
             + document_details(handbook, document, history, old_text, new_text, show_editors=not inspector_edition()))
+
+
+def on_page_content(html, page, config, files):
+    """Search shows a snippet of the text it matched; a table's cells run together there
+    ("Who How to contact them ..."), so a document's tables are left out of the search index."""
+    if _handbook(config).document(page.file.src_uri) is None:
+        return html
+    return html.replace("<table>", "<table data-search-exclude>")
+
+
+_ROOT_ABSOLUTE = re.compile(r'((?:href|src)=")/(?!/)')
+
+
+def on_post_template(output, template_name, config):
+    """MkDocs gives the 404 page links from the site's root, so it works at any depth on a web
+    server. The inspector copy is opened from disk, where the root is the disk's: there its
+    404 page links relative to itself (it sits at the top of the copy)."""
+    if inspector_edition() and template_name == "404.html":
+        output = _ROOT_ABSOLUTE.sub(r"\1./", output).replace('"base": "/"', '"base": "."')
+    return output
 
 
 def on_post_build(config):

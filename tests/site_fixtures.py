@@ -11,7 +11,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from conftest import BIN, FIXTURE, REPO, commit_all, copy_handbook, fixture_today, run
+from conftest import BIN, FIXTURE, REPO, commit_all, copy_handbook, copy_real_handbook, fixture_today, run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -28,10 +28,12 @@ def earliest_review() -> tuple[dt.date, str]:
     return first.next_review, first.path
 
 
-def build_site(site: Path, today: dt.date, **env) -> Path:
-    """Build the fixture handbook into `site`; returns the repository it was built from."""
-    repo = copy_handbook(site.parent / (site.name + "-source"))
-    commit_all(repo, fixture_today())
+def build_site(site: Path, today: dt.date, real: bool = False, **env) -> Path:
+    """Build the fixture handbook (or the real one) into `site`, from a git repository of its
+    own; returns that repository."""
+    source = site.parent / (site.name + "-source")
+    repo = copy_real_handbook(source) if real else copy_handbook(source)
+    commit_all(repo, today)
     result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], repo, today=today,
                  HANDBOOK_GIT_DATES="true", **env)
     assert result.returncode == 0, result.stderr

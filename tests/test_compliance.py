@@ -97,7 +97,8 @@ def test_overdue_document_control_has_a_banner(mini):
     write_document(mini, POLICY, front_matter(**reviewed_on(old)))
     handbook = check(mini)
     top = document_top(handbook, handbook.document(POLICY))
-    assert top.startswith('!!! danger "Overdue for review"')
+    assert top.startswith('<p class="document-notice document-notice--overdue" role="note" data-search-exclude>'
+                          "<strong>Overdue for review.</strong> This document should have been reviewed by")
     assert "review-badge--overdue" in top
 
 
@@ -105,7 +106,8 @@ def test_regulation_map_shows_gaps_and_who_serves_what(mini):
     write_document(mini, POLICY, front_matter(status="draft", regulations=["34(4)"]))
     text = regulation_map(check(mini))
     row_34 = next(line for line in text.splitlines() if 'id="reg-chr2015-34-4"' in line)
-    assert "Missing: the build fails" in row_34 and "[Missing child policy](policies/missing-child.md) (draft)" in row_34
+    assert '<strong class="gap gap--required">Missing</strong>' in row_34
+    assert "[Missing child policy](policies/missing-child.md) (draft)" in row_34
     row_12 = next(line for line in text.splitlines() if 'id="reg-chr2015-12"' in line)
     assert "None yet" in row_12 and "Expected" in row_12
     row_16 = next(line for line in text.splitlines() if 'id="reg-chr2015-16"' in line)

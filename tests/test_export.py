@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -280,3 +281,36 @@ def test_as_of_refuses_a_day_that_has_not_come(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == (f"ERROR: --as-of {tomorrow.isoformat()}: that day has not come yet - a copy can "
                                      "only show the handbook as it stood on a day up to today")
+
+
+def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
+    """The real handbook's draft copy: a tagged PDF (PDF/UA), and no table row broken across
+    two pages (each row's box is laid out on one page only)."""
+    import weasyprint
+    from weasyprint.formatting_structure.boxes import TableRowGroupBox
+
+    from handbook.checks import load_and_check
+    from handbook.export.pdf import handbook_html
+
+    root = copy_real_handbook(tmp_path / "real")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "The real handbook")
+    today = last_touched(REPO)
+    made = handbook_command(root, "export", "--draft", today=today)
+    assert made.returncode == 0, made.stdout + made.stderr
+    (pdf,) = (root / "dist").glob("*.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"(?m)^Tagged:\s+yes$", info), info
+
+    handbook = load_and_check(root, today).for_inspectors(drafts=True)
+    document = weasyprint.HTML(string=handbook_html(handbook, "commit", "Draft"), base_url=str(root)).render()
+    pages_of: dict[int, set[int]] = {}
+    for number, page in enumerate(document.pages):
+        for group in page._page_box.descendants():
+            if isinstance(group, TableRowGroupBox) and not group.is_header:  # a header row repeats on each page
+                for row in group.children:
+                    pages_of.setdefault(id(row.element), set()).add(number)
+    assert pages_of, "the PDF has tables"
+    split = [pages for pages in pages_of.values() if len(pages) > 1]
+    assert split == []

@@ -11,6 +11,7 @@ from pathlib import Path
 from handbook.checks.dates import check_dates, check_reviews
 from handbook.checks.home_facts import check_home_facts
 from handbook.checks.ofsted import check_ofsted_notification
+from handbook.checks.phone_numbers import check_phone_numbers
 from handbook.checks.regulations import check_coverage, check_registry_evidence, check_regulation_references
 from handbook.checks.section_maps import check_section_maps
 from handbook.checks.versions import check_approvals, check_unique_ids, check_versions
@@ -23,7 +24,7 @@ Check = Callable[[Handbook], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_dates, check_versions, check_approvals, check_unique_ids, check_regulation_references,
     check_reviews, check_coverage, check_section_maps, check_ofsted_notification, check_home_facts,
-    check_registry_evidence,
+    check_registry_evidence, check_phone_numbers,
 )
 
 

@@ -15,40 +15,14 @@ import markdown
 from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
-from handbook.sources.clock import long_date
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
 from handbook.views.site_pages import regulation_map
+from handbook.views.templating import TEMPLATES, render
 
 KIND_ORDER = {"statement-of-purpose": 0, "childrens-guide": 1, "policy": 2, "procedure": 2}
 MAP_ID = "regulation-map"
 
-STYLE = """
-@page { size: A4; margin: 22mm 18mm 20mm 18mm;
-  @top-left { content: var(--running); font-size: 8pt; color: #444; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #444; } }
-@page :first { @top-left { content: none; } @bottom-right { content: none; } }
-html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #111; }
-.headerlink { display: none; }
-.cover { page-break-after: always; padding-top: 60mm; }
-.cover h1 { font-size: 26pt; margin-bottom: 4mm; }
-.cover p { font-size: 12pt; }
-nav.contents { page-break-after: always; }
-nav.contents ol { list-style: none; padding: 0; }
-nav.contents a { color: #111; text-decoration: none; }
-nav.contents a::after { content: leader(".") target-counter(attr(href), page); }
-section.part { page-break-before: always; }
-section.part > h1 { bookmark-level: 1; font-size: 18pt; }
-h2 { bookmark-level: 2; font-size: 13pt; margin-top: 6mm; }
-h3 { bookmark-level: none; font-size: 11pt; }
-table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 9pt; }
-th, td { border: 1px solid #999; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
-.admonition, details { border-left: 3px solid #3f51b5; padding: 1mm 4mm; margin: 3mm 0; background: #f3f4fb; }
-.admonition.danger, .admonition.failure { border-color: #b71c1c; background: #fdecea; }
-.admonition.warning { border-color: #8a6100; background: #fff6dd; }
-.admonition-title, summary { font-weight: bold; }
-a { color: #1a237e; }
-.review-badge { font-weight: bold; }
-"""
+
 
 
 def _markdown_converter(root: Path) -> markdown.Markdown:
@@ -83,12 +57,13 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
     return re.sub(r'href="([^"]*)"', target, fragment)
 
 
-def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict) -> str:
+def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown,
+                   ids: dict) -> tuple[str, str, str]:
     text = (document_top(handbook, document) + render_text(handbook, document)
             + document_details(handbook, document, show_editors=False))
     body = converter.reset().convert(text)
     body = _relink(body, document.id, document.path, ids)
-    return (f'<section class="part" id="{document.id}"><h1>{html.escape(document.title)}</h1>\n{body}</section>')
+    return document.id, document.title, body
 
 
 def handbook_html(handbook: Handbook, commit: str, stamp: str) -> str:
@@ -98,35 +73,18 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str) -> str:
     parts = [_document_part(handbook, d, converter, ids) for d in documents]
     map_html = _relink(converter.reset().convert(regulation_map(handbook, page=REGULATION_MAP)), MAP_ID,
                        REGULATION_MAP, ids)
-    parts.append(f'<section class="part" id="{MAP_ID}"><h1>Regulation map</h1>\n{map_html}</section>')
-    contents = "".join(f'<li><a href="#{d.id}">{html.escape(d.title)}</a></li>' for d in documents)
-    contents += f'<li><a href="#{MAP_ID}">Regulation map</a></li>'
-    name = html.escape(str(handbook.home.facts["name"]))
-    day = handbook.today.isoformat()
-    return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8">
-<title>{name} handbook: inspector copy</title>
-<meta name="author" content="{name}">
-<meta name="dcterms.created" content="{day}T00:00:00Z">
-<meta name="dcterms.modified" content="{day}T00:00:00Z">
-<style>{STYLE.replace("var(--running)", _css_string(f"{name} handbook: {stamp}"))}</style></head>
-<body>
-<div class="cover">
-<h1>{name} handbook</h1>
-<p>Statement of Purpose, children's guide, policies and procedures: the copy for inspectors.</p>
-<p>{html.escape(stamp)}.</p>
-<p>Made from commit {html.escape(commit)} of the handbook's repository, on {long_date(handbook.today)}.</p>
-</div>
-<nav class="contents"><h1>Contents</h1><ol>{contents}</ol></nav>
-{"".join(parts)}
-</body></html>"""
-
-
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    parts.append((MAP_ID, "Regulation map", map_html))
+    contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
+    facts = handbook.home.facts
+    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=handbook.today,
+                  registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
+                  manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
+                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"))
 
 
 def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path) -> None:
     import weasyprint  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when a PDF is made
 
-    weasyprint.HTML(string=handbook_html(handbook, commit, stamp), base_url=str(handbook.root)).write_pdf(path)
+    # Tagged (PDF/UA-1): a screen reader follows its structure, headings and tables.
+    weasyprint.HTML(string=handbook_html(handbook, commit, stamp), base_url=str(handbook.root)).write_pdf(
+        path, pdf_variant="pdf/ua-1", pdf_tags=True)

@@ -113,6 +113,11 @@ class Document:
         return list(self.meta.get("tags") or [])
 
     @property
+    def search_terms(self) -> list[str]:
+        """Words people type to find this document that its text may not use (search finds it by them)."""
+        return [str(term) for term in self.meta.get("search_terms") or []]
+
+    @property
     def changes(self) -> list[dict]:
         return list(self.meta.get("changes") or [])
 

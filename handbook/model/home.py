@@ -4,6 +4,7 @@ macros such as {{ home.name }}. Unknown facts are placeholders that render visib
 from __future__ import annotations
 
 import datetime as dt
+import html
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,28 @@ class Facts(dict):
         self.where = where
 
 
+class Phone(str):
+    """A phone number from data/home.yml (any fact named `phone`). It prints as a link people
+    can tap to call; every number on the site comes from one of these."""
+
+    def __new__(cls, number: str) -> Phone:
+        return super().__new__(cls, number)
+
+    @property
+    def number(self) -> str:
+        return "".join(self)
+
+    @property
+    def dial(self) -> str:
+        return "".join(c for c in self if c.isdigit() or c == "+")
+
+    def __str__(self) -> str:
+        return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
+
+
 def _to_facts(value, trail: str, found: list):
+    if isinstance(value, str) and trail.rsplit(".", 1)[-1] == "phone":
+        return Phone(value)
     if isinstance(value, dict):
         if set(value) == {"to_confirm"}:
             found.append((trail, str(value["to_confirm"])))

@@ -1,0 +1,31 @@
+"""Phone numbers come from data/home.yml, never typed into a document: a number typed as text
+goes out of date in one place and not the others, and cannot be tapped to call on a phone."""
+
+from __future__ import annotations
+
+import re
+
+from handbook.checks.common import valid_documents
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.model.home import HOME_FILE
+
+# UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
+_PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
+# What is not prose: {{ facts }}, {% tags %}, code, link targets and the attribute lists after them.
+_NOT_PROSE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)",
+                        re.DOTALL | re.MULTILINE)
+
+
+def check_phone_numbers(handbook: Handbook) -> list[Finding]:
+    findings = []
+    for document in valid_documents(handbook):
+        text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), document.body)
+        for match in _PHONE.finditer(text):
+            line = document.body_first_line + text.count("\n", 0, match.start())
+            findings.append(error(
+                "phone-number", document.path, f"'{match.group(0)}' is a phone number typed as text",
+                f"write it as a fact from {HOME_FILE}, such as {{{{ home.contacts.emergency.phone }}}}, so it is "
+                "the same everywhere and can be tapped to call (add the number to the file first if it is new)",
+                line=line))
+    return findings
