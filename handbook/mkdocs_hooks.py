@@ -9,6 +9,7 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
@@ -16,10 +17,11 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from handbook.loading.rendering import PAGE_FUNCTIONS, render_text, sandboxed_environment
+from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.edition import inspector_edition
+from handbook.sources.git import NotARepository, ShallowClone
 from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
@@ -29,6 +31,7 @@ from handbook.views.pages import (
     guide_checklist,
     history_section,
     link_from,
+    page_functions,
     section_index,
 )
 
@@ -61,18 +64,24 @@ def on_config(config):
     problem = getattr(macros, "handbook_problem", None)
     if problem is not None:  # a data file could not be used at all: say so in one line
         raise PluginError(str(problem))
-    # mkdocs-macros builds a plain Jinja environment; swap in the sandbox (pinned macros version).
-    old = macros.env
-    ours = [macros.macros[name] for name in PAGE_FUNCTIONS if name in macros.macros]
-    sandbox = sandboxed_environment(loader=old.loader, functions=ours)
-    sandbox.globals.update(old.globals)
-    sandbox.filters.update(old.filters)
-    macros._env = sandbox
-    # While serving, a macro error shows on the page instead of stopping the server.
-    macros.config["on_error_fail"] = not _serving()
-
     handbook = _handbook(config)
-    _build["histories"] = load_histories(handbook.root, handbook.documents)
+    # mkdocs-macros renders each page and its title with its own Jinja environment and its own
+    # variables (config, page, git, environment...). Pages are rendered by the handbook's
+    # renderer instead: the sandbox and the variables the check used, and nothing else.
+    renderer = PageRenderer(handbook, page_functions(handbook))
+    macros._env = renderer.environment
+    macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
+
+    try:
+        _build["histories"] = load_histories(handbook.root, handbook.documents)
+    except NotARepository as problem:  # a copy outside git still builds, without the pages' history
+        log.warning(str(problem))
+        _build["histories"] = {}
+    except ShallowClone as problem:
+        if not _serving():
+            raise PluginError(str(problem)) from None
+        log.warning(str(problem))
+        _build["histories"] = {}
     config.nav = expand_nav(config.nav, handbook)
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
@@ -87,6 +96,22 @@ def on_config(config):
         raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
                           "nothing was built - fix each one, then build again")
     return config
+
+
+def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) -> str:
+    """A page's Markdown (or its title) rendered as the check rendered it. A problem the check
+    did not already stop the build for stops it here, in one line naming the file; while
+    serving, the page shows that line instead."""
+    path = macros.page.file.src_uri
+    document = handbook.document(path)
+    meta = document.meta if document is not None and document.readable else {}
+    problem, rendered = renderer.attempt(text, meta)
+    if problem is None:
+        return rendered or ""
+    finding = template_finding(path if document is not None else f"{DOCS_DIR}/{path}", problem)
+    if not _serving():
+        raise PluginError(str(finding))
+    return html.escape(str(finding), quote=False)
 
 
 def expand_nav(items, handbook):

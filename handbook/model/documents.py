@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from handbook.sources.yaml_files import YamlProblem, parse_yaml
+from handbook.sources.yaml_files import BOM, YamlProblem, parse_yaml
 
 GOVERNED_FOLDERS = ("statement-of-purpose", "policies")
 DUE_SOON_DAYS = 60  # a review due within this many days is "due soon"
@@ -98,7 +98,10 @@ class Document:
     def next_review(self) -> dt.date | None:
         if self.last_reviewed is None:
             return None
-        return self.last_reviewed + relativedelta(months=self.review_every_months)
+        try:
+            return self.last_reviewed + relativedelta(months=self.review_every_months)
+        except (OverflowError, ValueError):  # a date near the end of the calendar (validation reports it)
+            return dt.date.max
 
     @property
     def regulations(self) -> list[str]:
@@ -198,7 +201,7 @@ def read_document(root: Path, path: Path) -> tuple[Document, FrontMatterProblem 
 
 def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterProblem | None]:
     """Read a governed document from its text (from disk, or from git history)."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix(BOM).replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:
         return Document(relative, body=text, readable=False), FrontMatterProblem(
@@ -213,6 +216,8 @@ def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterP
         meta = parse_yaml(front, first_line=2)
     except YamlProblem as problem:
         document.readable = False
+        if problem.fix:  # well-formed, but not accepted (a key given twice, an alias)
+            return document, FrontMatterProblem(problem.message, problem.fix, line=problem.line)
         return document, FrontMatterProblem(
             f"the front matter is not valid YAML: {problem.message.removeprefix('the YAML is not valid ')}",
             "check the line for a missing colon, a stray quote or wrong indentation",

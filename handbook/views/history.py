@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
-from handbook.sources.git import Edit, git, in_repository
+from handbook.sources.git import Edit, log_records, read_blobs, require_history
 
 
 @dataclass
@@ -22,14 +21,12 @@ class DocumentHistory:
 
 def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
     """One `git log` for every governed file: path -> edits, newest first."""
-    out = git(root, "log", "--first-parent", "-m", "--name-only",
-              "--format=%x1e%H%x1f%P%x1f%an%x1f%cn%x1f%cs%x1f%s", "--", *GOVERNED_FOLDERS, check=False)
     by_path: dict[str, list[Edit]] = {}
-    for record in out.split("\x1e")[1:]:
-        header, _, names = record.partition("\n")
-        commit, parent_list, author, committer, date, subject = (header.split("\x1f") + [""] * 6)[:6]
+    records = log_records(root, ["%H", "%P", "%an", "%cn", "%cs", "%s"], "--first-parent", "-m", "--",
+                          *GOVERNED_FOLDERS)
+    for (commit, parent_list, author, committer, date, subject), names in records:
         parents = parent_list.split()
-        paths = [n for n in names.splitlines() if n.endswith(".md")]
+        paths = [n for n in names if n.endswith(".md")]
         editors = _branch_authors(root, parents) if len(parents) > 1 else {}
         for path in paths:
             if len(parents) > 1:
@@ -42,51 +39,29 @@ def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
 
 def _branch_authors(root: Path, parents: list[str]) -> dict[str, list[str]]:
     """For a merge: path -> the authors of the merged commits that touched it."""
-    out = git(root, "log", "--name-only", "--format=%x1e%an", f"{parents[0]}..{parents[1]}", "--",
-              *GOVERNED_FOLDERS, check=False)
     authors: dict[str, list[str]] = {}
-    for record in out.split("\x1e")[1:]:
-        author, _, names = record.partition("\n")
-        for path in names.split():
+    for (author,), names in log_records(root, ["%an"], f"{parents[0]}..{parents[1]}", "--", *GOVERNED_FOLDERS):
+        for path in names:
             if author not in authors.setdefault(path, []):
                 authors[path].append(author)
     return authors
 
 
-def _read_many(root: Path, requests: list[str]) -> list[str | None]:
-    """`git cat-file --batch` for many "commit:path" at once (one process, not one per file)."""
-    if not requests:
-        return []
-    result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=("\n".join(requests) + "\n").encode(),
-                            capture_output=True)
-    data, position = result.stdout, 0
-    texts: list[str | None] = []
-    for _ in requests:
-        end = data.index(b"\n", position)
-        header = data[position:end].decode()
-        position = end + 1
-        if header.endswith("missing"):
-            texts.append(None)
-            continue
-        size = int(header.split()[2])
-        texts.append(data[position:position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
-
-
 def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentHistory]:
-    if not in_repository(root):
-        return {}
+    """Each valid document's history. Raises NotARepository outside a git repository (the
+    build says so in one line and goes on without history) and ShallowClone in a shallow
+    clone (which would give a history cut short)."""
+    require_history(root, "the history on each page")
     edits = _main_line_edits(root)
     histories = {d.path: DocumentHistory(edits.get(d.path, [])) for d in documents if d.valid}
     # The previous approved version: the newest committed copy that is approved and has another version.
     requests, owners = [], []
     for path, history in histories.items():
         for edit in history.edits:
-            requests.append(f"{edit.commit}:{path}")
+            requests.append((edit.commit, path))
             owners.append(path)
     current_version = {d.path: d.version for d in documents}
-    for path, text in zip(owners, _read_many(root, requests)):
+    for path, text in zip(owners, read_blobs(root, requests)):
         history = histories[path]
         if history.previous is not None or text is None:
             continue
