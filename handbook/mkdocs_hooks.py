@@ -19,6 +19,7 @@ from mkdocs.structure.files import File
 
 from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
+from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.edition import inspector_edition
 from handbook.sources.git import NotARepository, ShallowClone
@@ -63,7 +64,7 @@ def on_config(config):
     macros = config.plugins["macros"]
     problem = getattr(macros, "handbook_problem", None)
     if problem is not None:  # a data file could not be used at all: say so in one line
-        raise PluginError(str(problem))
+        raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
@@ -123,13 +124,15 @@ def expand_nav(items, handbook):
         folder, _, grouping = items.partition("/*")
         documents = sorted((d for d in handbook.documents if d.path.startswith(folder + "/")),
                            key=lambda d: d.title.lower())
+        # Titles are text: the theme prints navigation titles as HTML, so they are escaped here.
         if grouping.strip() != "by topic":
-            return [{d.title: d.path} for d in documents]
+            return [{html.escape(d.title): d.path} for d in documents]
         topics: dict[str, list[dict]] = {tag: [] for tag in handbook.tags}
         other: list[dict] = []
         for document in documents:
-            (topics[document.tags[0]] if document.valid and document.tags else other).append({document.title: document.path})
-        grouped = [{tag: _in_groups(entries)} for tag, entries in topics.items() if entries]
+            (topics[document.tags[0]] if document.valid and document.tags else other).append(
+                {html.escape(document.title): document.path})
+        grouped = [{html.escape(tag): _in_groups(entries)} for tag, entries in topics.items() if entries]
         return grouped + ([{"Other documents": _in_groups(other)}] if other else [])
     if isinstance(items, list):
         return [expand_nav(item, handbook) for item in items]
@@ -151,7 +154,7 @@ def _in_groups(entries: list[dict]) -> list[dict]:
     seen: dict[str, int] = {}
     for start in range(0, len(entries), NAV_GROUP_SIZE):
         chunk = entries[start:start + NAV_GROUP_SIZE]
-        first, last = next(iter(chunk[0]))[0].upper(), next(iter(chunk[-1]))[0].upper()
+        first, last = (html.escape(html.unescape(next(iter(entry)))[:1].upper()) for entry in (chunk[0], chunk[-1]))
         label = first if first == last else f"{first} to {last}"
         seen[label] = seen.get(label, 0) + 1
         groups.append({label if seen[label] == 1 else f"{label} ({seen[label]})": chunk})
@@ -211,6 +214,8 @@ def on_page_markdown(markdown, page, config, files):
     else:
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
+    if document is not None:  # the theme prints page.meta.title as HTML: a title is text
+        page.meta["title"] = html.escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
     # Material would show `status` as its page-status icon and `tags` as its own tag list;

@@ -161,11 +161,11 @@ def _without_code_and_templates(text: str) -> str:
     while index < len(runs):
         start, end = runs[index]
         length = end - start
-        closing = next((j for j in range(index + 1, min(len(runs), index + 200))
+        partner = next((j for j in range(index + 1, min(len(runs), index + 200))
                         if runs[j][1] - runs[j][0] == length), None)
-        if closing is not None and "\n\n" not in blanked[end:runs[closing][0]]:
-            _blank(chars, start, runs[closing][1])
-            index = closing + 1
+        if partner is not None and "\n\n" not in blanked[end:runs[partner][0]]:
+            _blank(chars, start, runs[partner][1])
+            index = partner + 1
         else:
             index += 1
     return "".join(chars)
@@ -260,7 +260,8 @@ class _Targets:
 
 
 def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
-    shown = url if len(url) <= 80 else url[:77] + "..."
+    shown = " ".join(url.split())
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
     cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
     if not cleaned or cleaned.startswith(("#", "?")):
         return []  # this page itself

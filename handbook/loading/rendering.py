@@ -475,7 +475,7 @@ def render_pages(handbook: Handbook) -> list[Finding]:
     seen: dict[tuple, tuple[Exception | None, set]] = {}  # the same {{ expression }} is checked once per run
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
-        mapped = document is not None and document.meta.get("kind") in mapped_kinds
+        mapped = document is not None and document.kind in mapped_kinds
         if "{{" not in text and "{%" not in text and "{#" not in text:
             if mapped and document is not None:
                 document.rendered = text

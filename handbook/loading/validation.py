@@ -188,6 +188,24 @@ def check_dates_and_title(document: Document, today: dt.date) -> list[Finding]:
     return findings
 
 
+def _field_name_problems(document: Document) -> list[Finding]:
+    """Field names are words: a number, a list or nothing before a colon is not one."""
+    findings = []
+    entries = [("", "", document.meta)] + [
+        (f"changes[{number}]", "changes", change)
+        for number, change in enumerate(document.meta.get("changes") or [] if isinstance(
+            document.meta.get("changes"), list) else [], start=1) if isinstance(change, dict)]
+    for where, key, mapping in entries:
+        for name in mapping:
+            if not isinstance(name, str):
+                shown = " ".join(str(name).split())[:40]
+                findings.append(error(
+                    "front-matter", document.path, f"{where + ': ' if where else ''}'{shown}' is not a field name",
+                    "write each field as a word followed by a colon, such as 'title: Missing child policy'",
+                    line=document.line_of(key or shown)))
+    return findings
+
+
 def validate_front_matter(handbook: Handbook) -> list[Finding]:
     """Validate each document's front matter against the schema. fastjsonschema (the schema
     compiled to Python) answers "valid?" quickly for thousands of documents; jsonschema
@@ -199,16 +217,27 @@ def validate_front_matter(handbook: Handbook) -> list[Finding]:
     for document in handbook.documents:
         if not document.readable:
             continue
+        named = _field_name_problems(document)
+        if named:
+            document.valid = False
+            findings += named
+            continue
         try:
             is_valid(document.meta)
-        except fastjsonschema.JsonSchemaException:
+        except Exception:  # not valid (or too odd for the fast validator): jsonschema explains below
             pass
         else:
             found = check_dates_and_title(document, handbook.today)
             document.valid = not found
             findings += found
             continue
-        problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
+        try:
+            problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
+        except RecursionError:
+            document.valid = False
+            findings.append(error("front-matter", document.path, "the front matter is nested too deeply to check",
+                                  "write each field as in README, 'Adding or reviewing a document'", line=2))
+            continue
         if not problems:  # the two validators disagree: trust the one that explains itself
             found = check_dates_and_title(document, handbook.today)
             document.valid = not found

@@ -10,6 +10,7 @@ import datetime as dt
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, draft_copy
+from handbook.views.pages import link_from, markdown_text
 
 DRAFT_MARK = "Draft: facts still to confirm"
 
@@ -41,7 +42,8 @@ def copy_stamp(handbook: Handbook, copy_link: str) -> str:
     draft = (f"**{DRAFT_MARK}.** This copy includes documents nobody has approved yet and facts the home "
              "has not confirmed; it is not the handbook the home stands behind.\n\n") if draft_copy() else ""
     return (f'<div class="copy-stamp admonition {"warning" if draft else "info"}" markdown data-search-exclude{due}>'
-            f"\n\n{draft}**{made}, from commit {commit}.** This is a copy of the {handbook.home.facts['name']} handbook "
+            f"\n\n{draft}**{made}, from commit {markdown_text(commit)}.** This is a copy of the "
+            f"{markdown_text(handbook.home.facts['name'])} handbook "
             f"for inspectors.{later} See [about this copy]({copy_link}) to check it has not been changed.\n\n"
             '<p class="copy-stamp__stale" hidden><strong>This copy may be out of date:</strong> today is after '
             f"{long_date(earliest) if earliest else ''}, when a document in it was due for review. "
@@ -57,7 +59,7 @@ def copy_page(handbook: Handbook) -> str:
     commit = copy_commit()
     as_of = as_of_day()
     lines = ["# About this copy", "",
-             f"This copy of the {handbook.home.facts['name']} handbook was made for inspectors on "
+             f"This copy of the {markdown_text(handbook.home.facts['name'])} handbook was made for inspectors on "
              f"{long_date(handbook.today)}, from commit `{commit}` of the handbook's repository.", ""]
     if as_of:
         lines += [f"It shows the handbook **as in force on {long_date(_date(as_of))}**.", ""]
@@ -71,10 +73,10 @@ def copy_page(handbook: Handbook) -> str:
     lines += [
               "| Document | Version | Approved | Last reviewed | Next review |", "| --- | --- | --- | --- | --- |"]
     for d in sorted(handbook.documents, key=lambda d: d.title.lower()):
-        lines.append(f"| [{d.title}]({d.path}) | {d.version} | "
+        lines.append(f"| [{markdown_text(d.title)}]({link_from(COPY_PAGE, d.path)}) | {markdown_text(d.version)} | "
                      + (f"{long_date(d.approved_on)} |" if d.approved_on else "Draft: not yet approved |")
-                     + (f" {long_date(d.last_reviewed)} | {long_date(d.next_review)} |" if d.last_reviewed
-                        else " - | - |"))
+                     + (f" {long_date(d.last_reviewed)} | {long_date(d.next_review)} |"
+                        if d.last_reviewed and d.next_review else " - | - |"))
     lines += ["", "## Checking the copy", "",
               "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
               "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "

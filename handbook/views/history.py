@@ -51,7 +51,7 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
     """Each valid document's history. Raises NotARepository outside a git repository (the
     build says so in one line and goes on without history) and ShallowClone in a shallow
     clone (which would give a history cut short)."""
-    require_history(root, "the history on each page")
+    require_history(root, "the history shown on each page")
     edits = _main_line_edits(root)
     histories = {d.path: DocumentHistory(edits.get(d.path, [])) for d in documents if d.valid}
     # The previous approved version: the newest committed copy that is approved and has another version.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import re
+from urllib.parse import quote
 
 from handbook.model.documents import Document, approval_of
 from handbook.model.findings import Finding
@@ -26,13 +28,25 @@ def page_functions(handbook: Handbook) -> dict:
     }
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+# The characters Python-Markdown (with its table extension) reads as syntax and lets a backslash escape.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text) -> str:
+    """Text (a title, a summary, a message, a git subject) as Markdown that shows exactly that
+    text: every character Markdown would read as syntax escaped, <, > and & as entities, on
+    one line. Nothing in it can become a link, an image, an attribute list or HTML."""
+    one_line = " ".join(str(text).split())
+    return html.escape(_MARKDOWN_SYNTAX.sub(r"\\\1", one_line), quote=False)
+
+
+_cell = markdown_text  # a table cell: the same, and | is escaped too
 
 
 def link_from(page_path: str, target_path: str) -> str:
-    """A relative Markdown link target from one source file to another."""
-    return posixpath.relpath(target_path, posixpath.dirname(page_path) or ".")
+    """A relative Markdown link target from one source file to another, percent-encoded (a
+    file name may hold spaces, quotes or brackets)."""
+    return quote(posixpath.relpath(target_path, posixpath.dirname(page_path) or "."), safe="/#")
 
 
 def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
@@ -50,7 +64,8 @@ def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
     lines += ["## Documents awaiting approval", ""]
     if drafts:
         lines += ["| Document | Version | Owner |", "| --- | --- | --- |"]
-        lines += [f"| {_document_link(d, _virtual_path(page_path))} | {d.version} | {d.owner} |" for d in drafts]
+        lines += [f"| {_document_link(d, _virtual_path(page_path))} | {_cell(d.version)} | {_cell(d.owner)} |"
+                  for d in drafts]
     else:
         lines.append("None: every document in the handbook is approved or retired.")
     lines.append("")
@@ -63,7 +78,7 @@ def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
                   "| Document | Facts it prints that are still to confirm |", "| --- | --- |"]
         for path in sorted(handbook.printed):
             document = handbook.document(path)
-            where = _document_link(document, _virtual_path(page_path)) if document else f"`{path}`"
+            where = _document_link(document, _virtual_path(page_path)) if document else _cell(path)
             facts = "<br>".join(f"`{w}`: {_cell(handbook.home.placeholder_description(w))}"
                                 for w in sorted(handbook.printed[path]))
             lines.append(f"| {where} | {facts} |")
@@ -98,9 +113,9 @@ def status_report(handbook: Handbook, page_path: str = "docs/status.md") -> str:
 def _findings_table(handbook: Handbook, page_path: str, findings: list[Finding]) -> list[str]:
     lines = ["| File | What is wrong | What to do |", "| --- | --- | --- |"]
     for finding in findings:
-        where = finding.path + (f", line {finding.line}" if finding.line else "")
+        where = _cell(finding.path + (f", line {finding.line}" if finding.line else ""))
         target = _site_target(handbook, page_path, finding.path)
-        where = f"[{where}]({target})" if target else f"`{where}`"
+        where = f"[{where}]({target})" if target else where
         lines.append(f"| {where} | {_cell(finding.message)} | {_cell(finding.fix)} |")
     return lines + [""]
 
@@ -126,7 +141,8 @@ def findings_banner(findings: list[Finding]) -> str:
     lines = [f'!!! {worst} "{title}"', ""]
     for finding in findings:
         where = f" (line {finding.line})" if finding.line else ""
-        lines.append(f"    - **{finding.severity.value.capitalize()}**{where}: {finding.message} - {finding.fix}")
+        lines.append(f"    - **{finding.severity.value.capitalize()}**{where}: {markdown_text(finding.message)} - "
+                     f"{markdown_text(finding.fix)}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -170,17 +186,18 @@ def document_control(handbook: Handbook, document: Document) -> str:
         return ""
     state = document.review_state(handbook.today)
     approved = approval_text(document)
-    next_review = (f"{long_date(document.next_review)} {badge(state)}"
-                   if document.status == "approved" else "not applicable while " + document.status)
+    due = document.next_review
+    next_review = (f"{long_date(due)} {badge(state)}" if document.status == "approved" and due is not None
+                   else "not applicable while " + _cell(document.status))
     rows = [
-        ("Version", f"{document.version} ({document.status})"),
-        ("Kind", KIND_NAMES.get(document.kind, document.kind)),
-        ("Owner", document.owner),
+        ("Version", _cell(f"{document.version} ({document.status})")),
+        ("Kind", _cell(KIND_NAMES.get(document.kind, document.kind))),
+        ("Owner", _cell(document.owner)),
         ("Approved", approved),
         ("Last reviewed", (f"{long_date(document.last_reviewed)} " if document.last_reviewed else "not yet ")
          + f"(every {document.review_every_months} months)"),
         ("Next review", next_review),
-        ("For", ", ".join(document.audience)),
+        ("For", _cell(", ".join(document.audience))),
         ("Topics", ", ".join(f"[{_cell(tag)}]({link_from(document.path, TOPICS)}#{topic_anchor(tag)})"
                              for tag in document.tags) or "None"),
         ("Regulations", regulation_links(handbook, document)),
@@ -194,10 +211,10 @@ def document_control(handbook: Handbook, document: Document) -> str:
     elif document.status == "retired":
         notice = ('!!! danger "Retired: no longer in force"\n\n'
                   "    This document is kept for the record only. Do not follow it.\n\n")
-    elif state == "overdue":
+    elif state == "overdue" and due is not None:
         notice = ('!!! danger "Overdue for review"\n\n'
-                  f"    This document should have been reviewed by {long_date(document.next_review)}. "
-                  f"{document.owner}: review it now.\n\n")
+                  f"    This document should have been reviewed by {long_date(due)}. "
+                  f"{_cell(document.owner)}: review it now.\n\n")
     return (f'{notice}<div class="document-control" markdown data-search-exclude>\n\n'
             f"| Document control | Details |\n| --- | --- |\n{table}\n\n</div>\n\n")
 
@@ -211,7 +228,7 @@ def section_index(handbook: Handbook, document: Document) -> str:
     rows = []
     for matter in matters:
         target = mapping.get(str(matter.number))
-        where = f"[Go to the section]({target})" if target else "**No section**"
+        where = f"[Go to the section]({_anchor(target)})" if target else "**No section**"
         rows.append(f"| {matter.number} | {_cell(matter.text)} | {where} |")
     schedule_url = handbook.registry.default_instrument.url.rstrip("/") + "/schedule/1"
     return ('<div class="schedule-1-index" markdown data-search-exclude>\n\n'
@@ -226,7 +243,7 @@ def guide_checklist(handbook: Handbook, document: Document) -> str:
     if document.kind != "childrens-guide" or not document.valid:
         return ""
     mapping = section_map(document.meta, "guide_items")
-    rows = [f"| {_cell(item.text)} | " + (f"[Go to the section]({mapping[item.id]})" if item.id in mapping
+    rows = [f"| {_cell(item.text)} | " + (f"[Go to the section]({_anchor(mapping[item.id])})" if item.id in mapping
                                           else "**No section**") + " |"
             for item in handbook.registry.default_instrument.childrens_guide]
     return ('\n\n??? note "For adults: how this guide meets the law"\n\n'
@@ -241,8 +258,13 @@ def guide_checklist(handbook: Handbook, document: Document) -> str:
 LEVEL_NAMES = {"required": "Required", "expected": "Expected", "none": "-"}
 
 
+def _anchor(target) -> str:
+    """A heading anchor from the front matter ("#our-ethos"), as a link target."""
+    return "#" + quote(str(target).strip().lstrip("#"), safe="")
+
+
 def _document_link(document: Document, from_page: str) -> str:
-    suffix = "" if document.status == "approved" else f" ({document.status})"
+    suffix = "" if document.status == "approved" else f" ({_cell(document.status)})"
     return f"[{_cell(document.title)}]({link_from(from_page, document.path)}){suffix}"
 
 
@@ -273,8 +295,8 @@ def regulation_map(handbook: Handbook, page: str = REGULATION_MAP) -> str:
     for document in sorted((d for d in handbook.documents if d.valid), key=lambda d: d.title.lower()):
         refs = []
         for citation in document.regulations:
-            regulation = handbook.registry.resolve(citation)
-            refs.append(f"[{regulation.ref}](#{regulation.anchor})" if regulation else f"{citation} (unknown)")
+            cited = handbook.registry.resolve(citation)
+            refs.append(f"[{cited.ref}](#{cited.anchor})" if cited else f"{_cell(citation)} (unknown)")
         lines.append(f"| [{_cell(document.title)}]({link_from(page, document.path)}) | "
                      f"{KIND_NAMES.get(document.kind, document.kind)} | {document.status} | {', '.join(refs) or '-'} |")
     return "\n".join(lines) + "\n"
@@ -288,11 +310,14 @@ def schedule_entries(handbook: Handbook) -> list[dict]:
         if not document.in_force or document.next_review is None:
             continue
         state = document.review_state(handbook.today)
+        reviewed, due = document.last_reviewed, document.next_review
+        if reviewed is None or due is None:
+            continue
         entries.append({
             "id": document.id, "title": document.title, "path": document.path, "owner": document.owner,
-            "version": document.version, "last_reviewed": document.last_reviewed.isoformat(),
-            "next_review": document.next_review.isoformat(), "state": state,
-            "days_left": (document.next_review - handbook.today).days,
+            "version": document.version, "last_reviewed": reviewed.isoformat(),
+            "next_review": due.isoformat(), "state": state,
+            "days_left": (due - handbook.today).days,
         })
     return sorted(entries, key=lambda e: (order[e["state"]], e["next_review"], e["title"]))
 
@@ -304,7 +329,7 @@ def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
              "| --- | --- | --- | --- | --- | --- |"]
     for entry in entries:
         lines.append(
-            f"| [{_cell(entry['title'])}]({link_from(page, entry['path'])}) | {entry['owner']} | "
+            f"| [{_cell(entry['title'])}]({link_from(page, entry['path'])}) | {_cell(entry['owner'])} | "
             f"{long_date(dt.date.fromisoformat(entry['last_reviewed']))} | "
             f"{long_date(dt.date.fromisoformat(entry['next_review']))} | {badge(entry['state'])} | "
             f"{grades[entry['path']]:.1f} |")
@@ -321,7 +346,7 @@ def topics(handbook: Handbook, page: str = TOPICS) -> str:
     for tag in handbook.tags:
         tagged = sorted((d for d in handbook.documents if d.valid and d.status != "retired" and tag in d.tags),
                         key=lambda d: d.title.lower())
-        lines += [f"## {tag} {{ #{topic_anchor(tag)} }}", ""]
+        lines += [f"## {markdown_text(tag)} {{ #{topic_anchor(tag)} }}", ""]
         lines += [f"- {_document_link(d, page)}" + (f": {_cell(d.summary)}" if d.summary else "") for d in tagged]
         lines += ["" if tagged else "No documents yet.", ""]
     return "\n".join(lines)
@@ -340,8 +365,8 @@ def history_section(document: Document, history, old_text: str | None, new_text:
                   (" not needed |" if change.get("review_only") else " not yet |")) if sop else ""
         approval = approval_of(change)
         approved = ("not needed (review)" if change.get("review_only") else
-                    f"{approval.by}, {long_date(approval.on)}" if approval else "not approved")
-        lines.append(f"| {change['version']} | {long_date(dt.date.fromisoformat(change['date']))} | {summary} | "
+                    f"{_cell(approval.by)}, {long_date(approval.on)}" if approval else "not approved")
+        lines.append(f"| {_cell(change['version'])} | {long_date(dt.date.fromisoformat(change['date']))} | {summary} | "
                      f"{approved} |{ofsted}")
     lines.append("")
     if history is not None and history.edits and show_editors:
@@ -356,7 +381,7 @@ def history_section(document: Document, history, old_text: str | None, new_text:
         approved = previous.approved_on
         when = f", approved {long_date(approved)}" if approved else ""
         changes = what_changed(old_text, new_text)
-        lines += [f'??? abstract "What changed since version {previous.version}{when}"', ""]
+        lines += [f'??? abstract "What changed since version {_cell(previous.version)}{when}"', ""]
         if not changes:
             lines.append("    The text is the same; only the details above changed.")
         for kind, sentence in changes:
