@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -124,15 +125,16 @@ def expand_nav(items, handbook):
         folder, _, grouping = items.partition("/*")
         documents = sorted((d for d in handbook.documents if d.path.startswith(folder + "/")),
                            key=lambda d: d.title.lower())
-        # Titles are text: the theme prints navigation titles as HTML, so they are escaped here.
+        # Titles are text: the theme prints navigation titles as HTML, so they are escaped here
+        # (as Markup, so the theme's own escaping of the same title in an attribute keeps it once).
         if grouping.strip() != "by topic":
-            return [{html.escape(d.title): d.path} for d in documents]
+            return [{escape(d.title): d.path} for d in documents]
         topics: dict[str, list[dict]] = {tag: [] for tag in handbook.tags}
         other: list[dict] = []
         for document in documents:
             (topics[document.tags[0]] if document.valid and document.tags else other).append(
-                {html.escape(document.title): document.path})
-        grouped = [{html.escape(tag): _in_groups(entries)} for tag, entries in topics.items() if entries]
+                {escape(document.title): document.path})
+        grouped = [{escape(tag): _in_groups(entries)} for tag, entries in topics.items() if entries]
         return grouped + ([{"Other documents": _in_groups(other)}] if other else [])
     if isinstance(items, list):
         return [expand_nav(item, handbook) for item in items]
@@ -154,7 +156,7 @@ def _in_groups(entries: list[dict]) -> list[dict]:
     seen: dict[str, int] = {}
     for start in range(0, len(entries), NAV_GROUP_SIZE):
         chunk = entries[start:start + NAV_GROUP_SIZE]
-        first, last = (html.escape(html.unescape(next(iter(entry)))[:1].upper()) for entry in (chunk[0], chunk[-1]))
+        first, last = (escape(html.unescape(next(iter(entry)))[:1].upper()) for entry in (chunk[0], chunk[-1]))
         label = first if first == last else f"{first} to {last}"
         seen[label] = seen.get(label, 0) + 1
         groups.append({label if seen[label] == 1 else f"{label} ({seen[label]})": chunk})
@@ -215,7 +217,7 @@ def on_page_markdown(markdown, page, config, files):
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
     if document is not None:  # the theme prints page.meta.title as HTML: a title is text
-        page.meta["title"] = html.escape(document.title)
+        page.meta["title"] = escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
     # Material would show `status` as its page-status icon and `tags` as its own tag list;

@@ -28,8 +28,10 @@ def page_functions(handbook: Handbook) -> dict:
     }
 
 
-# The characters Python-Markdown (with its table extension) reads as syntax and lets a backslash escape.
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# The characters that make Markdown syntax in the middle of a line (links and images need [ ],
+# attribute lists { }, code `, emphasis * _, table cells |), escaped with a backslash as
+# Python-Markdown allows; the rest (# - + . at the start of a line) never starts these texts.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]|])")
 
 
 def markdown_text(text) -> str:
