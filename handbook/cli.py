@@ -11,9 +11,10 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
 from handbook.export.bundle import ExportRefused, export, export_as_of, verify
-from handbook.model.findings import sort_key
+from handbook.model.findings import one_line, sort_key
 from handbook.sources.clock import today
 from handbook.sources.errors import HandbookError
+from handbook.sources.git import resolve
 from handbook.style import format_vale, lint
 from handbook.views.review_summary import render_review, review_summary
 
@@ -26,8 +27,11 @@ def _repository_root(start: Path) -> Path:
 
 
 def command_check(args) -> int:
-    handbook = load_and_check(_repository_root(Path(args.root).resolve()), today())
-    if args.base:
+    root = _repository_root(Path(args.root).resolve())
+    if args.base is not None:
+        resolve(root, args.base)  # an empty or unknown ref, no repository, a shallow clone: say so first
+    handbook = load_and_check(root, today())
+    if args.base is not None:
         handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
     if args.format == "json":
         print(json.dumps({
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except HandbookError as problem:
-        print(f"ERROR: {problem}", file=sys.stderr)
+        print(f"ERROR: {one_line(str(problem))}", file=sys.stderr)
         return 1
 
 

@@ -9,23 +9,27 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
 import sys
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from handbook.loading.rendering import PAGE_FUNCTIONS, render_text, sandboxed_environment
+from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
-from handbook.model.handbook import Handbook
+from handbook.model.findings import one_line
+from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.edition import inspector_edition
+from handbook.sources.git import NotARepository, ShallowClone
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
-from handbook.views.site_pages import findings_banner
+from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import link_from
 
 log = logging.getLogger("handbook")
@@ -56,19 +60,25 @@ def on_config(config):
     macros = config.plugins["macros"]
     problem = getattr(macros, "handbook_problem", None)
     if problem is not None:  # a data file could not be used at all: say so in one line
-        raise PluginError(str(problem))
-    # mkdocs-macros builds a plain Jinja environment; swap in the sandbox (pinned macros version).
-    old = macros.env
-    ours = [macros.macros[name] for name in PAGE_FUNCTIONS if name in macros.macros]
-    sandbox = sandboxed_environment(loader=old.loader, functions=ours)
-    sandbox.globals.update(old.globals)
-    sandbox.filters.update(old.filters)
-    macros._env = sandbox
-    # While serving, a macro error shows on the page instead of stopping the server.
-    macros.config["on_error_fail"] = not _serving()
-
+        raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
-    _build["histories"] = load_histories(handbook.root, handbook.documents)
+    # mkdocs-macros renders each page and its title with its own Jinja environment and its own
+    # variables (config, page, git, environment...). Pages are rendered by the handbook's
+    # renderer instead: the sandbox and the variables the check used, and nothing else.
+    renderer = PageRenderer(handbook, page_functions(handbook))
+    macros._env = renderer.environment
+    macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
+
+    try:
+        _build["histories"] = load_histories(handbook.root, handbook.documents)
+    except NotARepository as problem:  # a copy outside git still builds, without the pages' history
+        log.warning(str(problem))
+        _build["histories"] = {}
+    except ShallowClone as problem:
+        if not _serving():
+            raise PluginError(str(problem)) from None
+        log.warning(str(problem))
+        _build["histories"] = {}
     config.nav = expand_nav(config.nav, handbook)
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
@@ -85,6 +95,22 @@ def on_config(config):
     return config
 
 
+def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) -> str:
+    """A page's Markdown (or its title) rendered as the check rendered it. A problem the check
+    did not already stop the build for stops it here, in one line naming the file; while
+    serving, the page shows that line instead."""
+    path = macros.page.file.src_uri
+    document = handbook.document(path)
+    meta = document.meta if document is not None and document.readable else {}
+    problem, rendered = renderer.attempt(text, meta)
+    if problem is None:
+        return rendered or ""
+    finding = template_finding(path if document is not None else f"{DOCS_DIR}/{path}", problem)
+    if not _serving():
+        raise PluginError(str(finding))
+    return html.escape(str(finding), quote=False)
+
+
 def expand_nav(items, handbook):
     """In mkdocs.yml's nav, "policies/*" stands for every governed document in that folder,
     by title, and "policies/* by topic" groups them under their first topic (in the order
@@ -94,13 +120,16 @@ def expand_nav(items, handbook):
         folder, _, grouping = items.partition("/*")
         documents = sorted((d for d in handbook.documents if d.path.startswith(folder + "/")),
                            key=lambda d: d.title.lower())
+        # Titles are text: the theme prints navigation titles as HTML, so they are escaped here
+        # (as Markup, so the theme's own escaping of the same title in an attribute keeps it once).
         if grouping.strip() != "by topic":
-            return [{d.title: d.path} for d in documents]
+            return [{escape(d.title): d.path} for d in documents]
         topics: dict[str, list[dict]] = {tag: [] for tag in handbook.tags}
         other: list[dict] = []
         for document in documents:
-            (topics[document.tags[0]] if document.valid and document.tags else other).append({document.title: document.path})
-        grouped = [{tag: _in_groups(entries)} for tag, entries in topics.items() if entries]
+            (topics[document.tags[0]] if document.valid and document.tags else other).append(
+                {escape(document.title): document.path})
+        grouped = [{escape(tag): _in_groups(entries)} for tag, entries in topics.items() if entries]
         return grouped + ([{"Other documents": _in_groups(other)}] if other else [])
     if isinstance(items, list):
         return [expand_nav(item, handbook) for item in items]
@@ -122,7 +151,7 @@ def _in_groups(entries: list[dict]) -> list[dict]:
     seen: dict[str, int] = {}
     for start in range(0, len(entries), NAV_GROUP_SIZE):
         chunk = entries[start:start + NAV_GROUP_SIZE]
-        first, last = next(iter(chunk[0]))[0].upper(), next(iter(chunk[-1]))[0].upper()
+        first, last = (escape(html.unescape(next(iter(entry)))[:1].upper()) for entry in (chunk[0], chunk[-1]))
         label = first if first == last else f"{first} to {last}"
         seen[label] = seen.get(label, 0) + 1
         groups.append({label if seen[label] == 1 else f"{label} ({seen[label]})": chunk})
@@ -182,6 +211,8 @@ def on_page_markdown(markdown, page, config, files):
     else:
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
+    if document is not None:  # the theme prints page.meta.title as HTML: a title is text
+        page.meta["title"] = escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
     # Material would show `status` as its page-status icon; it is in document control instead.

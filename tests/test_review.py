@@ -107,7 +107,7 @@ def test_text_change_without_a_version_raise_stops_the_merge_with_its_fix(repo):
         "",
         "- No approval for this change: the text changed but the version was not raised.",
         "- Regulations: 34(4), 34(5), 12, 40.",
-        "- Added: Company number: [to confirm: company number, as shown on Companies House].",
+        r"- Added: Company number: \[to confirm: company number, as shown on Companies House\].",
     ]
 
 
@@ -163,8 +163,12 @@ def test_statement_of_purpose_revision_names_the_ofsted_deadline(repo):
 
 
 def test_document_newly_shown_to_inspectors(repo):
+    day = fixture_today().isoformat()
     edit(repo, "policies/safeguarding.md",
-         ("audience: [staff, families, professionals]", "audience: [staff, families, professionals, inspectors]"))
+         ("audience: [staff, families, professionals]", "audience: [staff, families, professionals, inspectors]"),
+         ('version: "1.0"', 'version: "1.1"'),
+         ("changes:\n", f'changes:\n  - version: "1.1"\n    date: {day}\n    summary: Shown to inspectors again.\n'
+                        f"    approved_by: Responsible Individual\n    approved_on: {day}\n"))
     commit(repo, "Safeguarding policy: in the inspectors' copy again")
     assert review(repo, 0) == [
         "## Handbook review against main",
@@ -173,9 +177,10 @@ def test_document_newly_shown_to_inspectors(repo):
         "",
         "### Safeguarding policy",
         "",
-        "`policies/safeguarding.md` · details only, text unchanged · version 1.0, unchanged",
+        "`policies/safeguarding.md` · details only, text unchanged · version 1.0 → 1.1",
         "",
-        "- Version 1.0 keeps its approval: Responsible Individual, 5 October 2026.",
+        "- Approved by Responsible Individual on 26 November 2026.",
+        "- Summary: Shown to inspectors again.",
         "- Now shown to inspectors.",
     ]
 

@@ -4,12 +4,15 @@ governed document with the version on REF (the branch the pull request goes into
 from __future__ import annotations
 
 from handbook.checks.versions import version_key
-from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
+from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, read_document_text
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
-from handbook.sources.git import file_at, files_at, resolve
+from handbook.sources.git import files_at, read_blobs, resolve
 
 CHECK: CheckName = "change-discipline"
+# Changing any of these changes what the document is, who it is for or who answers for it:
+# the change needs its own entry in `changes`, like a change to the text.
+RECORDED_FIELDS = ("status", "audience", "owner", "regulations", "review_every_months")
 
 
 def _new_entries(before: Document, after: Document) -> list[dict]:
@@ -27,8 +30,9 @@ def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
     findings = []
     current = {d.path: d for d in handbook.documents}
     today = handbook.today.isoformat()
-    for path in files_at(handbook.root, commit, GOVERNED_FOLDERS):
-        before, problem = read_document_text(path, file_at(handbook.root, commit, path) or "")
+    paths = files_at(handbook.root, commit, GOVERNED_FOLDERS)
+    for path, text in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
+        before, problem = read_document_text(path, text or "")
         if problem is not None:
             continue  # the old copy was unreadable: nothing to compare with
         after = current.get(path)
@@ -63,7 +67,16 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     if lowered:
         problems.append(("version", f"version went down from {old_version} to {new_version}",
                          f"versions only go up: set version to \"{suggestion}\" or higher"))
-    if before.meta.get("status") == "approved" and after.status == "draft":
+    unapproved = before.meta.get("status") == "approved" and after.status == "draft"  # reported on its own below
+    changed = [name for name in RECORDED_FIELDS if before.meta.get(name) != after.meta.get(name)
+               and not (name == "status" and unapproved)]
+    if changed and not added and not _newly_approved(before, after):
+        what = ", ".join(f"{name} ({_shown(before.meta.get(name))} on {ref}, now {_shown(after.meta.get(name))})"
+                         for name in changed)
+        problems.append((changed[0], f"{what} changed but changes has no new entry",
+                         f"raise version to \"{suggestion}\" and add a changes entry for it: version: "
+                         f"\"{suggestion}\", date: {today}, summary: what changed and why"))
+    if unapproved:
         problems.append(("status", f"the approved document became a draft (it is approved on {ref})",
                          "keep it approved and raise its version for the change; to withdraw it, set status: retired"))
     if text_changed:
@@ -92,3 +105,18 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
                              "if this was a review, add review_only: true to the entry; if the details changed, "
                              f"raise version to \"{suggestion}\""))
     return [error(CHECK, path, what, fix, field=field, line=after.line_of(field)) for field, what, fix in problems]
+
+
+def _newly_approved(before: Document, after: Document) -> bool:
+    """A draft approved as it stands: its own changes entry now records the approval."""
+    if after.status != "approved" or after.approval is None:
+        return False
+    earlier = next((c for c in before.changes if str(c.get("version")) == after.version and not c.get("review_only")),
+                   None)
+    return earlier is None or approval_of(earlier) is None
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return "none" if value is None else str(value)

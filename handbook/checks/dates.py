@@ -1,33 +1,13 @@
-"""Dates that must be true: nothing in the future, and reviews on time."""
+"""Reviews on time. (Dates that could not have happened, before 2000 or after today, are found
+while loading: see handbook/loading/validation.py.)"""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from handbook.checks.common import valid_documents
 from handbook.model.documents import DUE_SOON_DAYS
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-
-
-def check_dates(handbook: Handbook) -> list[Finding]:
-    """Approval, review and change dates cannot be in the future."""
-    findings = []
-    today = handbook.today
-    for document in valid_documents(handbook):
-        dated = [("last_reviewed", document.last_reviewed)]
-        for i, change in enumerate(document.changes, start=1):
-            dated += [(f"changes[{i}].{name}", dt.date.fromisoformat(change[name]))
-                      for name in ("date", "approved_on", "ofsted_notified_on") if change.get(name)]
-        for field, day in dated:
-            if day and day > today:
-                findings.append(error(
-                    "future-date", document.path,
-                    f"{field} is {long_date(day)}, which is after today ({long_date(today)})",
-                    "write the date the approval, review or change really happened",
-                    field=field, line=document.line_of(field.split("[")[0])))
-    return findings
 
 
 def check_reviews(handbook: Handbook) -> list[Finding]:

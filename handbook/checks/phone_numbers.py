@@ -6,21 +6,30 @@ from __future__ import annotations
 import re
 
 from handbook.checks.common import valid_documents
+from handbook.loading.rendering import jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
 _PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
-# What is not prose: {{ facts }}, {% tags %}, code, link targets and the attribute lists after them.
-_NOT_PROSE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)",
-                        re.DOTALL | re.MULTILINE)
+# What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
+
+
+def _without_jinja(text: str) -> str:
+    """`text` with each {{ }}, {% %} and {# #} blanked (line breaks kept), in one pass."""
+    parts, position = [], 0
+    for start, end in jinja_spans(text):
+        parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+        position = end
+    return "".join(parts) + text[position:]
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     findings = []
     for document in valid_documents(handbook):
-        text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), document.body)
+        text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _without_jinja(document.body))
         for match in _PHONE.finditer(text):
             line = document.body_first_line + text.count("\n", 0, match.start())
             findings.append(error(

@@ -21,7 +21,7 @@ from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, as_of_day
 from handbook.sources.errors import HandbookError
-from handbook.sources.git import commit_on_or_before, git
+from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
 from handbook.views.editions import DRAFT_MARK, staff_only
 
 MANIFEST = "manifest.json"
@@ -70,8 +70,12 @@ class Export:
 
 
 def git_commit(root: Path) -> str:
-    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else "not-in-git"
+    """The commit the copy is made from: its manifest and every page name it."""
+    commit = head_commit(root)
+    if commit is None:
+        raise HandbookError(f"{root} {NOT_A_REPOSITORY}: an inspector copy names the commit it was made from - "
+                            "run the export in a clone of the handbook's repository")
+    return commit
 
 
 def slug(text: str) -> str:

@@ -9,6 +9,7 @@ import html
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 
@@ -45,7 +46,7 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
         path, _, anchor = href.partition("#")
         if not path:
             return f'href="#{prefix}--{anchor}"'
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path))
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(path)))
         if resolved == REGULATION_MAP:
             part = MAP_ID
         elif resolved in ids_by_path:

@@ -1,16 +1,33 @@
-"""Jinja for documents, made safe: one sandboxed environment and one set of variables,
-used by mkdocs-macros at build time and, while loading, to render every page once: that
-finds template errors before anything is published, fills in the text the section maps
-read, and notes which facts still to confirm each page prints."""
+"""Jinja for documents, made safe: one sandboxed environment and one set of variables for
+the check and the build. While loading, every page is rendered once: that finds template
+errors before anything is published, fills in the text the section maps read, and notes
+which facts still to confirm each page prints. The site build renders every page (and its
+title) with the same environment and the same variables (handbook/mkdocs_hooks.py), so a
+page can use the home's facts, the edition and the page functions, and nothing else: not
+MkDocs' configuration, not the page object, not git, not the environment.
+
+A template also has limits: numbers and text it builds have a size limit (so `99**999999999`
+or a string doubled in a loop is refused at once), it may make only so much text, and it
+gets a time budget."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import signal
+import string
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
 
 import jinja2
+from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context, LoopContext, Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Cycler, Joiner
 
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
@@ -18,7 +35,12 @@ from handbook.model.home import Facts, Placeholder, printing
 from handbook.model.registry import SECTION_MAPS
 from handbook.sources.edition import edition_name
 
-DOCS_DIR = "docs"
+# What one page's template may do. Generous for any real page; far below what would hurt.
+MAX_TEXT = 5_000_000       # characters a page's template may make, and the largest text or list it may build
+MAX_NUMBER_BITS = 4_096    # the largest whole number (about 1,200 digits)
+MAX_ARGUMENT = 100_000     # the largest whole number given to a function or a filter (a width, a count)
+MAX_ITEMS = 100_000        # items all the range() calls of one page may make together
+MAX_SECONDS = 2.0          # time a page's template may take (the handbook's own page functions not counted)
 
 
 class HandbookUndefined(jinja2.StrictUndefined):
@@ -32,16 +54,189 @@ class HandbookUndefined(jinja2.StrictUndefined):
         return super()._undefined_message
 
 
+class TemplateLimit(jinja2.TemplateError):
+    """A template asked for more than a page may have: too large, too long, too slow."""
+
+
+# --- the budget of the page being rendered ----------------------------------------
+
+class _Budget:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.items = MAX_ITEMS
+        self.trusted = 0          # characters made by the handbook's own page functions (not counted)
+        self.alarm = False        # a timer signal interrupts the template when time runs out
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(f"it took longer than {self.seconds:g} seconds")
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The clock stops while the handbook's own code runs (a page function)."""
+        remaining = signal.setitimer(signal.ITIMER_REAL, 0)[0] if self.alarm else 0.0
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.deadline += time.monotonic() - started
+            if self.alarm:
+                signal.setitimer(signal.ITIMER_REAL, max(remaining, 0.001))
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("template_budget", default=None)
+
+
+def _out_of_time(signum, frame):
+    budget = _budget.get()
+    raise TemplateLimit(f"it took longer than {budget.seconds if budget else MAX_SECONDS:g} seconds")
+
+
+@contextmanager
+def _budgeted(seconds: float) -> Iterator[_Budget]:
+    """A budget for one render. In the main thread a timer signal stops a template that runs
+    too long wherever it is; elsewhere the time is checked as the template makes its text."""
+    budget = _Budget(seconds)
+    token = _budget.set(budget)
+    previous = None
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        previous = signal.signal(signal.SIGALRM, _out_of_time)
+        budget.alarm = True
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield budget
+    finally:
+        if budget.alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        _budget.reset(token)
+
+
+def _size(value, limit: int = MAX_TEXT) -> int:
+    """About how many characters `value` prints as; stops counting past `limit` (so a list
+    that holds itself many times over is measured in bounded time)."""
+    total = 0
+    stack = [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, bool) or item is None:
+            total += 5
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 1
+        elif isinstance(item, dict):
+            total += 2 + len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + len(item)
+            stack.extend(item)
+        elif isinstance(item, Placeholder):
+            total += len(item.description) + 16
+        else:
+            total += 16
+    return total
+
+
+def _refuse_if_large(value, what: str = "the text it makes"):
+    if _size(value) > MAX_TEXT:
+        raise TemplateLimit(f"{what} would be longer than {MAX_TEXT:,} characters")
+    return value
+
+
+def _check_arguments(args, kwargs) -> None:
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
+            raise TemplateLimit(f"the number {value} is larger than a page needs (at most {MAX_ARGUMENT:,})")
+        if isinstance(value, list | tuple | dict | str) and _size(value) > MAX_TEXT:
+            raise TemplateLimit(f"a value would be longer than {MAX_TEXT:,} characters")
+
+
+_FORMAT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _check_percent_format(text: str) -> None:
+    for match in _FORMAT_SPEC.finditer(text):
+        for width in match.groups():
+            if width == "*" or (width and int(width) > 1_000):
+                raise TemplateLimit(f"the format {match.group(0)!r} asks for more than a page needs")
+
+
+def _guarded_filter(function: Callable) -> Callable:
+    """A filter that refuses huge numbers and values, and whose result has a size limit."""
+
+    @wraps(function)
+    def guarded(*args, **kwargs):
+        values = [a for a in args if not isinstance(a, jinja2.Environment | jinja2.nodes.EvalContext | Context)]
+        _check_arguments(values[1:], kwargs)
+        if values and _size(values[0]) > MAX_TEXT:
+            raise TemplateLimit(f"a value would be longer than {MAX_TEXT:,} characters")
+        if function.__name__ == "do_format" and values and isinstance(values[0], str):
+            _check_percent_format(values[0])
+        return _refuse_if_large(function(*args, **kwargs))
+
+    return guarded
+
+
+def _budgeted_range(*args: int) -> range:
+    budget = _budget.get()
+    items = range(*args)
+    if budget is not None:
+        budget.items -= len(items)
+        if budget.items < 0:
+            raise TemplateLimit(f"its loops would go round more than {MAX_ITEMS:,} times")
+    return items
+
+
+def _trusted(function: Callable) -> Callable:
+    """One of the handbook's own page functions: its time and its text are not the template's."""
+
+    @wraps(function)
+    def call(*args, **kwargs):
+        budget = _budget.get()
+        if budget is None:
+            return function(*args, **kwargs)
+        with budget.paused():
+            result = function(*args, **kwargs)
+        budget.trusted += len(result) if isinstance(result, str) else 0
+        return _Trusted(result) if isinstance(result, str) else result
+
+    return call
+
+
+class _Trusted(str):
+    """Text made by the handbook's own code: printed without counting against the page."""
+
+
+class _Generator(CodeGenerator):
+    """Jinja's code generator, with `a ~ b` built by the environment (so its size is checked)."""
+
+    def visit_Concat(self, node, frame) -> None:
+        self.write("environment.checked_concat((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class HandbookSandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, narrowed to what documents need: attributes of plain values and of
     the home's facts only (never of modules, MkDocs objects or files), and calls only to the
-    handbook's own page functions and to methods of plain values such as text."""
+    handbook's own page functions and to methods of plain values such as text. Sizes, loops
+    and time are limited (see the top of this module)."""
 
-    SAFE_VALUES = (Facts, Placeholder, str, int, float, bool, list, tuple, dict, dt.date, type(None))
+    SAFE_VALUES = (Facts, Placeholder, str, int, float, bool, list, tuple, dict, dt.date, type(None),
+                   LoopContext, Namespace, Cycler, Joiner)  # and Jinja's own loop helpers
+    intercepted_binops = frozenset({"**", "*", "+", "%", "//"})
+    code_generator_class = _Generator
 
     def __init__(self, *args, functions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.functions = list(functions)
+        self.filters = {name: _guarded_filter(f) for name, f in self.filters.items()}
+        self.globals["range"] = _budgeted_range
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return isinstance(obj, self.SAFE_VALUES) and super().is_safe_attribute(obj, attr, value)
@@ -49,17 +244,103 @@ class HandbookSandbox(ImmutableSandboxedEnvironment):
     def is_safe_callable(self, obj) -> bool:
         if not super().is_safe_callable(obj):
             return False
-        if any(obj is function for function in self.functions):
-            return True
-        owner = getattr(obj, "__self__", None)
-        return isinstance(owner, self.SAFE_VALUES) and not isinstance(owner, type)
+        if any(obj is function for function in self.functions) or any(obj is g for g in self.globals.values()):
+            return True  # the page functions, and Jinja's own: range, dict, lipsum, cycler, joiner, namespace
+        if isinstance(obj, Macro):
+            return True  # a {% macro %} the page defines itself
+        owner = getattr(_unwrapped(obj), "__self__", None)  # str.format comes wrapped by the sandbox
+        return owner is not None and isinstance(owner, self.SAFE_VALUES) and not isinstance(owner, type)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        if __obj is not _budgeted_range and not any(__obj is function for function in __self.functions):
+            _check_arguments(args, kwargs)
+            _check_method_result(_unwrapped(__obj), args, kwargs)
+        return _refuse_if_large(super().call(__context, __obj, *args, **kwargs))
+
+    def call_binop(self, context, operator_name: str, left, right):
+        if operator_name == "**" and _is_number(left) and _is_number(right):
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 and \
+                    max(abs(left).bit_length() - 1, 1) * right > MAX_NUMBER_BITS:
+                raise TemplateLimit(f"{left} ** {right} is a number too large for a page")
+            if isinstance(right, int | float) and abs(right) > MAX_ARGUMENT:
+                raise TemplateLimit(f"{left} ** {right} is a number too large for a page")
+        if operator_name == "*":
+            _check_product(left, right)
+        if operator_name == "%" and isinstance(left, str):
+            _check_percent_format(left)
+        result = self.binop_table[operator_name](left, right)
+        if isinstance(result, int) and not isinstance(result, bool) and result.bit_length() > MAX_NUMBER_BITS:
+            raise TemplateLimit("the result is a number too large for a page")
+        return _refuse_if_large(result, "the value")
+
+    def checked_concat(self, parts) -> str:
+        total = 0
+        for part in parts:
+            total += _size(part)
+            if total > MAX_TEXT:
+                raise TemplateLimit(f"the text it joins would be longer than {MAX_TEXT:,} characters")
+        return "".join(str(part) for part in parts)
+
+    def concat(self, parts) -> str:  # blocks and macros join their text here
+        return self.checked_concat(list(parts))
 
 
-def sandboxed_environment(loader=None, functions=()) -> jinja2.Environment:
+def _unwrapped(function):
+    return getattr(function, "__wrapped__", function)
+
+
+def _check_method_result(method, args, kwargs) -> None:
+    """Refuse a method of text that would make text too large, before it makes it: a text
+    method's result is at most about its text times its largest argument (replace, center,
+    expandtabs) plus its arguments (join)."""
+    text = getattr(method, "__self__", None)
+    if not isinstance(text, str):
+        return
+    if getattr(method, "__name__", "") in ("format", "format_map"):
+        _check_brace_format(text)
+    sizes = [value if isinstance(value, int) and not isinstance(value, bool) else _size(value)
+             for value in [*args, *kwargs.values()]]
+    if len(text) * (1 + max(sizes, default=0)) + sum(sizes) > MAX_TEXT:
+        raise TemplateLimit(f"the text it makes would be longer than {MAX_TEXT:,} characters")
+
+
+def _check_brace_format(text: str) -> None:
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return  # Python says what is wrong with it when it is used
+    for _, _, spec, _ in fields:
+        if spec and any(int(number) > 1_000 for number in re.findall(r"[0-9]+", spec)):
+            raise TemplateLimit(f"the format {{:{spec}}} asks for more than a page needs")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_product(left, right) -> None:
+    for sequence, times in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(times, int):
+            if len(sequence) * max(times, 0) > MAX_TEXT:
+                raise TemplateLimit(f"repeating a value {times} times would be longer than {MAX_TEXT:,} characters")
+    if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:
+        raise TemplateLimit("the result is a number too large for a page")
+
+
+def _finalize(value):
+    """Every {{ value }} a page prints passes here first: nothing too large is turned into text."""
+    if isinstance(value, _Trusted):
+        return value
+    return _refuse_if_large(value)
+
+
+def sandboxed_environment(functions=()) -> jinja2.Environment:
     """No attribute starting with an underscore, no calls into Python internals, no
-    changing data: text in a policy cannot run code on the build machine."""
-    return HandbookSandbox(loader=loader, undefined=HandbookUndefined, functions=functions)
+    changing data, no file loader: text in a policy cannot run code on the build machine."""
+    return HandbookSandbox(undefined=HandbookUndefined, functions=functions, finalize=_finalize)
 
+
+# --- the variables every page sees --------------------------------------------------
 
 # The handbook's page functions, such as {{ review_schedule() }} on docs/review-schedule.md.
 # The views provide them to the site build (handbook.views.site_pages.page_functions); while
@@ -67,96 +348,173 @@ def sandboxed_environment(loader=None, functions=()) -> jinja2.Environment:
 PAGE_FUNCTIONS = ("status_report", "regulation_map", "review_schedule", "topics")
 
 
-def template_variables(handbook: Handbook, functions: dict[str, Callable[[], str]] | None = None) -> dict:
-    """Everything a page may use in {{ ... }}: the home's facts, the edition and the page
-    functions (stand-ins unless the real ones are given)."""
-    functions = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
-    return {"home": handbook.home.facts, "edition": edition_name(), **functions}
+def _not_run(*args, **kwargs) -> str:
+    return ""
 
+
+class PageRenderer:
+    """The one way a page's text is rendered, at check time and at build time: the same
+    sandbox, the same variables (the page's own front matter, then the home's facts, the
+    edition and the page functions), the same limits. Only the page functions differ: the
+    check stands in for them, the build runs them."""
+
+    def __init__(self, handbook: Handbook, functions: dict[str, Callable[..., str]] | None = None):
+        given = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
+        self.functions = {name: _trusted(function) for name, function in given.items()}
+        self.environment = sandboxed_environment(functions=self.functions.values())
+        self.variables = {"home": handbook.home.facts, "edition": edition_name(), **self.functions}
+
+    def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS) -> str:
+        """The rendered text; raises the problem (a Jinja error, a SecurityError or a
+        TemplateLimit) if the text does not render."""
+        variables = {**(meta or {}), **self.variables}
+        with _budgeted(seconds) as budget:
+            made: list[str] = []
+            length = 0
+            template = self.environment.from_string(text)
+            for chunk in template.generate(variables):
+                made.append(chunk)
+                length += len(chunk)
+                if length - budget.trusted > MAX_TEXT:
+                    raise TemplateLimit(f"the page it makes would be longer than {MAX_TEXT:,} characters")
+                budget.check_time()
+            return "".join(made)
+
+    def attempt(self, text: str, meta: dict | None = None) -> tuple[Exception | None, str | None]:
+        """(the problem, None) or (None, the rendered text): never raises."""
+        try:
+            return None, self.render(text, meta)
+        except RecursionError:
+            return TemplateLimit("it is nested too deeply"), None
+        except Exception as exc:  # reported as a finding: a page's text must never crash the checks
+            return exc, None
+
+
+def template_variables(handbook: Handbook, functions: dict[str, Callable[[], str]] | None = None) -> dict:
+    """Everything a page may use in {{ ... }}, besides its own front matter: the home's facts,
+    the edition and the page functions (stand-ins unless the real ones are given)."""
+    return dict(PageRenderer(handbook, functions).variables)
+
+
+# --- finding the Jinja in a page, in one pass -----------------------------------------
+
+_OPENER = re.compile(r"\{[{%#]")
+_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_OPENERS = ("{{", "{%", "{#")
+
+
+def jinja_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each complete {{ }}, {% %}, {# #} and {% raw %}...{% endraw %} in
+    `text`, left to right. One pass: an opener with no closer after it is noted once, and
+    no later opener of its kind looks again (so 200 KB of unclosed {{ is still quick)."""
+    spans: list[tuple[int, int]] = []
+    unclosed: set[str] = set()
+    position = 0
+    while (found := _OPENER.search(text, position)) is not None:
+        start = found.start()
+        opener = found.group(0)
+        if opener == "{%" and "raw" not in unclosed and (raw := _RAW_START.match(text, start)):
+            end_tag = _RAW_END.search(text, raw.end())
+            if end_tag is not None:
+                spans.append((start, end_tag.end()))
+                position = end_tag.end()
+                continue
+            unclosed.add("raw")
+        closer = _CLOSER[opener]
+        if opener not in unclosed:
+            end = text.find(closer, start + 2)
+            if end != -1:
+                spans.append((start, end + 2))
+                position = end + 2
+                continue
+            unclosed.add(opener)
+        position = start + 1
+    return spans
+
+
+def _gaps(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
+    position = 0
+    for start, end in spans:
+        yield text[position:start]
+        position = end
+    yield text[position:]
+
+
+def jinja_skeleton(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """Only the Jinja in `text`, with the prose between reduced to its line breaks: it
+    renders with the same errors, on the same lines, in a fraction of the time. Prose
+    holding a stray opener (an unclosed {{) is kept, so Jinja still reports it."""
+    spans = jinja_spans(text) if spans is None else spans
+    pieces = []
+    for index, gap in enumerate(_gaps(text, spans)):
+        pieces.append(gap if any(o in gap for o in _OPENERS) else "\n" * gap.count("\n"))
+        if index < len(spans):
+            pieces.append(text[spans[index][0]:spans[index][1]])
+    return "".join(pieces)
+
+
+# --- rendering every page while loading ---------------------------------------------
 
 def _pages(handbook: Handbook):
     """(path, text, first line of text in the file, page variables, document or None)."""
     for document in handbook.documents:
         if document.readable:
             yield document.path, document.body, document.body_first_line, document.meta, document
-    docs = handbook.root / DOCS_DIR
-    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        yield path.relative_to(handbook.root).as_posix(), text, 1, {}, None
-
-
-def _not_run(*args, **kwargs) -> str:
-    return ""
-
-
-_RAW_BLOCK = r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"
-_JINJA = re.compile(rf"({_RAW_BLOCK}|\{{\{{.*?\}}\}}|\{{%.*?%\}}|\{{#.*?#\}})", re.DOTALL)
-
-
-_OPENERS = ("{{", "{%", "{#")
-
-
-def jinja_skeleton(text: str) -> str:
-    """Only the Jinja in `text`, with the prose between reduced to its line breaks: it
-    renders with the same errors, on the same lines, in a fraction of the time. Prose
-    holding a stray opener (an unclosed {{) is kept, so Jinja still reports it."""
-    parts = _JINJA.split(text)
-    return "".join(part if index % 2 or any(o in part for o in _OPENERS) else "\n" * part.count("\n")
-                   for index, part in enumerate(parts))
+    for path, (text, first_line) in handbook.site_pages.items():
+        yield path, text, first_line, {}, None
 
 
 def render_pages(handbook: Handbook) -> list[Finding]:
     """Render every page's own text in the sandbox, with stand-ins for the page functions.
     Fills in `rendered` for the documents whose sections are mapped, and `handbook.printed`
     with the facts still to confirm each page prints; returns a finding per broken page."""
-    variables = template_variables(handbook)
-    environment = sandboxed_environment(functions=[_not_run])
+    renderer = PageRenderer(handbook)
     mapped_kinds = {kind for kind, _, _ in SECTION_MAPS.values()}
     seen: dict[tuple, tuple[Exception | None, set]] = {}  # the same {{ expression }} is checked once per run
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
-        if "{{" not in text and "{%" not in text:
-            if document is not None and document.meta.get("kind") in mapped_kinds:
+        mapped = document is not None and document.kind in mapped_kinds
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            if mapped and document is not None:
                 document.rendered = text
             continue
-        page_variables = {**meta, **variables}
         problem, line = None, None
+        spans = jinja_spans(text)
         with printing() as printed:
-            if document is not None and document.meta.get("kind") in mapped_kinds:
+            if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
-                problem, document.rendered = _render(environment, text, page_variables)
-            elif "{%" in text or "{#" in text or "{{" in _JINJA.sub("", text):
-                problem, _ = _render(environment, jinja_skeleton(text), page_variables)
+                problem, document.rendered = renderer.attempt(text, meta)
+            elif "{%" in text or "{#" in text or any(o in gap for gap in _gaps(text, spans) for o in _OPENERS):
+                problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta)
             else:  # only complete {{ expressions }}: check each distinct one once
-                for match in _JINJA.finditer(text):
-                    key = (match.group(0), frozenset(meta))
+                for start, end in spans:
+                    expression = text[start:end]
+                    key = (expression, frozenset(meta))
                     if key not in seen:
                         with printing() as by_expression:
-                            outcome, _ = _render(environment, match.group(0), page_variables)
+                            outcome, _ = renderer.attempt(expression, meta)
                         seen[key] = (outcome, by_expression)
                     printed |= seen[key][1]
                     if seen[key][0] is not None:
-                        problem, line = seen[key][0], text.count("\n", 0, match.start()) + 1
+                        problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
         if printed:
             handbook.printed[path] = printed
         if problem is not None:
-            findings.append(_template_finding(path, problem, line, first_line))
+            findings.append(template_finding(path, problem, line, first_line))
     return findings
 
 
-def _render(environment: jinja2.Environment, text: str, variables: dict) -> tuple[Exception | None, str | None]:
-    """(the problem, None) or (None, the rendered text)."""
-    try:
-        return None, environment.from_string(text).render(variables)
-    except Exception as exc:  # reported as a finding: a page's text must never crash the checks
-        return exc, None
-
-
-def _template_finding(path: str, exc: Exception, line: int | None, first_line: int) -> Finding:
+def template_finding(path: str, exc: Exception, line: int | None = None, first_line: int = 1) -> Finding:
+    """One line about a page that does not render: where, what, and what to do."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         line = exc.lineno if line is None else line
     where = {"line": line + first_line - 1} if line else {}
+    if isinstance(exc, TemplateLimit):
+        return error("template", path, f"a {{{{ }}}} or {{% %}} expression asks for more than a page may have ({exc})",
+                     "remove it; documents may only show the handbook's facts, such as {{ home.name }}", **where)
     if isinstance(exc, SecurityError):
         return error("template", path,
                      f"a {{{{ }}}} expression tries to reach Python internals, which is not allowed ({exc})",
@@ -169,16 +527,13 @@ def _template_finding(path: str, exc: Exception, line: int | None, first_line: i
         return error("template", path, f"a {{{{ }}}} or {{% %}} expression is not complete ({exc.message})",
                      "close every {{ with }} and every {% with %}; to show braces as text, put them between "
                      "{% raw %} and {% endraw %}", **where)
-    return error("template", path, f"a {{{{ }}}} expression failed ({type(exc).__name__}: {exc})",
+    detail = " ".join(str(exc).split())[:200]
+    return error("template", path, f"a {{{{ }}}} expression failed ({type(exc).__name__}: {detail})",
                  "check the expression's arguments, or remove it", **where)
 
 
 def render_text(handbook: Handbook, document) -> str:
     """A document's text with its facts filled in, for showing; the raw text if it no
     longer renders (an old version may use a fact that has since been renamed)."""
-    variables = template_variables(handbook)
-    try:
-        return sandboxed_environment(functions=[_not_run]).from_string(
-            document.body).render({**document.meta, **variables})
-    except Exception:
-        return document.body
+    problem, text = PageRenderer(handbook).attempt(document.body, document.meta)
+    return document.body if problem is not None or text is None else text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,10 +17,18 @@ from handbook.model.documents import Document
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, TAGS_FILE
+from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 SCHEMA_FILE = "data/front-matter.schema.yml"
+# Every date in the front matter records something that happened: on or after this day (the
+# handbook's records start after it) and on or before today.
+EARLIEST = dt.date(2000, 1, 1)
+DATE_FIELDS = ("date", "approved_on", "ofsted_notified_on")
+# A title is text shown as it is everywhere (navigation, tables, feeds, the PDF): never a template.
+_JINJA_OPENERS = ("{{", "{%", "{#")
+
 
 def check_readable(handbook: Handbook) -> list[Finding]:
     return [error("front-matter", path, problem.message, problem.fix, line=problem.line)
@@ -127,12 +136,74 @@ def _schema_finding(document: Document, problem: jsonschema.ValidationError, sch
                  hint or "correct the value", field=field, line=document.line_of(top))
 
 
-def _is_date(text: str) -> bool:
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_date(text) -> bool:
+    """YYYY-MM-DD and a real day: not a week date (2026-W05-1), an ordinal date or 20260205."""
+    if not isinstance(text, str):
+        return True  # a value that is not text: the type check says so
+    if not _DATE.fullmatch(text):
+        return False
     try:
         dt.date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+_FORMATS.checks("date")(_is_date)
+
+
+def _dates(document: Document) -> list[tuple[str, str, str]]:
+    """(field, top-level key, value) of every date in valid front matter."""
+    found = [("last_reviewed", "last_reviewed", document.meta["last_reviewed"])] if "last_reviewed" in document.meta else []
+    for number, change in enumerate(document.meta.get("changes") or [], start=1):
+        found += [(f"changes[{number}].{name}", "changes", change[name]) for name in DATE_FIELDS if name in change]
+    return found
+
+
+def check_dates_and_title(document: Document, today: dt.date) -> list[Finding]:
+    """Dates that could not have happened (before 2000, after today), and a template in the
+    title. Runs on front matter that passed the schema."""
+    findings = []
+    for field, key, value in _dates(document):
+        day = dt.date.fromisoformat(value)
+        if day > today:
+            findings.append(error(
+                "future-date", document.path, f"{field} is {long_date(day)}, which is after today ({long_date(today)})",
+                "write the date the approval, review or change really happened", field=field,
+                line=document.line_of(key)))
+        elif day < EARLIEST:
+            findings.append(error(
+                "front-matter", document.path, f"{field} is {long_date(day)}, before {EARLIEST.year}, which cannot be right",
+                "write the date the approval, review or change really happened, as YYYY-MM-DD", field=field,
+                line=document.line_of(key)))
+    title = document.meta.get("title")
+    if isinstance(title, str) and any(opener in title for opener in _JINJA_OPENERS):
+        findings.append(error(
+            "front-matter", document.path, "title holds {{, {% or {#, but a title is plain text and is never filled in",
+            "write the title out in full, without braces", field="title", line=document.line_of("title")))
+    return findings
+
+
+def _field_name_problems(document: Document) -> list[Finding]:
+    """Field names are words: a number, a list or nothing before a colon is not one."""
+    findings = []
+    entries = [("", "", document.meta)] + [
+        (f"changes[{number}]", "changes", change)
+        for number, change in enumerate(document.meta.get("changes") or [] if isinstance(
+            document.meta.get("changes"), list) else [], start=1) if isinstance(change, dict)]
+    for where, key, mapping in entries:
+        for name in mapping:
+            if not isinstance(name, str):
+                shown = " ".join(str(name).split())[:40]
+                findings.append(error(
+                    "front-matter", document.path, f"{where + ': ' if where else ''}'{shown}' is not a field name",
+                    "write each field as a word followed by a colon, such as 'title: Missing child policy'",
+                    line=document.line_of(key or shown)))
+    return findings
 
 
 def validate_front_matter(handbook: Handbook) -> list[Finding]:
@@ -141,19 +212,38 @@ def validate_front_matter(handbook: Handbook) -> list[Finding]:
     then explains each problem in a document that is not."""
     schema = front_matter_schema(handbook.root, handbook.home.roles, handbook.tags)
     is_valid = fastjsonschema.compile(schema, formats={"date": _is_date})
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
     findings = []
     for document in handbook.documents:
         if not document.readable:
             continue
+        named = _field_name_problems(document)
+        if named:
+            document.valid = False
+            findings += named
+            continue
         try:
             is_valid(document.meta)
-            document.valid = True
-            continue
-        except fastjsonschema.JsonSchemaException:
+        except Exception:  # not valid (or too odd for the fast validator): jsonschema explains below
             pass
-        problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
-        document.valid = not problems
+        else:
+            found = check_dates_and_title(document, handbook.today)
+            document.valid = not found
+            findings += found
+            continue
+        try:
+            problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
+        except RecursionError:
+            document.valid = False
+            findings.append(error("front-matter", document.path, "the front matter is nested too deeply to check",
+                                  "write each field as in README, 'Adding or reviewing a document'", line=2))
+            continue
+        if not problems:  # the two validators disagree: trust the one that explains itself
+            found = check_dates_and_title(document, handbook.today)
+            document.valid = not found
+            findings += found
+            continue
+        document.valid = False
         seen = set()
         for problem in problems:
             finding = _schema_finding(document, problem, schema)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from handbook.sources.yaml_files import YamlProblem, parse_yaml
+from handbook.sources.yaml_files import BOM, YamlProblem, parse_yaml
 
 GOVERNED_FOLDERS = ("statement-of-purpose", "policies")
 DUE_SOON_DAYS = 60  # a review due within this many days is "due soon"
@@ -34,19 +34,30 @@ class Document:
     # Typed views of the front matter; only meaningful when `valid` is True.
     @property
     def id(self) -> str:
-        return self.meta.get("id") or Path(self.path).stem
+        value = self.meta.get("id")
+        return value if isinstance(value, str) and value else Path(self.path).stem
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or Path(self.path).stem
+        """The title as text (the file name while the front matter gives none, or not as text)."""
+        value = self.meta.get("title")
+        return value if isinstance(value, str) and value.strip() else Path(self.path).stem
+
+    def _text(self, name: str) -> str:
+        value = self.meta.get(name, "")
+        return value if isinstance(value, str) else ""
+
+    def _list(self, name: str) -> list:
+        value = self.meta.get(name)
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
     @property
     def kind(self) -> str:
-        return self.meta.get("kind", "")
+        return self._text("kind")
 
     @property
     def status(self) -> str:
-        return self.meta.get("status", "")
+        return self._text("status")
 
     @property
     def version(self) -> str:
@@ -54,7 +65,7 @@ class Document:
 
     @property
     def owner(self) -> str:
-        return self.meta.get("owner", "")
+        return self._text("owner")
 
     @property
     def current_change(self) -> dict | None:
@@ -92,25 +103,29 @@ class Document:
 
     @property
     def review_every_months(self) -> int:
-        return int(self.meta.get("review_every_months", 12))
+        value = self.meta.get("review_every_months", 12)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 12
 
     @property
     def next_review(self) -> dt.date | None:
         if self.last_reviewed is None:
             return None
-        return self.last_reviewed + relativedelta(months=self.review_every_months)
+        try:
+            return self.last_reviewed + relativedelta(months=self.review_every_months)
+        except (OverflowError, ValueError):  # a date near the end of the calendar (validation reports it)
+            return dt.date.max
 
     @property
     def regulations(self) -> list[str]:
-        return list(self.meta.get("regulations") or [])
+        return self._list("regulations")
 
     @property
     def audience(self) -> list[str]:
-        return list(self.meta.get("audience") or [])
+        return self._list("audience")
 
     @property
     def tags(self) -> list[str]:
-        return list(self.meta.get("tags") or [])
+        return self._list("tags")
 
     @property
     def search_terms(self) -> list[str]:
@@ -119,11 +134,12 @@ class Document:
 
     @property
     def changes(self) -> list[dict]:
-        return list(self.meta.get("changes") or [])
+        value = self.meta.get("changes")
+        return [change for change in value if isinstance(change, dict)] if isinstance(value, list) else []
 
     @property
     def summary(self) -> str:
-        return self.meta.get("summary", "")
+        return self._text("summary")
 
     @property
     def in_force(self) -> bool:
@@ -203,7 +219,7 @@ def read_document(root: Path, path: Path) -> tuple[Document, FrontMatterProblem 
 
 def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterProblem | None]:
     """Read a governed document from its text (from disk, or from git history)."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix(BOM).replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:
         return Document(relative, body=text, readable=False), FrontMatterProblem(
@@ -218,6 +234,8 @@ def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterP
         meta = parse_yaml(front, first_line=2)
     except YamlProblem as problem:
         document.readable = False
+        if problem.fix:  # well-formed, but not accepted (a key given twice, an alias)
+            return document, FrontMatterProblem(problem.message, problem.fix, line=problem.line)
         return document, FrontMatterProblem(
             f"the front matter is not valid YAML: {problem.message.removeprefix('the YAML is not valid ')}",
             "check the line for a missing colon, a stray quote or wrong indentation",

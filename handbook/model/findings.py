@@ -3,6 +3,7 @@ page, command line, tests) decides how to show them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Literal
@@ -18,7 +19,7 @@ CheckName = Literal[
     "front-matter", "template", "future-date", "version-history", "approval", "duplicate-id",
     "unknown-regulation", "review-overdue", "review-due-soon", "required-regulation", "expected-regulation",
     "awaiting-approval", "section-map", "ofsted-notification", "home-placeholder", "registry-evidence",
-    "law-to-verify", "change-discipline", "phone-number",
+    "law-to-verify", "change-discipline", "phone-number", "content-policy",
 ]
 
 
@@ -37,12 +38,22 @@ class Finding:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message} - {self.fix}"
+        """One line, whatever a file name or a value in the message holds (line breaks and other
+        control characters are shown escaped, so nothing can break or recolour the line)."""
+        return f"{one_line(self.path)}: {one_line(self.message)} - {one_line(self.fix)}"
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that would end the line or control the terminal escaped."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
 
 
 def error(check: CheckName, path: str, message: str, fix: str, **where) -> Finding:

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from handbook.model.documents import Document, FrontMatterProblem, governed_paths, read_document
+from handbook.model.documents import FRONT_MATTER, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding
 from handbook.model.home import Home, load_home, load_tags
 from handbook.model.registry import Registry, Regulation, load_registry
+from handbook.sources.yaml_files import BOM
+
+DOCS_DIR = "docs"
 
 
 @dataclass
@@ -27,6 +30,10 @@ class Handbook:
     withheld: list[Document] = field(default_factory=list)  # documents left out of this edition
     # path -> the facts still to confirm (their places in data/home.yml) that the page prints
     printed: dict[str, set[str]] = field(default_factory=dict)
+    # The site's own pages in docs/: "docs/index.md" -> (its Markdown without front matter, the
+    # file line that text starts on); and every file in docs/, relative to docs/ ("assets/x.css").
+    site_pages: dict[str, tuple[str, int]] = field(default_factory=dict)
+    site_files: set[str] = field(default_factory=set)
 
     def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
@@ -107,4 +114,31 @@ def load_handbook(root: Path, today: dt.date) -> Handbook:
         documents.append(document)
         if problem is not None:
             unreadable[document.path] = problem
-    return Handbook(root, today, documents, registry, home, tags, unreadable)
+    site_files = _site_files(root / DOCS_DIR)
+    site_pages = {}
+    for relative in sorted(f for f in site_files if f.endswith(".md")):
+        try:
+            text = (root / DOCS_DIR / relative).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # MkDocs names a page it cannot read itself
+        site_pages[f"{DOCS_DIR}/{relative}"] = site_page_text(text)
+    return Handbook(root, today, documents, registry, home, tags, unreadable,
+                    site_pages=site_pages, site_files=site_files)
+
+
+def site_page_text(text: str) -> tuple[str, int]:
+    """A page in docs/ as MkDocs renders it: without its front matter. (text, its first line)."""
+    text = text.removeprefix(BOM).replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return text, 1
+    return text[match.end():], text[:match.end()].count("\n") + 1
+
+
+def _site_files(docs: Path) -> set[str]:
+    """The files in docs/ (not hidden ones, not symbolic links), relative to docs/."""
+    if not docs.is_dir():
+        return set()
+    return {path.relative_to(docs).as_posix() for path in docs.rglob("*")
+            if path.is_file() and not path.is_symlink()
+            and not any(part.startswith(".") for part in path.relative_to(docs).parts)}

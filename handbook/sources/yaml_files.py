@@ -2,6 +2,11 @@
 
 Dates and decimals stay as text (so "2026-02-30" becomes a clear finding, not a crash,
 and version "1.10" is not read as the number 1.1). Syntax errors carry the line number.
+
+Strict where YAML is lenient: a key given twice is an error naming both lines (YAML would
+quietly keep the last one while a reader sees the first), and anchors, aliases and merge
+keys are refused (they let a few lines expand into gigabytes, and nobody needs them to write
+a policy). A UTF-8 byte-order mark at the start of a file is accepted and ignored.
 """
 
 from __future__ import annotations
@@ -10,24 +15,64 @@ from pathlib import Path
 
 import yaml
 
+BOM = "\ufeff"
+
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, fix: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.fix = fix  # set for problems that are not syntax errors: what to do about them
 
 
 # libyaml's parser when PyYAML was built with it (it is, in the PyPI wheels): much faster
-# for thousands of documents. The resolver below is Python either way.
+# for thousands of documents. The constructor below is Python either way.
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+DUPLICATE_FIX = "keep only one of them: a reader sees the first, but the build would use the last"
+ALIAS_FIX = "write the value out in full where it is needed (the handbook does not accept & anchors or * aliases)"
 
-class _TextDatesLoader(_Base):
-    """SafeLoader that leaves timestamps and floats as strings."""
+
+class _Refused(yaml.MarkedYAMLError):
+    """A problem found while building the data, with what to do about it."""
+
+    def __init__(self, problem: str, mark, fix: str):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
 
 
-_TextDatesLoader.yaml_implicit_resolvers = {
+class _StrictLoader(_Base):
+    """SafeLoader that leaves timestamps and floats as strings, refuses keys given twice,
+    and refuses anchors, aliases and merge keys."""
+
+    first_line = 1  # the file line the YAML starts on, for messages
+
+    def construct_object(self, node, deep=False):
+        # An alias is the same node met a second time (or, for a loop, while it is being built).
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _Refused(f"the value on line {node.start_mark.line + self.first_line} is repeated by an alias (*)",
+                           node.start_mark, ALIAS_FIX)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused("a merge key (<<) copies another part of the file", key_node.start_mark, ALIAS_FIX)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a list or mapping as a key: the constructor says it cannot be used
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    first, second = seen[key] + self.first_line, key_node.start_mark.line + self.first_line
+                    raise _Refused(f"{key_node.value} is given twice, on lines {first} and {second}",
+                                   key_node.start_mark, DUPLICATE_FIX)
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers
             if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -36,8 +81,17 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 
 def parse_yaml(text: str, first_line: int = 1):
     """Parse YAML text; `first_line` is the file line the text starts on (for messages)."""
+    text = text.removeprefix(BOM)
+    loader = _StrictLoader(text)
+    loader.first_line = first_line
     try:
-        return yaml.load(text, Loader=_TextDatesLoader)
+        if "&" in text or "*" in text:
+            _refuse_anchors(text, first_line)
+        return loader.get_single_data()
+    except _Refused as refused:
+        mark = refused.problem_mark
+        line = mark.line + first_line if mark else None
+        raise YamlProblem(refused.problem or "not accepted", line, refused.fix) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
@@ -45,6 +99,22 @@ def parse_yaml(text: str, first_line: int = 1):
         raise YamlProblem(f"the YAML is not valid ({problem})", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"the YAML is not valid ({exc})") from None
+    except RecursionError:
+        raise YamlProblem("the YAML is nested too deeply to read") from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Anchors (&name) and aliases (*name), found in the parser's events, with their lines."""
+    for event in yaml.parse(text, Loader=_Base):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        line = (event.start_mark.line if event.start_mark else 0) + first_line
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"line {line} repeats another value with an alias (*{anchor})", event.start_mark, ALIAS_FIX)
+        raise _Refused(f"line {line} names a value with an anchor (&{anchor})", event.start_mark, ALIAS_FIX)
 
 
 def read_yaml_file(path: Path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.model.documents import GOVERNED_FOLDERS, Document, read_document_text
-from handbook.sources.git import Edit, git, in_repository, read_many
+from handbook.sources.git import Edit, log_records, read_blobs, require_history
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,12 @@ class DocumentHistory:
 
 def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
     """One `git log` for every governed file: path -> edits, newest first."""
-    out = git(root, "log", "--first-parent", "-m", "--name-only",
-              "--format=%x1e%H%x1f%P%x1f%an%x1f%cn%x1f%cs%x1f%s", "--", *GOVERNED_FOLDERS, check=False)
     by_path: dict[str, list[Edit]] = {}
-    for record in out.split("\x1e")[1:]:
-        header, _, names = record.partition("\n")
-        commit, parent_list, author, committer, date, subject = (header.split("\x1f") + [""] * 6)[:6]
+    records = log_records(root, ["%H", "%P", "%an", "%cn", "%cs", "%s"], "--first-parent", "-m", "--",
+                          *GOVERNED_FOLDERS)
+    for (commit, parent_list, author, committer, date, subject), names in records:
         parents = parent_list.split()
-        paths = [n for n in names.splitlines() if n.endswith(".md")]
+        paths = [n for n in names if n.endswith(".md")]
         editors = _branch_authors(root, parents) if len(parents) > 1 else {}
         for path in paths:
             if len(parents) > 1:
@@ -51,20 +49,19 @@ def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
 
 def _branch_authors(root: Path, parents: list[str]) -> dict[str, list[str]]:
     """For a merge: path -> the authors of the merged commits that touched it."""
-    out = git(root, "log", "--name-only", "--format=%x1e%an", f"{parents[0]}..{parents[1]}", "--",
-              *GOVERNED_FOLDERS, check=False)
     authors: dict[str, list[str]] = {}
-    for record in out.split("\x1e")[1:]:
-        author, _, names = record.partition("\n")
-        for path in names.split():
+    for (author,), names in log_records(root, ["%an"], f"{parents[0]}..{parents[1]}", "--", *GOVERNED_FOLDERS):
+        for path in names:
             if author not in authors.setdefault(path, []):
                 authors[path].append(author)
     return authors
 
 
 def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentHistory]:
-    if not in_repository(root):
-        return {}
+    """Each valid document's history. Raises NotARepository outside a git repository (the
+    build says so in one line and goes on without history) and ShallowClone in a shallow
+    clone (which would give a history cut short)."""
+    require_history(root, "the history shown on each page")
     edits = _main_line_edits(root)
     valid = [d for d in documents if d.valid]
     # Each edit's copy of the document and its copy before the edit (the first parent's), in
@@ -72,9 +69,9 @@ def load_histories(root: Path, documents: list[Document]) -> dict[str, DocumentH
     requests, owners = [], []
     for document in valid:
         for edit in edits.get(document.path, []):
-            requests += [f"{edit.commit}:{document.path}", f"{edit.commit}^1:{document.path}"]
+            requests += [(edit.commit, document.path), (f"{edit.commit}^1", document.path)]
             owners.append((document, edit))
-    texts = read_many(root, requests)
+    texts = read_blobs(root, requests)
     histories = {d.path: DocumentHistory() for d in valid}
     for index, (document, edit) in enumerate(owners):
         after, before = texts[2 * index], texts[2 * index + 1]

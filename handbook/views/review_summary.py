@@ -27,7 +27,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, Home, home_from_text
 from handbook.model.registry import REGISTRY_FILE, SECTION_MAPS, legal_items, section_map
 from handbook.sources.errors import HandbookError
-from handbook.sources.git import files_at, read_many, resolve
+from handbook.sources.git import files_at, read_blobs, resolve
 from handbook.sources.headings import heading_anchors, sections
 from handbook.sources.yaml_files import YamlProblem, parse_yaml
 from handbook.views.history import what_changed
@@ -144,7 +144,7 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
 
     base_paths = files_at(handbook.root, commit, GOVERNED_FOLDERS)
     data_paths = [HOME_FILE, *OTHER_DATA]
-    texts = read_many(handbook.root, [f"{commit}:{path}" for path in base_paths + data_paths])
+    texts = read_blobs(handbook.root, [(commit, path) for path in base_paths + data_paths])
     base_texts = dict(zip(base_paths + data_paths, texts))
 
     base_home_text = base_texts[HOME_FILE]

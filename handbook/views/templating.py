@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -21,7 +22,9 @@ from handbook.sources.clock import long_date
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-_MARKDOWN_MARKS = re.compile(r"([\\`*~])")
+# What Markdown would read as syntax in the middle of a line: code, emphasis, links and images
+# ([ ]), attribute lists ({ }); escaped with a backslash, as Python-Markdown allows.
+_MARKDOWN_MARKS = re.compile(r"([\\`*~\[\]{}])")
 _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 
 
@@ -46,8 +49,9 @@ def full_stop(text: object) -> str:
 
 
 def link_from(page_path: str, target_path: str) -> str:
-    """A relative link from one source file to another."""
-    return posixpath.relpath(target_path, posixpath.dirname(page_path) or ".")
+    """A relative link from one source file to another, percent-encoded (a file name may hold
+    spaces, quotes or brackets)."""
+    return quote(posixpath.relpath(target_path, posixpath.dirname(page_path) or "."), safe="/#")
 
 
 _environment = jinja2.Environment(

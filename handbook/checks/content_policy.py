@@ -1,0 +1,289 @@
+"""What a page may contain, checked on its source: text, headings, lists, tables, links and
+images. No element that runs a script, changes the look of other pages, loads another page
+or sends a form (<script>, <style>, <iframe>, <object>, <embed>, <link>, <meta>, <form>,
+<base> and the like), no event-handler or style attribute, no rel="attachment" (which would
+attach a file to the inspectors' PDF), and no address other than https:, http:, mailto: and
+tel:. A relative link or image must lead to a file of the handbook: a governed document, a
+page in docs/ or an asset there. Raw HTML is read with Python's HTML tokenizer; Markdown
+links, reference definitions, autolinks and attribute lists ({: rel="attachment" }) are read
+as Python-Markdown reads them. Code (fenced blocks and `code`) is text and is not checked.
+
+Every governed document and every page in docs/ is checked. The build then passes every
+page's HTML through a sanitiser as a last gate (handbook/export)."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import posixpath
+import re
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from handbook.loading.rendering import jinja_spans
+from handbook.model.findings import CheckName, Finding, error
+from handbook.model.handbook import DOCS_DIR, Handbook
+
+CHECK: CheckName = "content-policy"
+
+FORBIDDEN_ELEMENTS = frozenset({
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta", "form",
+    "base", "portal", "noscript", "template", "slot",
+})
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
+    "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
+})
+ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+# Files the build makes itself, which a page may link to.
+GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
+
+_TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
+# Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
+# "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
+_LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
+_REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
+# In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
+_ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
+# A Markdown link's destination: no spaces, parentheses only in balanced pairs.
+_DESTINATION = re.compile(r"[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*")
+
+FIX_ELEMENT = ("remove it: documents hold text, links and images; the handbook's theme decides how pages look "
+               "and what runs on them")
+FIX_URL = ("link only to https://, http://, mailto: or tel: addresses, or to a document, page or file of the "
+           "handbook by its relative path")
+
+
+def check_content_policy(handbook: Handbook) -> list[Finding]:
+    """Every governed document's text and every page in docs/, against the rules above."""
+    findings = []
+    for document in handbook.documents:
+        if document.readable:
+            findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line)
+    for path, (text, first_line) in handbook.site_pages.items():
+        findings += page_findings(handbook, path, path.removeprefix(DOCS_DIR + "/"), text, first_line)
+    return findings
+
+
+def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1) -> list[Finding]:
+    """The findings about one page. `site_path` is where the page is on the site (a page in
+    docs/ lives at the site's root), which relative links are resolved from."""
+    source = _without_code_and_templates(text)
+    _line = _LineNumbers(source)
+    problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
+    targets = _Targets(handbook, site_path)
+
+    parser = _RawHtml(targets)
+    try:
+        # Nothing after the last ">" can be a complete tag; leaving it out keeps the tokenizer
+        # quick on a page full of unclosed "<" (Python's reads those in quadratic time).
+        parser.feed(source[:source.rfind(">") + 1])
+        parser.close()
+    except (AssertionError, ValueError):  # the tokenizer gave up on malformed HTML: say where it stopped
+        problems.append((parser.getpos()[0], "the HTML here cannot be read", "correct or remove it"))
+    problems += parser.problems
+
+    links: dict[int, tuple[int, bool]] = {}  # where the destination starts -> (where the link starts, an image?)
+    for match in _LINK_TEXT_END.finditer(source):
+        start, image = links.get(match.end(2), (match.start(), False))
+        links[match.end(2)] = (min(start, match.start()), image or bool(match.group(1)))
+    for end, (start, image) in links.items():
+        problems += _url_problems(targets, _line(start), "the image" if image else "the link",
+                                  _destination(source, end))
+    for match in _REFERENCE.finditer(source):
+        problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
+    for match in _AUTOLINK.finditer(source):
+        problems += _url_problems(targets, _line(match.start()), "the link", match.group(1))
+    problems += _attribute_list_problems(targets, source)
+
+    findings, seen = [], set()
+    for line, what, fix in sorted(problems):
+        if (line, what) not in seen:
+            seen.add((line, what))
+            findings.append(error(CHECK, path, what, fix, line=line + first_line - 1))
+    return findings
+
+
+# --- reading the source ---------------------------------------------------------------
+
+class _LineNumbers:
+    """The line of a position in a text (binary search over its line breaks)."""
+
+    def __init__(self, text: str):
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, position: int) -> int:
+        return bisect.bisect_left(self.breaks, position) + 1
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] != "\n":
+            chars[index] = " "
+
+
+def _without_code_and_templates(text: str) -> str:
+    """The text with Jinja tags, fenced code and code spans replaced by spaces (line breaks
+    kept, so every position keeps its line). The text between {% raw %} and {% endraw %} is
+    shown on the page, so it stays."""
+    chars = list(text)
+    for start, end in jinja_spans(text):
+        chunk = text[start:end]
+        if chunk.startswith("{%") and re.match(r"\{%-?\s*raw\s*-?%\}", chunk) and chunk.rstrip().endswith("%}") \
+                and "endraw" in chunk:
+            opening = chunk.index("%}") + 2
+            closing = chunk.rindex("{%")
+            _blank(chars, start, start + opening)
+            _blank(chars, start + closing, end)
+        else:
+            _blank(chars, start, end)
+    # Fenced code blocks, line by line.
+    position, fence = 0, None
+    for line in "".join(chars).split("\n"):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            _blank(chars, position, position + len(line))
+        elif fence is not None:
+            _blank(chars, position, position + len(line))
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+        position += len(line) + 1
+    # Code spans: a run of backticks up to the next run of the same length in the same paragraph.
+    blanked = "".join(chars)
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(blanked)]
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        length = end - start
+        partner = next((j for j in range(index + 1, min(len(runs), index + 200))
+                        if runs[j][1] - runs[j][0] == length), None)
+        if partner is not None and "\n\n" not in blanked[end:runs[partner][0]]:
+            _blank(chars, start, runs[partner][1])
+            index = partner + 1
+        else:
+            index += 1
+    return "".join(chars)
+
+
+def _destination(text: str, position: int) -> str:
+    """A Markdown link's destination, starting at `position` (just after "](")."""
+    while position < len(text) and text[position] in " \t\n":
+        position += 1
+    if text.startswith("<", position):
+        end = text.find(">", position, position + 4096)
+        return text[position + 1:end if end != -1 else position + 1].split("\n")[0]
+    match = _DESTINATION.match(text, position)
+    return match.group(0) if match else ""
+
+
+def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, str, str]]:
+    """Attribute lists ({: key="value" } after a heading, a paragraph or a link). attr_list
+    reads one from a "{" to the last "}" of its line; every key=value between the first "{"
+    and the last "}" of a line is checked, which covers any list it could read."""
+    problems = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        first, last = line.find("{"), line.rfind("}")
+        if first == -1 or last < first:
+            continue
+        attributes = [(m.group(1), m.group(2)[1:-1] if m.group(2)[:1] in "\"'" else m.group(2))
+                      for m in _ATTRIBUTE.finditer(line, first, last)]
+        problems += _attribute_problems(targets, number, "an attribute list", attributes, unescape=True)
+    return problems
+
+
+class _RawHtml(HTMLParser):
+    """The raw HTML in a page: every start tag and its attributes, with its line."""
+
+    def __init__(self, targets: _Targets):
+        super().__init__(convert_charrefs=True)
+        self.targets = targets
+        self.problems: list[tuple[int, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if not _TAG_NAME.fullmatch(tag):
+            return  # not an element: an autolink such as <https://...> or <name@example.org>
+        line = self.getpos()[0]
+        if tag in FORBIDDEN_ELEMENTS:
+            self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
+        self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+
+def _attribute_problems(targets: _Targets, line: int, where: str, attributes, unescape: bool
+                        ) -> list[tuple[int, str, str]]:
+    problems = []
+    for name, value in attributes:
+        name = (name or "").lower()
+        value = "" if value is None else (html.unescape(value) if unescape else value)
+        if name.startswith("on"):
+            problems.append((line, f"the {name} attribute on {where} would run a script",
+                             "remove it: documents may not run scripts"))
+        elif name == "style":
+            problems.append((line, f"the style attribute on {where} changes how the page looks",
+                             "remove it: the handbook's theme decides how pages look"))
+        elif name == "rel" and "attachment" in value.lower().split():
+            problems.append((line, f'rel="attachment" on {where} would attach a file to the inspectors\' PDF',
+                             "remove it; an ordinary link is enough"))
+        elif name in ("srcset", "imagesrcset"):
+            for candidate in value.split(","):
+                problems += _url_problems(targets, line, f"the {name} of {where}", candidate.strip().split(" ")[0])
+        elif name == "ping":
+            for url in value.split():
+                problems += _url_problems(targets, line, f"the ping of {where}", url)
+        elif name in URL_ATTRIBUTES:
+            problems += _url_problems(targets, line, f"the {name} of {where}", value)
+    return problems
+
+
+# --- where a link leads -----------------------------------------------------------------
+
+class _Targets:
+    """What a relative link from one page may lead to: governed documents, the pages and
+    files in docs/ (which live at the site's root) and the files the build makes."""
+
+    def __init__(self, handbook: Handbook, site_path: str):
+        self.site_path = site_path
+        self.documents = {d.path for d in handbook.documents}
+        self.site_files = handbook.site_files
+
+    def exists(self, target: str) -> bool:
+        return (target in self.documents or target in self.site_files or target in GENERATED_FILES
+                or f"{target}/index.md" in self.site_files)
+
+
+def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
+    shown = " ".join(url.split())
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
+    if not cleaned or cleaned.startswith(("#", "?")):
+        return []  # this page itself
+    scheme = _SCHEME.match(cleaned)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in ALLOWED_SCHEMES:
+            return []
+        return [(line, f"{what} '{shown}' uses {name}:, which documents may not use", FIX_URL)]
+    if cleaned.startswith("//"):
+        return [(line, f"{what} '{shown}' leaves out https: before //", "write the address in full, starting "
+                 "with https://")]
+    if cleaned.startswith("/"):
+        return [(line, f"{what} '{shown}' starts with /, so it does not say which page of the handbook it leads to",
+                 "write the path relative to this page, for example ../policies/complaints.md")]
+    path = unquote(re.split(r"[?#]", cleaned, maxsplit=1)[0])
+    if not path:
+        return []
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(targets.site_path), path))
+    if target == ".." or target.startswith("../"):
+        return [(line, f"{what} '{shown}' leads outside the handbook", FIX_URL)]
+    if not targets.exists(target):
+        return [(line, f"{what} '{shown}' does not lead to a document, page or file of the handbook",
+                 "check the path: write it relative to this page, for example ../policies/complaints.md")]
+    return []

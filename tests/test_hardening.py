@@ -1,0 +1,560 @@
+"""Hardening the input (issue 11): strict YAML, dates that could have happened, one git runner
+for every file name, one sandbox for the check and the build, and a content policy checked on
+the source. Attacks 4, 6 and 7 of the issue are reproduced end to end: each is refused with a
+one-line message naming the file, and site/ is left as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import (
+    SOP_BODY,
+    approved_change,
+    check,
+    fixture_today,
+    front_matter,
+    handbook_command,
+    messages,
+    mkdocs_build,
+    statement_of_purpose,
+    write_document,
+)
+
+from handbook.sources.errors import HandbookError
+
+pytestmark = pytest.mark.build
+
+POLICY = "policies/missing-child.md"
+
+
+def _file_line(root: Path, relative: str, text: str) -> int:
+    """The line of a file that holds `text`."""
+    lines = (root / relative).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
+def _front_matter_text(**overrides) -> str:
+    return yaml.safe_dump(front_matter(**overrides), sort_keys=False, allow_unicode=True)
+
+
+# --- strict YAML --------------------------------------------------------------------
+
+def test_a_key_given_twice_names_both_lines(mini):
+    head = _front_matter_text(status="draft").replace("status: draft\n", "status: draft\nstatus: approved\n")
+    write_document(mini, POLICY, head)
+    first, second = _file_line(mini, POLICY, "status: draft"), _file_line(mini, POLICY, "status: approved")
+    handbook = check(mini)
+    assert messages(handbook, "front-matter") == [
+        f"policies/missing-child.md: status is given twice, on lines {first} and {second} - keep only one of them: "
+        "a reader sees the first, but the build would use the last"]
+    assert not handbook.document(POLICY).valid
+
+
+def test_a_key_given_twice_inside_a_changes_entry(mini):
+    head = _front_matter_text().replace("  approved_on:", "  approved_by: Registered Manager\n  approved_on:", 1)
+    write_document(mini, POLICY, head)
+    found = messages(check(mini), "front-matter")
+    assert len(found) == 1 and "approved_by is given twice, on lines" in found[0]
+
+
+def test_a_key_given_twice_in_a_data_file_names_the_file(mini):
+    home = mini / "data" / "home.yml"
+    home.write_text(home.read_text(encoding="utf-8") + "name: Another name\n", encoding="utf-8")
+    with pytest.raises(HandbookError, match=r"^data/home.yml: name is given twice, on lines \d+ and \d+ "):
+        check(mini)
+
+
+def test_billion_laughs_is_refused_at_once(mini):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    write_document(mini, POLICY, _front_matter_text() + "\n".join(lines) + "\n", body="{{ i }}\n")
+    started = time.monotonic()
+    found = messages(check(mini), "front-matter")
+    assert time.monotonic() - started < 5
+    line = _file_line(mini, POLICY, "a: &a")
+    assert found == [f"policies/missing-child.md: line {line} names a value with an anchor (&a) - write the value out "
+                     "in full where it is needed (the handbook does not accept & anchors or * aliases)"]
+
+
+def test_an_alias_loop_is_refused(mini):
+    write_document(mini, POLICY, _front_matter_text() + "loop: &x [*x]\n")
+    found = messages(check(mini), "front-matter")
+    assert len(found) == 1 and "names a value with an anchor (&x)" in found[0]
+
+
+def test_a_byte_order_mark_is_accepted(mini):
+    path = mini / POLICY
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    handbook = check(mini)
+    assert handbook.errors == []
+    assert handbook.document(POLICY).valid
+
+
+@pytest.mark.parametrize("written", ["2026-W05-1", "2026-035", "20261101", "2026-11-1", "２０２６-11-01"])
+def test_dates_are_written_year_month_day(mini, written):
+    found = messages(check(mini_with(mini, front_matter(last_reviewed=written))), "front-matter")
+    assert found == [f"policies/missing-child.md: last_reviewed: '{written}' is not a real date - write the date of "
+                     "the last review as YYYY-MM-DD, for example 2026-10-05"]
+
+
+def mini_with(root, meta, path=POLICY, body="Text of the document.\n"):
+    write_document(root, path, meta, body)
+    return root
+
+
+def test_a_date_far_in_the_future_is_a_finding_not_a_traceback(mini):
+    handbook = check(mini_with(mini, front_matter(**{"last_reviewed": "9999-06-01"})))
+    assert messages(handbook, "future-date") == [
+        "policies/missing-child.md: last_reviewed is 1 June 9999, which is after today (26 November 2026) - write "
+        "the date the approval, review or change really happened"]
+    assert not handbook.document(POLICY).valid
+
+
+def test_a_statement_revised_at_the_end_of_time_is_a_finding(mini):
+    changes = [approved_change("1.1", "9999-12-31", "Revised."), approved_change("1.0", "2026-01-05", "First.")]
+    write_document(mini, "statement-of-purpose/statement-of-purpose.md",
+                   statement_of_purpose(version="1.1", changes=changes), SOP_BODY)
+    found = messages(check(mini), "future-date")
+    assert [f.split(" - ")[0] for f in found] == [
+        "statement-of-purpose/statement-of-purpose.md: changes[1].date is 31 December 9999, which is after today "
+        "(26 November 2026)",
+        "statement-of-purpose/statement-of-purpose.md: changes[1].approved_on is 31 December 9999, which is after "
+        "today (26 November 2026)"]
+
+
+def test_a_date_before_2000_cannot_be_right(mini):
+    found = messages(check(mini_with(mini, front_matter(last_reviewed="1999-01-01"))), "front-matter")
+    assert found == ["policies/missing-child.md: last_reviewed is 1 January 1999, before 2000, which cannot be right - "
+                     "write the date the approval, review or change really happened, as YYYY-MM-DD"]
+
+
+def test_a_title_that_is_a_list_is_a_finding(mini):
+    handbook = check(mini_with(mini, front_matter(title=["a", "list"])))
+    assert messages(handbook, "front-matter") == [
+        "policies/missing-child.md: title should be text, not a list - write the document's title, for example "
+        "Missing child policy"]
+    assert handbook.document(POLICY).title == "missing-child"
+
+
+# --- the sandbox and its limits ---------------------------------------------------------
+
+def test_a_huge_power_is_one_quick_finding(mini):
+    write_document(mini, POLICY, front_matter(), body="Text.\n\n{{ 99**999999999 }}\n")
+    started = time.monotonic()
+    found = messages(check(mini), "template")
+    assert time.monotonic() - started < 5
+    assert found == ["policies/missing-child.md: a {{ }} or {% %} expression asks for more than a page may have "
+                     "(99 ** 999999999 is a number too large for a page) - remove it; documents may only show the "
+                     "handbook's facts, such as {{ home.name }}"]
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("{{ 'x' * 100000000 }}", "repeating a value 100000000 times would be longer than 5,000,000 characters"),
+    ("{{ 'x'.center(1000000000) }}", "the number 1000000000 is larger than a page needs (at most 100,000)"),
+    ("{{ '%0999999999d' % 1 }}", "the format '%0999999999' asks for more than a page needs"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+     "its loops would go round more than 100,000 times"),
+    ("{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+     "the text it joins would be longer than 5,000,000 characters"),
+    ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}",
+     "the page it makes would be longer than 5,000,000 characters"),
+    ("{% for i in 'x' * 90000 %}{% for j in 'y' * 90000 %}{% endfor %}{% endfor %}", "it took longer than 2 seconds"),
+])
+def test_templates_have_limits(mini, body, reason):
+    write_document(mini, POLICY, front_matter(), body=body + "\n")
+    started = time.monotonic()
+    found = messages(check(mini), "template")
+    assert time.monotonic() - started < 10
+    assert found == [f"policies/missing-child.md: a {{{{ }}}} or {{% %}} expression asks for more than a page may have "
+                     f"({reason}) - remove it; documents may only show the handbook's facts, such as {{{{ home.name }}}}"]
+
+
+def test_an_unclosed_opener_repeated_200_kb_is_read_in_linear_time(mini):
+    write_document(mini, POLICY, front_matter(), body="{{" * 100_000 + "\n")
+    started = time.monotonic()
+    found = [f for f in check(mini).findings if f.check == "template"]
+    assert time.monotonic() - started < 10
+    assert len(found) == 1 and found[0].path == POLICY
+
+
+def test_the_template_scan_is_linear():
+    from handbook.loading.rendering import jinja_skeleton, jinja_spans
+
+    timings = []
+    for size in (50_000, 200_000):
+        text = "{{ x }} " + "{{ {% {# " * size
+        started = time.monotonic()
+        jinja_spans(text)
+        jinja_skeleton(text)
+        timings.append(time.monotonic() - started)
+    assert timings[1] < 1.5, timings  # four times the text, about four times the time: well under a second
+
+
+def test_check_and_build_see_the_same_variables(mini):
+    from handbook.loading.rendering import PAGE_FUNCTIONS, PageRenderer
+    from handbook.views.site_pages import page_functions
+
+    handbook = check(mini)
+    checked = PageRenderer(handbook)
+    built = PageRenderer(handbook, page_functions(handbook))
+    assert set(checked.variables) == set(built.variables) == {"home", "edition", *PAGE_FUNCTIONS}
+    assert type(checked.environment) is type(built.environment)
+    for name in ("config", "page", "git", "environment", "plugin", "macros", "extra", "navigation", "files"):
+        assert checked.render(f"{{% if {name} is defined %}}{name}{{% endif %}}") == ""
+        assert built.render(f"{{% if {name} is defined %}}{name}{{% endif %}}") == ""
+
+
+# --- the content policy -------------------------------------------------------------
+
+CONTENT = [
+    ("<style>nav { display: none }</style>", "<style> is not allowed in a document"),
+    ("<script>alert(1)</script>", "<script> is not allowed in a document"),
+    ('<iframe src="https://example.org"></iframe>', "<iframe> is not allowed in a document"),
+    ('<object data="https://example.org/x.pdf"></object>', "<object> is not allowed in a document"),
+    ('<embed src="https://example.org/x.pdf">', "<embed> is not allowed in a document"),
+    ('<link rel="stylesheet" href="https://example.org/x.css">', "<link> is not allowed in a document"),
+    ('<meta http-equiv="refresh" content="0">', "<meta> is not allowed in a document"),
+    ('<form action="https://example.org"><input name="x"></form>', "<form> is not allowed in a document"),
+    ('<base href="https://example.org/">', "<base> is not allowed in a document"),
+    ('<img src="https://example.org/x.png" onerror=alert(1)>', "the onerror attribute on <img> would run a script"),
+    ('<p style="position: fixed">Hidden.</p>', "the style attribute on <p> changes how the page looks"),
+    ('<a href="https://example.org" rel="attachment">x</a>',
+     'rel="attachment" on <a> would attach a file to the inspectors\' PDF'),
+    ('[x](https://example.org){: rel="attachment" }',
+     'rel="attachment" on an attribute list would attach a file to the inspectors\' PDF'),
+    ('## Heading {: onclick="alert(1)" }', "the onclick attribute on an attribute list would run a script"),
+    ("[the hostname](file:///etc/hostname)", "the link 'file:///etc/hostname' uses file:, which documents may not use"),
+    ("![x](file:///etc/hostname)", "the image 'file:///etc/hostname' uses file:, which documents may not use"),
+    ("[x](javascript:alert(1))", "the link 'javascript:alert(1)' uses javascript:, which documents may not use"),
+    ("![x](data:image/png;base64,iVBORw0KGgo=)",
+     "the image 'data:image/png;base64,iVBORw0KGgo=' uses data:, which documents may not use"),
+    ('<a href="&#106;avascript:alert(1)">x</a>',
+     "the href of <a> 'javascript:alert(1)' uses javascript:, which documents may not use"),
+    ("[x][ref]\n\n[ref]: file:///proc/self/environ",
+     "the link 'file:///proc/self/environ' uses file:, which documents may not use"),
+    ("<file:///etc/hostname>", "the link 'file:///etc/hostname' uses file:, which documents may not use"),
+    ("[x](../.git/config)", "the link '../.git/config' does not lead to a document, page or file of the handbook"),
+    ("[x](../../../etc/hostname)", "the link '../../../etc/hostname' leads outside the handbook"),
+    ("[x](//evil.example/x)", "the link '//evil.example/x' leaves out https: before //"),
+    ("[x](no-such-policy.md)", "the link 'no-such-policy.md' does not lead to a document, page or file of the handbook"),
+]
+
+
+@pytest.mark.parametrize("markup, message", CONTENT, ids=[m for m, _ in CONTENT])
+def test_the_content_policy_refuses_with_file_and_line(mini, markup, message):
+    write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{markup}\n\nLast paragraph.\n")
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [f.message for f in found] == [message]
+    assert found[0].path == POLICY and found[0].is_error
+    assert found[0].line == _file_line(mini, POLICY, markup.splitlines()[-1 if "[ref]:" in markup else 0])
+
+
+@pytest.mark.parametrize("markup", [
+    "[Complaints](complaints.md) and [the statement](../statement-of-purpose/statement-of-purpose.md#our-ethos)",
+    "[the map](../regulation-map.md#regulation-12), [mail](mailto:office@example.org), [call](tel:+441234567890)",
+    "[GOV.UK](https://www.gov.uk/) and <https://www.gov.uk/> and [anchor](#top)",
+    "`<script>` in code is text", "```html\n<script>alert(1)</script>\n```",
+    "<details><summary>More</summary><p>Text</p></details>",
+    "{% raw %}{{ not a fact }}{% endraw %} and {{ home.name }}",
+])
+def test_ordinary_content_passes(mini, markup):
+    (mini / "docs").mkdir()
+    (mini / "docs" / "regulation-map.md").write_text("# Regulation map\n")
+    write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"))
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{markup}\n")
+    assert [f for f in check(mini).findings if f.check == "content-policy"] == []
+
+
+def test_pages_in_docs_are_checked_too(mini):
+    (mini / "docs").mkdir()
+    (mini / "docs" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\n<script>alert(1)</script>\n")
+    found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
+    assert found == ["docs/index.md: <script> is not allowed in a document - remove it: documents hold text, links "
+                     "and images; the handbook's theme decides how pages look and what runs on them"]
+    assert next(f for f in check(mini).findings if f.check == "content-policy").line == 7
+
+
+def test_a_page_full_of_unclosed_markup_is_checked_quickly(mini):
+    from handbook.checks.content_policy import page_findings
+
+    handbook = check(mini)
+    for text in ("<a x=\"" * 20_000, "<a" * 100_000, "[a](" * 50_000, "{: " * 60_000, "`" * 100_000, "{{" * 100_000):
+        started = time.monotonic()
+        page_findings(handbook, POLICY, POLICY, text)
+        assert time.monotonic() - started < 5, text[:10]
+
+
+# --- end to end: refused in one line naming the file, site/ untouched ----------------------
+
+def _refused(root: Path, expected: str) -> None:
+    """`mkdocs build` and `handbook check` both fail with one line holding `expected`, with
+    no traceback, and site/ is left exactly as it was."""
+    site = root / "site"
+    site.mkdir(exist_ok=True)
+    (site / "previous.html").write_text("the last good build")
+    build = mkdocs_build(root)
+    assert build.returncode != 0
+    assert "Traceback" not in build.stderr + build.stdout
+    lines = [line for line in build.stderr.splitlines() if expected in line]
+    assert len(lines) == 1, build.stderr
+    assert re.fullmatch(r"ERROR    -  [^:]+: .+ - .+", lines[0]), lines[0]
+    assert sorted(p.name for p in site.iterdir()) == ["previous.html"], "site/ was touched"
+    result = handbook_command(root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert [line for line in result.stdout.splitlines() if expected in line] == [f"ERROR: {lines[0][12:]}"]
+
+
+def test_attack_7_a_status_given_twice_is_refused(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text().replace("status: approved\n", "status: draft\nstatus: approved\n", 1))
+    first, second = _file_line(handbook_copy, POLICY, "status: draft"), _file_line(handbook_copy, POLICY,
+                                                                                   "status: approved")
+    _refused(handbook_copy, f"policies/missing-child.md: status is given twice, on lines {first} and {second} - "
+                            "keep only one of them")
+
+
+def test_attack_6_the_build_shows_a_document_nothing_but_the_handbook(handbook_copy):
+    secret_marks = "".join(f"{{% if {name} is defined %}}LEAK-{name}{{% endif %}}"
+                           for name in ("config", "page", "git", "environment", "plugin", "macros", "files"))
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n" + secret_marks + "\n\nThe edition is {{ edition }}.\n")
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    page = (handbook_copy / "site" / "policies" / "missing-child.html").read_text()
+    assert "LEAK-" not in page and str(handbook_copy) not in page
+    assert "The edition is staff." in page
+
+
+def test_attack_6_printing_the_configuration_is_refused(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n{{ config.site_dir }}\n")
+    _refused(handbook_copy, "policies/missing-child.md: a {{ }} expression uses something that does not exist "
+                            "('config' is undefined)")
+
+
+def test_attack_6_a_title_is_never_a_template(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text().replace("title: Missing child policy", "title: '{{ config.site_dir }}'", 1))
+    _refused(handbook_copy, "policies/missing-child.md: title holds {{, {% or {#, but a title is plain text and is "
+                            "never filled in - write the title out in full, without braces")
+
+
+def test_a_title_with_markup_is_shown_as_text_everywhere(handbook_copy):
+    title = "<img src=x onerror=alert(1)> [link](https://example.org) {: onclick=\"alert(2)\" }"
+    path = handbook_copy / POLICY
+    text = path.read_text().replace("title: Missing child policy", f"title: '{title}'", 1)
+    path.write_text(text.replace("summary: How we", "summary: <script>alert(3)</script> How we", 1))
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    site = handbook_copy / "site"
+    for page in site.rglob("*.html"):
+        parser = _Elements()
+        parser.feed(page.read_text())
+        assert parser.scripts_run == [], page
+        assert "alert(3)" not in parser.inline_scripts, page
+    escaped = '&lt;img src=x onerror=alert(1)&gt; [link](https://example.org) {: onclick="alert(2)" }'
+    assert escaped in (site / "topics.html").read_text()
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;" in (site / POLICY.replace(".md", ".html")).read_text()
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts_run: list[str] = []
+        self.inline_scripts = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts_run += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.inline_scripts += data
+
+
+def test_a_link_to_a_local_file_fails_check_and_build(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\nSee [the host](file:///etc/hostname){: rel=\"attachment\" }.\n")
+    _refused(handbook_copy, "policies/missing-child.md: the link 'file:///etc/hostname' uses file:, which documents "
+                            "may not use")
+
+
+# --- git: every file name, every ref, no repository, a shallow clone --------------------------
+
+def git(repo: Path, *args: str, when: str | None = None, who: str = "Sam Author") -> str:
+    when = when or f"{fixture_today().isoformat()}T08:00:00+00:00"
+    email = who.lower().replace(" ", ".") + "@example.org"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": who,
+           "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": who, "GIT_COMMITTER_EMAIL": email}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+QUOTED = 'policies/café "quoted".md'
+
+
+@pytest.fixture
+def quoted_repo(handbook_copy):
+    """The fixture handbook with a policy whose name git quotes (non-ASCII and quotes), in git."""
+    text = (handbook_copy / "policies/anti-bullying.md").read_text()
+    text = text.replace("id: anti-bullying", "id: cafe-quoted", 1).replace("title: Anti-bullying policy",
+                                                                            'title: Café "quoted" policy', 1)
+    (handbook_copy / QUOTED).write_text(text)
+    git(handbook_copy, "init", "-q", "-b", "main")
+    git(handbook_copy, "add", "-A")
+    git(handbook_copy, "commit", "-q", "-m", "The handbook with a café policy")
+    git(handbook_copy, "checkout", "-q", "-b", "change")
+    return handbook_copy
+
+
+def test_attack_4_a_name_git_quotes_keeps_its_change_discipline(quoted_repo):
+    path = quoted_repo / QUOTED
+    path.write_text(path.read_text() + "\nA new sentence staff must follow.\n")
+    result = handbook_command(quoted_repo, "check", "--base", "main")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("ERROR")] == [
+        f'ERROR: {QUOTED}: the text changed but version is still 1.0 - set version to "1.1" and add a changes entry: '
+        f'version: "1.1", date: {fixture_today().isoformat()}, summary: what changed and why']
+    path.unlink()
+    result = handbook_command(quoted_repo, "check", "--base", "main")
+    assert result.returncode == 1
+    assert (f"ERROR: {QUOTED}: the document was deleted (it is on main) - put it back and set status: retired "
+            "instead") in result.stdout
+
+
+def test_attack_4_a_name_git_quotes_keeps_its_history(quoted_repo):
+    git(quoted_repo, "checkout", "-q", "main")
+    path = quoted_repo / QUOTED
+    later = fixture_today() + dt.timedelta(days=3)
+    text = path.read_text().replace('version: "1.0"', 'version: "1.1"', 1).replace(
+        "changes:\n", f'changes:\n  - version: "1.1"\n    date: {later}\n    summary: A sentence added.\n'
+                      f"    approved_by: Responsible Individual\n    approved_on: {later}\n", 1)
+    path.write_text(text + "\nA new sentence staff must follow.\n")
+    git(quoted_repo, "commit", "-q", "-am", "Café policy: a sentence added", when=f"{later}T09:00:00+00:00",
+        who="Eve Editor")
+    site = quoted_repo / "site"
+    build = mkdocs_build(quoted_repo, today=later)
+    assert build.returncode == 0, build.stderr
+    page = (site / QUOTED.replace(".md", ".html")).read_text()
+    history = page[page.index('id="history"'):]
+    assert "Eve Editor" in history and "Café policy: a sentence added" not in history  # people, not commit messages
+    assert "<strong>Added:</strong> <ins>A new sentence staff must follow.</ins>" in history
+
+
+def test_an_empty_or_unknown_base_is_refused_in_one_line(quoted_repo):
+    for base, message in [("", "ERROR: --base needs a branch, tag or commit to compare with, such as origin/main"),
+                          ("no-such-branch", "ERROR: 'no-such-branch' is not a branch, tag or commit in this repository "
+                                             "- fetch it first (git fetch origin main) or check the spelling"),
+                          ("-x", "ERROR: '-x' is not a branch, tag or commit name - names do not start with '-'")]:
+        result = handbook_command(quoted_repo, "check", f"--base={base}")
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [message]
+
+
+def test_a_change_of_audience_needs_a_changes_entry(quoted_repo):
+    path = quoted_repo / POLICY
+    path.write_text(path.read_text().replace("audience: [staff, families, professionals, inspectors]",
+                                             "audience: [staff, inspectors]", 1))
+    result = handbook_command(quoted_repo, "check", "--base", "main")
+    assert result.returncode == 1
+    line = _file_line(quoted_repo, POLICY, "audience:")
+    assert ("ERROR: policies/missing-child.md: audience ([staff, families, professionals, inspectors] on main, now "
+            "[staff, inspectors]) changed but changes has no new entry - raise version to \"1.2\" and add a changes "
+            f"entry for it: version: \"1.2\", date: {fixture_today().isoformat()}, summary: what changed and why"
+            ) in result.stdout.splitlines()
+    assert json_finding(quoted_repo, "change-discipline")["line"] == line
+    day = fixture_today().isoformat()
+    path.write_text(path.read_text().replace('version: "1.1"', 'version: "1.2"', 1).replace(
+        "changes:\n", f'changes:\n  - version: "1.2"\n    date: {day}\n    summary: Now for staff and inspectors only.\n'
+                      f"    approved_by: Responsible Individual\n    approved_on: {day}\n", 1))
+    assert handbook_command(quoted_repo, "check", "--base", "main").returncode == 0
+
+
+def json_finding(root: Path, check_name: str) -> dict:
+    import json
+
+    report = json.loads(handbook_command(root, "check", "--base", "main", "--format", "json").stdout)
+    return next(f for f in report["findings"] if f["check"] == check_name)
+
+
+@pytest.mark.parametrize("field, old, new", [("owner", "Registered Manager", "Responsible Individual"),
+                                             ("review_every_months", "12", "24")])
+def test_other_recorded_fields_need_a_changes_entry(quoted_repo, field, old, new):
+    path = quoted_repo / POLICY
+    path.write_text(path.read_text().replace(f"{field}: {old}", f"{field}: {new}", 1))
+    result = handbook_command(quoted_repo, "check", "--base", "main")
+    assert result.returncode == 1
+    assert f"ERROR: policies/missing-child.md: {field} ({old} on main, now {new}) changed but changes has no new " \
+           "entry" in result.stdout
+
+
+def test_approving_a_draft_as_it_stands_needs_no_new_entry(handbook_copy):
+    path = handbook_copy / POLICY
+    approved = path.read_text()
+    draft = approved.replace("status: approved", "status: draft", 1)
+    draft = re.sub(r"(?m)^    approved_by: .*\n    approved_on: .*\n", "", draft, count=1)
+    path.write_text(draft)
+    git(handbook_copy, "init", "-q", "-b", "main")
+    git(handbook_copy, "add", "-A")
+    git(handbook_copy, "commit", "-q", "-m", "A draft")
+    git(handbook_copy, "checkout", "-q", "-b", "approval")
+    path.write_text(approved)
+    result = handbook_command(handbook_copy, "check", "--base", "main")
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_shallow_clone_says_so_where_history_matters(quoted_repo, tmp_path):
+    git(quoted_repo, "checkout", "-q", "main")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{quoted_repo}", str(shallow)], check=True)
+    message = f"{shallow} is a shallow clone: {{}} needs the full history, which it does not have - fetch it with: " \
+              "git fetch --unshallow"
+    base = handbook_command(shallow, "check", "--base", "main")
+    assert base.returncode == 1 and base.stderr.splitlines() == ["ERROR: " + message.format("comparing with main")]
+    day = fixture_today().isoformat()
+    as_of = handbook_command(shallow, "export", "--as-of", day, "--dist", str(tmp_path / "dist"))
+    assert as_of.returncode == 1
+    assert as_of.stderr.splitlines() == ["ERROR: " + message.format(f"a copy as in force on {day}")]
+    assert not (tmp_path / "dist").exists()
+    build = mkdocs_build(shallow)
+    assert build.returncode != 0 and "Traceback" not in build.stderr
+    assert [line for line in build.stderr.splitlines() if "shallow clone" in line] == [
+        "ERROR   -  " + message.format("the history shown on each page")]
+    assert handbook_command(shallow, "check").returncode == 0  # the check itself needs no history
+
+
+def test_outside_a_git_repository_each_command_says_so(handbook_copy, tmp_path):
+    assert handbook_command(handbook_copy, "check").returncode == 0
+    base = handbook_command(handbook_copy, "check", "--base", "main")
+    assert base.returncode == 1
+    assert base.stderr.splitlines() == [
+        f"ERROR: {handbook_copy} is not a git repository: comparing with main needs the handbook's git history - run "
+        "it in a clone of the handbook's repository"]
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    assert (f"WARNING  -  {handbook_copy} is not a git repository: the history shown on each page needs the "
+            "handbook's git history - run it in a clone of the handbook's repository") in build.stderr.splitlines()
+    export = handbook_command(handbook_copy, "export", "--dist", str(tmp_path / "dist"))
+    assert export.returncode == 1 and "Traceback" not in export.stderr
+    assert export.stderr.splitlines() == [
+        f"ERROR: {handbook_copy} is not a git repository: an inspector copy names the commit it was made from - run "
+        "the export in a clone of the handbook's repository"]
+    assert not any((tmp_path / "dist").glob("*.zip"))
+
+
+def test_every_git_command_goes_through_one_runner():
+    package = Path(__file__).resolve().parent.parent / "handbook"
+    callers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                     if re.search(r"""\[\s*["']git["']""", p.read_text()))
+    assert callers == ["sources/git.py"]

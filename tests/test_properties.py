@@ -1,0 +1,139 @@
+"""No traceback, ever, from bad input: generated front matter (mappings with random keys,
+values of every type, dates real and not, keys given twice, anchors) and generated bodies
+(text mixed with {{, {%, HTML, links and attribute lists) go through the check and the
+build's own page functions in-process. Each must end in findings or success, never an
+exception, and in bounded time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import pytest
+import yaml
+from conftest import TODAY, front_matter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handbook.checks import load_and_check
+from handbook.loading.rendering import PageRenderer
+from handbook.mkdocs_hooks import expand_nav
+from handbook.model.findings import Finding
+from handbook.views.document_page import document_details, document_top
+from handbook.views.editions import copy_page
+from handbook.views.feeds import review_calendar, review_json
+from handbook.views.site_pages import page_functions, regulation_map, status_report, topics
+
+GENERATED = "policies/generated.md"
+# The same examples on every run of `make test` (reproducible); HANDBOOK_PROPERTY_RANDOM=1 and a larger
+# HANDBOOK_PROPERTY_EXAMPLES explore further.
+EXAMPLES = int(os.environ.get("HANDBOOK_PROPERTY_EXAMPLES", "300"))
+RANDOM = os.environ.get("HANDBOOK_PROPERTY_RANDOM") == "1"
+SECONDS = 10  # for one example: a load, every check, the page functions and one build-time render
+
+FIELDS = ["id", "title", "summary", "kind", "status", "version", "owner", "last_reviewed", "review_every_months",
+          "regulations", "audience", "tags", "changes", "schedule_1", "guide_items", "approved_by", "approved_on"]
+CHANGE_FIELDS = ["version", "date", "summary", "approved_by", "approved_on", "review_only", "ofsted_notified_on"]
+
+dates = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(dt.date.isoformat),
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=TODAY).map(dt.date.isoformat),
+    st.sampled_from(["2026-W05-1", "2026-035", "20261101", "9999-06-01", "2026-02-30", "0000-00-00", "2026-13-01",
+                     "1999-12-31", "2026-11-26T10:00:00", " 2026-11-01", "2026-11-01\n"]),
+)
+
+pytestmark = pytest.mark.build
+texts = st.one_of(st.text(max_size=30), st.sampled_from([
+    "<img src=x onerror=alert(1)>", "{{ config }}", "{% if config is defined %}{{ config }}{% endif %}", "&#106;",
+    "[x](file:///etc/hostname)", "Registered Manager", "Responsible Individual", "Safeguarding", "draft",
+    "approved", "retired", "policy", "statement-of-purpose", "childrens-guide", "1.0", "1.10", "0.1", "99.99",
+    "34(4)", "16", "12", "staff", "inspectors", "#our-ethos", "missing-child", "", " ", "\t", "\x00", "\u202e"]))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
+                    st.floats(allow_nan=True, allow_infinity=True), texts, dates)
+keys = st.one_of(st.sampled_from(FIELDS + CHANGE_FIELDS), st.text(min_size=1, max_size=12), st.integers(0, 20))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+                      max_leaves=12)
+changes = st.lists(st.fixed_dictionaries({}, optional={name: st.one_of(scalars, values) for name in CHANGE_FIELDS}),
+                   max_size=4)
+
+
+@st.composite
+def front_matters(draw) -> str:
+    """A document's front matter as YAML text: a valid one with some fields changed, removed
+    or added, sometimes broken the ways people (and attackers) break YAML."""
+    meta = front_matter(summary="What staff do when a child is missing from the home.", tags=["Safeguarding"])
+    for name in draw(st.lists(st.sampled_from(FIELDS), max_size=4)):
+        meta[name] = draw(st.one_of(values, changes) if name == "changes" else values)
+    for name in draw(st.lists(st.sampled_from(FIELDS), max_size=2)):
+        meta.pop(name, None)
+    meta.update(draw(st.dictionaries(keys, values, max_size=2)))
+    try:
+        text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    except yaml.YAMLError:
+        text = "id: generated\n"
+    lines = text.splitlines(keepends=True)
+    for _ in range(draw(st.integers(0, 2))):
+        position = draw(st.integers(0, len(lines)))
+        lines.insert(position, draw(st.sampled_from([
+            "status: approved\n", "status: draft\n", "title: &t Title\n", "extra: *t\n", "<<: {a: 1}\n",
+            "loop: &l [*l]\n", "\ttab: 1\n", "last_reviewed: 2026-W05-1\n", "version: 1.0\n", "- item\n",
+            "changes: [{version: '1.0', date: 2026-01-01, summary: x}]\n", "? [a, b]\n: c\n", "key: 'unclosed\n",
+            "title: {{ config.site_dir }}\n", "title: '{{ home.name }}'\n", "\ufeff", ": : :\n",
+        ])))
+    text = "".join(lines)
+    if draw(st.integers(0, 9)) == 0:  # now and then, a few characters cut out anywhere
+        start = draw(st.integers(0, len(text)))
+        text = text[:start] + text[start + draw(st.integers(0, 12)):]
+    return text
+
+
+BODY_PIECES = st.sampled_from([
+    "{{", "}}", "{%", "%}", "{#", "#}", "{{ home.name }}", "{{ home.nope }}", "{{ title }}", "{{ edition }}",
+    "{% raw %}", "{% endraw %}", "{% if true %}", "{% endif %}", "{% for i in range(3) %}", "{% endfor %}",
+    "{{ 2**64 }}", "{{ 99**999999999 }}", "{{ 'x' * 10 }}", "{{ cycler.__init__ }}", "{{ status_report() }}",
+    "{{ topics() }}", "{{ config }}", "{{ range(10)|list }}", "{{ 'a'.center(5) }}", "{{ [1,2]|join(',') }}",
+    "<script>", "</script>", "<style>", "<a href='", "'>", "<img src=x onerror=alert(1)>", "<!--", "-->",
+    "[x](file:///etc/hostname)", "![i](data:image/png;base64,xx)", "](", "[", "]", "(", ")", "[x](complaints.md)",
+    "{: rel=\"attachment\" }", "{: onclick=x }", "<https://example.org>", "`", "```", "~~~", "## Heading", "\n",
+    "\n\n", "    ", "&#106;avascript:", "| a | b |", "\\", "\x00", "\u202e", "é", "{% macro m() %}",
+    "{% endmacro %}", "{{ m() }}", "{% set x = 'ab' ~ 'cd' %}", "{{ x|upper }}", "{{ home }}", "{{ home.contacts }}",
+    "{{ '%s' % 1 }}", "{{ loop.index }}", "{% include 'x' %}", "{% extends 'x' %}", "{{ lipsum(2) }}",
+    "<a href=\"../../etc/passwd\">", "<img srcset=\"file:///a 1x\">", "[r]: file:///x", "{{ ''.join }}",
+])
+bodies = st.lists(st.one_of(BODY_PIECES, st.text(max_size=15)), max_size=40).map("".join)
+
+
+def _write(root, head: str, body: str) -> None:
+    (root / GENERATED).write_text(f"---\n{head}---\n\n{body}", encoding="utf-8")
+
+
+def _views(handbook) -> None:
+    """The build's own views of every document, as the site and the export make them."""
+    for document in handbook.documents:
+        if document.valid:
+            document_top(handbook, document)
+            document_details(handbook, document)
+    for function in page_functions(handbook).values():
+        function()
+    status_report(handbook), regulation_map(handbook), topics(handbook)
+    review_json(handbook), review_calendar(handbook, "https://intranet.example/")
+    copy_page(handbook.for_inspectors(drafts=True))
+    expand_nav([{"Policies": "policies/* by topic"}, "policies/*", "statement-of-purpose/*"], handbook)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(head=st.one_of(front_matters(), st.text(max_size=60).map(lambda t: t + "\n")), body=bodies)
+def test_any_document_gives_findings_or_success_never_an_exception(mini, head, body):
+    _write(mini, head, body)
+    started = time.monotonic()
+    handbook = load_and_check(mini, TODAY)
+    assert all(isinstance(f, Finding) and f.path and f.message and f.fix for f in handbook.findings)
+    assert all("\n" not in str(f) for f in handbook.findings), "every finding is one line"
+    _views(handbook)
+    document = handbook.document(GENERATED)
+    if document is not None and document.readable:
+        PageRenderer(handbook, page_functions(handbook)).attempt(document.body, document.meta)
+    assert time.monotonic() - started < SECONDS
