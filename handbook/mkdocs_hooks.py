@@ -4,11 +4,14 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 - governed documents in policies/ and statement-of-purpose/ join the site in place;
 - Jinja runs in a sandbox and a template error fails the build;
 - findings are logged one per line; any error stops `mkdocs build`, while `mkdocs serve`
-  keeps serving and shows them on the pages and the status page.
+  keeps serving and shows them on the pages and the status page;
+- only the files the allowlist names (handbook/checks/files.py) reach the site;
+- every page's article passes the sanitiser gate (handbook/views/safe_html.py) or the build fails.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
@@ -16,6 +19,7 @@ import sys
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from handbook.checks.files import publishable
 from handbook.loading.rendering import PAGE_FUNCTIONS, render_text, sandboxed_environment
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.handbook import Handbook
@@ -31,6 +35,7 @@ from handbook.views.pages import (
     link_from,
     section_index,
 )
+from handbook.views.safe_html import article_content, removed_by_sanitiser
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -41,7 +46,7 @@ if not log.handlers:  # our own handler: handbook warnings must never trip `mkdo
     log.setLevel(logging.INFO)
 
 _command = {"name": "build"}
-_build: dict[str, dict] = {}  # per-build state: the documents' git histories
+_build: dict = {}  # per-build state: the documents' git histories, the pages the sanitiser refused
 
 
 def on_startup(command, dirty):
@@ -72,6 +77,7 @@ def on_config(config):
     macros.config["on_error_fail"] = not _serving()
 
     handbook = _handbook(config)
+    _build["refused"] = []
     _build["histories"] = load_histories(handbook.root, handbook.documents)
     config.nav = expand_nav(config.nav, handbook)
     if inspector_edition():
@@ -82,7 +88,9 @@ def on_config(config):
         log.warning(str(finding))
     for finding in handbook.errors:
         log.error(str(finding))
-    if handbook.errors and not _serving():
+    # A file that must not be published stops even `mkdocs serve`: MkDocs would walk a linked
+    # folder, wherever it points, before any page is shown.
+    if handbook.errors and (not _serving() or any(f.check == "files" for f in handbook.errors)):
         count = len(handbook.errors)
         raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
                           "nothing was built - fix each one, then build again")
@@ -153,13 +161,22 @@ def _inspector_nav(items):
 
 
 def on_files(files, config):
-    root = os.path.dirname(config.config_file_path)
+    root = os.path.abspath(os.path.dirname(config.config_file_path))
     handbook = _handbook(config)
     included = {d.path for d in handbook.documents}
     if inspector_edition():
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
+    # The allowlist: a file from docs/ or from the theme's overrides/ that may not be published is
+    # left out (the files check has already failed the build for it).
+    for file in list(files):
+        source = file.abs_src_path
+        if file.generated_by is None and source and os.path.commonpath([os.path.abspath(source), root]) == root:
+            relative = os.path.relpath(source, root).replace(os.sep, "/")
+            linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
+            if not publishable(relative) or linked:
+                files.remove(file)
     for folder in GOVERNED_FOLDERS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
@@ -167,8 +184,9 @@ def on_files(files, config):
                 if name.startswith((".", "_")):
                     continue
                 relative = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-                if relative.endswith(".md") and relative not in included:
-                    continue  # left out of this edition (drafts, retired and staff-only for inspectors)
+                if relative not in included:
+                    continue  # not a governed document, or left out of this edition (drafts, retired and
+                    # staff-only for inspectors)
                 if files.get_file_from_path(relative) is not None:
                     raise PluginError(f"{relative} exists in docs/ as well as in {folder}/ - keep only one copy")
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
@@ -200,7 +218,25 @@ def on_page_markdown(markdown, page, config, files):
             + "\n\n" + history_section(document, history, old_text, new_text, show_editors=not inspector_edition()))
 
 
+def on_post_page(output, page, config):
+    """The last gate: the page's article, as built, through the sanitiser. A page it would
+    change is never written as it is; the build fails once every page has been seen, listing each."""
+    article = article_content(output)
+    removed = removed_by_sanitiser(article) if article is not None else None
+    if removed is None:
+        return output
+    line = (f"{page.file.src_uri}: the built page holds {removed}, which the handbook does not publish - remove "
+            "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
+    log.error(line)
+    _build.setdefault("refused", []).append(line)
+    return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
+
+
 def on_post_build(config):
+    refused = _build.get("refused", [])
+    if refused and not _serving():
+        raise PluginError(f"{len(refused)} page(s) hold HTML the handbook does not publish (listed above); "
+                          "nothing was built - fix each one, then build again")
     # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
     for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
         del sys.modules[name]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from handbook.checks.dates import check_dates, check_reviews
+from handbook.checks.files import check_files
 from handbook.checks.home_facts import check_home_facts
 from handbook.checks.ofsted import check_ofsted_notification
 from handbook.checks.regulations import check_coverage, check_registry_evidence, check_regulation_references
@@ -23,7 +24,7 @@ Check = Callable[[Handbook], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_dates, check_versions, check_approvals, check_unique_ids, check_regulation_references,
     check_reviews, check_coverage, check_section_maps, check_ofsted_notification, check_home_facts,
-    check_registry_evidence,
+    check_registry_evidence, check_files,
 )
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from handbook.model.documents import Document, FrontMatterProblem, governed_paths, read_document
+from handbook.model.documents import SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding
 from handbook.model.home import Home, load_home, load_tags
 from handbook.model.registry import Registry, Regulation, load_registry
+from handbook.sources.files import SourceFile, files_under
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Handbook:
     withheld: list[Document] = field(default_factory=list)  # documents left out of this edition
     # path -> the facts still to confirm (their places in data/home.yml) that the page prints
     printed: dict[str, set[str]] = field(default_factory=dict)
+    # every file in the folders the site is built from (documents, pages, assets, templates)
+    files: list[SourceFile] = field(default_factory=list)
 
     def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
@@ -107,4 +110,4 @@ def load_handbook(root: Path, today: dt.date) -> Handbook:
         documents.append(document)
         if problem is not None:
             unreadable[document.path] = problem
-    return Handbook(root, today, documents, registry, home, tags, unreadable)
+    return Handbook(root, today, documents, registry, home, tags, unreadable, files=files_under(root, SITE_FOLDERS))

@@ -9,7 +9,7 @@ import datetime as dt
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-from handbook.sources.edition import as_of_day, copy_commit, draft_copy
+from handbook.sources.edition import as_of_day, copy_commit, copy_signed_by, draft_copy
 
 DRAFT_MARK = "Draft: facts still to confirm"
 
@@ -79,4 +79,15 @@ def copy_page(handbook: Handbook) -> str:
               "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
               "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "
               "was added, removed or changed:", "", "```sh", "handbook verify <the zip file>", "```", ""]
+    signed_by = copy_signed_by()
+    if signed_by:
+        lines += [f"**This copy is signed** with the home's key (fingerprint `{signed_by}`): the signature in "
+                  "`manifest.json.sig` covers `manifest.json`, so a copy changed after it was made, on purpose or "
+                  "by accident, does not verify. `handbook verify` checks the signature against the home's public "
+                  "key, the file `data/inspector-copy-key.pub` in the handbook's repository; confirm its "
+                  "fingerprint with the home.", ""]
+    else:
+        lines += ["**This copy is not signed.** `handbook verify` shows that nothing changed by accident, but not "
+                  "that nobody changed it on purpose: whoever changes a page can also change its checksum in "
+                  "`manifest.json`. Ask the home for a signed copy when that matters.", ""]
     return "\n".join(lines)
