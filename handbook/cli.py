@@ -98,17 +98,19 @@ def _public_key(args):
 
 
 def command_verify(args) -> int:
-    result = verify(Path(args.bundle), _public_key(args))
+    result = verify(Path(args.bundle), _public_key(args), Path(args.pdf) if args.pdf else None)
     for difference in result.differences:
         print(f"{args.bundle}: {difference}")
     if not result.matches:
         print(f"{args.bundle}: does NOT match its manifest ({len(result.differences)} difference(s)) - do not rely on "
               "this copy; ask the home for a new one", file=sys.stderr)
         return 1
+    matching = "every file matches its manifest" + (f", and so does the PDF {result.pdf_checked}"
+                                                     if result.pdf_checked else "")
     if result.signed_by:
-        print(f"{args.bundle}: signed with the home's key {result.signed_by}; every file matches its manifest")
+        print(f"{args.bundle}: signed with the home's key {result.signed_by}; {matching}")
         return 0
-    print(f"{args.bundle}: every file matches its manifest")
+    print(f"{args.bundle}: {matching}")
     if args.allow_unsigned:
         print(f"{args.bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
         return 0
@@ -154,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     verifier.add_argument("bundle", help="the exported .zip file")
     verifier.add_argument("--public-key", metavar="FILE",
                           help=f"the home's public key (default: {PUBLIC_KEY_FILE} in the handbook repository here)")
+    verifier.add_argument("--pdf", metavar="FILE",
+                          help="the PDF made with the copy (default: the one the manifest names, if it lies beside "
+                               "the zip)")
     verifier.add_argument("--allow-unsigned", action="store_true",
                           help="accept a copy that is not signed (it proves only that nothing changed by accident)")
     verifier.set_defaults(run=command_verify)

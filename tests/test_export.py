@@ -151,10 +151,11 @@ def test_the_pdf_carries_no_embedded_file(exported):
 
 
 def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, tmp_path):
-    root, bundle, _, site = exported
+    root, bundle, pdf, site = exported
     good = handbook_command(root, "verify", str(bundle))
     assert good.returncode == 0 and "every file matches its manifest" in good.stdout
     assert good.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
+    assert good.stdout.rstrip().endswith(f"every file matches its manifest, and so does the PDF {pdf.name}")
 
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as target:

@@ -146,6 +146,30 @@ def test_an_unsigned_forgery_is_reported_as_unsigned_by_the_command(tmp_path):
     assert accepted.returncode == 0 and f"{path}: {UNSIGNED} (accepted with --allow-unsigned)" in accepted.stderr
 
 
+PDF = b"%PDF-1.7 the handbook\n"
+
+
+def _with_pdf(tmp_path: Path, pdf: bytes) -> Path:
+    listing = manifest_bytes(PAGES, HOME_KEY.fingerprint,
+                             pdf={"file": "copy.pdf", "sha256": hashlib.sha256(PDF).hexdigest()})
+    (tmp_path / "copy.pdf").write_bytes(pdf)
+    return write(tmp_path, zip_bytes(entries(listing=listing)))
+
+
+def test_the_pdf_beside_the_zip_is_checked_against_the_signed_manifest(tmp_path):
+    result = verify(_with_pdf(tmp_path, PDF), HOME_PUBLIC)
+    assert result.matches and result.pdf_checked == "copy.pdf"
+    changed = verify(_with_pdf(tmp_path, PDF.replace(b"handbook", b"handbook, edited")), HOME_PUBLIC)
+    assert changed.differences == ["changed: copy.pdf (the PDF)"]
+
+
+def test_a_pdf_given_for_a_copy_whose_manifest_lists_none_is_refused(tmp_path):
+    path = write(tmp_path, zip_bytes(entries()))
+    (tmp_path / "other.pdf").write_bytes(PDF)
+    with pytest.raises(HandbookError, match="the manifest lists no PDF, so other.pdf cannot be checked against it"):
+        verify(path, HOME_PUBLIC, tmp_path / "other.pdf")
+
+
 def test_a_signature_removed_from_a_copy_that_says_it_is_signed_fails(tmp_path):
     items = [(n, d) for n, d in entries() if not n.endswith(SIGNATURE)]
     assert "the manifest says the copy is signed, but manifest.json.sig is missing" in refused(
@@ -286,6 +310,8 @@ MALFORMED = {
                        "manifest.json is malformed: it lists '../x', which cannot be a file of the copy"),
     "signed not true or false": (manifest_bytes(PAGES, None, signed="yes"),
                                  "manifest.json is malformed: 'signed' is not true or false"),
+    "a PDF elsewhere": (manifest_bytes(PAGES, None, pdf={"file": "../../x.pdf", "sha256": "0" * 64}),
+                        "manifest.json is malformed: 'pdf' is not a file name and its SHA-256"),
 }
 
 

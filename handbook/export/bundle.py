@@ -96,7 +96,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, signed_by: str | None = None) -> dict:
+def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, signed_by: str | None = None,
+             pdf: Path | None = None) -> dict:
     files = {p.relative_to(site).as_posix(): _sha256(p) for p in sorted(site.rglob("*")) if p.is_file()}
     return {
         "home": str(handbook.home.facts["name"]),
@@ -116,6 +117,8 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, sig
             "next_review": d.next_review.isoformat() if d.next_review else None,
         } for d in sorted(handbook.documents, key=lambda d: d.id)],
         "files": files,
+        # The PDF made with the copy: `handbook verify` checks it when it lies beside the zip.
+        "pdf": {"file": pdf.name, "sha256": _sha256(pdf)} if pdf else None,
     }
 
 
@@ -202,12 +205,13 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         site = work / name
         signed_by = key.fingerprint if key else None
         build_inspector_site(root, site, handbook, commit, as_of, draft, signed_by)
-        listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by), indent=2) + "\n").encode()
+        write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site)
+        listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by, work / f"{name}.pdf"), indent=2)
+                   + "\n").encode()
         (site / MANIFEST).write_bytes(listing)
         if key:
             (site / SIGNATURE).write_text(signature_file(key, listing), encoding="utf-8")
         write_zip(site, name, work / f"{name}.zip")
-        write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site)
         for suffix in (".zip", ".pdf"):
             os.replace(work / f"{name}{suffix}", dist / f"{name}{suffix}")
     finally:

@@ -58,6 +58,7 @@ class Verification:
     differences: list[str] = field(default_factory=list)   # "added: x", "removed: x", "changed: x"
     signed_by: str | None = None   # the key's fingerprint, when the signature is the home's
     manifest: dict = field(default_factory=dict)
+    pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
 
     @property
     def matches(self) -> bool:
@@ -68,9 +69,10 @@ def refuse(bundle: Path, problem: str) -> HandbookError:
     return HandbookError(f"{bundle}: {problem} - do not rely on this copy; ask the home for a new one")
 
 
-def verify(bundle: Path, public_key: Ed25519PublicKey | None = None) -> Verification:
+def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path | None = None) -> Verification:
     """Check `bundle` against its manifest (and the manifest against the home's key, if the
-    copy is signed). Raises HandbookError, one line, for a zip that is not a sound handbook
+    copy is signed), and the PDF made with it: `pdf`, or the one the manifest names if it lies
+    beside the zip. Raises HandbookError, one line, for a zip that is not a sound handbook
     export or whose signature is not the home's."""
     try:
         archive = zipfile.ZipFile(bundle)
@@ -104,7 +106,25 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None) -> Verifica
     result.differences += [f"added: {r}" for r in sorted(set(found) - set(listed))]
     result.differences += [f"removed: {r}" for r in sorted(set(listed) - set(found))]
     result.differences += [f"changed: {r}" for r in sorted(set(found) & set(listed)) if found[r] != listed[r]]
+    _check_pdf(bundle, expected.get("pdf"), pdf, result)
     return result
+
+
+def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Verification) -> None:
+    if pdf is None and listed is not None:
+        beside = bundle.parent / listed["file"]
+        pdf = beside if beside.is_file() else None
+    if pdf is None:
+        return
+    if listed is None:
+        raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
+    try:
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    except OSError as problem:
+        raise HandbookError(f"{pdf}: cannot be read ({problem.strerror}) - check the file name") from None
+    result.pdf_checked = pdf.name
+    if digest != listed["sha256"]:
+        result.differences.append(f"changed: {pdf.name} (the PDF)")
 
 
 def _reason(problem: BaseException) -> str:
@@ -254,6 +274,11 @@ def read_manifest(bundle: Path, listing: bytes) -> dict:
             raise malformed(f"it lists {name[:120]!r}, which cannot be a file of the copy")
         if not isinstance(digest, str) or not SHA256.fullmatch(digest):
             raise malformed(f"the checksum of {name[:120]!r} is not a SHA-256")
+    pdf = data.get("pdf")
+    if pdf is not None and not (isinstance(pdf, dict) and isinstance(pdf.get("file"), str)
+                                and re.fullmatch(r"[^/\\\x00]+\.pdf", pdf["file"]) and isinstance(pdf.get("sha256"), str)
+                                and SHA256.fullmatch(pdf["sha256"])):
+        raise malformed("'pdf' is not a file name and its SHA-256")
     return data
 
 

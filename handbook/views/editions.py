@@ -78,7 +78,9 @@ def copy_page(handbook: Handbook) -> str:
     lines += ["", "## Checking the copy", "",
               "The file `manifest.json` beside `index.html` lists the SHA-256 checksum of every file in this copy, "
               "with the commit and the date it was made. Anyone with the handbook's tools can check that nothing "
-              "was added, removed or changed:", "", "```sh", "handbook verify <the zip file>", "```", ""]
+              "was added, removed or changed:", "", "```sh", "handbook verify <the zip file>", "```", "",
+              "The manifest also holds the checksum of the PDF made with this copy; `handbook verify` checks the "
+              "PDF too when it lies beside the zip.", ""]
     signed_by = copy_signed_by()
     if signed_by:
         lines += [f"**This copy is signed** with the home's key (fingerprint `{signed_by}`): the signature in "
