@@ -51,6 +51,8 @@ ATTACKS = {
     "a style attribute laid over every page": ('<div style="position: fixed; inset: 0">x</div>',
                                                'the style="position: fixed; inset: 0" attribute of a <div>'),
     "an svg with a script": ("<svg><script>alert(1)</script></svg>", "a <script> element"),
+    "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',
+                                          'the style="position: fixed" attribute of a <td> element'),
 }
 
 

@@ -151,14 +151,22 @@ def _describe(element: Element) -> str:
     return f"<{tag}{''.join(f' {name}' for name, _ in attrs)}>"
 
 
+# Where an element must stand for an HTML parser to keep it (a cell outside a table is dropped).
+_CONTEXT = {"td": "<table><tbody><tr>{}</tr></tbody></table>", "th": "<table><tbody><tr>{}</tr></tbody></table>",
+            "tr": "<table><tbody>{}</tbody></table>", "thead": "<table>{}</table>", "tbody": "<table>{}</table>",
+            "tfoot": "<table>{}</table>", "caption": "<table>{}</table>", "colgroup": "<table>{}</table>",
+            "col": "<table><colgroup>{}</colgroup></table>", "li": "<ul>{}</ul>", "dt": "<dl>{}</dl>",
+            "dd": "<dl>{}</dl>", "summary": "<details>{}</details>", "path": "<svg>{}</svg>"}
+
+
 def _first_removal(elements: list[Element]) -> Removed | None:
     """Ask the sanitiser about each element and attribute alone, to say which one it removes."""
     for tag, attrs in elements:
         if tag not in ALLOWED_TAGS:
             return Removed(f"a <{tag}> element")
         for name, value in attrs:
-            snippet = f'<{tag} {name}="{_quote(value)}"></{tag}>'
-            if _STRICT.clean(snippet) != _permissive(snippet, [(tag, ((name, value),))]):
+            snippet = _CONTEXT.get(tag, "{}").format(f'<{tag} {name}="{_quote(value)}"></{tag}>')
+            if _STRICT.clean(snippet) != _permissive(snippet, _elements(snippet)):
                 shown = value if len(value) <= 80 else value[:77] + "..."
                 return Removed(f'the {name}="{shown}" attribute of a <{tag}> element')
     return None
