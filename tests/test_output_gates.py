@@ -406,3 +406,18 @@ def test_the_export_refuses_a_key_inside_the_repository_or_another_homes_key(tmp
         f"ERROR: HANDBOOK_SIGNING_KEY={tmp_path / 'other.pem'}: this private key does not belong to the public key "
         "in data/inspector-copy-key.pub - use the home's key, or commit its public key")
     assert not (root / "dist").exists()
+
+
+def test_an_as_of_copy_of_a_commit_from_before_the_key_is_signed_with_the_key_of_today(tmp_path):
+    from conftest import commit_all
+
+    root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
+    assert handbook_command(root, "keygen", "--private-key", str(tmp_path / "key.pem")).returncode == 0
+    made = handbook_command(root, "export", "--as-of", fixture_today().isoformat(), "--dist", str(tmp_path / "dist"),
+                            HANDBOOK_SIGNING_KEY="../key.pem")
+    assert made.returncode == 0, made.stdout + made.stderr
+    (bundle,) = (tmp_path / "dist").glob("*.zip")
+    verified = handbook_command(root, "verify", str(bundle))
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")

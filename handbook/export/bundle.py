@@ -20,7 +20,7 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.export.pdf import write_pdf
-from handbook.export.signing import ALGORITHM, SigningKey, signing_key
+from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, SIGNED_VAR, as_of_day
@@ -234,6 +234,12 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
         env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
+        if env.get(SIGNING_KEY_VAR):  # the command runs in the worktree: name the key from here
+            env[SIGNING_KEY_VAR] = str(Path(env[SIGNING_KEY_VAR]).expanduser().resolve())
+        published = root / PUBLIC_KEY_FILE
+        if published.is_file() and (worktree / "data").is_dir() and not (worktree / PUBLIC_KEY_FILE).exists():
+            # The home's key of today checks the private key, even for a commit made before it.
+            shutil.copyfile(published, worktree / PUBLIC_KEY_FILE)
         # That commit's own command: handbook.cli since the package was made, macros.cli before.
         command = "handbook.cli" if (worktree / "handbook" / "cli.py").is_file() else "macros.cli"
         return subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
