@@ -69,7 +69,7 @@ def _markdown_converter(root: Path) -> markdown.Markdown:
 
 
 _TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*\s*/?>""")
-_ATTRIBUTE = re.compile(r'\b(id|href|src)="([^"]*)"')
+_ATTRIBUTE = re.compile(r'(?<![\w-])(id|href|src)="([^"]*)"')
 
 
 class RefusedInPdf(HandbookError):
