@@ -10,7 +10,9 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
-from handbook.export.bundle import ExportRefused, export, export_as_of, verify
+from handbook.export.bundle import ExportRefused, export, export_as_of
+from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
+from handbook.export.verify import UNSIGNED, verify
 from handbook.model.findings import one_line, sort_key
 from handbook.sources.clock import today
 from handbook.sources.errors import HandbookError
@@ -97,15 +99,46 @@ def command_export(args) -> int:
     return 0
 
 
+def _public_key(args):
+    """--public-key, or the home's key in the handbook repository around the current folder."""
+    if args.public_key:
+        return read_public_key(Path(args.public_key))
+    try:
+        root = _repository_root(Path.cwd().resolve())
+    except HandbookError:
+        return None
+    published = root / PUBLIC_KEY_FILE
+    return read_public_key(published) if published.is_file() else None
+
+
 def command_verify(args) -> int:
-    problems = verify(Path(args.bundle))
-    for problem in problems:
-        print(f"{args.bundle}: {problem}")
-    if problems:
-        print(f"{args.bundle}: does NOT match its manifest ({len(problems)} difference(s)) - do not rely on this copy; "
-              "ask the home for a new one", file=sys.stderr)
+    result = verify(Path(args.bundle), _public_key(args), Path(args.pdf) if args.pdf else None)
+    for difference in result.differences:
+        print(f"{args.bundle}: {difference}")
+    if not result.matches:
+        print(f"{args.bundle}: does NOT match its manifest ({len(result.differences)} difference(s)) - do not rely on "
+              "this copy; ask the home for a new one", file=sys.stderr)
         return 1
-    print(f"{args.bundle}: every file matches its manifest")
+    matching = "every file matches its manifest" + (f", and so does the PDF {result.pdf_checked}"
+                                                     if result.pdf_checked else "")
+    if result.signed_by:
+        print(f"{args.bundle}: signed with the home's key {result.signed_by}; {matching}")
+        return 0
+    print(f"{args.bundle}: {matching}")
+    if args.allow_unsigned:
+        print(f"{args.bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
+        return 0
+    print(f"{args.bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
+          file=sys.stderr)
+    return 1
+
+
+def command_keygen(args) -> int:
+    root = _repository_root(Path(args.root).resolve())
+    made = create_key_pair(root, Path(args.private_key), args.comment)
+    print(f"Made the home's signing key {made}: the private key in {args.private_key} (keep it outside the "
+          f"repository; exports read it from HANDBOOK_SIGNING_KEY), the public key in {PUBLIC_KEY_FILE} "
+          "(commit it, and give it to inspectors)")
     return 0
 
 
@@ -138,9 +171,24 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--as-of", metavar="YYYY-MM-DD",
                           help="export the handbook as it stood on that day (the last commit on or before it)")
     exporter.set_defaults(run=command_export)
-    verifier = commands.add_parser("verify", help="check an exported zip against its manifest")
+    verifier = commands.add_parser("verify", help="check an exported zip: its structure, the home's signature and "
+                                                  "every file against its manifest")
     verifier.add_argument("bundle", help="the exported .zip file")
+    verifier.add_argument("--public-key", metavar="FILE",
+                          help=f"the home's public key (default: {PUBLIC_KEY_FILE} in the handbook repository here)")
+    verifier.add_argument("--pdf", metavar="FILE",
+                          help="the PDF made with the copy (default: the one the manifest names, if it lies beside "
+                               "the zip)")
+    verifier.add_argument("--allow-unsigned", action="store_true",
+                          help="accept a copy that is not signed (it proves only that nothing changed by accident)")
     verifier.set_defaults(run=command_verify)
+    keygen = commands.add_parser("keygen", help="make the home's signing key pair: the private key to a file "
+                                                f"outside the repository, the public key to {PUBLIC_KEY_FILE}")
+    keygen.add_argument("--private-key", required=True, metavar="FILE",
+                        help="where to write the private key (outside the repository; never overwritten)")
+    keygen.add_argument("--comment", default="inspector copies", help="a label stored with the public key")
+    keygen.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    keygen.set_defaults(run=command_keygen)
     return parser
 
 

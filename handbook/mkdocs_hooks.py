@@ -4,7 +4,9 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 - governed documents in policies/ and statement-of-purpose/ join the site in place;
 - Jinja runs in a sandbox and a template error fails the build;
 - findings are logged one per line; any error stops `mkdocs build`, while `mkdocs serve`
-  keeps serving and shows them on the pages and the status page.
+  keeps serving and shows them on the pages and the status page;
+- only the files the allowlist names (handbook/checks/files.py) reach the site;
+- every page's article passes the sanitiser gate (handbook/views/safe_html.py) or the build fails.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from handbook.checks.files import publishable
 from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
@@ -29,6 +32,7 @@ from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
+from handbook.views.safe_html import article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import link_from
 
@@ -41,7 +45,7 @@ if not log.handlers:  # our own handler: handbook warnings must never trip `mkdo
     log.setLevel(logging.INFO)
 
 _command = {"name": "build"}
-_build: dict[str, dict] = {}  # per-build state: the documents' git histories
+_build: dict = {}  # per-build state: the documents' git histories, the pages the sanitiser refused
 
 
 def on_startup(command, dirty):
@@ -62,6 +66,7 @@ def on_config(config):
     if problem is not None:  # a data file could not be used at all: say so in one line
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
+    _build["refused"] = []
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
@@ -88,7 +93,9 @@ def on_config(config):
         log.warning(str(finding))
     for finding in handbook.errors:
         log.error(str(finding))
-    if handbook.errors and not _serving():
+    # A file that must not be published stops even `mkdocs serve`: MkDocs would walk a linked
+    # folder, wherever it points, before any page is shown.
+    if handbook.errors and (not _serving() or any(f.check == "files" for f in handbook.errors)):
         count = len(handbook.errors)
         raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
                           "nothing was built - fix each one, then build again")
@@ -178,13 +185,22 @@ def _inspector_nav(items):
 
 
 def on_files(files, config):
-    root = os.path.dirname(config.config_file_path)
+    root = os.path.abspath(os.path.dirname(config.config_file_path))
     handbook = _handbook(config)
     included = {d.path for d in handbook.documents}
     if inspector_edition():
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
+    # The allowlist: a file from docs/ or from the theme's overrides/ that may not be published is
+    # left out (the files check has already failed the build for it).
+    for file in list(files):
+        source = file.abs_src_path
+        if file.generated_by is None and source and os.path.commonpath([os.path.abspath(source), root]) == root:
+            relative = os.path.relpath(source, root).replace(os.sep, "/")
+            linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
+            if not publishable(relative) or linked:
+                files.remove(file)
     for folder in GOVERNED_FOLDERS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
@@ -192,8 +208,9 @@ def on_files(files, config):
                 if name.startswith((".", "_")):
                     continue
                 relative = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-                if relative.endswith(".md") and relative not in included:
-                    continue  # left out of this edition (drafts, retired and staff-only for inspectors)
+                if relative not in included:
+                    continue  # not a governed document, or left out of this edition (drafts, retired and
+                    # staff-only for inspectors)
                 if files.get_file_from_path(relative) is not None:
                     raise PluginError(f"{relative} exists in docs/ as well as in {folder}/ - keep only one copy")
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
@@ -247,7 +264,25 @@ def on_post_template(output, template_name, config):
     return output
 
 
+def on_post_page(output, page, config):
+    """The last gate: the page's article, as built, through the sanitiser. A page it would
+    change is never written as it is; the build fails once every page has been seen, listing each."""
+    article = article_content(output)
+    removed = removed_by_sanitiser(article) if article is not None else None
+    if removed is None:
+        return output
+    line = (f"{page.file.src_uri}: the built page holds {removed}, which the handbook does not publish - remove "
+            "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
+    log.error(line)
+    _build.setdefault("refused", []).append(line)
+    return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
+
+
 def on_post_build(config):
+    refused = _build.get("refused", [])
+    if refused and not _serving():
+        raise PluginError(f"{len(refused)} page(s) hold HTML the handbook does not publish (listed above); "
+                          "nothing was built - fix each one, then build again")
     # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
     for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
         del sys.modules[name]

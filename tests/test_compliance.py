@@ -97,7 +97,7 @@ def test_overdue_document_control_has_a_banner(mini):
     write_document(mini, POLICY, front_matter(**reviewed_on(old)))
     handbook = check(mini)
     top = document_top(handbook, handbook.document(POLICY))
-    assert top.startswith('<p class="document-notice document-notice--overdue" role="note" data-search-exclude>'
+    assert top.startswith('<p class="document-notice document-notice--overdue" data-search-exclude>'
                           "<strong>Overdue for review.</strong> This document should have been reviewed by")
     assert "review-badge--overdue" in top
 

@@ -4,6 +4,7 @@ reproducible, and never half-written."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -42,8 +43,16 @@ def git(repo: Path, *args: str):
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
+def signing_key_of(root: Path) -> Path:
+    """Where the tests keep a copy's private key: beside it, outside the repository."""
+    return root.parent / f"{root.name}-signing-key.pem"
+
+
 def make_repository(root: Path) -> None:
-    """Add a draft and a staff-only document to the copy and commit it, like a real clone."""
+    """Add a draft and a staff-only document to the copy, give the home a signing key (its
+    public half committed, its private half outside the repository) and commit it, like a real clone."""
+    made = handbook_command(root, "keygen", "--private-key", str(signing_key_of(root)))
+    assert made.returncode == 0, made.stderr
     dated = reviewed_on(fixture_today().isoformat())
     write_document(root, "policies/fire-drills-draft.md",
                    front_matter(id="fire-drills-draft", title="Fire drill procedure", status="draft",
@@ -58,7 +67,9 @@ def make_repository(root: Path) -> None:
 
 
 def export(root: Path, dist: str = "dist"):
-    return handbook_command(root, "export", "--dist", dist, HANDBOOK_GIT_DATES="true")
+    key = signing_key_of(root)
+    signing = {"HANDBOOK_SIGNING_KEY": str(key)} if key.exists() else {}
+    return handbook_command(root, "export", "--dist", dist, HANDBOOK_GIT_DATES="true", **signing)
 
 
 @pytest.fixture(scope="module")
@@ -128,14 +139,28 @@ def test_manifest_lists_documents_and_every_file(exported):
     ids = [d["id"] for d in manifest["documents"]]
     assert "missing-child" in ids and "rota-swaps" not in ids and "fire-drills-draft" not in ids
     on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    assert sorted(manifest["files"]) == [p for p in on_disk if p != "manifest.json"]
+    assert sorted(manifest["files"]) == [p for p in on_disk if p not in ("manifest.json", "manifest.json.sig")]
     assert "Missing child policy" in (site / "inspector-copy.html").read_text()
+    fingerprint = json.loads((site / "manifest.json.sig").read_text())["key"]
+    assert manifest["signed"] is True and manifest["signing_key"] == fingerprint
+    assert f"This copy is signed</strong> with the home's key (fingerprint <code>{fingerprint}</code>)" in (
+        site / "inspector-copy.html").read_text()
+
+
+def test_the_pdf_carries_no_embedded_file(exported):
+    _, _, pdf, _ = exported
+    reader = pypdf.PdfReader(pdf)
+    assert reader.attachments == {}
+    assert not [a for page in reader.pages for a in page.get("/Annots") or []
+                if a.get_object().get("/Subtype") == "/FileAttachment"]
 
 
 def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, tmp_path):
-    root, bundle, _, site = exported
+    root, bundle, pdf, site = exported
     good = handbook_command(root, "verify", str(bundle))
     assert good.returncode == 0 and "every file matches its manifest" in good.stdout
+    assert good.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
+    assert good.stdout.rstrip().endswith(f"every file matches its manifest, and so does the PDF {pdf.name}")
 
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as target:
@@ -153,6 +178,27 @@ def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, t
                                        f"{tampered}: removed: policies/complaints.html",
                                        f"{tampered}: changed: policies/missing-child.html"]
     assert "does NOT match its manifest" in bad.stderr
+
+
+def test_a_page_changed_with_its_new_checksum_in_the_manifest_does_not_verify(exported, tmp_path):
+    """Deliberate change: the page, then its SHA-256 in manifest.json, then re-zipped."""
+    root, bundle, _, site = exported
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        page = source.read(f"{site.name}/policies/missing-child.html").replace(
+            b"Missing child policy", b"Missing child policy (staff need not call the police)")
+        manifest = json.loads(source.read(f"{site.name}/manifest.json"))
+        manifest["files"]["policies/missing-child.html"] = hashlib.sha256(page).hexdigest()
+        for name in source.namelist():
+            data = source.read(name)
+            if name.endswith("policies/missing-child.html"):
+                data = page
+            if name.endswith("/manifest.json"):
+                data = (json.dumps(manifest, indent=2) + "\n").encode()
+            target.writestr(name, data)
+    result = handbook_command(root, "verify", str(forged))
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"ERROR: {forged}: the signature of manifest.json is not the home's (key SHA256:")
 
 
 def test_two_exports_of_the_same_commit_are_identical(exported):
@@ -257,6 +303,15 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
         assert "Draft: not yet approved" in policy
     cover = pypdf.PdfReader(pdf).pages[0].extract_text()
     assert "Draft: facts still to confirm" in cover
+    # the real handbook has no signing key yet: the copy says it is not signed, and verify says so too
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = json.loads(archive.read(next(n for n in archive.namelist() if n.endswith("/manifest.json"))))
+        about = archive.read(next(n for n in archive.namelist() if n.endswith("/inspector-copy.html"))).decode()
+    assert manifest["signed"] is False and manifest["signing_key"] is None
+    assert "This copy is not signed.</strong>" in about
+    verified = handbook_command(root, "verify", str(bundle))
+    assert verified.returncode == 1
+    assert verified.stderr.startswith(f"{bundle}: not signed: it proves only that nothing changed by accident")
 
 
 def test_export_refuses_a_copy_that_would_print_a_fact_still_to_confirm(tmp_path):
@@ -303,8 +358,12 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"(?m)^Tagged:\s+yes$", info), info
 
+    (bundle,) = (root / "dist").glob("*.zip")
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "copy")
+    (site,) = (tmp_path / "copy").iterdir()
     handbook = load_and_check(root, today).for_inspectors(drafts=True)
-    document = weasyprint.HTML(string=handbook_html(handbook, "commit", "Draft"), base_url=str(root)).render()
+    document = weasyprint.HTML(string=handbook_html(handbook, "commit", "Draft", site), base_url=site.as_uri() + "/").render()
     pages_of: dict[int, set[int]] = {}
     for number, page in enumerate(document.pages):
         for group in page._page_box.descendants():

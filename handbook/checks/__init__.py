@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handbook.checks.content_policy import check_content_policy
 from handbook.checks.dates import check_reviews
+from handbook.checks.files import check_files
 from handbook.checks.home_facts import check_home_facts
 from handbook.checks.ofsted import check_ofsted_notification
 from handbook.checks.phone_numbers import check_phone_numbers
@@ -25,7 +26,7 @@ Check = Callable[[Handbook], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_versions, check_approvals, check_unique_ids, check_regulation_references,
     check_reviews, check_coverage, check_section_maps, check_ofsted_notification, check_home_facts,
-    check_registry_evidence, check_phone_numbers, check_content_policy,
+    check_registry_evidence, check_phone_numbers, check_content_policy, check_files,
 )
 
 

@@ -1,12 +1,15 @@
 """The inspector export: an offline copy of the site in a zip, one PDF, and a manifest
-that `handbook verify` checks. Nothing reaches dist/ unless everything was made."""
+(signed with the home's key when the export has it) that `handbook verify` checks. The site is
+built exactly as strictly as `make build`. Nothing reaches dist/ unless everything was made."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,14 +20,16 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.export.pdf import write_pdf
+from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, as_of_day
+from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, SIGNED_VAR, as_of_day
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
 from handbook.views.editions import DRAFT_MARK, staff_only
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
 # Every entry in the zip gets this timestamp, so the same inputs give the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -95,13 +100,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None) -> dict:
+def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, signed_by: str | None = None,
+             pdf: Path | None = None) -> dict:
     files = {p.relative_to(site).as_posix(): _sha256(p) for p in sorted(site.rglob("*")) if p.is_file()}
     return {
         "home": str(handbook.home.facts["name"]),
         "made_on": handbook.today.isoformat(),
         "as_in_force_on": as_of,
         "commit": commit,
+        # Whether the home signed this copy (manifest.json.sig), and the fingerprint of its key.
+        # Unsigned, `handbook verify` proves only that nothing changed by accident.
+        "signed": signed_by is not None,
+        "signing_key": signed_by,
         "documents": [{
             "id": d.id, "title": d.title, "version": d.version,
             "status": d.status,
@@ -111,6 +121,8 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None) -> 
             "next_review": d.next_review.isoformat() if d.next_review else None,
         } for d in sorted(handbook.documents, key=lambda d: d.id)],
         "files": files,
+        # The PDF made with the copy: `handbook verify` checks it when it lies beside the zip.
+        "pdf": {"file": pdf.name, "sha256": _sha256(pdf)} if pdf else None,
     }
 
 
@@ -124,18 +136,48 @@ def write_zip(site: Path, folder: str, path: Path) -> None:
 
 
 def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str, as_of: str | None,
-                         draft: bool = False) -> None:
+                         draft: bool = False, signed_by: str | None = None) -> None:
+    """The same strict build as `make build`: any MkDocs warning fails it (`--quiet` is never
+    used, as it stops MkDocs counting them); the log is filtered instead."""
     env = {**os.environ, EDITION_VAR: "inspector", "HANDBOOK_OFFLINE": "true", COMMIT_VAR: commit,
-           DRAFT_VAR: "1" if draft else "0",
+           DRAFT_VAR: "1" if draft else "0", SIGNED_VAR: signed_by or "",
            "HANDBOOK_TODAY": handbook.today.isoformat(), "NO_MKDOCS_2_WARNING": "1",
            # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the export's day, not the clock.
            "SOURCE_DATE_EPOCH": str(int(_midnight(handbook.today)))}
     if as_of:
         env[AS_OF_VAR] = as_of
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                             cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise HandbookError("the inspector site did not build; nothing was exported:\n" + result.stderr.strip())
+        known = {str(f) for f in handbook.warnings}
+        raise HandbookError("the inspector site did not build; nothing was exported:\n"
+                            + "\n".join(build_problems(result.stderr + "\n" + result.stdout, known)))
+    linked = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.is_symlink()]
+    if linked:
+        raise HandbookError(f"the inspector site holds a symbolic link ({linked[0]}); nothing was exported - "
+                            "remove the link from the handbook's folders")
+
+
+_LEVEL = re.compile(r"^(ERROR|WARNING)\s*-\s+(.*)$")
+
+
+def build_problems(log: str, known_warnings: set[str]) -> list[str]:
+    """The lines of a failed build's log that say why it failed: errors, MkDocs' warnings (each
+    fails a strict build) with their continuation lines, and the final "Aborted" line. The
+    handbook's own warnings, which never fail a build, are left out."""
+    kept: list[str] = []
+    keeping = False
+    for line in log.splitlines():
+        level = _LEVEL.match(line)
+        if level:
+            keeping = not (level.group(1) == "WARNING" and level.group(2) in known_warnings)
+        elif line.startswith("Aborted"):
+            keeping = True
+        elif not line[:1].isspace():
+            keeping = False
+        if keeping:
+            kept.append(line)
+    return kept or log.strip().splitlines()[-20:]
 
 
 def _midnight(day: dt.date) -> float:
@@ -149,6 +191,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
     to confirm, and says so on every page, on the PDF's cover and in its name.
     A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF."""
     as_of = as_of_day()
+    key: SigningKey | None = signing_key(root)  # before anything is made: a wrong key stops the export
     full = load_and_check(root, today)
     handbook = full.for_inspectors(drafts=draft)
     refused = refusals(full, handbook, draft)
@@ -164,15 +207,26 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=dist))  # same disk as dist/, so the final move is atomic
     try:
         site = work / name
-        build_inspector_site(root, site, handbook, commit, as_of, draft)
-        (site / MANIFEST).write_text(json.dumps(manifest(handbook, commit, site, as_of), indent=2) + "\n")
+        signed_by = key.fingerprint if key else None
+        build_inspector_site(root, site, handbook, commit, as_of, draft, signed_by)
+        write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site)
+        listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by, work / f"{name}.pdf"), indent=2)
+                   + "\n").encode()
+        (site / MANIFEST).write_bytes(listing)
+        if key:
+            (site / SIGNATURE).write_text(signature_file(key, listing), encoding="utf-8")
         write_zip(site, name, work / f"{name}.zip")
-        write_pdf(handbook, commit, stamp, work / f"{name}.pdf")
         for suffix in (".zip", ".pdf"):
             os.replace(work / f"{name}{suffix}", dist / f"{name}{suffix}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Export(dist / f"{name}.zip", dist / f"{name}.pdf", commit)
+
+
+def signature_file(key: SigningKey, listing: bytes) -> str:
+    """manifest.json.sig: the home's Ed25519 signature of the manifest's exact bytes."""
+    return json.dumps({"algorithm": ALGORITHM, "key": key.fingerprint,
+                       "signature": base64.b64encode(key.sign(listing)).decode()}, indent=2) + "\n"
 
 
 def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess.CompletedProcess:
@@ -184,6 +238,12 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
         env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
+        if env.get(SIGNING_KEY_VAR):  # the command runs in the worktree: name the key from here
+            env[SIGNING_KEY_VAR] = str(Path(env[SIGNING_KEY_VAR]).expanduser().resolve())
+        published = root / PUBLIC_KEY_FILE
+        if published.is_file() and (worktree / "data").is_dir() and not (worktree / PUBLIC_KEY_FILE).exists():
+            # The home's key of today checks the private key, even for a commit made before it.
+            shutil.copyfile(published, worktree / PUBLIC_KEY_FILE)
         # That commit's own command: handbook.cli since the package was made, macros.cli before.
         command = "handbook.cli" if (worktree / "handbook" / "cli.py").is_file() else "macros.cli"
         return subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
@@ -193,37 +253,3 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess
         git(root, "worktree", "remove", "--force", str(worktree), check=False)
         git(root, "worktree", "prune", check=False)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def verify(bundle: Path) -> list[str]:
-    """Compare a bundle with its manifest. Returns one line per file added, removed or
-    changed; an empty list means the bundle is exactly as it was made."""
-    try:
-        archive = zipfile.ZipFile(bundle)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise HandbookError(f"{bundle}: not a readable zip file ({exc}) - check the file name") from None
-    with archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        manifests = [n for n in names if n.count("/") == 1 and n.endswith("/" + MANIFEST)]
-        if len(manifests) != 1:
-            raise HandbookError(f"{bundle}: no {MANIFEST} at the top of the bundle - this is not a handbook export")
-        folder = manifests[0].split("/")[0] + "/"
-        try:
-            expected = json.loads(archive.read(manifests[0]))["files"]
-        except (ValueError, KeyError):
-            raise HandbookError(f"{bundle}: {MANIFEST} cannot be read - the bundle has been damaged") from None
-        found = {}
-        problems = []
-        for name in names:
-            relative = name[len(folder):] if name.startswith(folder) else name
-            if relative == MANIFEST:
-                continue
-            found[relative] = hashlib.sha256(archive.read(name)).hexdigest()
-    for relative in sorted(set(found) - set(expected)):
-        problems.append(f"added: {relative}")
-    for relative in sorted(set(expected) - set(found)):
-        problems.append(f"removed: {relative}")
-    for relative in sorted(set(found) & set(expected)):
-        if found[relative] != expected[relative]:
-            problems.append(f"changed: {relative}")
-    return problems

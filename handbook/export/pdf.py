@@ -1,22 +1,30 @@
 """One PDF of the inspectors' edition: a cover (home, date, commit), contents with page
 numbers, every document with its document control, the Schedule 1 index and the
 regulation map. The Markdown is converted with the site's own extensions and the PDF is
-laid out by WeasyPrint (which computes the page numbers in the contents)."""
+laid out by WeasyPrint (which computes the page numbers in the contents).
+
+The PDF takes only what the handbook made: each part's HTML passes the same sanitiser gate as
+the site's pages; pictures are read from the built copy only (WeasyPrint's URL fetcher refuses
+anything else: files elsewhere on the machine, web addresses, data: URLs); and a PDF with an
+embedded file is never written."""
 
 from __future__ import annotations
 
 import html
+import mimetypes
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import markdown
 
 from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
+from handbook.sources.errors import HandbookError
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
+from handbook.views.safe_html import removed_by_sanitiser
 from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
 
@@ -35,45 +43,79 @@ def _markdown_converter(root: Path) -> markdown.Markdown:
 
 
 
-def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str, str]) -> str:
-    """Make ids unique per part and turn links between pages into links inside the PDF."""
-    fragment = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}--{m.group(1)}"', fragment)
+_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*\s*/?>""")
+_ATTRIBUTE = re.compile(r'(?<![\w-])(id|href|src)="([^"]*)"')
 
-    def target(match: re.Match) -> str:
-        href = html.unescape(match.group(1))
-        if re.match(r"^[a-z]+:", href):  # http:, https:, mailto:, tel:
-            return match.group(0)
+
+class RefusedInPdf(HandbookError):
+    pass
+
+
+def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str, str], site: Path) -> str:
+    """Make ids unique per part, turn links between pages into links inside the PDF, and point
+    each picture at its file in the built copy. Only tags are touched, never the text."""
+
+    def target(href: str) -> str | None:
+        if re.match(r"^[a-z]+:", href):  # http:, https:, mailto:, tel: (the sanitiser allowed only these)
+            return href
         path, _, anchor = href.partition("#")
         if not path:
-            return f'href="#{prefix}--{anchor}"'
+            return f"#{prefix}--{anchor}"
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(path)))
         if resolved == REGULATION_MAP:
             part = MAP_ID
         elif resolved in ids_by_path:
             part = ids_by_path[resolved]
         else:
-            return ""  # a page that is not in the PDF: keep the text, drop the link
-        return f'href="#{part}--{anchor}"' if anchor else f'href="#{part}"'
+            return None  # a page that is not in the PDF: keep the text, drop the link
+        return f"#{part}--{anchor}" if anchor else f"#{part}"
 
-    return re.sub(r'href="([^"]*)"', target, fragment)
+    def picture(src: str) -> str:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:", src):
+            return src  # the sanitiser refuses it; were it let through, the URL fetcher refuses it
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(src.partition("#")[0])))
+        if resolved.startswith(("../", "/")) or resolved == ".." or not (site / resolved).is_file():
+            raise RefusedInPdf(f"{source_path}: the picture {src} is not a file of the built copy - put the picture "
+                               "in docs/assets/images/ and link to it from there")
+        return (site / resolved).as_uri()
+
+    def attribute(match: re.Match) -> str:
+        name, value = match.group(1), html.unescape(match.group(2))
+        if name == "id":
+            return f'id="{prefix}--{html.escape(value)}"'
+        if name == "src":
+            return f'src="{html.escape(picture(value))}"'
+        linked = target(value)
+        return f'href="{html.escape(linked)}"' if linked is not None else ""
+
+    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group(0)), fragment)
 
 
-def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown,
-                   ids: dict) -> tuple[str, str, str]:
+def _gate(path: str, fragment: str) -> str:
+    removed = removed_by_sanitiser(fragment)
+    if removed is not None:
+        raise RefusedInPdf(f"{path}: the PDF would hold {removed}, which the handbook does not publish - remove it; "
+                           "a document may hold Markdown and the HTML listed in README.md, 'Security'")
+    return fragment
+
+
+def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict,
+                   site: Path) -> tuple[str, str, str]:
     text = (document_top(handbook, document) + render_text(handbook, document)
             + document_details(handbook, document, show_editors=False))
-    body = converter.reset().convert(text)
-    body = _relink(body, document.id, document.path, ids)
+    body = _gate(document.path, converter.reset().convert(text))
+    body = _relink(body, document.id, document.path, ids, site)
     return document.id, document.title, body
 
 
-def handbook_html(handbook: Handbook, commit: str, stamp: str) -> str:
+def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> str:
+    """The whole PDF as one HTML document; `site` is the built copy its pictures come from."""
     converter = _markdown_converter(handbook.root)
     documents = sorted(handbook.documents, key=lambda d: (KIND_ORDER.get(d.kind, 3), d.title.lower()))
     ids = {d.path: d.id for d in documents}
-    parts = [_document_part(handbook, d, converter, ids) for d in documents]
-    map_html = _relink(converter.reset().convert(regulation_map(handbook, page=REGULATION_MAP)), MAP_ID,
-                       REGULATION_MAP, ids)
+    parts = [_document_part(handbook, d, converter, ids, site) for d in documents]
+    map_html = _relink(_gate(REGULATION_MAP, converter.reset().convert(regulation_map(handbook, page=REGULATION_MAP))),
+                       MAP_ID, REGULATION_MAP, ids, site)
     parts.append((MAP_ID, "Regulation map", map_html))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
     facts = handbook.home.facts
@@ -83,9 +125,61 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str) -> str:
                   style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"))
 
 
-def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path) -> None:
-    import weasyprint  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when a PDF is made
+def file_in_copy(url: str, site: Path) -> Path:
+    """The file of the built copy that `url` names; RefusedInPdf for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedInPdf(f"the PDF would fetch {url[:200]}, which is not part of the built copy")
+    path = Path(unquote(parts.path))
+    root = site.resolve()
+    resolved = path.resolve()
+    if root not in resolved.parents or not resolved.is_file() or path.is_symlink():
+        raise RefusedInPdf(f"the PDF would read {path}, which is not a file of the built copy")
+    return resolved
 
+
+def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Path) -> None:
+    """Lay out and write the PDF. Raises RefusedInPdf (nothing written) if a part would be
+    changed by the sanitiser, if it would fetch anything but a file of the built copy `site`,
+    or if the PDF would carry an embedded file."""
+    import weasyprint  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when a PDF is made
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: PLC0415
+
+    class CopyOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            file = file_in_copy(url, site)
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(file.as_uri(), file.read_bytes(), {"Content-Type": kind})
+
+    source = handbook_html(handbook, commit, stamp, site)
+    try:
+        document = weasyprint.HTML(string=source, base_url=site.as_uri() + "/",
+                                   url_fetcher=CopyOnly(fail_on_errors=True)).render()
+    except FatalURLFetchingError as failure:
+        reason = failure.__cause__ if isinstance(failure.__cause__, RefusedInPdf) else failure
+        raise RefusedInPdf(f"{reason} - nothing was exported") from None
+    attached = ["a file named by <link rel=\"attachment\">" for _ in document.metadata.attachments]
+    attached += [target for page in document.pages for kind, target, *_ in page.links if kind == "attachment"]
+    if attached:
+        raise RefusedInPdf(f"the PDF would carry {attached[0]} as an embedded file; a copy holds no attachment "
+                           "- remove rel=\"attachment\" from the link")
     # Tagged (PDF/UA-1): a screen reader follows its structure, headings and tables.
-    weasyprint.HTML(string=handbook_html(handbook, commit, stamp), base_url=str(handbook.root)).write_pdf(
-        path, pdf_variant="pdf/ua-1", pdf_tags=True)
+    document.write_pdf(path, pdf_variant="pdf/ua-1", pdf_tags=True)
+    embedded = embedded_files(path)
+    if embedded:
+        path.unlink()
+        raise RefusedInPdf(f"the PDF holds an embedded file ({embedded[0]}); a copy holds no attachment")
+
+
+def embedded_files(pdf: Path) -> list[str]:
+    """The names of the files embedded in a PDF (in its name tree or as file-attachment notes)."""
+    import pypdf  # noqa: PLC0415 - only the export reads PDFs
+
+    reader = pypdf.PdfReader(pdf)
+    names = list(reader.attachments)
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            note = annotation.get_object()
+            if note.get("/Subtype") == "/FileAttachment":
+                names.append(str(note.get("/Contents", "a file-attachment note")))
+    return names

@@ -14,6 +14,8 @@ from dateutil.relativedelta import relativedelta
 from handbook.sources.yaml_files import BOM, YamlProblem, parse_yaml
 
 GOVERNED_FOLDERS = ("statement-of-purpose", "policies")
+# Every folder the site is built from: what may be in them is checked (handbook/checks/files.py).
+SITE_FOLDERS = (*GOVERNED_FOLDERS, "docs", "overrides")
 DUE_SOON_DAYS = 60  # a review due within this many days is "due soon"
 
 # The same front-matter pattern MkDocs uses (mkdocs/utils/meta.py), so both read the same block.
@@ -190,8 +192,10 @@ def governed_paths(root: Path) -> list[Path]:
     paths: list[Path] = []
     for folder in GOVERNED_FOLDERS:
         base = root / folder
-        if base.is_dir():
-            paths.extend(p for p in base.rglob("*.md") if not _hidden(p.relative_to(root)))
+        # A symbolic link is never read through (the files check refuses it); rglob does not
+        # enter a linked folder, and a linked file is left out here.
+        if base.is_dir() and not base.is_symlink():
+            paths.extend(p for p in base.rglob("*.md") if not _hidden(p.relative_to(root)) and not p.is_symlink())
     return sorted(paths)
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from handbook.model.documents import FRONT_MATTER, Document, FrontMatterProblem, governed_paths, read_document
+from handbook.model.documents import FRONT_MATTER, SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding
 from handbook.model.home import Home, load_home, load_tags
 from handbook.model.registry import Registry, Regulation, load_registry
+from handbook.sources.files import SourceFile, files_under
 from handbook.sources.yaml_files import BOM
 
 DOCS_DIR = "docs"
@@ -34,6 +35,8 @@ class Handbook:
     # file line that text starts on); and every file in docs/, relative to docs/ ("assets/x.css").
     site_pages: dict[str, tuple[str, int]] = field(default_factory=dict)
     site_files: set[str] = field(default_factory=set)
+    # every file in the folders the site is built from (documents, pages, assets, templates)
+    files: list[SourceFile] = field(default_factory=list)
 
     def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
@@ -123,7 +126,7 @@ def load_handbook(root: Path, today: dt.date) -> Handbook:
             continue  # MkDocs names a page it cannot read itself
         site_pages[f"{DOCS_DIR}/{relative}"] = site_page_text(text)
     return Handbook(root, today, documents, registry, home, tags, unreadable,
-                    site_pages=site_pages, site_files=site_files)
+                    site_pages=site_pages, site_files=site_files, files=files_under(root, SITE_FOLDERS))
 
 
 def site_page_text(text: str) -> tuple[str, int]:

@@ -9,6 +9,7 @@ EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
 COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
 AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
 DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
+SIGNED_VAR = "HANDBOOK_COPY_SIGNED_BY"  # the fingerprint of the key that signs the copy; empty when unsigned
 
 
 def inspector_edition() -> bool:
@@ -29,3 +30,8 @@ def copy_commit() -> str:
 
 def as_of_day() -> str | None:
     return os.environ.get(AS_OF_VAR) or None
+
+
+def copy_signed_by() -> str | None:
+    """The fingerprint of the home's key that signs this copy, or None for an unsigned copy."""
+    return os.environ.get(SIGNED_VAR) or None

@@ -9,7 +9,7 @@ import datetime as dt
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-from handbook.sources.edition import as_of_day, copy_commit, draft_copy
+from handbook.sources.edition import as_of_day, copy_commit, copy_signed_by, draft_copy
 from handbook.views.templating import render
 
 DRAFT_MARK = "Draft: facts still to confirm"
@@ -49,5 +49,5 @@ def copy_page(handbook: Handbook) -> str:
     as_of = as_of_day()
     return render("copy_page.md", home=str(handbook.home.facts["name"]), today=handbook.today,
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
-                  draft=draft_copy(), draft_mark=DRAFT_MARK,
+                  draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
                   documents=sorted(handbook.documents, key=lambda d: d.title.lower()))

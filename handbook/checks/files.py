@@ -1,0 +1,75 @@
+"""What may be in the folders the site is built from: an allowlist, not whatever lies there.
+Only governed documents, the site's own pages and assets, and the theme's templates reach the
+site and the inspector copy; any other file, and any symbolic link, is an error naming it.
+
+- policies/ and statement-of-purpose/: governed documents (.md) only;
+- docs/: the site's pages (.md) and, under docs/assets/, its stylesheets, scripts and images;
+- overrides/: the theme's templates (.html).
+
+Names starting with a dot are never read or published, so they are not checked (a symbolic
+link always is); in policies/ and statement-of-purpose/ neither are names starting with "_",
+which the loader and the site build leave out."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from handbook.model.documents import GOVERNED_FOLDERS
+from handbook.model.findings import Finding, error
+from handbook.model.handbook import Handbook
+from handbook.sources.files import SourceFile
+
+ASSETS = "docs/assets/"
+ASSET_TYPES = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+TEMPLATES = "overrides/"
+
+
+def publishable(path: str) -> bool:
+    """May this file (relative to the repository root) be published in the site?"""
+    folder = path.split("/", 1)[0]
+    if folder in GOVERNED_FOLDERS:
+        return path.endswith(".md")
+    if folder == "docs":
+        return path.endswith(".md") or (path.startswith(ASSETS) and path.lower().endswith(ASSET_TYPES))
+    if path.startswith(TEMPLATES):
+        return path.endswith(".html")
+    return False
+
+
+def ignored(path: str) -> bool:
+    """Never read, never published: hidden names, and "_" names in the governed folders."""
+    parts = PurePosixPath(path).parts
+    if any(part.startswith(".") for part in parts):
+        return True
+    return parts[0] in GOVERNED_FOLDERS and any(part.startswith("_") for part in parts[1:])
+
+
+def check_files(handbook: Handbook) -> list[Finding]:
+    return [finding for file in handbook.files if (finding := _finding(file)) is not None]
+
+
+def _finding(file: SourceFile) -> Finding | None:
+    if file.kind == "symlink":
+        return error("files", file.path,
+                     "a symbolic link, which the handbook never follows: it could bring a file from outside the "
+                     "repository into the site and the inspector copy",
+                     "put the file itself here, or remove the link")
+    if ignored(file.path):
+        return None
+    if file.kind != "file":
+        return error("files", file.path, "not a regular file (a device, a pipe or a socket)", "remove it")
+    if publishable(file.path):
+        return None
+    folder = file.path.split("/", 1)[0]
+    if folder in GOVERNED_FOLDERS:
+        return error("files", file.path,
+                     f"not a governed document: {folder}/ holds only documents written in Markdown (.md), and a "
+                     "file of any other type would be published as it is",
+                     "remove it, or keep it outside the handbook's folders; a picture belongs in docs/assets/images/")
+    if folder == "docs":
+        return error("files", file.path,
+                     "docs/ holds the site's pages (.md) and, under docs/assets/, its stylesheets, scripts and "
+                     f"pictures ({', '.join(ASSET_TYPES)}); this file is neither and would be published as it is",
+                     "remove it, or keep it outside the handbook's folders")
+    return error("files", file.path, "overrides/ holds only the theme's templates (.html); this file would be "
+                 "published as it is", "remove it, or keep it outside the handbook's folders")

@@ -1,0 +1,304 @@
+"""`handbook verify`: is this zip the copy the home made?
+
+Before anything is extracted or trusted, the zip's structure is checked, and any of these is
+refused with one line: two entries with the same name (an unzip tool would extract only one of
+them), an encrypted entry, an entry whose name or details differ between its local header and
+the central directory, entries whose data overlap, a name that would land outside the copy's
+folder, an entry too large or compressed too far (a zip bomb), a compression method the export
+never uses, and a malformed manifest.
+
+Then what it proves:
+- signed copy (manifest.json.sig beside manifest.json): the signature is checked against the
+  home's public key (data/inspector-copy-key.pub, or --public-key); a valid signature proves the
+  manifest is the home's, and every file is compared with the manifest's SHA-256, so a page
+  changed on purpose (even with its new checksum written into the manifest) is found;
+- unsigned copy: the files match the manifest, which proves only that nothing changed by
+  accident: anyone can rewrite the manifest."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from handbook.export.bundle import MANIFEST, SIGNATURE
+from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
+from handbook.sources.errors import HandbookError
+
+MAX_ENTRIES = 20_000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024        # the largest file an export holds is well under 1 MB
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 100                           # HTML and JSON compress about 5 to 10 times
+RATIO_FROM_BYTES = 1024 * 1024            # small files may compress further; they cannot be a bomb
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+UNSIGNED = "not signed: it proves only that nothing changed by accident"
+
+# What reading a damaged zip may raise, in the standard library's zipfile and zlib.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+           struct.error, OverflowError, IndexError, KeyError)
+
+
+@dataclass
+class Verification:
+    differences: list[str] = field(default_factory=list)   # "added: x", "removed: x", "changed: x"
+    signed_by: str | None = None   # the key's fingerprint, when the signature is the home's
+    manifest: dict = field(default_factory=dict)
+    pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
+
+    @property
+    def matches(self) -> bool:
+        return not self.differences
+
+
+def refuse(bundle: Path, problem: str) -> HandbookError:
+    return HandbookError(f"{bundle}: {problem} - do not rely on this copy; ask the home for a new one")
+
+
+def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path | None = None) -> Verification:
+    """Check `bundle` against its manifest (and the manifest against the home's key, if the
+    copy is signed), and the PDF made with it: `pdf`, or the one the manifest names if it lies
+    beside the zip. Raises HandbookError, one line, for a zip that is not a sound handbook
+    export or whose signature is not the home's."""
+    try:
+        archive = zipfile.ZipFile(bundle)
+    except FileNotFoundError:
+        raise HandbookError(f"{bundle}: no such file - check the file name") from None
+    except IsADirectoryError:
+        raise HandbookError(f"{bundle}: a folder, not a zip file - give the .zip file the export made") from None
+    except (*DAMAGED, UnicodeDecodeError) as problem:
+        raise refuse(bundle, f"not a readable zip file ({_reason(problem)})") from None
+    with archive, bundle.open("rb") as raw:
+        if bundle.stat().st_size > MAX_TOTAL_BYTES:
+            raise refuse(bundle, "larger than any handbook export")
+        entries = _sound_entries(bundle, archive, raw)
+        files = {info.filename: info for info in entries if not info.is_dir()}
+        folder, listing = _find_manifest(bundle, archive, files)
+        expected = read_manifest(bundle, listing)
+        result = Verification(manifest=expected)
+        signature_name = folder + SIGNATURE
+        if signature_name in files:
+            result.signed_by = _check_signature(bundle, _read(bundle, archive, files[signature_name]), listing,
+                                                public_key)
+        elif expected.get("signed"):
+            raise refuse(bundle, f"the manifest says the copy is signed, but {SIGNATURE} is missing")
+        found: dict[str, str] = {}
+        for name, info in files.items():
+            relative = name[len(folder):] if name.startswith(folder) else name
+            if relative in (MANIFEST, SIGNATURE) and name.startswith(folder):
+                continue
+            found[relative] = hashlib.sha256(_read(bundle, archive, info)).hexdigest()
+    listed: dict[str, str] = expected["files"]
+    result.differences += [f"added: {r}" for r in sorted(set(found) - set(listed))]
+    result.differences += [f"removed: {r}" for r in sorted(set(listed) - set(found))]
+    result.differences += [f"changed: {r}" for r in sorted(set(found) & set(listed)) if found[r] != listed[r]]
+    _check_pdf(bundle, expected.get("pdf"), pdf, result)
+    return result
+
+
+def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Verification) -> None:
+    if pdf is None and listed is not None:
+        beside = bundle.parent / listed["file"]
+        pdf = beside if beside.is_file() else None
+    if pdf is None:
+        return
+    if listed is None:
+        raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
+    try:
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    except OSError as problem:
+        raise HandbookError(f"{pdf}: cannot be read ({problem.strerror}) - check the file name") from None
+    result.pdf_checked = pdf.name
+    if digest != listed["sha256"]:
+        result.differences.append(f"changed: {pdf.name} (the PDF)")
+
+
+def _reason(problem: BaseException) -> str:
+    text = str(problem).strip() or type(problem).__name__
+    return text.splitlines()[0][:160]
+
+
+def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> list[zipfile.ZipInfo]:
+    """The entries, once the zip's structure is known to be sound (see the module's docstring)."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise refuse(bundle, f"{len(entries)} entries, more than any handbook export holds")
+    seen: set[str] = set()
+    total = 0
+    spans = []
+    for info in entries:
+        name = info.filename
+        if name in seen:
+            raise refuse(bundle, f"two entries are named {name!r}: an unzip tool would extract only one of them")
+        seen.add(name)
+        if _unsafe(name):
+            raise refuse(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
+        if info.flag_bits & 0x1:
+            raise refuse(bundle, f"the entry {name!r} is encrypted, which the export never does")
+        if info.compress_type not in METHODS:
+            raise refuse(bundle, f"the entry {name!r} is compressed with a method the export never uses")
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise refuse(bundle, f"the entry {name!r} is {info.file_size} bytes, larger than any file of a copy")
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise refuse(bundle, f"the entry {name!r} expands {info.file_size // max(info.compress_size, 1)} times "
+                                 "over (a zip bomb)")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise refuse(bundle, "the entries add up to more than any handbook export holds (a zip bomb)")
+        spans.append(_local_span(bundle, info, raw))
+    spans.sort()
+    for (_, end, name), (next_start, _, next_name) in zip(spans, spans[1:]):
+        if next_start < end:
+            raise refuse(bundle, f"the entries {name!r} and {next_name!r} share their data (a zip bomb, or a "
+                                 "zip built to show different files to different tools)")
+    if spans and spans[-1][1] > archive.start_dir:
+        raise refuse(bundle, f"the entry {spans[-1][2]!r} runs into the zip's directory")
+    return entries
+
+
+def _unsafe(name: str) -> bool:
+    if not name or "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return True
+    parts = name.rstrip("/").split("/")
+    return any(part in ("", ".", "..") for part in parts)
+
+
+def _local_span(bundle: Path, info: zipfile.ZipInfo, raw: BinaryIO) -> tuple[int, int, str]:
+    """Where the entry's local header and data lie, once its local header agrees with the
+    central directory (the name, the flags that matter, the method, and the sizes and checksum
+    when the header carries them)."""
+    start = info.header_offset
+    zip_size = raw.seek(0, 2)
+    if not 0 <= start < zip_size:
+        raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
+    raw.seek(start)
+    header = raw.read(LOCAL_HEADER.size)
+    if len(header) < LOCAL_HEADER.size:
+        raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
+    (signature, _version, flags, method, _time, _date, crc, compressed, size, name_length,
+     extra_length) = LOCAL_HEADER.unpack(header)
+    if signature != LOCAL_SIGNATURE:
+        raise refuse(bundle, f"the entry {info.filename!r} has no local header where the directory says")
+    name_start = start + LOCAL_HEADER.size
+    local_name = raw.read(name_length)
+    central_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
+    if local_name != central_name:
+        shown = local_name.decode("utf-8", "replace")
+        raise refuse(bundle, f"the entry {info.filename!r} is named {shown!r} in its local header: different tools "
+                             "would extract different files")
+    if flags & 0x1 or method != info.compress_type:
+        raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
+    if not flags & 0x8 and 0xFFFFFFFF not in (compressed, size) and (crc, compressed, size) != (
+            info.CRC, info.compress_size, info.file_size):
+        raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
+    end = name_start + name_length + extra_length + info.compress_size
+    if end > zip_size:
+        raise refuse(bundle, f"the entry {info.filename!r} runs past the end of the zip")
+    return start, end, info.filename
+
+
+def _find_manifest(bundle: Path, archive: zipfile.ZipFile, files: dict) -> tuple[str, bytes]:
+    manifests = [n for n in files if n.count("/") == 1 and n.endswith("/" + MANIFEST)]
+    if len(manifests) != 1:
+        raise refuse(bundle, f"no {MANIFEST} at the top of the bundle: this is not a handbook export")
+    info = files[manifests[0]]
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise refuse(bundle, f"{MANIFEST} is larger than any manifest the export writes")
+    return manifests[0].split("/")[0] + "/", _read(bundle, archive, info)
+
+
+def _read(bundle: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+    except (*DAMAGED, UnicodeDecodeError) as problem:
+        raise refuse(bundle, f"the entry {info.filename!r} is damaged ({_reason(problem)})") from None
+    if len(data) != info.file_size:
+        raise refuse(bundle, f"the entry {info.filename!r} is damaged (its size does not match)")
+    return data
+
+
+# --- the manifest -------------------------------------------------------------------
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1}) if len(set(keys)) != len(keys) else []
+    if repeated:
+        raise ValueError(f"the key {repeated[0]!r} appears twice")
+    return dict(pairs)
+
+
+def read_manifest(bundle: Path, listing: bytes) -> dict:
+    """The manifest, once it is known to be what the export writes; one line if it is not."""
+    def malformed(what: str) -> HandbookError:
+        return refuse(bundle, f"{MANIFEST} is malformed: {what}")
+
+    try:
+        data = json.loads(listing.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except UnicodeDecodeError:
+        raise malformed("it is not UTF-8 text") from None
+    except RecursionError:
+        raise malformed("it is nested too deeply") from None
+    except ValueError as problem:
+        raise malformed(f"it is not valid JSON ({_reason(problem)})") from None
+    if not isinstance(data, dict):
+        raise malformed("it is not a JSON object")
+    for key in ("home", "made_on", "commit"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise malformed(f"'{key}' is missing or not text")
+    try:
+        dt.date.fromisoformat(data["made_on"])
+    except ValueError:
+        raise malformed("'made_on' is not a date") from None
+    if not isinstance(data.get("signed", False), bool):
+        raise malformed("'signed' is not true or false")
+    files = data.get("files")
+    if not isinstance(files, dict) or not files:
+        raise malformed("'files' is missing or empty")
+    for name, digest in files.items():
+        if _unsafe(name) or name in (MANIFEST, SIGNATURE):
+            raise malformed(f"it lists {name[:120]!r}, which cannot be a file of the copy")
+        if not isinstance(digest, str) or not SHA256.fullmatch(digest):
+            raise malformed(f"the checksum of {name[:120]!r} is not a SHA-256")
+    pdf = data.get("pdf")
+    if pdf is not None and not (isinstance(pdf, dict) and isinstance(pdf.get("file"), str)
+                                and re.fullmatch(r"[^/\\\x00]+\.pdf", pdf["file"]) and isinstance(pdf.get("sha256"), str)
+                                and SHA256.fullmatch(pdf["sha256"])):
+        raise malformed("'pdf' is not a file name and its SHA-256")
+    return data
+
+
+# --- the signature ------------------------------------------------------------------
+
+def _check_signature(bundle: Path, raw: bytes, listing: bytes, public_key: Ed25519PublicKey | None) -> str:
+    """The key's fingerprint, if the signature of the manifest is the home's; one line if not."""
+    try:
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+        if not isinstance(data, dict) or data.get("algorithm") != ALGORITHM or not isinstance(data.get("signature"), str):
+            raise ValueError("not what the export writes")
+        signature = base64.b64decode(data["signature"], validate=True)
+    except (UnicodeDecodeError, RecursionError, ValueError, binascii.Error):
+        raise refuse(bundle, f"{SIGNATURE} is malformed") from None
+    if public_key is None:
+        raise HandbookError(f"{bundle}: the copy is signed, but there is no public key to check it with - run the "
+                            "command in the handbook's repository (data/inspector-copy-key.pub), or give the home's "
+                            "public key with --public-key FILE")
+    expected = fingerprint(public_key)
+    if not signature_matches(public_key, signature, listing):
+        raise refuse(bundle, f"the signature of {MANIFEST} is not the home's (key {expected}): the copy was changed "
+                             "after it was made, or signed with another key")
+    return expected

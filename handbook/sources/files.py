@@ -1,0 +1,47 @@
+"""The files in the folders the site is built from, as they are on disk: walked without
+following symbolic links, so a link to a file or folder elsewhere is seen as a link (and
+refused by the checks), never read through."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str          # relative to the repository root, with forward slashes
+    kind: str          # "file", "symlink" or "other" (a device, a pipe, a socket)
+
+
+def files_under(root: Path, folders: tuple[str, ...]) -> list[SourceFile]:
+    """Every file, symbolic link and special file under `folders`, sorted by path. Names
+    starting with a dot are skipped, except symbolic links, which are always listed."""
+    found: list[SourceFile] = []
+    for folder in folders:
+        base = root / folder
+        if base.is_symlink():
+            found.append(SourceFile(folder, "symlink"))
+            continue
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            relative_dir = Path(dirpath).relative_to(root).as_posix()
+            for name in sorted(dirnames + filenames):
+                path = Path(dirpath) / name
+                kind = _kind(path)
+                if kind == "symlink" or (not name.startswith(".") and kind != "dir"):
+                    found.append(SourceFile(f"{relative_dir}/{name}", kind))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _kind(Path(dirpath) / d) == "dir")
+    return sorted(found, key=lambda f: f.path)
+
+
+def _kind(path: Path) -> str:
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"

@@ -1,0 +1,191 @@
+"""The last gate on what the handbook publishes: every page's HTML, as built, goes through a
+maintained sanitiser (nh3, the Python binding of ammonia) with an allowlist of the markup the
+handbook makes. If the sanitiser would remove anything, the page is refused: the gate never
+quietly cleans a page, so what is published is what the reviewer read.
+
+How "would remove anything" is decided, with nothing of our own standing in for the sanitiser:
+the page is cleaned twice by nh3, once with the allowlist and once allowing every tag,
+attribute and URL scheme the page uses. Both outputs are serialised by the same HTML parser, so
+they are equal exactly when the allowlist removed nothing. The permissive pass must also keep
+every element of the page: an element the parser drops (such as a `<body onload=...>` inside
+the text, which a browser would apply to the whole page) is refused too."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+# The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
+# admonitions, details, definition lists, attribute lists, code blocks), the handbook's own
+# generated blocks (document control, the copy stamp, what changed) and Material's article
+# markup (permanent links, the "last update" icon).
+ALLOWED_TAGS = frozenset({
+    "article", "section", "aside", "div", "p", "br", "hr", "span",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+    "a", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small", "mark", "abbr", "cite", "q", "kbd",
+    "code", "pre", "blockquote", "ins", "del",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "details", "summary", "figure", "figcaption", "img",
+    "svg", "path",  # Material's inline icons
+})
+GENERIC_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "type", "reversed"},
+    "th": {"colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+    "abbr": {"title"},
+    "p": {"hidden", "data-search-exclude"},  # the copy stamp's line shown by its script; a page's status line
+    "table": {"data-search-exclude"},  # a document's tables stay out of search snippets
+    "div": {"data-earliest-review", "data-search-exclude"},  # the copy stamp, document control
+    "svg": {"xmlns", "viewBox"},
+    "path": {"d"},
+}
+# Python-Markdown writes a table column's alignment as a style attribute, and nothing else may
+# carry one: `style="position: fixed"` would lay a box over every page of the PDF.
+TABLE_ALIGNMENT = {"text-align: left;", "text-align: center;", "text-align: right;"}
+ALLOWED_VALUES = {"th": {"style": TABLE_ALIGNMENT}, "td": {"style": TABLE_ALIGNMENT}}
+URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
+
+# HTML parsers write these SVG attributes in mixed case (the HTML standard's adjustment table);
+# the permissive pass must name them as the parser does.
+_SVG_NAMES = {name.lower(): name for name in (
+    "attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits diffuseConstant edgeMode "
+    "filterUnits glyphRef gradientTransform gradientUnits kernelMatrix kernelUnitLength keyPoints keySplines "
+    "keyTimes lengthAdjust limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits "
+    "numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX pointsAtY pointsAtZ "
+    "preserveAlpha preserveAspectRatio primitiveUnits refX refY repeatCount repeatDur requiredExtensions "
+    "requiredFeatures specularConstant specularExponent spreadMethod startOffset stdDeviation stitchTiles "
+    "surfaceScale systemLanguage tableValues targetX targetY textLength viewBox viewTarget xChannelSelector "
+    "yChannelSelector zoomAndPan").split()}
+
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _image_source(tag: str, attribute: str, value: str) -> str | None:
+    """An image must be one of the handbook's own files: a relative address, never a URL that
+    a reader's browser (or the PDF maker) would fetch from elsewhere."""
+    if tag == "img" and attribute == "src" and (_SCHEME.match(value) or value.lstrip().startswith(("/", "\\"))):
+        return None
+    return value
+
+
+_STRICT = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={"*": set(GENERIC_ATTRIBUTES), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
+    tag_attribute_values={tag: {name: set(values) for name, values in allowed.items()}
+                          for tag, allowed in ALLOWED_VALUES.items()},
+    attribute_filter=_image_source,
+    url_schemes=set(URL_SCHEMES),
+    strip_comments=False,
+    link_rel=None,
+)
+
+Element = tuple[str, tuple[tuple[str, str], ...]]
+
+
+class _Elements(HTMLParser):
+    """Every start tag of a fragment, with its attributes, in order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, tuple(sorted((name, value or "") for name, value in attrs))))
+
+    handle_startendtag = handle_starttag
+
+
+def _elements(html: str) -> list[Element]:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.elements
+
+
+def _permissive(html: str, elements: list[Element]) -> str:
+    """The page through the same parser and serialiser, allowing everything it uses."""
+    tags = {tag for tag, _ in elements}
+    attributes = {_SVG_NAMES.get(name, name) for _, attrs in elements for name, _ in attrs}
+    schemes = {m.group(1).lower() for _, attrs in elements for _, value in attrs if (m := _SCHEME.match(value))}
+    return nh3.clean(html, tags=tags, clean_content_tags=set(), attributes={"*": attributes},
+                     url_schemes=schemes, strip_comments=False, link_rel=None)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What the sanitiser would take out of a page, in words for its author."""
+    what: str
+
+    def __str__(self) -> str:
+        return self.what
+
+
+def removed_by_sanitiser(html: str) -> Removed | None:
+    """None if the allowlist keeps every element, attribute and word of `html`; otherwise the
+    first thing it would remove."""
+    elements = _elements(html)
+    baseline = _permissive(html, elements)
+    kept = Counter(_elements(baseline))
+    for element in elements:
+        if kept[element] <= 0:
+            return Removed(f"{_describe(element)} that a browser would not read as it is written")
+        kept[element] -= 1
+    if _STRICT.clean(html) == baseline:
+        return None
+    return _first_removal(elements) or Removed("text that is not shown as written (such as the content of "
+                                               "an element the handbook does not publish)")
+
+
+def _describe(element: Element) -> str:
+    tag, attrs = element
+    return f"<{tag}{''.join(f' {name}' for name, _ in attrs)}>"
+
+
+# Where an element must stand for an HTML parser to keep it (a cell outside a table is dropped).
+_CONTEXT = {"td": "<table><tbody><tr>{}</tr></tbody></table>", "th": "<table><tbody><tr>{}</tr></tbody></table>",
+            "tr": "<table><tbody>{}</tbody></table>", "thead": "<table>{}</table>", "tbody": "<table>{}</table>",
+            "tfoot": "<table>{}</table>", "caption": "<table>{}</table>", "colgroup": "<table>{}</table>",
+            "col": "<table><colgroup>{}</colgroup></table>", "li": "<ul>{}</ul>", "dt": "<dl>{}</dl>",
+            "dd": "<dl>{}</dl>", "summary": "<details>{}</details>", "path": "<svg>{}</svg>"}
+
+
+def _first_removal(elements: list[Element]) -> Removed | None:
+    """Ask the sanitiser about each element and attribute alone, to say which one it removes."""
+    for tag, attrs in elements:
+        if tag not in ALLOWED_TAGS:
+            return Removed(f"a <{tag}> element")
+        for name, value in attrs:
+            snippet = _CONTEXT.get(tag, "{}").format(f'<{tag} {name}="{_quote(value)}"></{tag}>')
+            if _STRICT.clean(snippet) != _permissive(snippet, _elements(snippet)):
+                shown = value if len(value) <= 80 else value[:77] + "..."
+                return Removed(f'the {name}="{shown}" attribute of a <{tag}> element')
+    return None
+
+
+def _quote(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;")
+
+
+_ARTICLE_START = re.compile(r'<article class="md-content__inner[^"]*">')
+
+
+def article_content(page_html: str) -> str | None:
+    """The article of a page built with Material: from its opening tag to the last </article>
+    (a page's own text cannot end it early: everything up to the theme's own closing tag is
+    checked). None for a page with no article (the 404 page is the theme's own)."""
+    start = _ARTICLE_START.search(page_html)
+    end = page_html.rfind("</article>")
+    if start is None or end < start.end():
+        return None
+    return page_html[start.end():end]

@@ -1,0 +1,426 @@
+"""The last gates on what the handbook publishes (issue 11, the output half):
+
+- every page's HTML, in the site and in the PDF, passes a maintained sanitiser (nh3) or the
+  build and the export fail, naming the page;
+- the PDF takes only what the handbook made: WeasyPrint's URL fetcher serves files of the built
+  copy and refuses everything else, and a PDF with an embedded file is never written;
+- only governed documents, the site's pages and assets and the theme's templates are published:
+  any other file, and any symbolic link, is an error naming it, for check, build and export;
+- the export builds the site exactly as strictly as `make build`.
+
+Each attack is shown refused with a one-line message naming the file, with dist/ unchanged."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import commit_all, copy_handbook, fixture_today, handbook_command, mkdocs_build
+
+from handbook.views.safe_html import removed_by_sanitiser
+
+pytestmark = pytest.mark.build
+
+REFUSED_ATTACHMENT = "file:///etc/hostname"
+SECURITY = "a document may hold Markdown and the HTML listed in README.md, 'Security'"
+
+
+# --- the sanitiser gate, in-process ---------------------------------------------------------
+
+ATTACKS = {
+    "a style element (attack 5: it hides other policies in the PDF)":
+        ("<style>.part { display: none }</style>", "a <style> element"),
+    "a script": ("<script>alert(1)</script>", "a <script> element"),
+    "an event handler": ('<p onclick="steal()">x</p>', 'the onclick="steal()" attribute of a <p> element'),
+    "a file: link": (f'<a href="{REFUSED_ATTACHMENT}">x</a>', f'the href="{REFUSED_ATTACHMENT}" attribute of a <a> element'),
+    "an attachment": ('<a href="x.html" rel="attachment">x</a>', 'the rel="attachment" attribute of a <a> element'),
+    "a javascript: link": ('<a href="JaVaScript:alert(1)">x</a>', 'the href="JaVaScript:alert(1)" attribute'),
+    "an encoded javascript: link": ('<a href="jav&#x09;ascript:alert(1)">x</a>', "<a href> that a browser would not"),
+    "a picture from a web address": ('<img src="http://127.0.0.1:9/x" alt="">', 'the src="http://127.0.0.1:9/x"'),
+    "a picture from the disk": ('<img src="/etc/hostname" alt="">', 'the src="/etc/hostname" attribute'),
+    "a data: picture": ('<img src="data:image/png;base64,AAAA" alt="">', 'the src="data:image/png;base64,AAAA"'),
+    "an iframe": ('<iframe src="https://example.org"></iframe>', "a <iframe> element"),
+    "an object": ('<object data="x.pdf"></object>', "a <object> element"),
+    "an embed": ('<embed src="x.swf">', "a <embed> element"),
+    "a link element": ('<link rel="stylesheet" href="x.css">', "a <link> element"),
+    "a meta refresh": ('<meta http-equiv="refresh" content="0; url=https://example.org">', "a <meta> element"),
+    "a form": ('<form action="https://example.org"><input name="x"></form>', "a <form> element"),
+    "a base": ('<base href="https://example.org/">', "a <base> element"),
+    "a body with onload": ('<body onload="steal()"><p>x</p>', "<body onload> that a browser would not"),
+    "a style attribute laid over every page": ('<div style="position: fixed; inset: 0">x</div>',
+                                               'the style="position: fixed; inset: 0" attribute of a <div>'),
+    "an svg with a script": ("<svg><script>alert(1)</script></svg>", "a <script> element"),
+    "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',
+                                          'the style="position: fixed" attribute of a <td> element'),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_the_sanitiser_gate_refuses(name):
+    fragment, expected = ATTACKS[name]
+    removed = removed_by_sanitiser(f"<p>Before.</p>{fragment}<p>After.</p>")
+    assert removed is not None and str(removed).startswith(expected), removed
+
+
+MARKUP = [
+    '<p>Call <a href="tel:+441234567890">01234 567890</a>, write to <a href="mailto:a@example.org">us</a>, read '
+    '<a href="https://www.legislation.gov.uk/uksi/2015/541">the law</a> or <a href="../policies/x.html#a">x</a>.</p>',
+    '<table><thead><tr><th style="text-align: center;">A</th><th>B</th></tr></thead>'
+    '<tbody><tr><td style="text-align: right;">1</td><td><code>2</code></td></tr></tbody></table>',
+    '<div class="admonition warning"><p class="admonition-title">Note</p><p>Text &amp; more.</p></div>',
+    '<details class="abstract"><summary>What changed</summary><ul><li><strong>Added:</strong> <ins>new</ins></li>'
+    "<li><del>old</del></li></ul></details>",
+    '<h2 id="what-staff-do">What staff do<a class="headerlink" href="#what-staff-do" title="Permanent link">¶</a></h2>',
+    '<p><img src="../assets/images/map.png" alt="A map of the home"></p><ol start="3"><li>x</li></ol><hr>',
+    "<dl><dt>Term</dt><dd>Meaning</dd></dl><!-- a comment --><p>5 &lt; 6, “quotes” and é</p>",
+    '<aside class="md-source-file"><span class="md-icon" title="Last update"><svg xmlns="http://www.w3.org/2000/svg" '
+    'viewBox="0 0 24 24"><path d="M21 13.1"></path></svg></span></aside>',
+]
+
+
+@pytest.mark.parametrize("fragment", MARKUP)
+def test_the_sanitiser_gate_keeps_what_the_handbook_makes(fragment):
+    assert removed_by_sanitiser(fragment) is None
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def append(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def old_dist(root: Path) -> Path:
+    """A previous export in dist/ (which a refused export must leave alone); the handbook made a
+    git repository first, as an export needs one."""
+    if not (root / ".git").exists():
+        commit_all(root, fixture_today())
+    dist = root / "dist"
+    dist.mkdir()
+    (dist / "old-export.zip").write_bytes(b"the previous export")
+    return dist
+
+
+def assert_dist_unchanged(dist: Path) -> None:
+    assert [p.name for p in dist.iterdir()] == ["old-export.zip"]
+    assert (dist / "old-export.zip").read_bytes() == b"the previous export"
+
+
+def error_lines(output: str, prefix: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(prefix)]
+
+
+def assert_build_refuses(root: Path, line: str) -> None:
+    build = mkdocs_build(root)
+    assert build.returncode != 0
+    assert "Traceback" not in build.stdout + build.stderr
+    assert f"ERROR    -  {line}" in build.stderr.splitlines(), build.stderr[-3000:]
+
+
+def assert_export_refuses(root: Path, line: str) -> None:
+    dist = old_dist(root)
+    export = handbook_command(root, "export")
+    assert export.returncode == 1
+    assert "Traceback" not in export.stdout + export.stderr
+    assert line in export.stdout + export.stderr, export.stdout + export.stderr[-3000:]
+    assert_dist_unchanged(dist)
+
+
+class CountingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        CountingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(b"secret")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    """An HTTP server on 127.0.0.1 that records every request it gets."""
+    CountingHandler.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/x", CountingHandler.requests
+    server.shutdown()
+    server.server_close()
+
+
+# --- a document that would leak a file or fetch a URL ---------------------------------------
+
+# The source check refuses it first; the output gates (tested on their own below) are the last line.
+ATTACHMENT_LINE = ('policies/complaints.md: rel="attachment" on an attribute list would attach a file to the '
+                   "inspectors' PDF - remove it; an ordinary link is enough")
+
+
+def test_a_policy_attaching_a_local_file_is_refused_by_build_and_export(handbook_copy):
+    append(handbook_copy, "policies/complaints.md", f'See [the host name]({REFUSED_ATTACHMENT}){{: rel="attachment" }}.')
+    assert_build_refuses(handbook_copy, ATTACHMENT_LINE)
+    assert_export_refuses(handbook_copy, f"ERROR: {ATTACHMENT_LINE}")
+
+
+@pytest.mark.parametrize("markdown, line", [
+    ("![a picture]({url})", 'the built page holds the src="{url}" attribute of a <img> element'),
+], ids=["picture"])
+def test_a_policy_pointing_at_a_local_server_is_refused_and_the_server_sees_nothing(handbook_copy, local_server,
+                                                                                    markdown, line):
+    url, requests = local_server
+    append(handbook_copy, "policies/complaints.md", markdown.format(url=url))
+    expected = f"policies/complaints.md: {line.format(url=url)}, which the handbook does not publish - remove it"
+    assert_build_refuses(handbook_copy, f"{expected}; {SECURITY}")
+    assert_export_refuses(handbook_copy, f"ERROR    -  {expected}")
+    assert requests == []
+
+
+@pytest.mark.parametrize("markdown", [f'[x]({REFUSED_ATTACHMENT}){{: rel="attachment" }}', "![x](file:///etc/hostname)"])
+def test_handbook_check_refuses_the_same_documents(handbook_copy, markdown):
+    append(handbook_copy, "policies/complaints.md", markdown)
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 1
+    assert any(line.startswith("ERROR: policies/complaints.md:") for line in check.stdout.splitlines())
+
+
+def test_a_policy_with_a_style_element_is_refused_by_build_and_export(handbook_copy):
+    """Attack 5: a <style> in one policy hid the others in the PDF while the contents listed them."""
+    append(handbook_copy, "policies/anti-bullying.md", "<style>section.part { display: none }</style>")
+    line = ("policies/anti-bullying.md: <style> is not allowed in a document - remove it: documents hold text, links "
+            "and images; the handbook's theme decides how pages look and what runs on them")
+    assert_build_refuses(handbook_copy, line)
+    assert_export_refuses(handbook_copy, f"ERROR: {line}")
+
+
+# --- the PDF's own gates, even if the site's gate were bypassed ----------------------------
+
+def _pdf_handbook(root: Path, text: str):
+    from handbook.checks import load_and_check
+
+    append(root, "policies/complaints.md", text)
+    site = root / "built-copy"
+    (site / "policies").mkdir(parents=True)
+    return load_and_check(root, fixture_today()).for_inspectors(), site
+
+
+def test_the_pdf_gate_names_the_document(handbook_copy, tmp_path):
+    from handbook.export.pdf import RefusedInPdf, write_pdf
+
+    handbook, site = _pdf_handbook(handbook_copy, "<style>section.part { display: none }</style>")
+    with pytest.raises(RefusedInPdf) as refused:
+        write_pdf(handbook, "abc", "Inspector copy", tmp_path / "copy.pdf", site)
+    assert str(refused.value) == ("policies/complaints.md: the PDF would hold a <style> element, which the handbook "
+                                  f"does not publish - remove it; {SECURITY}")
+    assert not (tmp_path / "copy.pdf").exists()
+
+
+PDF_ATTACKS = {
+    "attachment from a server": ('<a href="{url}" rel="attachment">x</a>',
+                                 'the PDF would carry {url} as an embedded file; a copy holds no attachment - remove '
+                                 'rel="attachment" from the link'),
+    "local file attached": (f'<a href="{REFUSED_ATTACHMENT}" rel="attachment">x</a>',
+                            f"the PDF would carry {REFUSED_ATTACHMENT} as an embedded file"),
+    "picture from a server": ('<img src="{url}" alt="x">',
+                              "the PDF would fetch {url}, which is not part of the built copy - nothing was exported"),
+    "picture from the disk": (f'<img src="{REFUSED_ATTACHMENT}" alt="x">',
+                              "the PDF would read /etc/hostname, which is not a file of the built copy"),
+    "picture outside the copy": ('<img src="../../../../../../etc/hostname" alt="x">',
+                                 "policies/complaints.md: the picture ../../../../../../etc/hostname is not a file of "
+                                 "the built copy - put the picture in docs/assets/images/ and link to it from there"),
+}
+
+
+@pytest.mark.parametrize("name", list(PDF_ATTACKS))
+def test_the_pdf_fetches_nothing_but_the_built_copy(handbook_copy, tmp_path, local_server, monkeypatch, name):
+    """With the sanitiser gate switched off, the PDF still refuses: WeasyPrint's fetcher serves
+    only files of the built copy, and an attachment is never written. Nothing is fetched from a
+    server or read from the disk, and no PDF is written."""
+    from handbook.export import pdf
+    from handbook.export.pdf import RefusedInPdf, write_pdf
+
+    url, requests = local_server
+    markdown, expected = PDF_ATTACKS[name]
+    monkeypatch.setattr(pdf, "_gate", lambda path, fragment: fragment)
+    handbook, site = _pdf_handbook(handbook_copy, markdown.format(url=url))
+    with pytest.raises(RefusedInPdf) as refused:
+        write_pdf(handbook, "abc", "Inspector copy", tmp_path / "copy.pdf", site)
+    assert str(refused.value).startswith(expected.format(url=url)), refused.value
+    assert "\n" not in str(refused.value)
+    assert requests == []
+    assert not (tmp_path / "copy.pdf").exists()
+
+
+def test_a_pdf_never_carries_an_embedded_file(tmp_path):
+    """The last check reads the written PDF: one with an embedded file is deleted and refused."""
+    import weasyprint
+
+    from handbook.export.pdf import embedded_files
+
+    attached = tmp_path / "note.txt"
+    attached.write_text("secret")
+    path = tmp_path / "with-attachment.pdf"
+    weasyprint.HTML(string="<p>x</p>").write_pdf(path, attachments=[weasyprint.Attachment(filename=str(attached))])
+    assert embedded_files(path) == ["note.txt"]
+    clean = tmp_path / "clean.pdf"
+    weasyprint.HTML(string="<p>x</p>").write_pdf(clean)
+    assert embedded_files(clean) == []
+
+
+# --- the allowlist of files -----------------------------------------------------------------
+
+def _text_file(root):
+    (root / "policies" / "rota.txt").write_text("not a document")
+    return "policies/rota.txt: not a governed document: policies/ holds only documents written in Markdown (.md)"
+
+
+def _draft_under_another_extension(root):
+    (root / "statement-of-purpose" / "draft.markdown").write_text("---\nid: x\n---\n")
+    return "statement-of-purpose/draft.markdown: not a governed document: statement-of-purpose/ holds only documents"
+
+
+def _linked_document(root):
+    os.symlink("/etc/hostname", root / "policies" / "hostname.md")
+    return ("policies/hostname.md: a symbolic link, which the handbook never follows: it could bring a file from "
+            "outside the repository into the site and the inspector copy - put the file itself here, or remove the link")
+
+
+def _linked_folder_in_docs(root):
+    os.symlink("/etc", root / "docs" / "etc")
+    return "docs/etc: a symbolic link, which the handbook never follows"
+
+
+def _linked_file_in_assets(root):
+    os.symlink(root / "docs" / "index.md", root / "docs" / "assets" / "copy.css")
+    return "docs/assets/copy.css: a symbolic link, which the handbook never follows"
+
+
+def _stray_file_in_docs(root):
+    (root / "docs" / "notes.txt").write_text("private notes")
+    return ("docs/notes.txt: docs/ holds the site's pages (.md) and, under docs/assets/, its stylesheets, scripts and "
+            "pictures (.css, .js, .png, .jpg, .jpeg, .gif, .webp); this file is neither and would be published as it "
+            "is - remove it, or keep it outside the handbook's folders")
+
+
+def _picture_outside_assets(root):
+    (root / "docs" / "photo.png").write_bytes(b"\x89PNG")
+    return "docs/photo.png: docs/ holds the site's pages (.md)"
+
+
+def _file_in_overrides(root):
+    (root / "overrides" / "secret.txt").write_text("x")
+    return "overrides/secret.txt: overrides/ holds only the theme's templates (.html)"
+
+
+STRAY = {
+    "a text file in policies/": _text_file,
+    "a draft under another extension": _draft_under_another_extension,
+    "a linked document": _linked_document,
+    "a linked folder in docs/": _linked_folder_in_docs,
+    "a linked asset": _linked_file_in_assets,
+    "a stray file in docs/": _stray_file_in_docs,
+    "a picture outside docs/assets/": _picture_outside_assets,
+    "a file in the theme's overrides/": _file_in_overrides,
+}
+
+
+@pytest.mark.parametrize("name", list(STRAY))
+def test_a_file_that_may_not_be_published_fails_check_and_build(handbook_copy, name):
+    expected = STRAY[name](handbook_copy)
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
+    assert len([line for line in error_lines(check.stdout, "ERROR: ") if expected in line]) == 1, check.stdout
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode != 0 and "Traceback" not in build.stderr
+    assert len([line for line in error_lines(build.stderr, "ERROR    -  ") if expected in line]) == 1, build.stderr
+    assert not (handbook_copy / "site").exists(), "the build wrote a site"
+
+
+def test_the_export_refuses_a_file_that_may_not_be_published(handbook_copy):
+    expected = _linked_document(handbook_copy)
+    assert_export_refuses(handbook_copy, f"ERROR: {expected}")
+
+
+def test_hidden_files_are_neither_published_nor_refused(handbook_copy):
+    (handbook_copy / "policies" / ".DS_Store").write_bytes(b"\0")
+    (handbook_copy / "docs" / ".notes.txt").write_text("x")
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 0, build.stderr
+    published = [p.name for p in (handbook_copy / "site").rglob("*")]
+    assert ".DS_Store" not in published and ".notes.txt" not in published
+
+
+# --- the export is as strict as `make build` ------------------------------------------------
+
+def test_the_export_refuses_a_page_that_the_strict_build_refuses(handbook_copy):
+    """A Markdown file in docs/ that no navigation lists: MkDocs warns, and a strict build fails.
+    With `--quiet` the export used to publish it."""
+    (handbook_copy / "docs" / "stray.md").write_text("# Stray\n\nNot in the navigation.\n")
+    assert mkdocs_build(handbook_copy).returncode != 0
+    dist = old_dist(handbook_copy)
+    export = handbook_command(handbook_copy, "export")
+    assert export.returncode == 1 and "Traceback" not in export.stdout + export.stderr
+    (line,) = export.stderr.splitlines()  # one line: the build's own lines are kept in it, escaped
+    assert line.startswith("ERROR: the inspector site did not build; nothing was exported:")
+    assert "stray.md" in line and "Aborted with 1 warnings in strict mode" in line, line
+    assert "has no approved document" not in line, "the handbook's own warnings are left out"
+    assert_dist_unchanged(dist)
+
+
+def test_the_export_refuses_a_broken_anchor(handbook_copy):
+    append(handbook_copy, "policies/complaints.md", "See [the part that is not there](safeguarding.md#no-such-part).")
+    dist = old_dist(handbook_copy)
+    export = handbook_command(handbook_copy, "export")
+    assert export.returncode == 1 and "Traceback" not in export.stderr
+    assert "#no-such-part" in export.stderr and "strict mode" in export.stderr
+    assert_dist_unchanged(dist)
+
+
+# --- signing keys ---------------------------------------------------------------------------
+
+def test_keygen_writes_the_public_key_and_keeps_the_private_key_out_of_the_repository(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    inside = handbook_command(root, "keygen", "--private-key", str(root / "data" / "key.pem"))
+    assert inside.returncode == 1 and inside.stderr.startswith(f"ERROR: {root / 'data' / 'key.pem'}: inside the "
+                                                               "repository - keep the private key outside it")
+    made = handbook_command(root, "keygen", "--private-key", str(tmp_path / "key.pem"))
+    assert made.returncode == 0, made.stderr
+    assert (root / "data" / "inspector-copy-key.pub").read_text().startswith("ssh-ed25519 ")
+    assert oct((tmp_path / "key.pem").stat().st_mode & 0o777) == "0o600"
+    again = handbook_command(root, "keygen", "--private-key", str(tmp_path / "other.pem"))
+    assert again.returncode == 1 and "the home already has a key" in again.stderr
+
+
+def test_the_export_refuses_a_key_inside_the_repository_or_another_homes_key(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    assert handbook_command(root, "keygen", "--private-key", str(tmp_path / "key.pem")).returncode == 0
+    other = copy_handbook(tmp_path / "other")
+    assert handbook_command(other, "keygen", "--private-key", str(tmp_path / "other.pem")).returncode == 0
+    (root / "key.pem").write_bytes((tmp_path / "key.pem").read_bytes())
+    inside = handbook_command(root, "export", HANDBOOK_SIGNING_KEY=str(root / "key.pem"))
+    assert inside.returncode == 1 and "the private key is inside the repository - move it out" in inside.stderr
+    wrong = handbook_command(root, "export", HANDBOOK_SIGNING_KEY=str(tmp_path / "other.pem"))
+    assert wrong.returncode == 1 and wrong.stderr.strip() == (
+        f"ERROR: HANDBOOK_SIGNING_KEY={tmp_path / 'other.pem'}: this private key does not belong to the public key "
+        "in data/inspector-copy-key.pub - use the home's key, or commit its public key")
+    assert not (root / "dist").exists()
+
+
+def test_an_as_of_copy_of_a_commit_from_before_the_key_is_signed_with_the_key_of_today(tmp_path):
+    from conftest import commit_all
+
+    root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
+    assert handbook_command(root, "keygen", "--private-key", str(tmp_path / "key.pem")).returncode == 0
+    made = handbook_command(root, "export", "--as-of", fixture_today().isoformat(), "--dist", str(tmp_path / "dist"),
+                            HANDBOOK_SIGNING_KEY="../key.pem")
+    assert made.returncode == 0, made.stdout + made.stderr
+    (bundle,) = (tmp_path / "dist").glob("*.zip")
+    verified = handbook_command(root, "verify", str(bundle))
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
