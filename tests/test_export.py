@@ -143,7 +143,7 @@ def test_manifest_lists_documents_and_every_file(exported):
     assert "Missing child policy" in (site / "inspector-copy.html").read_text()
     fingerprint = json.loads((site / "manifest.json.sig").read_text())["key"]
     assert manifest["signed"] is True and manifest["signing_key"] == fingerprint
-    assert f"This copy is signed</strong> with the home's key (fingerprint <code>{fingerprint}</code>)" in (
+    assert f"This copy is signed</strong> with the home's own key (key fingerprint <code>{fingerprint}</code>)" in (
         site / "inspector-copy.html").read_text()
 
 
