@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    REPO,
     SOP_BODY,
     TODAY,
     approved_change,
@@ -277,3 +278,18 @@ def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
     assert f"As in force on {as_of.day} {as_of:%B %Y}" in page
     assert (repo / POLICY).read_text() == working_tree
     assert "handbook-as-of" not in git(repo, "worktree", "list")
+
+
+@pytest.mark.unit
+def test_the_ofsted_notice_period_comes_from_the_registry_alone(mini):
+    """The 28 days of regulation 16(3) are written once, in data/regulations.yml: change them
+    there and the check follows."""
+    registry = mini / "data" / "regulations.yml"
+    registry.write_text(registry.read_text().replace("notice_days: 28", "notice_days: 14"))
+    _sop_revised(mini, 20)
+    revised = TODAY - dt.timedelta(days=20)
+    deadline = revised + dt.timedelta(days=14)
+    (found,) = messages(check(mini), "ofsted-notification")
+    assert f"Ofsted had to be told by {deadline.day} {deadline:%B %Y} (regulation 16(3), within 14 days)" in found
+    real = (REPO / "data" / "regulations.yml").read_text()
+    assert real.count("notice_days:") == 1 and "notice_days: 28" in real
