@@ -125,10 +125,6 @@ def read_blobs(root: Path, requests: list[tuple[str, str]]) -> list[str | None]:
     return texts
 
 
-def file_at(root: Path, commit: str, path: str) -> str | None:
-    return read_blobs(root, [(commit, path)])[0]
-
-
 def log_records(root: Path, fields: list[str], *args: str) -> list[tuple[list[str], list[str]]]:
     """`git log --name-only -z` as (the requested fields, the file names) per commit. Fields
     are git format placeholders such as %H; NUL separates everything, so neither a file name
