@@ -58,7 +58,7 @@ test: $(INSTALLED) system-packages
 	$(BIN)/python -m pytest
 
 ## test-fast: the unit tests only (in-process, seconds), for the edit loop
-test-fast: $(INSTALLED)
+test-fast: $(INSTALLED) system-packages
 	$(BIN)/python -m pytest --tier unit -q
 
 system-packages:
