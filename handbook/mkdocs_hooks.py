@@ -193,10 +193,14 @@ def on_files(files, config):
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
     # The allowlist: a file from docs/ or from the theme's overrides/ that may not be published is
-    # left out (the files check has already failed the build for it).
+    # left out (the files check has already failed the build for it). The installed theme's own files
+    # are not the handbook's, even when the virtual environment lies inside the repository (.venv).
+    own_folders = [os.path.abspath(config.docs_dir)] + (
+        [os.path.abspath(config.theme.custom_dir)] if config.theme.custom_dir else [])
     for file in list(files):
         source = file.abs_src_path
-        if file.generated_by is None and source and os.path.commonpath([os.path.abspath(source), root]) == root:
+        if file.generated_by is None and source and any(
+                os.path.commonpath([os.path.abspath(source), folder]) == folder for folder in own_folders):
             relative = os.path.relpath(source, root).replace(os.sep, "/")
             linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
             if not publishable(relative) or linked:

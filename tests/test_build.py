@@ -9,7 +9,7 @@ import re
 
 import pytest
 import yaml
-from conftest import REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build
+from conftest import BIN, REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build, run
 
 pytestmark = pytest.mark.build
 
@@ -29,6 +29,22 @@ def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
     assert "Cura Care Homes" in missing and "{{" not in missing
     assert "version 1.1 by Responsible Individual on 26 November 2026" in missing
     assert "[to confirm: " not in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
+
+
+def test_the_theme_reaches_the_site_when_the_environment_lives_in_the_repository(handbook_copy):
+    """`make` puts the virtual environment in the repository (.venv), so the theme's own
+    stylesheets and scripts come from inside it: the file allowlist, which governs the handbook's
+    folders, must not drop them (they did, once, and every page lost its look)."""
+    (handbook_copy / ".venv").symlink_to(BIN.parent, target_is_directory=True)
+    result = run([str(handbook_copy / ".venv" / "bin" / "python"), "-m", "mkdocs", "build", "--strict"], handbook_copy)
+    assert result.returncode == 0, result.stderr
+    site = handbook_copy / "site"
+    page = (site / "policies/missing-child.html").read_text()
+    assets = re.findall(r'(?:href|src)="\.\./(assets/(?:stylesheets|javascripts)/[^"]+)"', page)
+    assert any(re.fullmatch(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css", a) for a in assets), assets
+    assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", a) for a in assets), assets
+    missing = [asset for asset in assets if not (site / asset).is_file()]
+    assert missing == [], f"the page links assets the site does not hold: {missing}"
 
 
 def test_real_handbook_is_honest_drafts_while_applying(tmp_path):
