@@ -227,6 +227,26 @@ def test_the_emergency_box_is_the_largest_text_on_the_home_page(browser, real_si
         context.close()
 
 
+@pytest.mark.parametrize("kind", ["regulation-map", "review-schedule", "status"])
+def test_on_a_phone_the_handbooks_tables_stack_with_every_cell_on_screen_and_labelled(browser, real_site, kind):
+    """The inspector's answer (the regulation map's "Served by") must not hide past the edge of a
+    phone: each row stacks, each cell inside the screen, led by its column's heading."""
+    context, page = new_page(browser, "phone")
+    try:
+        page.goto(real_site[0] + PAGE_TYPES[kind])
+        cells = page.evaluate("""() => [...document.querySelectorAll('.stack-on-phone td')].map(td => ({
+            right: td.getBoundingClientRect().right, label: td.dataset.label || '',
+            shown: getComputedStyle(td, '::before').content}))""")
+        width = page.viewport_size["width"]
+        assert cells, f"{kind} has no stacked table"
+        assert [c for c in cells if c["right"] > width] == []
+        assert [c for c in cells if not c["label"] or c["label"] not in c["shown"]] == []
+        if kind == "regulation-map":
+            assert {c["label"] for c in cells} >= {"Regulation", "What it is about", "Written document", "Served by"}
+    finally:
+        context.close()
+
+
 def test_every_phone_number_on_the_site_is_a_link_to_call(real_site):
     _, folder = real_site
     untappable = []

@@ -19,10 +19,30 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mark);
-  } else {
+  // The handbook's own wide tables stack into rows on a phone (handbook.css): each cell carries
+  // its column's heading, to show above its text.
+  function labelCells() {
+    document.querySelectorAll(".stack-on-phone table").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, column) {
+          if (headings[column]) {
+            cell.setAttribute("data-label", headings[column]);
+          }
+        });
+      });
+    });
+  }
+  function start() {
+    labelCells();
     mark();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
   window.addEventListener("resize", mark);
 })();
