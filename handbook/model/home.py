@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jsonschema
@@ -80,18 +80,65 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
-def _to_facts(value, trail: str, found: list):
+NOT_PUBLISHED = "not published on this website"
+
+
+@dataclass(frozen=True)
+class NotPublished:
+    """A fact the home keeps off its public website (written `{value: ..., website: false}` in
+    data/home.yml). In the public edition it stands in for the fact and holds no trace of it:
+    no page can reach the value, however its template is written."""
+    where: str
+
+    def __str__(self) -> str:
+        return NOT_PUBLISHED
+
+
+def website_form(value, trail: str):
+    """For a fact written `{value: ..., website: false}` or `{to_confirm: ..., website: false}`,
+    what it holds (the value, or the {to_confirm} placeholder); None for any other fact. A
+    `website` field written any other way is refused, naming the fact."""
+    if not isinstance(value, dict) or "website" not in value:
+        return None
+    rest = set(value) - {"website"}
+    if rest not in ({"value"}, {"to_confirm"}):
+        return None  # an ordinary group of facts, one of which is named website
+    if value["website"] is not False:
+        raise HandbookError(f"{HOME_FILE}: {trail}: website: {value['website']!r} - a fact kept off the website "
+                            "is written {value: \"...\", website: false}; to publish it, write the value alone")
+    return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
+
+
+def _to_facts(value, trail: str, found: list, withheld: dict | None = None, public: bool = False):
+    kept = website_form(value, trail)
+    if kept is not None:
+        if withheld is not None:
+            withheld[trail] = kept
+        if public:
+            return NotPublished(trail)
+        value = kept
     if isinstance(value, str) and trail.rsplit(".", 1)[-1] == "phone":
         return Phone(value)
     if isinstance(value, dict):
         if set(value) == {"to_confirm"}:
             found.append((trail, str(value["to_confirm"])))
             return Placeholder(str(value["to_confirm"]), trail)
-        return Facts({key: _to_facts(item, f"{trail}.{key}" if trail else key, found)
+        return Facts({key: _to_facts(item, f"{trail}.{key}" if trail else key, found, withheld, public)
                       for key, item in value.items()}, "home." + trail if trail else "home")
     if isinstance(value, list):
-        return [_to_facts(item, f"{trail}[{i}]", found) for i, item in enumerate(value)]
+        return [_to_facts(item, f"{trail}[{i}]", found, withheld, public) for i, item in enumerate(value)]
     return value
+
+
+def _texts(value) -> list[str]:
+    """The words a withheld fact would print: each piece of text or number it holds."""
+    if isinstance(value, dict):
+        if set(value) == {"to_confirm"}:
+            return []
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 STAGES = ("applying", "registered")
@@ -120,6 +167,20 @@ class Home:
     facts: Facts
     placeholders: list[tuple[str, str]]   # (where in home.yml, what is needed)
     registration: Registration = Registration("applying")
+    data: dict | None = None              # data/home.yml as read, for the public edition's facts
+    withheld: dict = field(default_factory=dict)  # place -> the value of a fact kept off the website
+
+    def for_website(self) -> Home:
+        """The facts the public edition may print: each fact kept off the website is replaced
+        by a stand-in that holds nothing of it (NotPublished)."""
+        if self.data is None:
+            return self
+        return replace(self, facts=_to_facts(self.data, "", [], None, public=True))
+
+    def withheld_texts(self) -> dict[str, str]:
+        """text -> its place in data/home.yml, for every known fact kept off the website: what
+        the public edition must never contain, whatever route a page takes to print it."""
+        return {text: where for where, value in self.withheld.items() for text in _texts(value) if text.strip()}
 
     @property
     def roles(self) -> list[str]:
@@ -160,8 +221,9 @@ def home_from_data(data) -> Home:
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise HandbookError(f"{HOME_FILE}: roles must be a list of role names - list them one per line with '- '")
     found: list = []
-    facts = _to_facts(data, "", found)
-    return Home(facts, found, _registration(data, facts))
+    withheld: dict = {}
+    facts = _to_facts(data, "", found, withheld)
+    return Home(facts, found, _registration(data, facts), data, withheld)
 
 
 def _registration(data: dict, facts: Facts) -> Registration:
