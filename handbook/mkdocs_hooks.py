@@ -286,7 +286,7 @@ def on_page_markdown(markdown, page, config, files):
     new_text = render_text(handbook, document) if old_text is not None else ""
     return (banner + document_top(handbook, document) + markdown
             + document_details(handbook, document, history, old_text, new_text,
-                               show_editors=not (inspector_edition() or public_edition()), public=public_edition()))
+                               show_editors=not (inspector_edition() or public_edition()), standalone=public_edition()))
 
 
 def on_page_content(html, page, config, files):

@@ -110,3 +110,33 @@ def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
         if wanted and (wanted in flat or wanted in bare):
             return where
     return None
+
+
+# --- one-document copies ----------------------------------------------------------------
+
+COPIES_FOLDER = "copies"  # on the staff site: the copy of the Statement of Purpose to send to Ofsted
+
+
+def slug(text: str) -> str:
+    """Words of a name for a file name: lower case, joined by hyphens."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def document_copy_name(handbook: Handbook, document, draft: bool = False) -> str:
+    """The file name of a one-document PDF: whose, which document, which version, which day,
+    so the copy sent to Ofsted or a placing authority says what it is."""
+    kind = "-draft" if draft else ""
+    return (f"{slug(str(handbook.home.facts['name']))}-{document.id}-version-{document.version}"
+            f"{kind}-{handbook.today.isoformat()}.pdf")
+
+
+def ofsted_copy_due(handbook: Handbook):
+    """The approved Statement of Purpose whose newest revision still waits for its notice to
+    Ofsted (regulation 16(3)), once the home is registered; None when nothing waits."""
+    if not handbook.home.registration.registered:
+        return None
+    for document in handbook.documents:
+        change = document.current_change if document.kind == "statement-of-purpose" and document.in_force else None
+        if change is not None and not change.get("review_only") and not change.get("ofsted_notified_on"):
+            return document
+    return None
