@@ -16,12 +16,15 @@ import logging
 import os
 import re
 import sys
+import tempfile
+from pathlib import Path
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
+from handbook.export.document_copy import document_pdf
 from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
@@ -30,11 +33,14 @@ from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import (
+    COPIES_FOLDER,
     COPY_PAGE,
     PUBLIC_HOME,
     VALID_AS_OF_SCRIPT,
     copy_page,
     copy_stamp,
+    document_copy_name,
+    ofsted_copy_due,
     public_home,
     readable_text,
     staff_only,
@@ -256,10 +262,22 @@ def on_files(files, config):
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls)
                 files.append(file)
+    if not (public_edition() or inspector_edition()):
+        due = ofsted_copy_due(handbook)  # the status page links the copy of the revised statement to send
+        if due is not None:
+            files.append(File.generated(config, f"{COPIES_FOLDER}/{document_copy_name(handbook, due)}",
+                                        content=_document_pdf_bytes(handbook, due)))
     if not public_edition():
         files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
         files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
     return files
+
+
+def _document_pdf_bytes(handbook: Handbook, document) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
+        path = Path(folder) / "copy.pdf"
+        document_pdf(handbook, document, path)
+        return path.read_bytes()
 
 
 def on_page_markdown(markdown, page, config, files):

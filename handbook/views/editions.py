@@ -103,11 +103,10 @@ _TAGS = re.compile(r"<[^>]*>")
 def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
     """The place in data/home.yml of a fact kept off the website whose value `text` holds
     (ignoring case, spacing and markup between its words), or None."""
-    flat = _normalised(text)
-    bare = _normalised(_TAGS.sub(" ", text))
+    readings = {_normalised(text), _normalised(_TAGS.sub(" ", text)), _normalised(_TAGS.sub("", text))}
     for value, where in withheld.items():
         wanted = _normalised(value)
-        if wanted and (wanted in flat or wanted in bare):
+        if wanted and any(wanted in reading for reading in readings):
             return where
     return None
 
