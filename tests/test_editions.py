@@ -40,7 +40,7 @@ def test_a_fact_kept_off_the_website_prints_for_staff_and_not_on_the_website():
     assert str(public.facts["registered_manager"]["address"]) == NOT_PUBLISHED
     assert str(public.facts["registered_provider"]["address"]) == "2 Example Road, Testbury, TB1 1AB"
     assert home.withheld == {"address": ADDRESS, "registered_manager.address": ADDRESS}
-    assert set(home.withheld_texts()) == {ADDRESS}
+    assert home.withheld_texts() == {ADDRESS: "address and registered_manager.address"}
 
 
 def test_a_fact_still_to_confirm_can_be_kept_off_the_website():

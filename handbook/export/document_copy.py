@@ -25,7 +25,9 @@ from handbook.views.editions import DRAFT_MARK, document_copy_name
 
 def _stamp(handbook: Handbook, document: Document, draft: bool) -> str:
     made = f"Copy made on {long_date(handbook.today)}"
-    return f"{DRAFT_MARK}. {made}" if draft or not document.in_force else made
+    if not document.in_force:
+        return f"Draft: not yet approved. {made}"
+    return f"{DRAFT_MARK}. {made}" if draft else made
 
 
 def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False) -> None:

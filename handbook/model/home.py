@@ -180,7 +180,12 @@ class Home:
     def withheld_texts(self) -> dict[str, str]:
         """text -> its place in data/home.yml, for every known fact kept off the website: what
         the public edition must never contain, whatever route a page takes to print it."""
-        return {text: where for where, value in self.withheld.items() for text in _texts(value) if text.strip()}
+        places: dict[str, list[str]] = {}
+        for where, value in self.withheld.items():
+            for text in _texts(value):
+                if text.strip() and where not in places.setdefault(text, []):
+                    places[text].append(where)
+        return {text: " and ".join(where) for text, where in places.items()}
 
     @property
     def roles(self) -> list[str]:
