@@ -117,7 +117,8 @@ def command_export(args) -> int:
 
 def command_publish(args) -> int:
     root = _repository_root(Path(args.root).resolve())
-    server = Server(htpasswd=Path(args.htpasswd), server_name=args.server_name, listen=args.listen,
+    server = Server(htpasswd=Path(args.htpasswd), server_name=args.server_name,
+                    listen=args.listen or ("443" if args.tls_certificate else "80"),
                     public_server_name=args.public_server_name,
                     tls_certificate=Path(args.tls_certificate) if args.tls_certificate else None,
                     tls_key=Path(args.tls_key) if args.tls_key else None)
@@ -213,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(default: /etc/nginx/cura-handbook.htpasswd)")
     publisher.add_argument("--server-name", default="localhost", metavar="NAME",
                            help="the intranet's host name (default: localhost)")
-    publisher.add_argument("--listen", default="80", metavar="[ADDRESS:]PORT",
+    publisher.add_argument("--listen", metavar="[ADDRESS:]PORT",
                            help="where nginx listens (default: 80; 443 with --tls-certificate)")
     publisher.add_argument("--public-server-name", metavar="NAME",
                            help="also serve the public website under this host name")

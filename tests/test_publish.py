@@ -7,11 +7,10 @@ off the website, and the one-document PDF."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import datetime as dt
+import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -23,7 +22,6 @@ import pypdf
 import pytest
 import yaml
 from conftest import (
-    BIN,
     FIXTURE,
     commit_all,
     copy_handbook,
