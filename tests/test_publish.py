@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -82,6 +83,13 @@ def nginx(published, tmp_path_factory):
     (staff / "data").mkdir()
     (staff / "data" / "home.yml").write_text("name: x\n", encoding="utf-8")
     (staff / "empty-folder").mkdir()
+    process = start_nginx(prefix, published["out"] / "nginx" / "handbook.conf", published["port"])
+    yield f"http://127.0.0.1:{published['port']}"
+    stop_nginx(process)
+
+
+def start_nginx(prefix: Path, config: Path, port: int) -> subprocess.Popen:
+    """nginx in the foreground under `prefix`, with `config` in its http block, once it listens."""
     temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                                "scgi"))
     (prefix / "nginx.conf").write_text(
@@ -90,31 +98,36 @@ def nginx(published, tmp_path_factory):
         "events { worker_connections 64; }\n"
         f"http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
         f"    access_log {prefix}/access.log;\n{temp}"
-        f"    include {published['out']}/nginx/handbook.conf;\n}}\n", encoding="utf-8")
+        f"    include {config};\n}}\n", encoding="utf-8")
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c",
                                 str(prefix / "nginx.conf"), "-g", "daemon off;"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{published['port']}"
-    for _ in range(100):
+    for _ in range(200):
         try:
-            socket.create_connection(("127.0.0.1", published["port"]), timeout=0.2).close()
-            break
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
         except OSError:
-            assert process.poll() is None, process.stdout.read().decode()
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read().decode()) from None
             time.sleep(0.05)
-    yield base
+    stop_nginx(process)
+    raise AssertionError("nginx did not start listening")
+
+
+def stop_nginx(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=10)
 
 
-def get(url: str, host: str = "localhost", signed_in: bool = True, password: str = PASSWORD, **headers):
+def get(url: str, host: str = "localhost", signed_in: bool = True, password: str = PASSWORD, context=None,
+        **headers):
     """(status, headers, body) of a GET; errors are answers too."""
     request = urllib.request.Request(url, headers={"Host": host, **headers})
     if signed_in:
         token = base64.b64encode(f"{USER}:{password}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
@@ -177,6 +190,35 @@ def test_what_is_not_a_page_is_the_handbooks_own_404(nginx, path):
     assert HANDBOOK_404.encode() in body and b"Cura Care Homes handbook" in body
     assert headers["X-Robots-Tag"] == "noindex, nofollow" and "Content-Security-Policy" in headers
     assert b"[core]" not in body and b"id: missing-child" not in body
+
+
+def test_over_https_nginx_sends_strict_transport_security(published, tmp_path):
+    """The same editions, with the configuration made for HTTPS (a certificate made for the test)."""
+    from handbook.export.publish import Server, nginx_config, script_hashes
+
+    certificate, key = tmp_path / "handbook.pem", tmp_path / "handbook.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1",
+                    "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
+    port = free_port()
+    out = published["out"]
+    server = Server(htpasswd=published["htpasswd"], listen=f"127.0.0.1:{port}", tls_certificate=certificate,
+                    tls_key=key)
+    hashes = {edition: script_hashes(out / edition) for edition in ("staff", "public")}
+    config = tmp_path / "handbook-https.conf"
+    config.write_text(nginx_config(published["root"], out, server, hashes, "Cura Care Homes", fixture_today()),
+                      encoding="utf-8")
+    process = start_nginx(tmp_path, config, port)
+    try:
+        insecure = ssl.create_default_context()
+        insecure.check_hostname = False
+        insecure.verify_mode = ssl.CERT_NONE  # the test's own certificate
+        status, headers, _ = get(f"https://127.0.0.1:{port}/index.html", context=insecure)
+        assert status == 200
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert get(f"https://127.0.0.1:{port}/", signed_in=False, context=insecure)[0] == 401
+        assert get(f"https://127.0.0.1:{port}/.git/config", context=insecure)[1]["Strict-Transport-Security"]
+    finally:
+        stop_nginx(process)
 
 
 # --- the public website on nginx --------------------------------------------------------------
