@@ -328,8 +328,8 @@ def leaky_copy(tmp_path: Path, body_line: str) -> Path:
 def test_publish_refuses_a_page_that_holds_a_withheld_fact_and_changes_nothing(tmp_path, line):
     root = leaky_copy(tmp_path, line)
     out = tmp_path / "publish"
-    out.mkdir()
-    (out / "earlier.txt").write_text("the last good publish", encoding="utf-8")
+    (out / "nginx").mkdir(parents=True)
+    (out / "nginx" / "handbook.conf").write_text("# the last good publish\n", encoding="utf-8")
     result = handbook_command(root, "publish", "--out", str(out), "--htpasswd", str(tmp_path / "htpasswd"))
     assert result.returncode == 1
     assert result.stderr.startswith("ERROR: the public edition did not build; nothing was published:")
@@ -338,7 +338,8 @@ def test_publish_refuses_a_page_that_holds_a_withheld_fact_and_changes_nothing(t
             "data/home.yml, which the home keeps off the website (website: false) - remove it from the text, or put "
             "the passage between {% if edition != \"public\" %} and {% endif %}") in result.stderr
     assert "Traceback" not in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["earlier.txt"]
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*")] == ["nginx", "nginx/handbook.conf"]
+    assert (out / "nginx" / "handbook.conf").read_text(encoding="utf-8") == "# the last good publish\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".publish-")] == []
 
 
@@ -350,6 +351,24 @@ def test_the_public_build_alone_refuses_it_too(tmp_path):
             "registered_manager.address from data/home.yml") in result.stderr
     assert "search/search_index.json: the public website would show address and" in result.stderr
     assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may read it
+
+
+@pytest.mark.parametrize("out, message", [
+    ("ROOT", "ERROR: --out ROOT: that folder holds the handbook's repository, and publishing replaces it as a whole - "
+             "use a folder of its own, such as publish\n"),
+    ("OTHER", "ERROR: --out OTHER: it holds files that `handbook publish` did not make, and publishing replaces it as "
+              "a whole - use an empty folder, or remove those files\n"),
+])
+def test_publish_never_replaces_a_folder_it_did_not_make(tmp_path, out, message):
+    root = copy_handbook(tmp_path / "handbook")
+    folder = {"ROOT": root, "OTHER": tmp_path / "other"}[out]
+    if out == "OTHER":
+        folder.mkdir()
+        (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    result = handbook_command(root, "publish", "--out", str(folder), "--htpasswd", str(tmp_path / "htpasswd"))
+    assert (result.returncode, result.stderr) == (1, message.replace(out, str(folder)))
+    assert (root / "mkdocs.yml").is_file() and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["handbook", "other"] if out == "OTHER" else ["handbook"])
 
 
 def test_publish_refuses_a_password_file_inside_the_repository(tmp_path):

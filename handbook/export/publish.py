@@ -155,6 +155,17 @@ def nginx_config(root: Path, out: Path, server: Server, hashes: dict[str, list[s
         staff_hashes=hashes["staff"], public_hashes=hashes["public"])
 
 
+def check_out(out: Path, root: Path) -> None:
+    """`out` is replaced as a whole: never the repository or a folder holding it, and never a
+    folder of other files."""
+    if out == root or out in root.parents:
+        raise HandbookError(f"--out {out}: that folder holds the handbook's repository, and publishing replaces it "
+                            "as a whole - use a folder of its own, such as publish")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / NGINX_CONFIG).is_file())):
+        raise HandbookError(f"--out {out}: it holds files that `handbook publish` did not make, and publishing "
+                            "replaces it as a whole - use an empty folder, or remove those files")
+
+
 def publish(root: Path, out: Path, today: dt.date, server: Server) -> Published:
     """Check, then build the staff and public editions into `out` (publish/staff, publish/public)
     with the nginx configuration (publish/nginx/handbook.conf). Raises ExportRefused when the
@@ -162,6 +173,7 @@ def publish(root: Path, out: Path, today: dt.date, server: Server) -> Published:
     root = root.resolve()
     out = out.resolve()
     check_server(server, root)
+    check_out(out, root)
     full = load_and_check(root, today)
     if full.errors:
         raise ExportRefused(full.errors, f"the handbook has {len(full.errors)} error(s); nothing was published - "
