@@ -59,6 +59,23 @@ def test_the_real_homes_address_is_kept_off_the_website():
     assert str(home.facts["address"]).startswith("[to confirm: ")
 
 
+def test_a_website_field_written_wrongly_names_the_file_line_and_fact(tmp_path):
+    from handbook.model.home import load_home
+
+    (tmp_path / "data").mkdir()
+    text = (FIXTURE / "data" / "home.yml").read_text(encoding="utf-8")
+    (tmp_path / "data" / "home.yml").write_text(text.replace(
+        '  address: {value: "1 Example Road, Testbury, TB1 1AA", website: false}',
+        '  address: {value: "1 Example Road, Testbury, TB1 1AA", website: yes}'), encoding="utf-8")
+    line = next(n for n, row in enumerate((tmp_path / "data" / "home.yml").read_text().splitlines(), 1)
+                if "website: yes" in row)
+    with pytest.raises(HandbookError) as raised:
+        load_home(tmp_path)
+    assert str(raised.value) == (f"data/home.yml, line {line}: registered_manager.address: website: True - a fact kept "
+                                 "off the website is written {value: \"...\", website: false}; to publish it, write "
+                                 "the value alone")
+
+
 def test_a_website_field_written_wrongly_is_one_line_naming_the_fact():
     facts = fixture_facts()
     facts["address"] = {"value": ADDRESS, "website": "no"}

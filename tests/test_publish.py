@@ -371,6 +371,22 @@ def test_publish_never_replaces_a_folder_it_did_not_make(tmp_path, out, message)
         ["handbook", "other"] if out == "OTHER" else ["handbook"])
 
 
+def test_a_website_field_written_wrongly_stops_check_and_build_in_one_line(tmp_path):
+    root = copy_handbook(tmp_path / "handbook")
+    home = root / "data" / "home.yml"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        f'address: {{value: "{ADDRESS}", website: false}}\nlocation',
+        f'address: {{value: "{ADDRESS}", website: public}}\nlocation'), encoding="utf-8")
+    line = home.read_text(encoding="utf-8").splitlines().index(f'address: {{value: "{ADDRESS}", website: public}}') + 1
+    message = (f"data/home.yml, line {line}: address: website: 'public' - a fact kept off the website is written "
+               '{value: "...", website: false}; to publish it, write the value alone')
+    checked = handbook_command(root, "check")
+    assert (checked.returncode, checked.stderr) == (1, f"ERROR: {message}\n")
+    built = mkdocs_build(root, "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 1 and f"ERROR   -  {message}" in built.stderr and "Traceback" not in built.stderr
+    assert not (tmp_path / "site").exists()
+
+
 def test_publish_refuses_a_password_file_inside_the_repository(tmp_path):
     root = copy_handbook(tmp_path / "handbook")
     result = handbook_command(root, "publish", "--out", str(tmp_path / "publish"), "--htpasswd",

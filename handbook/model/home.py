@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from handbook.sources.errors import HandbookError
-from handbook.sources.yaml_files import YamlProblem, parse_yaml, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, line_of, parse_yaml, read_yaml_file
 
 HOME_FILE = "data/home.yml"
 TAGS_FILE = "data/tags.yml"
@@ -94,6 +94,12 @@ class NotPublished:
         return NOT_PUBLISHED
 
 
+class _WebsiteProblem(HandbookError):
+    def __init__(self, place: str, message: str):
+        self.place = place
+        super().__init__(f"{HOME_FILE}: {message}")
+
+
 def website_form(value, trail: str):
     """For a fact written `{value: ..., website: false}` or `{to_confirm: ..., website: false}`,
     what it holds (the value, or the {to_confirm} placeholder); None for any other fact. A
@@ -104,8 +110,8 @@ def website_form(value, trail: str):
     if rest not in ({"value"}, {"to_confirm"}):
         return None  # an ordinary group of facts, one of which is named website
     if value["website"] is not False:
-        raise HandbookError(f"{HOME_FILE}: {trail}: website: {value['website']!r} - a fact kept off the website "
-                            "is written {value: \"...\", website: false}; to publish it, write the value alone")
+        raise _WebsiteProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
+                                     "written {value: \"...\", website: false}; to publish it, write the value alone")
     return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
 
 
@@ -201,7 +207,17 @@ def load_home(root: Path) -> Home:
     except YamlProblem as problem:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
-    return home_from_data(data)
+    return _with_line(data, (root / HOME_FILE).read_text(encoding="utf-8"))
+
+
+def _with_line(data, text: str) -> Home:
+    """home_from_data, with the line of a fact written wrongly in the message."""
+    try:
+        return home_from_data(data)
+    except _WebsiteProblem as problem:
+        line = line_of(text, problem.place)
+        message = str(problem).removeprefix(f"{HOME_FILE}: ")
+        raise HandbookError(f"{HOME_FILE}, line {line}: {message}" if line else str(problem)) from None
 
 
 def home_from_text(text: str) -> Home:
@@ -212,7 +228,7 @@ def home_from_text(text: str) -> Home:
     except YamlProblem as problem:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
-    return home_from_data(data)
+    return _with_line(data, text)
 
 
 def home_from_data(data) -> Home:
