@@ -134,10 +134,13 @@ def line_of(text: str, place: str) -> int | None:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
+    if node is None:
+        return None
     for key in place.split("."):
         if not isinstance(node, yaml.MappingNode):
             return None
-        node = next((value for name, value in node.value if name.value == key), None)
-        if node is None:
+        found = next((value for name, value in node.value if name.value == key), None)
+        if found is None:
             return None
+        node = found
     return node.start_mark.line + 1
