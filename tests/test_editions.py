@@ -118,6 +118,8 @@ def test_a_withheld_fact_is_found_whatever_its_spacing_case_or_markup():
     assert withheld_fact_in("<td>1 Example Road,\n  TESTBURY, TB1 1AA</td>", withheld) == "address"
     assert withheld_fact_in("<p>1 <strong>Example Road</strong>, Testbury, TB1 1AA</p>", withheld) == "address"
     assert withheld_fact_in("<p>1 Example Road, Testbury, TB1 &#49;AA</p>", withheld) == "address"
+    assert withheld_fact_in('<a href="https://maps.example/?q=1+Example+Road%2C+Testbury%2C+TB1+1AA">map</a>',
+                            withheld) == "address"
     assert withheld_fact_in("<p>2 Example Road, Testbury, TB1 1AB</p>", withheld) is None
 
 

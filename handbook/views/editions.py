@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import json
 import re
+from urllib.parse import unquote_plus
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
@@ -102,8 +103,9 @@ _TAGS = re.compile(r"<[^>]*>")
 
 def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
     """The place in data/home.yml of a fact kept off the website whose value `text` holds
-    (ignoring case, spacing and markup between its words), or None."""
-    readings = {_normalised(text), _normalised(_TAGS.sub(" ", text)), _normalised(_TAGS.sub("", text))}
+    (ignoring case, spacing and markup between its words, and in web addresses too), or None."""
+    readings = {_normalised(version) for version in (text, _TAGS.sub(" ", text), _TAGS.sub("", text),
+                                                     unquote_plus(text))}
     for value, where in withheld.items():
         wanted = _normalised(value)
         if wanted and any(wanted in reading for reading in readings):
