@@ -123,7 +123,7 @@ def command_publish(args) -> int:
                     tls_certificate=Path(args.tls_certificate) if args.tls_certificate else None,
                     tls_key=Path(args.tls_key) if args.tls_key else None)
     try:
-        made = publish(root, Path(args.out), today(), server)
+        made = publish(root, Path(args.out) if args.out else root / "publish", today(), server)
     except ExportRefused as refused:
         return _refused(refused)
     print(f"Made {made.out}/staff (the staff intranet: staff sign in) and {made.out}/public (the public website)")
@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.set_defaults(run=command_export)
     publisher = commands.add_parser("publish", help="build the staff intranet and the public website into publish/, "
                                                     "with a ready nginx configuration")
-    publisher.add_argument("--out", default="publish", help="where to put them (default: publish)")
+    publisher.add_argument("--out", help="where to put them (default: publish/ in the handbook repository)")
     publisher.add_argument("--htpasswd", default="/etc/nginx/cura-handbook.htpasswd", metavar="FILE",
                            help="the staff's password file, outside the repository "
                                 "(default: /etc/nginx/cura-handbook.htpasswd)")
