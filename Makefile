@@ -6,12 +6,13 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # Debian packages the tests and the export use: the browser for the site tests, pdfinfo for the
 # PDF tests, the British
-# English dictionary for the house style, Pango, HarfBuzz and fonts for the PDF (WeasyPrint).
-DEBIAN_PACKAGES := chromium hunspell-en-gb poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# English dictionary for the house style, Pango, HarfBuzz and fonts for the PDF (WeasyPrint),
+# nginx to serve the published handbook and htpasswd (apache2-utils) for the staff's passwords.
+DEBIAN_PACKAGES := chromium hunspell-en-gb poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core nginx apache2-utils
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check review lint export bench test test-fast system-packages clean
+.PHONY: serve build check review lint export publish bench test test-fast system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -49,6 +50,15 @@ lint: $(INSTALLED) system-packages
 export: $(INSTALLED) system-packages
 	$(BIN)/handbook export $(if $(DRAFT),--draft)
 
+## publish: the staff intranet (publish/staff, staff sign in) and the public website (publish/public) with a
+## ready nginx configuration (publish/nginx/handbook.conf). Set SERVER_NAME, LISTEN, HTPASSWD (the staff's
+## password file, outside the repository), PUBLIC_SERVER_NAME, TLS_CERTIFICATE and TLS_KEY to suit the server.
+HTPASSWD ?= /etc/nginx/cura-handbook.htpasswd
+publish: $(INSTALLED) system-packages
+	$(BIN)/handbook publish --htpasswd $(HTPASSWD) $(if $(SERVER_NAME),--server-name $(SERVER_NAME)) \
+	  $(if $(LISTEN),--listen $(LISTEN)) $(if $(PUBLIC_SERVER_NAME),--public-server-name $(PUBLIC_SERVER_NAME)) \
+	  $(if $(TLS_CERTIFICATE),--tls-certificate $(TLS_CERTIFICATE) --tls-key $(TLS_KEY))
+
 ## bench: time checks and builds on synthetic handbooks of 100, 500 and 2,000 documents
 bench: $(INSTALLED) system-packages
 	$(BIN)/python -m bench.run --json bench/results.json
@@ -70,4 +80,4 @@ system-packages:
 	fi
 
 clean:
-	rm -rf site .site-build dist $(VENV)
+	rm -rf site .site-build dist publish $(VENV)

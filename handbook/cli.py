@@ -11,6 +11,8 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
 from handbook.export.bundle import ExportRefused, export, export_as_of
+from handbook.export.document_copy import document_copy
+from handbook.export.publish import Server, publish
 from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
 from handbook.export.verify import UNSIGNED, verify
 from handbook.model.findings import one_line, sort_key
@@ -73,8 +75,25 @@ def command_lint(args) -> int:
     return 1 if errors else 0
 
 
+def _refused(refused: ExportRefused) -> int:
+    for finding in refused.findings:
+        print(f"ERROR: {finding}")
+    print(f"ERROR: {refused}", file=sys.stderr)
+    return 1
+
+
 def command_export(args) -> int:
     root = _repository_root(Path(args.root).resolve())
+    if args.document is not None:
+        if args.as_of:
+            raise HandbookError("--document and --as-of: a one-document copy is of the handbook as it stands - "
+                                "leave out --as-of")
+        try:
+            made_copy = document_copy(root, Path(args.dist).resolve(), today(), args.document, draft=args.draft)
+        except ExportRefused as refused:
+            return _refused(refused)
+        print(f"Made {made_copy} ({made_copy.stat().st_size // 1024} KB)")
+        return 0
     if args.as_of:
         try:
             day = dt.date.fromisoformat(args.as_of)
@@ -90,12 +109,25 @@ def command_export(args) -> int:
     try:
         made = export(root, Path(args.dist).resolve(), today(), draft=args.draft)
     except ExportRefused as refused:
-        for finding in refused.findings:
-            print(f"ERROR: {finding}")
-        print(f"ERROR: {refused}", file=sys.stderr)
-        return 1
+        return _refused(refused)
     print(f"Made {made.zip_path} ({made.zip_path.stat().st_size // 1024} KB)")
     print(f"Made {made.pdf_path} ({made.pdf_path.stat().st_size // 1024} KB)")
+    return 0
+
+
+def command_publish(args) -> int:
+    root = _repository_root(Path(args.root).resolve())
+    server = Server(htpasswd=Path(args.htpasswd), server_name=args.server_name,
+                    listen=args.listen or ("443" if args.tls_certificate else "80"),
+                    public_server_name=args.public_server_name,
+                    tls_certificate=Path(args.tls_certificate) if args.tls_certificate else None,
+                    tls_key=Path(args.tls_key) if args.tls_key else None)
+    try:
+        made = publish(root, Path(args.out) if args.out else root / "publish", today(), server)
+    except ExportRefused as refused:
+        return _refused(refused)
+    print(f"Made {made.out}/staff (the staff intranet: staff sign in) and {made.out}/public (the public website)")
+    print(f"Made {made.config} (nginx; the password file it names: {args.htpasswd})")
     return 0
 
 
@@ -170,7 +202,26 @@ def build_parser() -> argparse.ArgumentParser:
                                "and mark every page and the PDF cover as a draft copy")
     exporter.add_argument("--as-of", metavar="YYYY-MM-DD",
                           help="export the handbook as it stood on that day (the last commit on or before it)")
+    exporter.add_argument("--document", metavar="ID",
+                          help="make a PDF of that document alone (for example statement-of-purpose, the copy to "
+                               "send to Ofsted), with its version, approval and date on the cover")
     exporter.set_defaults(run=command_export)
+    publisher = commands.add_parser("publish", help="build the staff intranet and the public website into publish/, "
+                                                    "with a ready nginx configuration")
+    publisher.add_argument("--out", help="where to put them (default: publish/ in the handbook repository)")
+    publisher.add_argument("--htpasswd", default="/etc/nginx/cura-handbook.htpasswd", metavar="FILE",
+                           help="the staff's password file, outside the repository "
+                                "(default: /etc/nginx/cura-handbook.htpasswd)")
+    publisher.add_argument("--server-name", default="localhost", metavar="NAME",
+                           help="the intranet's host name (default: localhost)")
+    publisher.add_argument("--listen", metavar="[ADDRESS:]PORT",
+                           help="where nginx listens (default: 80; 443 with --tls-certificate)")
+    publisher.add_argument("--public-server-name", metavar="NAME",
+                           help="also serve the public website under this host name")
+    publisher.add_argument("--tls-certificate", metavar="FILE", help="serve over HTTPS with this certificate")
+    publisher.add_argument("--tls-key", metavar="FILE", help="and this private key")
+    publisher.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    publisher.set_defaults(run=command_publish)
     verifier = commands.add_parser("verify", help="check an exported zip: its structure, the home's signature and "
                                                   "every file against its manifest")
     verifier.add_argument("bundle", help="the exported .zip file")

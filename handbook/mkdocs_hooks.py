@@ -16,25 +16,42 @@ import logging
 import os
 import re
 import sys
+import tempfile
+from pathlib import Path
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
+from handbook.export.document_copy import document_pdf
 from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
-from handbook.sources.edition import inspector_edition
+from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.views.document_page import document_details, document_top
-from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
+from handbook.views.editions import (
+    COPIES_FOLDER,
+    COPY_PAGE,
+    PUBLIC_HOME,
+    VALID_AS_OF_SCRIPT,
+    copy_page,
+    copy_stamp,
+    document_copy_name,
+    ofsted_copy_due,
+    public_home,
+    readable_text,
+    staff_only,
+    withheld_fact_in,
+)
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
 from handbook.views.safe_html import article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import link_from
+from handbook.views.unpublished_links import UnpublishedLinks
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -74,8 +91,8 @@ def on_config(config):
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
 
-    try:
-        _build["histories"] = load_histories(handbook.root, handbook.documents)
+    try:  # the public website shows no history from git (it would name the people who edited)
+        _build["histories"] = {} if public_edition() else load_histories(handbook.root, handbook.documents)
     except NotARepository as problem:  # a copy outside git still builds, without the pages' history
         log.warning(str(problem))
         _build["histories"] = {}
@@ -89,6 +106,11 @@ def on_config(config):
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
         config.extra_javascript.append(VALID_AS_OF_SCRIPT)
         config.site_url = None  # the copy has no home address: no canonical links to the intranet
+    elif public_edition():
+        config.nav = _public_nav(config.nav)
+        config.site_url = None  # no canonical links to the intranet from the public website
+        _build["unlinker"] = UnpublishedLinks({d.path for d in handbook.withheld})
+        config.markdown_extensions.append(_build["unlinker"])
     for finding in handbook.warnings:
         log.warning(str(finding))
     for finding in handbook.errors:
@@ -184,10 +206,34 @@ def _inspector_nav(items):
     return kept
 
 
+def _public_nav(items):
+    """The nav of the public website: its home page and the governed documents it holds."""
+    def published(value) -> bool:
+        return isinstance(value, str) and (value == PUBLIC_HOME or value.split("/")[0] in GOVERNED_FOLDERS)
+
+    kept = []
+    for item in items:
+        if isinstance(item, dict):
+            title, value = next(iter(item.items()))
+            if isinstance(value, list):
+                value = _public_nav(value)
+                if value:
+                    kept.append({title: value})
+            elif published(value):
+                kept.append({title: value})
+        elif published(item):
+            kept.append(item)
+    return kept
+
+
 def on_files(files, config):
     root = os.path.abspath(os.path.dirname(config.config_file_path))
     handbook = _handbook(config)
     included = {d.path for d in handbook.documents}
+    if public_edition():  # the website's own home page; none of the intranet's pages
+        for file in list(files.documentation_pages()):
+            files.remove(file)
+        files.append(File.generated(config, PUBLIC_HOME, content=public_home(handbook)))
     if inspector_edition():
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
@@ -220,15 +266,31 @@ def on_files(files, config):
                 file = File(relative, src_dir=root, dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls)
                 files.append(file)
-    files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
-    files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
+    if not (public_edition() or inspector_edition()):
+        due = ofsted_copy_due(handbook)  # the status page links the copy of the revised statement to send
+        if due is not None:
+            files.append(File.generated(config, f"{COPIES_FOLDER}/{document_copy_name(handbook, due)}",
+                                        content=_document_pdf_bytes(handbook, due)))
+    if not public_edition():
+        files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
+        files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
     return files
+
+
+def _document_pdf_bytes(handbook: Handbook, document) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
+        path = Path(folder) / "copy.pdf"
+        document_pdf(handbook, document, path)
+        return path.read_bytes()
 
 
 def on_page_markdown(markdown, page, config, files):
     handbook = _handbook(config)
     if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
         banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
+    elif public_edition():
+        banner = ""
+        _build["unlinker"].page = page.file.src_uri
     else:
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
@@ -245,7 +307,8 @@ def on_page_markdown(markdown, page, config, files):
     old_text = render_text(handbook, history.previous) if history and history.previous else None
     new_text = render_text(handbook, document) if old_text is not None else ""
     return (banner + document_top(handbook, document) + markdown
-            + document_details(handbook, document, history, old_text, new_text, show_editors=not inspector_edition()))
+            + document_details(handbook, document, history, old_text, new_text,
+                               show_editors=not (inspector_edition() or public_edition()), standalone=public_edition()))
 
 
 def on_page_content(html, page, config, files):
@@ -274,18 +337,50 @@ def on_post_page(output, page, config):
     article = article_content(output)
     removed = removed_by_sanitiser(article) if article is not None else None
     if removed is None:
-        return output
-    line = (f"{page.file.src_uri}: the built page holds {removed}, which the handbook does not publish - remove "
-            "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
+        if not public_edition():
+            return output
+        where = withheld_fact_in(output, _handbook(config).home.withheld_texts())
+        if where is None:
+            return output
+        line = _withheld_line(page.file.src_uri, where)
+    else:
+        line = (f"{page.file.src_uri}: the built page holds {removed}, which the handbook does not publish - remove "
+                "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
     log.error(line)
     _build.setdefault("refused", []).append(line)
     return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
 
 
+def _withheld_line(where_published: str, fact: str) -> str:
+    return (f"{where_published}: the public website would show {fact} from data/home.yml, which the home keeps off "
+            "the website (website: false) - remove it from the text, or put the passage between "
+            "{% if edition != \"public\" %} and {% endif %}")
+
+
+def _public_sweep(config) -> None:
+    """The last gate of the public website: no file it holds (pages, search index, sitemap)
+    contains a fact the home keeps off the website, whatever route put it there."""
+    withheld = _handbook(config).home.withheld_texts()
+    site = config.site_dir
+    for folder, _, names in os.walk(site):
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as stream:
+                text = readable_text(name, stream.read())
+            where = withheld_fact_in(text, withheld) if text is not None else None
+            if where is not None:
+                line = _withheld_line(os.path.relpath(path, site).replace(os.sep, "/"), where)
+                if line not in _build.setdefault("refused", []):
+                    log.error(line)
+                    _build["refused"].append(line)
+
+
 def on_post_build(config):
+    if public_edition():
+        _public_sweep(config)
     refused = _build.get("refused", [])
     if refused and not _serving():
-        raise PluginError(f"{len(refused)} page(s) hold HTML the handbook does not publish (listed above); "
+        raise PluginError(f"{len(refused)} page(s) hold what the handbook does not publish (listed above); "
                           "nothing was built - fix each one, then build again")
     # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
     for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:

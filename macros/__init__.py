@@ -11,7 +11,7 @@ from typing import Any
 from handbook.checks import load_and_check
 from handbook.loading.rendering import template_variables
 from handbook.sources.clock import today
-from handbook.sources.edition import draft_copy, inspector_edition
+from handbook.sources.edition import draft_copy, inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.views.site_pages import page_functions
 
@@ -26,6 +26,8 @@ def define_env(env: Any) -> None:
         return
     if inspector_edition():
         handbook = handbook.for_inspectors(drafts=draft_copy())
+    elif public_edition():
+        handbook = handbook.for_website()
     env.handbook = handbook  # read by handbook/mkdocs_hooks.py
     for name, value in template_variables(handbook, page_functions(handbook)).items():
         if callable(value):

@@ -173,7 +173,7 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
 # and theme. Editing a real policy therefore never breaks a test about the machinery.
 
 FIXTURE = REPO / "tests" / "fixtures" / "handbook"
-FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", "handbook", ".vale", ".vale.ini"]
+FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", "handbook", "deploy", ".vale", ".vale.ini"]
 FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]  # and docs/index.md, laid over the repository's docs/
 SCHEMA = "data/front-matter.schema.yml"  # the fixture links to the repository's own: one set of rules
 

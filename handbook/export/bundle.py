@@ -26,7 +26,7 @@ from handbook.sources.clock import long_date
 from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, SIGNED_VAR, as_of_day
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
-from handbook.views.editions import DRAFT_MARK, staff_only
+from handbook.views.editions import DRAFT_MARK, slug, staff_only
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
@@ -81,10 +81,6 @@ def git_commit(root: Path) -> str:
         raise HandbookError(f"{root} {NOT_A_REPOSITORY}: an inspector copy names the commit it was made from - "
                             "run the export in a clone of the handbook's repository")
     return commit
-
-
-def slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
 def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:

@@ -100,9 +100,9 @@ def _gate(path: str, fragment: str) -> str:
 
 
 def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict,
-                   site: Path) -> tuple[str, str, str]:
+                   site: Path, standalone: bool = False) -> tuple[str, str, str]:
     text = (document_top(handbook, document) + render_text(handbook, document)
-            + document_details(handbook, document, show_editors=False))
+            + document_details(handbook, document, show_editors=False, standalone=standalone))
     body = _gate(document.path, converter.reset().convert(text))
     body = _relink(body, document.id, document.path, ids, site)
     return document.id, document.title, body
@@ -122,7 +122,19 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=handbook.today,
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
-                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"))
+                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"), single=None)
+
+
+def document_html(handbook: Handbook, document: Document, reference: str | None, stamp: str, site: Path) -> str:
+    """One document alone, as HTML for its PDF: a cover with its version, approval and date."""
+    converter = _markdown_converter(handbook.root)
+    _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
+    facts = handbook.home.facts
+    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=handbook.today,
+                  registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
+                  manager=str(facts["registered_manager"]["name"]), contents=[],
+                  parts=[(document.id, document.title, body)],
+                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"), single=document)
 
 
 def file_in_copy(url: str, site: Path) -> Path:
@@ -138,10 +150,11 @@ def file_in_copy(url: str, site: Path) -> Path:
     return resolved
 
 
-def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Path) -> None:
-    """Lay out and write the PDF. Raises RefusedInPdf (nothing written) if a part would be
-    changed by the sanitiser, if it would fetch anything but a file of the built copy `site`,
-    or if the PDF would carry an embedded file."""
+def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Path, source: str | None = None) -> None:
+    """Lay out and write the PDF (of the whole handbook, or of `source`, the HTML of one
+    document). Raises RefusedInPdf (nothing written) if a part would be changed by the
+    sanitiser, if it would fetch anything but a file of the built copy `site`, or if the PDF
+    would carry an embedded file."""
     import weasyprint  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when a PDF is made
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
@@ -151,7 +164,7 @@ def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Pat
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             return URLFetcherResponse(file.as_uri(), file.read_bytes(), {"Content-Type": kind})
 
-    source = handbook_html(handbook, commit, stamp, site)
+    source = source if source is not None else handbook_html(handbook, commit, stamp, site)
     try:
         document = weasyprint.HTML(string=source, base_url=site.as_uri() + "/",
                                    url_fetcher=CopyOnly(fail_on_errors=True)).render()

@@ -144,6 +144,15 @@ class Document:
         return self._text("summary")
 
     @property
+    def on_website(self) -> bool:
+        """Published on the home's website once approved: the Statement of Purpose (regulation
+        16(4)) unless it says `website: false`, and any document that says `website: true`."""
+        marked = self.meta.get("website")
+        if self.kind == "statement-of-purpose":
+            return marked is not False
+        return marked is True
+
+    @property
     def in_force(self) -> bool:
         """Only approved documents count: drafts and retired documents serve no regulation."""
         return self.valid and self.status == "approved"

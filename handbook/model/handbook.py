@@ -46,6 +46,14 @@ class Handbook:
                  and (d.in_force or (drafts and d.valid and d.status == "draft"))]
         return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown])
 
+    def for_website(self) -> Handbook:
+        """The public edition: approved documents published on the website (the Statement of
+        Purpose and those marked `website: true`), with the facts the home keeps off the
+        website replaced by a stand-in. Drafts, retired and staff documents are left out."""
+        shown = [d for d in self.documents if d.in_force and d.on_website]
+        return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown],
+                       home=self.home.for_website())
+
     def placeholders_shown(self) -> dict[str, list[str]]:
         """Facts still to confirm that this edition's documents print: place -> documents."""
         shown: dict[str, list[str]] = {}

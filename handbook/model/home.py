@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jsonschema
 
 from handbook.sources.errors import HandbookError
-from handbook.sources.yaml_files import YamlProblem, parse_yaml, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, line_of, parse_yaml, read_yaml_file
 
 HOME_FILE = "data/home.yml"
 TAGS_FILE = "data/tags.yml"
@@ -80,18 +80,71 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
-def _to_facts(value, trail: str, found: list):
+NOT_PUBLISHED = "not published on this website"
+
+
+@dataclass(frozen=True)
+class NotPublished:
+    """A fact the home keeps off its public website (written `{value: ..., website: false}` in
+    data/home.yml). In the public edition it stands in for the fact and holds no trace of it:
+    no page can reach the value, however its template is written."""
+    where: str
+
+    def __str__(self) -> str:
+        return NOT_PUBLISHED
+
+
+class _WebsiteProblem(HandbookError):
+    def __init__(self, place: str, message: str):
+        self.place = place
+        super().__init__(f"{HOME_FILE}: {message}")
+
+
+def website_form(value, trail: str):
+    """For a fact written `{value: ..., website: false}` or `{to_confirm: ..., website: false}`,
+    what it holds (the value, or the {to_confirm} placeholder); None for any other fact. A
+    `website` field written any other way is refused, naming the fact."""
+    if not isinstance(value, dict) or "website" not in value:
+        return None
+    rest = set(value) - {"website"}
+    if rest not in ({"value"}, {"to_confirm"}):
+        return None  # an ordinary group of facts, one of which is named website
+    if value["website"] is not False:
+        raise _WebsiteProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
+                                     "written {value: \"...\", website: false}; to publish it, write the value alone")
+    return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
+
+
+def _to_facts(value, trail: str, found: list, withheld: dict | None = None, public: bool = False):
+    kept = website_form(value, trail)
+    if kept is not None:
+        if withheld is not None:
+            withheld[trail] = kept
+        if public:
+            return NotPublished(trail)
+        value = kept
     if isinstance(value, str) and trail.rsplit(".", 1)[-1] == "phone":
         return Phone(value)
     if isinstance(value, dict):
         if set(value) == {"to_confirm"}:
             found.append((trail, str(value["to_confirm"])))
             return Placeholder(str(value["to_confirm"]), trail)
-        return Facts({key: _to_facts(item, f"{trail}.{key}" if trail else key, found)
+        return Facts({key: _to_facts(item, f"{trail}.{key}" if trail else key, found, withheld, public)
                       for key, item in value.items()}, "home." + trail if trail else "home")
     if isinstance(value, list):
-        return [_to_facts(item, f"{trail}[{i}]", found) for i, item in enumerate(value)]
+        return [_to_facts(item, f"{trail}[{i}]", found, withheld, public) for i, item in enumerate(value)]
     return value
+
+
+def _texts(value) -> list[str]:
+    """The words a withheld fact would print: each piece of text or number it holds."""
+    if isinstance(value, dict):
+        if set(value) == {"to_confirm"}:
+            return []
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 STAGES = ("applying", "registered")
@@ -120,6 +173,25 @@ class Home:
     facts: Facts
     placeholders: list[tuple[str, str]]   # (where in home.yml, what is needed)
     registration: Registration = Registration("applying")
+    data: dict | None = None              # data/home.yml as read, for the public edition's facts
+    withheld: dict = field(default_factory=dict)  # place -> the value of a fact kept off the website
+
+    def for_website(self) -> Home:
+        """The facts the public edition may print: each fact kept off the website is replaced
+        by a stand-in that holds nothing of it (NotPublished)."""
+        if self.data is None:
+            return self
+        return replace(self, facts=_to_facts(self.data, "", [], None, public=True))
+
+    def withheld_texts(self) -> dict[str, str]:
+        """text -> its place in data/home.yml, for every known fact kept off the website: what
+        the public edition must never contain, whatever route a page takes to print it."""
+        places: dict[str, list[str]] = {}
+        for where, value in self.withheld.items():
+            for text in _texts(value):
+                if text.strip() and where not in places.setdefault(text, []):
+                    places[text].append(where)
+        return {text: " and ".join(where) for text, where in places.items()}
 
     @property
     def roles(self) -> list[str]:
@@ -135,7 +207,17 @@ def load_home(root: Path) -> Home:
     except YamlProblem as problem:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
-    return home_from_data(data)
+    return _with_line(data, (root / HOME_FILE).read_text(encoding="utf-8"))
+
+
+def _with_line(data, text: str) -> Home:
+    """home_from_data, with the line of a fact written wrongly in the message."""
+    try:
+        return home_from_data(data)
+    except _WebsiteProblem as problem:
+        line = line_of(text, problem.place)
+        message = str(problem).removeprefix(f"{HOME_FILE}: ")
+        raise HandbookError(f"{HOME_FILE}, line {line}: {message}" if line else str(problem)) from None
 
 
 def home_from_text(text: str) -> Home:
@@ -146,7 +228,7 @@ def home_from_text(text: str) -> Home:
     except YamlProblem as problem:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
-    return home_from_data(data)
+    return _with_line(data, text)
 
 
 def home_from_data(data) -> Home:
@@ -160,8 +242,9 @@ def home_from_data(data) -> Home:
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise HandbookError(f"{HOME_FILE}: roles must be a list of role names - list them one per line with '- '")
     found: list = []
-    facts = _to_facts(data, "", found)
-    return Home(facts, found, _registration(data, facts))
+    withheld: dict = {}
+    facts = _to_facts(data, "", found, withheld)
+    return Home(facts, found, _registration(data, facts), data, withheld)
 
 
 def _registration(data: dict, facts: Facts) -> Registration:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy
+EDITION_VAR = "HANDBOOK_EDITION"        # "inspector" for the offline copy, "public" for the website
 COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
 AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
 DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
@@ -16,12 +16,20 @@ def inspector_edition() -> bool:
     return os.environ.get(EDITION_VAR, "") == "inspector"
 
 
+def public_edition() -> bool:
+    """The public website's edition: the Statement of Purpose and the documents marked
+    `website: true`, approved ones only, without the facts and passages the home withholds."""
+    return os.environ.get(EDITION_VAR, "") == "public"
+
+
 def draft_copy() -> bool:
     return inspector_edition() and os.environ.get(DRAFT_VAR, "") == "1"
 
 
 def edition_name() -> str:
-    return "inspector" if inspector_edition() else "staff"
+    if inspector_edition():
+        return "inspector"
+    return "public" if public_edition() else "staff"
 
 
 def copy_commit() -> str:

@@ -125,3 +125,22 @@ def read_yaml_file(path: Path):
     except UnicodeDecodeError:
         raise YamlProblem("the file is not UTF-8 text") from None
     return parse_yaml(text)
+
+
+def line_of(text: str, place: str) -> int | None:
+    """The line of `text` where the value at `place` ("registered_manager.address") starts,
+    or None if the YAML does not hold it."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    for key in place.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        found = next((value for name, value in node.value if name.value == key), None)
+        if found is None:
+            return None
+        node = found
+    return node.start_mark.line + 1

@@ -107,9 +107,12 @@ def document_top(handbook: Handbook, document: Document) -> str:
 
 
 def document_details(handbook: Handbook, document: Document, history: DocumentHistory | None = None,
-                     old_text: str | None = None, new_text: str = "", show_editors: bool = True) -> str:
+                     old_text: str | None = None, new_text: str = "", show_editors: bool = True,
+                     standalone: bool = False) -> str:
     """The end of the page: the Schedule 1 index or the guide's note for adults, the document
-    control and the history (versions, edits from git for staff, and what changed)."""
+    control and the history (versions, edits from git for staff, and what changed). A
+    `standalone` page (on the public website, in a one-document copy) links to none of the
+    handbook's other pages (topics, the regulation map)."""
     if not document.valid:
         return ""
     state = document.review_state(handbook.today)
@@ -125,4 +128,4 @@ def document_details(handbook: Handbook, document: Document, history: DocumentHi
         schedule_1=schedule_1_rows(handbook, document), schedule_url=schedule_url,
         guide_items=guide_rows(handbook, document),
         edits=history.edits if history is not None and show_editors else [],
-        previous=previous, changes=changes)
+        previous=previous, changes=changes, standalone=standalone)

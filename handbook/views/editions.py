@@ -1,16 +1,22 @@
-"""The two editions of the site: the staff intranet (everything, with status and how-to
-pages) and the inspectors' offline copy (approved documents for inspectors only, stamped
-with when and from what it was made). `handbook export` asks for the inspector edition
-through environment variables, so MkDocs builds it with the same configuration."""
+"""The editions of the site, all from one source: the staff intranet (everything, with status
+and how-to pages), the inspectors' offline copy (approved documents for inspectors only,
+stamped with when and from what it was made) and the public website (the Statement of Purpose
+and the documents marked `website: true`, approved ones only, without what the home keeps off
+the website). `handbook export` and `handbook publish` ask for an edition through environment
+variables, so MkDocs builds each with the same configuration."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
+import re
+from urllib.parse import unquote_plus
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, copy_signed_by, draft_copy
-from handbook.views.templating import render
+from handbook.views.templating import link_from, render
 
 DRAFT_MARK = "Draft: facts still to confirm"
 
@@ -51,3 +57,87 @@ def copy_page(handbook: Handbook) -> str:
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
                   draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
                   documents=sorted(handbook.documents, key=lambda d: d.title.lower()))
+
+
+# --- the public website ---------------------------------------------------------------
+
+PUBLIC_HOME = "index.md"
+
+
+def public_home(handbook: Handbook) -> str:
+    """The public edition's home page: what the home publishes, with a line on each."""
+    documents = sorted(handbook.documents, key=lambda d: (d.kind != "statement-of-purpose", d.title.lower()))
+    return render("public_home.md", home=str(handbook.home.facts["name"]),
+                  documents=[(d.title, link_from(PUBLIC_HOME, d.path), d.summary) for d in documents])
+
+
+def _normalised(text: str) -> str:
+    return " ".join(html.unescape(text).split()).casefold()
+
+
+def readable_text(name: str, content: bytes) -> str | None:
+    """The text a published file holds, as a reader or a search engine would find it: the
+    strings of a JSON file decoded, entities of HTML and XML decoded. None for a binary file."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if name.endswith(".json"):
+        try:
+            return " ".join(_strings(json.loads(text)))
+        except ValueError:
+            return text
+    return text
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in [str(key), *_strings(item)]]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return [str(value)]
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
+    """The place in data/home.yml of a fact kept off the website whose value `text` holds
+    (ignoring case, spacing and markup between its words, and in web addresses too), or None."""
+    readings = {_normalised(version) for version in (text, _TAGS.sub(" ", text), _TAGS.sub("", text),
+                                                     unquote_plus(text))}
+    for value, where in withheld.items():
+        wanted = _normalised(value)
+        if wanted and any(wanted in reading for reading in readings):
+            return where
+    return None
+
+
+# --- one-document copies ----------------------------------------------------------------
+
+COPIES_FOLDER = "copies"  # on the staff site: the copy of the Statement of Purpose to send to Ofsted
+
+
+def slug(text: str) -> str:
+    """Words of a name for a file name: lower case, joined by hyphens."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def document_copy_name(handbook: Handbook, document, draft: bool = False) -> str:
+    """The file name of a one-document PDF: whose, which document, which version, which day,
+    so the copy sent to Ofsted or a placing authority says what it is."""
+    kind = "-draft" if draft else ""
+    return (f"{slug(str(handbook.home.facts['name']))}-{document.id}-version-{document.version}"
+            f"{kind}-{handbook.today.isoformat()}.pdf")
+
+
+def ofsted_copy_due(handbook: Handbook):
+    """The approved Statement of Purpose whose newest revision still waits for its notice to
+    Ofsted (regulation 16(3)), once the home is registered; None when nothing waits."""
+    if not handbook.home.registration.registered:
+        return None
+    for document in handbook.documents:
+        change = document.current_change if document.kind == "statement-of-purpose" and document.in_force else None
+        if change is not None and not change.get("review_only") and not change.get("ofsted_notified_on"):
+            return document
+    return None

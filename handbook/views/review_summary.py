@@ -24,7 +24,7 @@ from handbook.loading.rendering import render_text
 from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, read_document_text
 from handbook.model.findings import Finding, sort_key
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE, Home, home_from_text
+from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
 from handbook.model.registry import REGISTRY_FILE, SECTION_MAPS, legal_items, section_map
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import files_at, read_blobs, resolve
@@ -372,6 +372,11 @@ def _flat_facts(text: str) -> dict[str, str]:
     flat: dict[str, str] = {}
 
     def walk(value, where: str) -> None:
+        try:
+            kept = website_form(value, where)
+        except HandbookError:
+            kept = None
+        value = value if kept is None else kept
         if isinstance(value, dict) and set(value) == {"to_confirm"}:
             flat[where] = f"[to confirm: {value['to_confirm']}]"
         elif isinstance(value, dict):

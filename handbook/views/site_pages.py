@@ -16,6 +16,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.registry import Regulation
 from handbook.style import readability_scores
 from handbook.views.document_page import KIND_NAMES, REGULATION_MAP, STATE_BADGES, TOPICS, topic_anchor
+from handbook.views.editions import COPIES_FOLDER, document_copy_name, ofsted_copy_due
 from handbook.views.templating import link_from, render
 
 STATUS = "status.md"
@@ -91,8 +92,14 @@ def status_report(handbook: Handbook, page: str = STATUS) -> str:
                    [(where, handbook.home.placeholder_description(where)) for where in sorted(places)])
                   for path, places in sorted(handbook.printed.items())]
     unprinted = [w for w, _ in handbook.home.placeholders if not any(w in p for p in handbook.printed.values())]
+    due = ofsted_copy_due(handbook)
+    ofsted_copy = None
+    if due is not None and due.current_change is not None:
+        revised = dt.date.fromisoformat(str(due.current_change["date"]))
+        ofsted_copy = (due, revised, revised + dt.timedelta(days=handbook.registry.statement_of_purpose_notice_days()),
+                       link_from(page, f"{COPIES_FOLDER}/{document_copy_name(handbook, due)}"))
     return render(
-        "status.md", today=handbook.today, stage=handbook.home.registration.describe(),
+        "status.md", today=handbook.today, stage=handbook.home.registration.describe(), ofsted_copy=ofsted_copy,
         errors=_finding_rows(handbook, handbook.errors, page), warnings=handbook.warnings,
         drafts=[(_link(d, page), d.version, d.owner) for d in drafts],
         placeholders=handbook.home.placeholders, printed_by=printed_by, unprinted=unprinted,

@@ -1,0 +1,76 @@
+"""One document alone as a PDF: the copy of the Statement of Purpose sent to Ofsted (regulation
+16(3)) or given to a placing authority, or of any policy asked for. Its cover gives the
+version, the approval and the date; its file name says whose, which document, which version
+and which day. The same gates as the inspector copy: the handbook's errors, a draft, or a fact
+still to confirm refuse it (unless a draft copy is asked for); nothing is written then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from handbook.checks import load_and_check
+from handbook.export.bundle import ExportRefused
+from handbook.export.pdf import document_html, write_pdf
+from handbook.model.documents import Document
+from handbook.model.handbook import DOCS_DIR, Handbook
+from handbook.sources.clock import long_date
+from handbook.sources.errors import HandbookError
+from handbook.sources.git import head_commit
+from handbook.views.editions import DRAFT_MARK, document_copy_name
+
+
+def _stamp(handbook: Handbook, document: Document, draft: bool) -> str:
+    made = f"Copy made on {long_date(handbook.today)}"
+    if not document.in_force:
+        return f"Draft: not yet approved. {made}"
+    return f"{DRAFT_MARK}. {made}" if draft else made
+
+
+def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False) -> None:
+    """Write the PDF of `document` to `path` (raises RefusedInPdf, nothing written, as the
+    inspector copy's PDF does). Its pictures come from docs/assets, as on the site."""
+    with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
+        site = Path(folder)
+        assets = handbook.root / DOCS_DIR / "assets"
+        if assets.is_dir():
+            shutil.copytree(assets, site / "assets", symlinks=True)
+        reference = head_commit(handbook.root)
+        stamp = _stamp(handbook, document, draft)
+        write_pdf(handbook, reference or "", stamp, path, site,
+                  source=document_html(handbook, document, reference[:12] if reference else None, stamp, site))
+
+
+def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draft: bool = False) -> Path:
+    """Check the handbook, then make the PDF of one document in `dist`. Raises HandbookError
+    or ExportRefused, saying why, and leaves dist/ as it was."""
+    full = load_and_check(root, today)
+    document = next((d for d in full.documents if d.valid and d.id == document_id), None)
+    if document is None:
+        ids = ", ".join(sorted(d.id for d in full.documents if d.valid))
+        raise HandbookError(f"--document {document_id}: no document has that id - use one of: {ids}")
+    if full.errors:
+        raise ExportRefused(full.errors, f"the handbook has {len(full.errors)} error(s); nothing was exported - "
+                                         "fix them first")
+    if document.status == "retired":
+        raise HandbookError(f"{document.path}: {document.title} is retired - a retired document is not sent as a "
+                            "copy of what is in force")
+    if not draft and not document.in_force:
+        raise HandbookError(f"{document.path}: version {document.version} of {document.title} is not approved yet; "
+                            "nothing was exported - approve it first, or make a draft copy with --draft")
+    printed = sorted(full.printed.get(document.path, ()))
+    if printed and not draft:
+        raise HandbookError(f"{document.path}: the copy would show facts still to confirm ({', '.join(printed)}); "
+                            "nothing was exported - confirm them in data/home.yml, or make a draft copy with --draft")
+    name = document_copy_name(full, document, draft=draft or not document.in_force)
+    dist.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".copy-", dir=dist))
+    try:
+        document_pdf(full, document, work / name, draft)
+        os.replace(work / name, dist / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dist / name

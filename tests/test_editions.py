@@ -1,0 +1,200 @@
+"""The public edition's rules, in process: facts kept off the website, what a page may still
+print of them however its template is written, links to unpublished documents, the CSP hashes
+of inline scripts and the nginx settings `handbook publish` refuses."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from conftest import FIXTURE, REPO
+
+from handbook.export.publish import Server, check_server, nginx_config, script_hashes
+from handbook.loading.rendering import PageRenderer
+from handbook.model.handbook import load_handbook
+from handbook.model.home import NOT_PUBLISHED, home_from_data
+from handbook.sources.errors import HandbookError
+from handbook.views.editions import withheld_fact_in
+from handbook.views.unpublished_links import UnpublishedLinks
+
+pytestmark = pytest.mark.unit
+
+ADDRESS = "1 Example Road, Testbury, TB1 1AA"
+
+
+def fixture_facts() -> dict:
+    return yaml.safe_load((FIXTURE / "data" / "home.yml").read_text(encoding="utf-8"))
+
+
+def test_a_fact_kept_off_the_website_prints_for_staff_and_not_on_the_website():
+    home = home_from_data(fixture_facts())
+    assert str(home.facts["address"]) == ADDRESS
+    public = home.for_website()
+    assert str(public.facts["address"]) == NOT_PUBLISHED == "not published on this website"
+    assert str(public.facts["registered_manager"]["address"]) == NOT_PUBLISHED
+    assert str(public.facts["registered_provider"]["address"]) == "2 Example Road, Testbury, TB1 1AB"
+    assert home.withheld == {"address": ADDRESS, "registered_manager.address": ADDRESS}
+    assert home.withheld_texts() == {ADDRESS: "address and registered_manager.address"}
+
+
+def test_a_fact_still_to_confirm_can_be_kept_off_the_website():
+    facts = fixture_facts()
+    facts["address"] = {"to_confirm": "the home's postal address", "website": False}
+    home = home_from_data(facts)
+    assert str(home.facts["address"]) == "[to confirm: the home's postal address]"
+    assert ("address", "the home's postal address") in home.placeholders
+    assert str(home.for_website().facts["address"]) == NOT_PUBLISHED
+    assert "address" not in home.withheld_texts().values()  # nothing known to look for
+
+
+def test_the_real_homes_address_is_kept_off_the_website():
+    home = home_from_data(yaml.safe_load((REPO / "data" / "home.yml").read_text(encoding="utf-8")))
+    assert str(home.for_website().facts["address"]) == NOT_PUBLISHED
+    assert str(home.facts["address"]).startswith("[to confirm: ")
+
+
+def test_a_website_field_written_wrongly_names_the_file_line_and_fact(tmp_path):
+    from handbook.model.home import load_home
+
+    (tmp_path / "data").mkdir()
+    text = (FIXTURE / "data" / "home.yml").read_text(encoding="utf-8")
+    (tmp_path / "data" / "home.yml").write_text(text.replace(
+        '  address: {value: "1 Example Road, Testbury, TB1 1AA", website: false}',
+        '  address: {value: "1 Example Road, Testbury, TB1 1AA", website: yes}'), encoding="utf-8")
+    line = next(n for n, row in enumerate((tmp_path / "data" / "home.yml").read_text().splitlines(), 1)
+                if "website: yes" in row)
+    with pytest.raises(HandbookError) as raised:
+        load_home(tmp_path)
+    assert str(raised.value) == (f"data/home.yml, line {line}: registered_manager.address: website: True - a fact kept "
+                                 "off the website is written {value: \"...\", website: false}; to publish it, write "
+                                 "the value alone")
+
+
+def test_a_website_field_written_wrongly_is_one_line_naming_the_fact():
+    facts = fixture_facts()
+    facts["address"] = {"value": ADDRESS, "website": "no"}
+    with pytest.raises(HandbookError) as raised:
+        home_from_data(facts)
+    assert str(raised.value) == ("data/home.yml: address: website: 'no' - a fact kept off the website is written "
+                                 "{value: \"...\", website: false}; to publish it, write the value alone")
+
+
+@pytest.mark.parametrize("template", [
+    "{{ home.address }}",
+    "{{ home }}",
+    "{{ home.registered_manager }}",
+    "{{ home.values()|list }}",
+    "{% for key, value in home.items() %}{{ key }}={{ value }} {% endfor %}",
+    "{{ home|tojson }}",
+    "{{ home.address|string|upper }}",
+    '{% set edition = "staff" %}{% if edition != "public" %}{{ home.address }}{% endif %}',
+])
+def test_no_template_reaches_a_withheld_fact_in_the_public_edition(template):
+    handbook = load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_website()
+    problem, text = PageRenderer(handbook).attempt(template)
+    if template == "{{ home|tojson }}":  # facts are not JSON (a placeholder, a phone number): refused, never printed
+        assert text is None and "is not JSON serializable" in str(problem)
+        return
+    assert problem is None, problem
+    assert "1 Example Road" not in text and "TB1 1AA" not in text
+
+
+@pytest.mark.parametrize("template", ["{{ home.address.where }}", "{{ home.address.__dict__ }}",
+                                      "{{ home.address.__class__.__init__.__globals__ }}"])
+def test_the_stand_in_for_a_withheld_fact_has_no_attributes_to_reach(template):
+    handbook = load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_website()
+    problem, _ = PageRenderer(handbook).attempt(template)
+    assert problem is not None
+
+
+def test_a_withheld_fact_is_found_whatever_its_spacing_case_or_markup():
+    withheld = {ADDRESS: "address"}
+    assert withheld_fact_in("<td>1 Example Road,\n  TESTBURY, TB1 1AA</td>", withheld) == "address"
+    assert withheld_fact_in("<p>1 <strong>Example Road</strong>, Testbury, TB1 1AA</p>", withheld) == "address"
+    assert withheld_fact_in("<p>1 Example Road, Testbury, TB1 &#49;AA</p>", withheld) == "address"
+    assert withheld_fact_in('<a href="https://maps.example/?q=1+Example+Road%2C+Testbury%2C+TB1+1AA">map</a>',
+                            withheld) == "address"
+    assert withheld_fact_in("<p>2 Example Road, Testbury, TB1 1AB</p>", withheld) is None
+
+
+def test_links_to_unpublished_documents_become_their_text():
+    unlinker = UnpublishedLinks({"policies/safeguarding.md"})
+    unlinker.page = "statement-of-purpose/statement-of-purpose.md"
+    html = markdown.markdown("See the [safeguarding policy](../policies/safeguarding.md#allegations), "
+                             "the [guide](childrens-guide.md), [a section](#ethos) and [GOV.UK](https://www.gov.uk).",
+                             extensions=[unlinker])
+    assert '<span class="unpublished-link">safeguarding policy</span>' in html
+    assert 'href="childrens-guide.md"' in html and 'href="#ethos"' in html and 'href="https://www.gov.uk"' in html
+    assert "safeguarding.md" not in html
+
+
+def test_csp_hashes_are_those_of_the_inline_scripts_that_run(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<script>var a = 1;</script><script src="x.js"></script>'
+                                         '<script type="application/json">{"b": 2}</script>', encoding="utf-8")
+    (tmp_path / "a" / "page.html").write_text("<script>var a = 1;</script><script>\nvar c = '&amp;';\n</script>",
+                                              encoding="utf-8")
+
+    def sha(text: str) -> str:
+        return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+    assert script_hashes(tmp_path) == sorted([sha("var a = 1;"), sha("\nvar c = '&amp;';\n")])
+
+
+def server(tmp_path: Path, **changes) -> Server:
+    values = {"htpasswd": tmp_path / "outside" / "htpasswd", "server_name": "handbook.example.org", "listen": "443"}
+    values.update(changes)
+    return Server(**values)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"htpasswd": "REPO/data/htpasswd"}, "--htpasswd REPO/data/htpasswd: keep it outside the handbook's repository, "
+     "which everyone who can read the repository can read - for example /etc/nginx/cura-handbook.htpasswd"),
+    ({"htpasswd": Path("htpasswd")}, "--htpasswd htpasswd: give the full path (starting with /), as nginx reads it"),
+    ({"htpasswd": Path("/etc/nginx/pass words")}, "--htpasswd /etc/nginx/pass words: the path holds a space, a quote "
+     "or one of $ ; { } # - use a path without them"),
+    ({"server_name": "evil; include /etc/passwd"}, "--server-name evil; include /etc/passwd: not a host name - write "
+     "one name such as handbook.example.org"),
+    ({"listen": "80; x"}, "--listen 80; x: write a port (443) or an address and port (127.0.0.1:8080)"),
+    ({"tls_certificate": Path("/etc/ssl/cert.pem")}, "--tls-certificate and --tls-key: give both (HTTPS) or neither "
+     "(HTTP)"),
+])
+def test_publish_refuses_settings_nginx_could_not_use_safely(tmp_path, changes, message):
+    if changes.get("htpasswd") == "REPO/data/htpasswd":
+        changes = {"htpasswd": REPO / "data" / "htpasswd"}
+        message = message.replace("REPO", str(REPO))
+    with pytest.raises(HandbookError) as raised:
+        check_server(server(tmp_path, **changes), REPO)
+    assert str(raised.value) == message
+
+
+def test_hsts_is_sent_only_over_https(tmp_path):
+    hashes = {"staff": ["abc="], "public": []}
+    plain = nginx_config(REPO, tmp_path, server(tmp_path), hashes, "Cura Care Homes", dt.date(2026, 12, 2))
+    secure = nginx_config(REPO, tmp_path, server(tmp_path, tls_certificate=Path("/etc/ssl/c.pem"),
+                                                  tls_key=Path("/etc/ssl/k.pem")),
+                          hashes, "Cura Care Homes", dt.date(2026, 12, 2))
+    assert "Strict-Transport-Security" not in plain
+    assert secure.count('add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;') == 3
+    assert "listen 443 ssl http2;" in secure and 'ssl_certificate "/etc/ssl/c.pem";' in secure
+    assert "'unsafe-inline'" not in secure and "script-src 'self' 'sha256-abc='" in secure
+
+
+def test_the_home_name_cannot_break_out_of_the_nginx_configuration(tmp_path):
+    config = nginx_config(REPO, tmp_path, server(tmp_path), {"staff": [], "public": []},
+                          'Evil" ; include /etc/shadow; "', dt.date(2026, 12, 2))
+    assert 'auth_basic "Evil  include etcshadow  handbook";' in config
+    assert "include /etc/shadow" not in config
+
+
+def test_copy_of_facts_is_not_changed_by_the_public_edition():
+    data = fixture_facts()
+    before = copy.deepcopy(data)
+    home_from_data(data).for_website()
+    assert data == before
