@@ -45,7 +45,7 @@ review: $(INSTALLED)
 lint: $(INSTALLED) system-packages
 	$(BIN)/handbook lint
 
-## export: the inspectors' offline copy (zip) and PDF in dist/; refuses a handbook with errors or facts
+## export: the inspectors' offline copy (zip) and PDF, and the children's guide as an A5 booklet, in dist/; refuses a handbook with errors or facts
 ## still to confirm. DRAFT=1 makes a draft copy (drafts included, every page marked) while applying.
 export: $(INSTALLED) system-packages
 	$(BIN)/handbook export $(if $(DRAFT),--draft)

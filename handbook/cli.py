@@ -11,7 +11,7 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
 from handbook.export.bundle import ExportRefused, export, export_as_of
-from handbook.export.document_copy import document_copy
+from handbook.export.document_copy import childrens_guide_booklet, document_copy
 from handbook.export.publish import Server, publish
 from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
 from handbook.export.verify import UNSIGNED, verify
@@ -112,6 +112,9 @@ def command_export(args) -> int:
         return _refused(refused)
     print(f"Made {made.zip_path} ({made.zip_path.stat().st_size // 1024} KB)")
     print(f"Made {made.pdf_path} ({made.pdf_path.stat().st_size // 1024} KB)")
+    booklet = childrens_guide_booklet(root, Path(args.dist).resolve(), today(), draft=args.draft)
+    if booklet is not None:
+        print(f"Made {booklet} ({booklet.stat().st_size // 1024} KB): the children's guide, an A5 booklet to print")
     return 0
 
 

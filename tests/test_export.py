@@ -79,7 +79,7 @@ def exported(tmp_path_factory):
     result = export(root)
     assert result.returncode == 0, result.stdout + result.stderr
     zips = list((root / "dist").glob("*.zip"))
-    pdfs = list((root / "dist").glob("*.pdf"))
+    pdfs = [pdf for pdf in (root / "dist").glob("*.pdf") if "-booklet-" not in pdf.name]
     assert len(zips) == 1 and len(pdfs) == 1
     unzipped = root / "unzipped"
     with zipfile.ZipFile(zips[0]) as bundle:
@@ -292,8 +292,11 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
     made = handbook_command(root, "export", "--draft", today=today, HANDBOOK_GIT_DATES="true")
     assert made.returncode == 0, made.stdout + made.stderr
     (bundle,) = (root / "dist").glob("*.zip")
-    (pdf,) = (root / "dist").glob("*.pdf")
+    (pdf,) = (root / "dist").glob("*-handbook-*.pdf")
     assert bundle.name.startswith("cura-care-homes-handbook-draft-") and pdf.name.startswith("cura-care-homes-handbook-draft-")
+    (booklet,) = (root / "dist").glob("*-booklet-*.pdf")   # the children's guide for a child, marked a draft too
+    assert re.fullmatch(r"cura-care-homes-childrens-guide-version-[\d.]+-booklet-a5-draft-[\d-]+\.pdf", booklet.name)
+    assert "Draft: not yet approved" in pypdf.PdfReader(booklet).pages[0].extract_text()
     with zipfile.ZipFile(bundle) as archive:
         pages = [n for n in archive.namelist() if n.endswith(".html") and not n.endswith("404.html")]
         for name in pages:
@@ -354,7 +357,7 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
     today = last_touched(REPO)
     made = handbook_command(root, "export", "--draft", today=today)
     assert made.returncode == 0, made.stdout + made.stderr
-    (pdf,) = (root / "dist").glob("*.pdf")
+    (pdf,) = (root / "dist").glob("*-handbook-*.pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"(?m)^Tagged:\s+yes$", info), info
 
@@ -373,3 +376,18 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
     assert pages_of, "the PDF has tables"
     split = [pages for pages in pages_of.values() if len(pages) > 1]
     assert split == []
+
+
+def test_the_export_makes_the_childrens_guide_an_a5_booklet_for_a_child(exported):
+    """Beside the inspector copy, `make export` prints the children's guide for a child to keep:
+    A5, tagged, named as the booklet of that version, holding the guide alone."""
+    root, _, _, _ = exported
+    (booklet,) = list((root / "dist").glob("*-booklet-*.pdf"))
+    assert booklet.name == f"cura-care-homes-childrens-guide-version-1.0-booklet-a5-{fixture_today().isoformat()}.pdf"
+    info = subprocess.run(["pdfinfo", str(booklet)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    assert re.search(r"Page size:\s+419\.5\d* x 595\.2\d* pts", info), info  # A5
+    text = pdf_text(booklet)
+    assert "This copy is yours to keep." in text and "Children's guide" in text
+    for other in ("Missing child policy", "Regulation map", "Schedule 1 index"):
+        assert other not in text

@@ -30,7 +30,8 @@ def _stamp(handbook: Handbook, document: Document, draft: bool) -> str:
     return f"{DRAFT_MARK}. {made}" if draft else made
 
 
-def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False) -> None:
+def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False,
+                 booklet: bool = False) -> None:
     """Write the PDF of `document` to `path` (raises RefusedInPdf, nothing written, as the
     inspector copy's PDF does). Its pictures come from docs/assets, as on the site."""
     with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
@@ -41,10 +42,12 @@ def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool
         reference = head_commit(handbook.root)
         stamp = _stamp(handbook, document, draft)
         write_pdf(handbook, reference or "", stamp, path, site,
-                  source=document_html(handbook, document, reference[:12] if reference else None, stamp, site))
+                  source=document_html(handbook, document, reference[:12] if reference else None, stamp, site,
+                                       booklet=booklet))
 
 
-def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draft: bool = False) -> Path:
+def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draft: bool = False,
+                  booklet: bool = False) -> Path:
     """Check the handbook, then make the PDF of one document in `dist`. Raises HandbookError
     or ExportRefused, saying why, and leaves dist/ as it was."""
     full = load_and_check(root, today)
@@ -65,12 +68,20 @@ def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draf
     if printed and not draft:
         raise HandbookError(f"{document.path}: the copy would show facts still to confirm ({', '.join(printed)}); "
                             "nothing was exported - confirm them in data/home.yml, or make a draft copy with --draft")
-    name = document_copy_name(full, document, draft=draft or not document.in_force)
+    name = document_copy_name(full, document, draft=draft or not document.in_force, booklet=booklet)
     dist.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".copy-", dir=dist))
     try:
-        document_pdf(full, document, work / name, draft)
+        document_pdf(full, document, work / name, draft, booklet)
         os.replace(work / name, dist / name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dist / name
+
+
+def childrens_guide_booklet(root: Path, dist: Path, today: dt.date, draft: bool = False) -> Path | None:
+    """The children's guide as an A5 booklet for a child to keep, made beside the inspector copy
+    with the same gates; None when the handbook has no children's guide that copy would hold."""
+    full = load_and_check(root, today)
+    guide = next((d for d in full.for_inspectors(drafts=draft).documents if d.kind == "childrens-guide"), None)
+    return None if guide is None else document_copy(root, dist, today, guide.id, draft=draft, booklet=True)

@@ -122,19 +122,26 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=handbook.today,
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
-                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"), single=None)
+                  style=_style(booklet=False), single=None, booklet=False)
 
 
-def document_html(handbook: Handbook, document: Document, reference: str | None, stamp: str, site: Path) -> str:
-    """One document alone, as HTML for its PDF: a cover with its version, approval and date."""
+def document_html(handbook: Handbook, document: Document, reference: str | None, stamp: str, site: Path,
+                  booklet: bool = False) -> str:
+    """One document alone, as HTML for its PDF: a cover with its version, approval and date; or,
+    as a `booklet`, the children's guide on A5 for a child to keep (its details stay at the end)."""
     converter = _markdown_converter(handbook.root)
     _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
     facts = handbook.home.facts
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=handbook.today,
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=[],
-                  parts=[(document.id, document.title, body)],
-                  style=(TEMPLATES / "pdf.css").read_text(encoding="utf-8"), single=document)
+                  parts=[(document.id, document.title, body)], style=_style(booklet), single=document,
+                  booklet=booklet)
+
+
+def _style(booklet: bool) -> str:
+    sheets = ["pdf.css", "pdf-booklet.css"] if booklet else ["pdf.css"]
+    return "\n".join((TEMPLATES / sheet).read_text(encoding="utf-8") for sheet in sheets)
 
 
 def file_in_copy(url: str, site: Path) -> Path:

@@ -123,10 +123,11 @@ def slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-def document_copy_name(handbook: Handbook, document, draft: bool = False) -> str:
+def document_copy_name(handbook: Handbook, document, draft: bool = False, booklet: bool = False) -> str:
     """The file name of a one-document PDF: whose, which document, which version, which day,
-    so the copy sent to Ofsted or a placing authority says what it is."""
-    kind = "-draft" if draft else ""
+    so the copy sent to Ofsted or a placing authority says what it is (and the children's guide
+    printed for a child says it is the A5 booklet)."""
+    kind = ("-booklet-a5" if booklet else "") + ("-draft" if draft else "")
     return (f"{slug(str(handbook.home.facts['name']))}-{document.id}-version-{document.version}"
             f"{kind}-{handbook.today.isoformat()}.pdf")
 
