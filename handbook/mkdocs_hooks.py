@@ -131,7 +131,7 @@ def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) 
     path = macros.page.file.src_uri
     document = handbook.document(path)
     meta = document.meta if document is not None and document.readable else {}
-    problem, rendered = renderer.attempt(text, meta)
+    problem, rendered = renderer.attempt(text, meta, document=document is not None)
     if problem is None:
         return rendered or ""
     finding = template_finding(path if document is not None else f"{DOCS_DIR}/{path}", problem)

@@ -206,6 +206,7 @@ def test_check_and_build_see_the_same_variables(mini):
     checked = PageRenderer(handbook)
     built = PageRenderer(handbook, page_functions(handbook))
     assert set(checked.variables) == set(built.variables) == {"home", "edition", *PAGE_FUNCTIONS}
+    assert set(checked.document_variables) == set(built.document_variables) == {"home", "edition"}
     assert type(checked.environment) is type(built.environment)
     for name in ("config", "page", "git", "environment", "plugin", "macros", "extra", "navigation", "files"):
         assert checked.render(f"{{% if {name} is defined %}}{name}{{% endif %}}") == ""
@@ -338,6 +339,26 @@ def test_attack_6_printing_the_configuration_is_refused(handbook_copy):
     path.write_text(path.read_text() + "\n{{ config.site_dir }}\n")
     _refused(handbook_copy, "policies/missing-child.md: a {{ }} expression uses something that does not exist "
                             "('config' is undefined)")
+
+
+@pytest.mark.parametrize("function", ["status_report", "regulation_map", "review_schedule", "topics"])
+def test_a_document_cannot_pull_a_page_of_the_site_into_its_text(mini, function):
+    """The page functions belong to the site's own pages: a document calling one would copy the
+    staff status page (every finding, every document, the law still to verify) into its text,
+    and from there into the public website or the inspector copy."""
+    path = mini / POLICY
+    path.write_text(path.read_text() + f"\n{{{{ {function}() }}}}\n")
+    assert [m for m in messages(check(mini), "template")] == [
+        "policies/missing-child.md: a {{ }} expression uses something "
+        f"that does not exist ('{function}' is undefined) - check the spelling against data/home.yml (for example "
+        "{{ home.contacts.ofsted.phone }}), or remove the braces"]
+
+
+def test_attack_7_a_document_calling_the_status_page_is_refused_by_the_build(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n{{ status_report() }}\n")
+    _refused(handbook_copy, "policies/missing-child.md: a {{ }} expression uses something that does not exist "
+                            "('status_report' is undefined)")
 
 
 def test_attack_6_a_title_is_never_a_template(handbook_copy):

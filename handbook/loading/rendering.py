@@ -356,18 +356,21 @@ class PageRenderer:
     """The one way a page's text is rendered, at check time and at build time: the same
     sandbox, the same variables (the page's own front matter, then the home's facts, the
     edition and the page functions), the same limits. Only the page functions differ: the
-    check stands in for them, the build runs them."""
+    check stands in for them, the build runs them. They are the site's own pages' (docs/): a
+    governed document never has them, so no document can pull the staff status page, the law
+    still to verify or the list of every document into its text (and into the public website)."""
 
     def __init__(self, handbook: Handbook, functions: dict[str, Callable[..., str]] | None = None):
         given = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
         self.functions = {name: _trusted(function) for name, function in given.items()}
         self.environment = sandboxed_environment(functions=self.functions.values())
-        self.variables = {"home": handbook.home.facts, "edition": edition_name(), **self.functions}
+        self.document_variables = {"home": handbook.home.facts, "edition": edition_name()}
+        self.variables = {**self.document_variables, **self.functions}
 
-    def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS) -> str:
-        """The rendered text; raises the problem (a Jinja error, a SecurityError or a
-        TemplateLimit) if the text does not render."""
-        variables = {**(meta or {}), **self.variables}
+    def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS, document: bool = False) -> str:
+        """The rendered text (of a governed document when `document`, else of a site page);
+        raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
+        variables = {**(meta or {}), **(self.document_variables if document else self.variables)}
         with _budgeted(seconds) as budget:
             made: list[str] = []
             length = 0
@@ -380,10 +383,11 @@ class PageRenderer:
                 budget.check_time()
             return "".join(made)
 
-    def attempt(self, text: str, meta: dict | None = None) -> tuple[Exception | None, str | None]:
+    def attempt(self, text: str, meta: dict | None = None,
+                document: bool = False) -> tuple[Exception | None, str | None]:
         """(the problem, None) or (None, the rendered text): never raises."""
         try:
-            return None, self.render(text, meta)
+            return None, self.render(text, meta, document=document)
         except RecursionError:
             return TemplateLimit("it is nested too deeply"), None
         except Exception as exc:  # reported as a finding: a page's text must never crash the checks
@@ -485,16 +489,16 @@ def render_pages(handbook: Handbook) -> list[Finding]:
         with printing() as printed:
             if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
-                problem, document.rendered = renderer.attempt(text, meta)
+                problem, document.rendered = renderer.attempt(text, meta, document=True)
             elif "{%" in text or "{#" in text or any(o in gap for gap in _gaps(text, spans) for o in _OPENERS):
-                problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta)
+                problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta, document=document is not None)
             else:  # only complete {{ expressions }}: check each distinct one once
                 for start, end in spans:
                     expression = text[start:end]
-                    key = (expression, frozenset(meta))
+                    key = (expression, frozenset(meta), document is not None)
                     if key not in seen:
                         with printing() as by_expression:
-                            outcome, _ = renderer.attempt(expression, meta)
+                            outcome, _ = renderer.attempt(expression, meta, document=document is not None)
                         seen[key] = (outcome, by_expression)
                     printed |= seen[key][1]
                     if seen[key][0] is not None:
@@ -535,5 +539,5 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
 def render_text(handbook: Handbook, document) -> str:
     """A document's text with its facts filled in, for showing; the raw text if it no
     longer renders (an old version may use a fact that has since been renamed)."""
-    problem, text = PageRenderer(handbook).attempt(document.body, document.meta)
+    problem, text = PageRenderer(handbook).attempt(document.body, document.meta, document=True)
     return document.body if problem is not None or text is None else text
