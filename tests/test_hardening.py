@@ -283,6 +283,47 @@ def test_pages_in_docs_are_checked_too(mini):
     assert next(f for f in check(mini).findings if f.check == "content-policy").line == 7
 
 
+SITE_PAGE_FIELD = ("remove it; a page in docs/ may set only title and hide")
+
+
+@pytest.mark.parametrize("front, message, field, line", [
+    ("description: '\"><script>alert(2)</script>'",
+     "docs/index.md: the field 'description' is not one a page of the site may set: the theme would print it into "
+     f"every reader's page as it is - {SITE_PAGE_FIELD}", "description", 3),
+    ("subtitle: '<script>alert(4)</script>'",
+     "docs/index.md: the field 'subtitle' is not one a page of the site may set: the theme would print it into "
+     f"every reader's page as it is - {SITE_PAGE_FIELD}", "subtitle", 3),
+    ("template: redirect.html\nlocation: https://evil.example/sign-in",
+     "docs/index.md: the field 'template' is not one a page of the site may set: the theme would print it into "
+     f"every reader's page as it is - {SITE_PAGE_FIELD}", "template", 3),
+    ("hide: [navigation, everything]",
+     "docs/index.md: hide lists something the theme cannot hide (it may list navigation, toc, footer, path, tags) "
+     "- list only those", "hide", 3),
+])
+def test_a_site_page_sets_only_a_plain_title_and_what_to_hide(mini, front, message, field, line):
+    """The theme prints a page's front matter into its head and header, outside the article the
+    sanitiser reads: anything but a plain title and `hide` could run a script on every page."""
+    (mini / "docs").mkdir()
+    (mini / "docs" / "index.md").write_text(f"---\ntitle: Home\n{front}\n---\n\n# Home\n")
+    found = [f for f in check(mini).findings if f.path == "docs/index.md"]
+    assert [str(f) for f in found][:1] == [message]
+    assert (found[0].field, found[0].line, found[0].is_error) == (field, line, True)
+
+
+def test_a_site_page_title_is_plain_text(mini):
+    (mini / "docs").mkdir()
+    (mini / "docs" / "index.md").write_text("---\ntitle: Topics<script>alert(1)</script>\n---\n\n# Home\n")
+    assert [str(f) for f in check(mini).findings if f.path == "docs/index.md"] == [
+        "docs/index.md: its title is not plain text of up to 120 characters (no <, >, &, braces, quotes or "
+        "backticks) - write the title as plain words"]
+
+
+def test_attack_8_a_script_in_a_site_pages_front_matter_stops_the_build(handbook_copy):
+    index = handbook_copy / "docs" / "index.md"
+    index.write_text(index.read_text().replace("title: Home\n", "title: Home\nsubtitle: '<script>alert(4)</script>'\n", 1))
+    _refused(handbook_copy, "docs/index.md: the field 'subtitle' is not one a page of the site may set")
+
+
 def test_a_page_full_of_unclosed_markup_is_checked_quickly(mini):
     from handbook.checks.content_policy import page_findings
 

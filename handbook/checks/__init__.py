@@ -16,6 +16,7 @@ from handbook.checks.ofsted import check_ofsted_notification
 from handbook.checks.phone_numbers import check_phone_numbers
 from handbook.checks.regulations import check_coverage, check_registry_evidence, check_regulation_references
 from handbook.checks.section_maps import check_section_maps
+from handbook.checks.site_page_front_matter import check_site_page_front_matter
 from handbook.checks.versions import check_approvals, check_unique_ids, check_versions
 from handbook.loading import load
 from handbook.model.findings import Finding, sort_key
@@ -26,7 +27,7 @@ Check = Callable[[Handbook], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     check_versions, check_approvals, check_unique_ids, check_regulation_references,
     check_reviews, check_coverage, check_section_maps, check_ofsted_notification, check_home_facts,
-    check_registry_evidence, check_phone_numbers, check_content_policy, check_files,
+    check_registry_evidence, check_phone_numbers, check_content_policy, check_files, check_site_page_front_matter,
 )
 
 
