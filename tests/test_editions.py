@@ -20,7 +20,7 @@ from handbook.loading.rendering import PageRenderer
 from handbook.model.handbook import load_handbook
 from handbook.model.home import NOT_PUBLISHED, home_from_data
 from handbook.sources.errors import HandbookError
-from handbook.views.editions import withheld_fact_in
+from handbook.views.editions import readable_text, withheld_fact_in
 from handbook.views.unpublished_links import UnpublishedLinks
 
 pytestmark = pytest.mark.unit
@@ -83,6 +83,47 @@ def test_a_website_field_written_wrongly_is_one_line_naming_the_fact():
         home_from_data(facts)
     assert str(raised.value) == ("data/home.yml: address: website: 'no' - a fact kept off the website is written "
                                  "{value: \"...\", website: false}; to publish it, write the value alone")
+
+
+@pytest.mark.parametrize("written, fields", [
+    ({"value": ADDRESS, "website": False, "note": "x"}, "note, value, website"),
+    ({"value": ADDRESS, "Website": False}, "Website, value"),
+    ({"to_confirm": "the postal address", "WEBSITE": False}, "WEBSITE, to_confirm"),
+])
+def test_a_fact_kept_off_the_website_written_loosely_is_refused_not_published(written, fields):
+    """A near miss of {value: ..., website: false} would otherwise be an ordinary group of facts,
+    and `{{ home.address.value }}` would print it on the website."""
+    facts = fixture_facts()
+    facts["address"] = written
+    with pytest.raises(HandbookError) as raised:
+        home_from_data(facts)
+    assert str(raised.value) == (
+        "data/home.yml: address: a fact kept off the website is written exactly {value: \"...\", website: false} "
+        f"(or {{to_confirm: \"...\", website: false}}), with no other field; this one has {fields}")
+
+
+def test_a_group_with_a_fact_named_website_is_still_an_ordinary_group():
+    facts = fixture_facts()
+    facts["contacts"] = {**facts["contacts"], "council": {"name": "Testbury Council", "website": "https://testbury.example"}}
+    home = home_from_data(facts)
+    assert home.facts["contacts"]["council"]["website"] == "https://testbury.example"
+
+
+def test_a_withheld_fact_is_found_through_invisible_characters_and_compatibility_forms():
+    withheld = {ADDRESS: "address"}
+    assert withheld_fact_in("1 Example Road,\u200b Testbury, TB1\u00ad 1AA", withheld) == "address"
+    assert withheld_fact_in("1 Example Road, Testbury, TB1&#8203; 1AA", withheld) == "address"
+    assert withheld_fact_in("\uff11 Example Road, Testbury, TB1 1AA", withheld) == "address"  # a full-width 1
+
+
+def test_a_withheld_fact_in_a_pictures_metadata_is_found():
+    """A picture published in docs/assets/ may carry text: a PNG comment, an EXIF caption."""
+    comment = b"tEXt" + b"Comment\x00Home address: " + ADDRESS.encode("latin-1")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe" + comment + b"\x00\xff"
+    assert withheld_fact_in(readable_text("front-door.png", png), {ADDRESS: "address"}) == "address"
+    caption = ADDRESS.encode("utf-16-le")  # as Windows writes an EXIF XPComment
+    assert withheld_fact_in(readable_text("x.jpg", b"\xff\xd8\xff\xe1" + caption), {ADDRESS: "address"}) == "address"
+    assert withheld_fact_in(readable_text("x.png", b"\x89PNG\r\n\x1a\n\xff"), {ADDRESS: "address"}) is None
 
 
 @pytest.mark.parametrize("template", [

@@ -104,10 +104,18 @@ def website_form(value, trail: str):
     """For a fact written `{value: ..., website: false}` or `{to_confirm: ..., website: false}`,
     what it holds (the value, or the {to_confirm} placeholder); None for any other fact. A
     `website` field written any other way is refused, naming the fact."""
-    if not isinstance(value, dict) or "website" not in value:
+    if not isinstance(value, dict):
+        return None
+    named_website = [key for key in value if str(key).casefold() == "website"]
+    if not named_website:
         return None
     rest = set(value) - {"website"}
     if rest not in ({"value"}, {"to_confirm"}):
+        if {"value", "to_confirm"} & set(value) or named_website != ["website"]:
+            # meant as a fact kept off the website, but written so that it would be published
+            raise _WebsiteProblem(trail, f"{trail}: a fact kept off the website is written exactly "
+                                         "{value: \"...\", website: false} (or {to_confirm: \"...\", website: false}), "
+                                         f"with no other field; this one has {', '.join(sorted(map(str, value)))}")
         return None  # an ordinary group of facts, one of which is named website
     if value["website"] is not False:
         raise _WebsiteProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "

@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import json
 import re
+import unicodedata
 from urllib.parse import unquote_plus
 
 from handbook.model.handbook import Handbook
@@ -72,16 +73,22 @@ def public_home(handbook: Handbook) -> str:
 
 
 def _normalised(text: str) -> str:
-    return " ".join(html.unescape(text).split()).casefold()
+    """Text as a reader sees it: entities decoded, compatibility forms folded (NFKC), invisible
+    format characters (zero-width spaces, soft hyphens, joiners) removed, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", html.unescape(text))
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split()).casefold()
 
 
 def readable_text(name: str, content: bytes) -> str | None:
     """The text a published file holds, as a reader or a search engine would find it: the
-    strings of a JSON file decoded, entities of HTML and XML decoded. None for a binary file."""
+    strings of a JSON file decoded, entities of HTML and XML decoded. For a binary file (a
+    picture), the text its metadata may carry (a comment, a caption, an EXIF field), read as
+    single bytes and as UTF-16; compressed metadata is not read."""
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return content.decode("latin-1") + "\n" + content.decode("utf-16-le", errors="ignore")
     if name.endswith(".json"):
         try:
             return " ".join(_strings(json.loads(text)))
