@@ -251,11 +251,11 @@ class _Targets:
 
     def __init__(self, handbook: Handbook, site_path: str):
         self.site_path = site_path
-        self.documents = {d.path for d in handbook.documents}
+        self.linked_document = handbook.linked_document
         self.site_files = handbook.site_files
 
     def exists(self, target: str) -> bool:
-        return (target in self.documents or target in self.site_files or target in GENERATED_FILES
+        return (self.linked_document(target) is not None or target in self.site_files or target in GENERATED_FILES
                 or f"{target}/index.md" in self.site_files)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
     """A fact still to confirm may appear in a draft (a warning); a document the home has
     approved stands behind every word it prints, so printing one there is an error."""
     placeholders = handbook.home.placeholders
+    facts_file = handbook.home.source  # data/home.yml, or a provider's homes/<id>/home.yml
     if not placeholders:
         return []
     findings = []
@@ -20,12 +20,12 @@ def check_home_facts(handbook: Handbook) -> list[Finding]:
                           if where in printed and (d := handbook.document(path)) is not None and d.in_force)
         if approved:
             findings.append(error(
-                "home-placeholder", HOME_FILE,
+                "home-placeholder", facts_file,
                 f"{where} is still to confirm ({needed}) but approved documents print it: {', '.join(approved)}",
-                f"write the confirmed fact in {HOME_FILE}, or return those documents to draft until it is known",
+                f"write the confirmed fact in {facts_file}, or return those documents to draft until it is known",
                 field=where))
     names = ", ".join(where for where, _ in placeholders)
-    findings.append(warning("home-placeholder", HOME_FILE,
+    findings.append(warning("home-placeholder", facts_file,
                             f"{len(placeholders)} facts about the home are not known yet: {names}",
                             "replace each {to_confirm: ...} with the real fact once it is confirmed"))
     return findings
