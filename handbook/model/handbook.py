@@ -11,7 +11,7 @@ from pathlib import Path
 from handbook.model.documents import FRONT_MATTER, SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding
 from handbook.model.home import Home, load_home, load_tags
-from handbook.model.provider import is_provider, load_home_edition, shared_path
+from handbook.model.provider import HOMES_DIR, home_ids, is_provider, load_home_edition, shared_path
 from handbook.model.registry import Registry, Regulation, load_registry
 from handbook.sources.errors import HandbookError
 from handbook.sources.files import SourceFile, files_under
@@ -128,8 +128,10 @@ def load_handbook(root: Path, today: dt.date, home_id: str | None = None) -> Han
     root = Path(root).resolve()
     registry = load_registry(root)
     if home_id is None and is_provider(root):
-        raise HandbookError(f"{root.name}: this handbook has homes/ - name the home, for example "
-                            "handbook check --home ID, or HANDBOOK_HOME=ID for the site build")
+        ids = home_ids(root)
+        raise HandbookError(f"{HOMES_DIR}/: this handbook has {len(ids)} home{'s' if len(ids) != 1 else ''} "
+                            f"({', '.join(ids)}) - name the one to build or export: make build HOME_ID={ids[0]}, "
+                            f"HANDBOOK_HOME={ids[0]} mkdocs build, or handbook export --home {ids[0]}")
     edition = load_home_edition(root, home_id) if home_id is not None else None
     home = edition.home if edition else load_home(root)
     tags = load_tags(root)
