@@ -21,10 +21,11 @@ IDENTITY = {
 }
 
 
-def copy_provider(copy: Path) -> Path:
-    """A throwaway provider's handbook: the repository's code and configuration, the fixture's content."""
+def copy_provider(copy: Path, code: bool = True) -> Path:
+    """A throwaway provider's handbook: the fixture's content, the repository's docs/ pages and
+    (unless `code` is False, for in-process tests) its code and configuration."""
     copy.mkdir(parents=True)
-    for source in [REPO / name for name in FROM_REPOSITORY]:
+    for source in [REPO / name for name in FROM_REPOSITORY if code or name == "docs"]:
         if source.is_dir():
             shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
