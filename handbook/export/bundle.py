@@ -23,8 +23,8 @@ from handbook.checks.provider import check_home
 from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.model.handbook import Handbook
-from handbook.sources.clock import long_date
 from handbook.model.provider import urn_label
+from handbook.sources.clock import long_date
 from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, HOME_VAR, SIGNED_VAR, as_of_day
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
