@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import BIN, commit_all, handbook_command, mkdocs_build, run
+from conftest import BIN, REPO, commit_all, handbook_command, mkdocs_build, run
 from provider_fixtures import HOMES, IDENTITY, PROVIDER_TODAY, copy_provider
 
 TODAY = PROVIDER_TODAY.isoformat()
@@ -118,3 +118,19 @@ def test_each_homes_inspector_copy_holds_that_home_only(provider, tmp_path, home
     for where, content in (("zip", text), ("pdf", pdf)):
         assert IDENTITY[home][0] in content, where
         assert not [mark for mark in others(home) if mark in content], where
+
+
+@pytest.mark.build
+def test_make_takes_the_home_as_home_id_and_changes_nothing_without_it():
+    def planned(*args: str) -> list[str]:
+        done = run(["make", "-n", *args], REPO)
+        assert done.returncode == 0, done.stderr
+        return [line for line in done.stdout.splitlines() if "mkdocs" in line or "handbook " in line]
+
+    assert planned("build") == [".venv/bin/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }"]
+    assert planned("build", "HOME_ID=oak-lodge") == [
+        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }"]
+    assert planned("serve", "HOME_ID=oak-lodge") == [
+        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000"]
+    assert planned("export", "HOME_ID=oak-lodge") == [".venv/bin/handbook export  --home oak-lodge"]
+    assert planned("check", "HOME_ID=oak-lodge") == [".venv/bin/handbook check --home oak-lodge"]
