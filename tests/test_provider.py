@@ -307,3 +307,21 @@ def test_check_json_gives_every_homes_figures(provider):
     assert data["homes"]["oak-lodge"]["ofsted_urn"] == "SC000001"
     assert all(f["homes"] == ["elm-cottage"] for f in elm["findings"])
     assert yaml.safe_load(yaml.safe_dump(data)) == data  # plain data, nothing but JSON types
+
+
+def test_a_fact_to_confirm_is_reported_on_the_file_it_is_written_in(provider):
+    edit(provider / "data/provider.yml", 'company_number: "00000000"  # fictional',
+         'company_number: {to_confirm: "company number, as shown on Companies House"}')
+    edit(provider / "policies/complaints.md", "## How to complain", "Company {{ home.company_number }}.\n\n"
+         "## How to complain")
+    checked = check_provider(provider, PROVIDER_TODAY)
+    assert [str(f) for f in checked.errors] == [
+        "data/provider.yml: [birch-house, elm-cottage, oak-lodge] company_number is still to confirm (company number, "
+        "as shown on Companies House) but approved documents print it: policies/complaints.md - write the confirmed "
+        "fact in data/provider.yml, or return those documents to draft until it is known"]
+    facts = [str(f) for f in checked.warnings if f.check == "home-placeholder"]
+    assert facts == [
+        "data/provider.yml: [birch-house, elm-cottage, oak-lodge] 1 facts about the home are not known yet: "
+        "company_number - replace each {to_confirm: ...} with the real fact once it is confirmed",
+        "homes/elm-cottage/home.yml: [elm-cottage] 1 facts about the home are not known yet: ofsted_urn - replace "
+        "each {to_confirm: ...} with the real fact once it is confirmed"]

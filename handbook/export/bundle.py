@@ -63,7 +63,7 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
                 shown.setdefault(where, []).append(path)
     if shown:
         lines = [f"{where} is still to confirm ({full.home.placeholder_description(where)}), printed by "
-                 f"{', '.join(paths)} - confirm it in {full.home.source}" for where, paths in shown.items()]
+                 f"{', '.join(paths)} - confirm it in {full.home.file_of(where)}" for where, paths in shown.items()]
         return ExportRefused(lines, f"the copy would show {len(shown)} fact(s) still to confirm; nothing was "
                                     "exported - confirm them, or make a draft copy with: handbook export --draft")
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
@@ -121,10 +121,16 @@ class Home:
     placeholders: list[tuple[str, str]]   # (where in home.yml, what is needed)
     registration: Registration = Registration("applying")
     source: str = HOME_FILE    # the file the facts are written in (homes/<id>/home.yml for a provider's home)
+    # A provider's home: the facts to confirm written in another file (data/provider.yml): place -> file
+    written_in: dict[str, str] = field(default_factory=dict)
 
     @property
     def roles(self) -> list[str]:
         return list(self.facts["roles"])
+
+    def file_of(self, where: str) -> str:
+        """The file a fact (by its place, such as "contacts.lado.phone") is written in."""
+        return self.written_in.get(where, self.source)
 
     def placeholder_description(self, where: str) -> str:
         return dict(self.placeholders).get(where, "")

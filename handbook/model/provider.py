@@ -145,7 +145,20 @@ def load_home_edition(root: Path, home_id: str) -> HomeEdition:
     own = _read(root, facts_file)
     _refuse_duplicates(root, home_id, own, ids)
     home = home_from_data(_merged(provider, own), source=facts_file)
+    home.written_in = {where: PROVIDER_FILE for where, _ in home.placeholders if not _written(own, where)}
     return HomeEdition(home_id, folder, home, edition_paths(root, folder))
+
+
+def _written(data, where: str) -> bool:
+    """Does the home's own data give the fact at `where` ("contacts.lado.phone", "list[0].name")?"""
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        if part.startswith("[") and isinstance(data, list) and int(part[1:-1]) < len(data):
+            data = data[int(part[1:-1])]
+        elif isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return False
+    return True
 
 
 def _refuse_duplicates(root: Path, home_id: str, own: dict, ids: list[str]) -> None:
