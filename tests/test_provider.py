@@ -325,3 +325,11 @@ def test_a_fact_to_confirm_is_reported_on_the_file_it_is_written_in(provider):
         "company_number - replace each {to_confirm: ...} with the real fact once it is confirmed",
         "homes/elm-cottage/home.yml: [elm-cottage] 1 facts about the home are not known yet: ofsted_urn - replace "
         "each {to_confirm: ...} with the real fact once it is confirmed"]
+
+
+def test_the_childrens_guide_is_checked_in_each_homes_own_guide(provider):
+    edit(provider / "homes/elm-cottage/statement-of-purpose/childrens-guide.md",
+         '  complain: "#if-you-are-unhappy"\n', "")
+    assert [line.split(" - ")[0] for line in errors_of(provider)] == [
+        "homes/elm-cottage/statement-of-purpose/childrens-guide.md: [elm-cottage] children's guide item complain "
+        "(How to make a complaint about the home or about someone in it.) has no section in the children's guide"]
