@@ -198,11 +198,10 @@ def edition_paths(root: Path, folder: str) -> list[Path]:
 
 
 def _markdown_under(root: Path, folder: str) -> list[Path]:
+    """The documents in the provider's policies/ (folder "policies") or in a home's folder."""
+    bases = [root / "policies"] if folder == "policies" else [root / folder / name for name in GOVERNED_FOLDERS]
     found: list[Path] = []
-    for governed in GOVERNED_FOLDERS:
-        base = root / folder / governed if folder != "policies" else root / "policies"
-        if folder == "policies" and governed != "policies":
-            continue
+    for base in bases:
         # A symbolic link is never read through (the files check refuses it).
         if base.is_dir() and not base.is_symlink():
             found.extend(p for p in base.rglob("*.md") if not p.is_symlink()
