@@ -12,6 +12,12 @@ DEBIAN_PACKAGES := chromium hunspell-en-gb poppler-utils libpango-1.0-0 libpango
 
 export NO_MKDOCS_2_WARNING := 1
 
+# A provider's handbook (homes/): the home to build, serve, check or export, for example
+# `make serve HOME_ID=oak-lodge`. Not HOME, which is the shell's home folder. Unset: a single
+# home's handbook as always (and, for `make check`, every home of a provider).
+HOME_ID ?=
+WITH_HOME := $(if $(HOME_ID),HANDBOOK_HOME=$(HOME_ID) )
+
 .PHONY: serve build check review lint export publish bench test test-fast system-packages clean
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -23,17 +29,17 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 ## serve: check, build and serve the handbook at http://127.0.0.1:8000 (reloads on every edit)
 serve: $(INSTALLED)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(WITH_HOME)$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## build: check and build the site into site/ (site/ is only replaced by a complete, clean build)
 build: $(INSTALLED)
 	rm -rf .site-build
-	$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
+	$(WITH_HOME)$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
 	rm -rf site && mv .site-build site
 
 ## check: run every check without building the site
 check: $(INSTALLED)
-	$(BIN)/handbook check
+	$(BIN)/handbook check $(if $(HOME_ID),--home $(HOME_ID))
 
 ## review: the reviewer's summary of your change against origin/main (or BASE=branch), as a pull request
 ## shows it: what stops the merge first, then each changed document in plain words (Markdown)
@@ -48,7 +54,7 @@ lint: $(INSTALLED) system-packages
 ## export: the inspectors' offline copy (zip) and PDF, and the children's guide as an A5 booklet, in dist/; refuses a handbook with errors or facts
 ## still to confirm. DRAFT=1 makes a draft copy (drafts included, every page marked) while applying.
 export: $(INSTALLED) system-packages
-	$(BIN)/handbook export $(if $(DRAFT),--draft)
+	$(BIN)/handbook export $(if $(DRAFT),--draft) $(if $(HOME_ID),--home $(HOME_ID))
 
 ## publish: the staff intranet (publish/staff, staff sign in) and the public website (publish/public) with a
 ## ready nginx configuration (publish/nginx/handbook.conf). Set SERVER_NAME, LISTEN, HTPASSWD (the staff's

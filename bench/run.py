@@ -37,6 +37,7 @@ from pathlib import Path
 from bench import BENCH, REPO
 from bench.handbooks import FIXED_TODAY, PLAIN_CONFIG, make_handbook, newest_real_date
 from bench.measure import environment, in_process, profile, repeated, site_stats, tool
+from bench.provider import bench_provider, provider_target
 from bench.report import _rounded, table, targets, versions
 
 
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
                         help="also profile (cProfile) check and both builds at the largest size; .prof files go in DIR")
     parser.add_argument("--keep", action="store_true", help="keep the temporary handbooks")
+    parser.add_argument("--no-provider", action="store_true",
+                        help="leave out the provider case (20 homes of 40 documents; see bench/provider.py)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -106,10 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_size(size, today, args.repeats, args.keep,
                                   args.profile.resolve() if args.profile and size == sizes[-1] else None))
 
+    provider = None if args.no_provider else bench_provider(today, args.repeats, args.keep)
     report = {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "today": today.isoformat(), "repeats": args.repeats, "machine": {"cpus": os.cpu_count(),
                                                                                 "platform": platform.platform()},
-              "versions": versions(), "targets": targets(results), "results": results}
+              "versions": versions(), "targets": targets(results) + ([provider_target(provider)] if provider else []),
+              "results": results, "provider": provider}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

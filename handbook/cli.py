@@ -10,16 +10,19 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
+from handbook.checks.provider import check_home, check_provider, merge_findings
 from handbook.export.bundle import ExportRefused, export, export_as_of
 from handbook.export.document_copy import childrens_guide_booklet, document_copy
 from handbook.export.publish import Server, publish
 from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
 from handbook.export.verify import UNSIGNED, verify
 from handbook.model.findings import one_line, sort_key
+from handbook.model.provider import is_provider
 from handbook.sources.clock import today
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import resolve
 from handbook.style import format_vale, lint
+from handbook.views.provider import provider_json
 from handbook.views.review_summary import render_review, review_summary
 
 
@@ -34,7 +37,9 @@ def command_check(args) -> int:
     root = _repository_root(Path(args.root).resolve())
     if args.base is not None:
         resolve(root, args.base)  # an empty or unknown ref, no repository, a shallow clone: say so first
-    handbook = load_and_check(root, today())
+    if args.home is None and is_provider(root):
+        return _check_provider(root, args)
+    handbook = check_home(root, today(), args.home) if args.home else load_and_check(root, today())
     if args.base is not None:
         handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
     if args.format == "json":
@@ -51,6 +56,24 @@ def command_check(args) -> int:
         print(f"Checked {documents} documents on {handbook.today.isoformat()}: "
               f"{len(handbook.errors)} errors, {len(handbook.warnings)} warnings.")
     return 1 if handbook.errors else 0
+
+
+def _check_provider(root: Path, args) -> int:
+    """Every home of a provider: each finding once, naming its homes."""
+    provider = check_provider(root, today())
+    if args.base is not None:
+        changes = {home_id: check_against_base(handbook, args.base)
+                   for home_id, handbook in provider.homes.items()}
+        provider.findings = merge_findings({i: provider.findings + found for i, found in changes.items()})
+    if args.format == "json":
+        print(json.dumps(provider_json(provider), indent=2))
+    else:
+        for finding in provider.findings:
+            print(f"{finding.severity.value.upper()}: {finding}")
+        documents = len({d.path for handbook in provider.homes.values() for d in handbook.documents})
+        print(f"Checked {len(provider.homes)} homes ({documents} documents) on {provider.today.isoformat()}: "
+              f"{len(provider.errors)} errors, {len(provider.warnings)} warnings.")
+    return 1 if provider.errors else 0
 
 
 def command_review(args) -> int:
@@ -89,7 +112,8 @@ def command_export(args) -> int:
             raise HandbookError("--document and --as-of: a one-document copy is of the handbook as it stands - "
                                 "leave out --as-of")
         try:
-            made_copy = document_copy(root, Path(args.dist).resolve(), today(), args.document, draft=args.draft)
+            made_copy = document_copy(root, Path(args.dist).resolve(), today(), args.document, draft=args.draft,
+                                      home_id=args.home)
         except ExportRefused as refused:
             return _refused(refused)
         print(f"Made {made_copy} ({made_copy.stat().st_size // 1024} KB)")
@@ -102,17 +126,17 @@ def command_export(args) -> int:
         if day > today():
             raise HandbookError(f"--as-of {args.as_of}: that day has not come yet - a copy can only show the "
                                 "handbook as it stood on a day up to today")
-        result = export_as_of(root, Path(args.dist), day, draft=args.draft)
+        result = export_as_of(root, Path(args.dist), day, draft=args.draft, home_id=args.home)
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
         return result.returncode
     try:
-        made = export(root, Path(args.dist).resolve(), today(), draft=args.draft)
+        made = export(root, Path(args.dist).resolve(), today(), draft=args.draft, home_id=args.home)
     except ExportRefused as refused:
         return _refused(refused)
     print(f"Made {made.zip_path} ({made.zip_path.stat().st_size // 1024} KB)")
     print(f"Made {made.pdf_path} ({made.pdf_path.stat().st_size // 1024} KB)")
-    booklet = childrens_guide_booklet(root, Path(args.dist).resolve(), today(), draft=args.draft)
+    booklet = childrens_guide_booklet(root, Path(args.dist).resolve(), today(), draft=args.draft, home_id=args.home)
     if booklet is not None:
         print(f"Made {booklet} ({booklet.stat().st_size // 1024} KB): the children's guide, an A5 booklet to print")
     return 0
@@ -185,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base", metavar="REF",
                        help="also check each change against this git ref, such as origin/main (pull requests)")
     check.add_argument("--root", default=".", help="the handbook repository (default: the current folder)")
+    check.add_argument("--home", metavar="ID", help="a provider's handbook: check this home only (default: every home)")
     check.set_defaults(run=command_check)
     review = commands.add_parser("review", help="the reviewer's summary of a change against a git ref, as Markdown "
                                                "(what stops the merge first; exit 1 if anything does)")
@@ -208,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--document", metavar="ID",
                           help="make a PDF of that document alone (for example statement-of-purpose, the copy to "
                                "send to Ofsted), with its version, approval and date on the cover")
+    exporter.add_argument("--home", metavar="ID", help="a provider's handbook: the home whose copy to make (homes/ID)")
     exporter.set_defaults(run=command_export)
     publisher = commands.add_parser("publish", help="build the staff intranet and the public website into publish/, "
                                                     "with a ready nginx configuration")

@@ -24,11 +24,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
+from handbook.checks.provider import check_provider
 from handbook.export.document_copy import document_pdf
 from handbook.loading.rendering import PageRenderer, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
+from handbook.model.provider import HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.views.document_page import document_details, document_top
@@ -48,6 +50,7 @@ from handbook.views.editions import (
 )
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
+from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page, relink
 from handbook.views.safe_html import article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import link_from
@@ -67,6 +70,15 @@ _build: dict = {}  # per-build state: the documents' git histories, the pages th
 
 def on_startup(command, dirty):
     _command["name"] = command
+
+
+def on_serve(server, config, builder):
+    """`mkdocs serve` reloads when a governed document changes, in whichever folders this handbook has."""
+    root = os.path.dirname(config.config_file_path)
+    for folder in (*GOVERNED_FOLDERS, HOMES_DIR):
+        if os.path.isdir(os.path.join(root, folder)):
+            server.watch(os.path.join(root, folder))
+    return server
 
 
 def _serving() -> bool:
@@ -111,6 +123,8 @@ def on_config(config):
         config.site_url = None  # no canonical links to the intranet from the public website
         _build["unlinker"] = UnpublishedLinks({d.path for d in handbook.withheld})
         config.markdown_extensions.append(_build["unlinker"])
+    elif handbook.home_id is not None:  # a provider's home: its staff site also shows every home side by side
+        config.nav.append({PROVIDER_TITLE: PROVIDER_PAGE})
     for finding in handbook.warnings:
         log.warning(str(finding))
     for finding in handbook.errors:
@@ -147,7 +161,7 @@ def expand_nav(items, handbook):
     Material's navigation.prune, a page then carries only its own topic's entries."""
     if isinstance(items, str) and "/*" in items:
         folder, _, grouping = items.partition("/*")
-        documents = sorted((d for d in handbook.documents if d.path.startswith(folder + "/")),
+        documents = sorted((d for d in handbook.documents if shared_path(d.path).startswith(folder + "/")),
                            key=lambda d: d.title.lower())
         # Titles are text: the theme prints navigation titles as HTML, so they are escaped here
         # (as Markup, so the theme's own escaping of the same title in an attribute keeps it once).
@@ -238,6 +252,8 @@ def on_files(files, config):
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
+    elif handbook.home_id is not None:
+        files.append(File.generated(config, PROVIDER_PAGE, content=provider_page(check_provider(handbook.root, handbook.today))))
     # The allowlist: a file from docs/ or from the theme's overrides/ that may not be published is
     # left out (the files check has already failed the build for it). The installed theme's own files
     # are not the handbook's, even when the virtual environment lies inside the repository (.venv).
@@ -251,7 +267,7 @@ def on_files(files, config):
             linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
             if not publishable(relative) or linked:
                 files.remove(file)
-    for folder in GOVERNED_FOLDERS:
+    for folder in (*GOVERNED_FOLDERS, HOMES_DIR):  # homes/: only this home's documents are in `included`
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
             for name in sorted(filenames):
@@ -286,6 +302,7 @@ def _document_pdf_bytes(handbook: Handbook, document) -> bytes:
 
 def on_page_markdown(markdown, page, config, files):
     handbook = _handbook(config)
+    markdown = relink(handbook, page.file.src_uri, markdown)  # a provider's home: links lead to its documents
     if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
         banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
     elif public_edition():

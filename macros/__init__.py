@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from handbook.checks import load_and_check
+from handbook.checks.provider import check_home
 from handbook.loading.rendering import template_variables
 from handbook.sources.clock import today
-from handbook.sources.edition import draft_copy, inspector_edition, public_edition
+from handbook.sources.edition import draft_copy, home_id, inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.views.site_pages import page_functions
 
@@ -20,7 +21,8 @@ def define_env(env: Any) -> None:
     """Load and check the handbook once per build; give pages its facts and page functions."""
     env.handbook_problem = None
     try:
-        handbook = load_and_check(Path(env.project_dir), today())
+        home = home_id()  # a provider's handbook: the home whose edition is built
+        handbook = check_home(Path(env.project_dir), today(), home) if home else load_and_check(Path(env.project_dir), today())
     except HandbookError as problem:
         env.handbook_problem = problem  # handbook/mkdocs_hooks.py stops the build with it, in one line
         return

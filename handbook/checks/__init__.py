@@ -36,9 +36,10 @@ def check_handbook(handbook: Handbook) -> list[Finding]:
     return sorted((finding for check in CHECKS for finding in check(handbook)), key=sort_key)
 
 
-def load_and_check(root: Path, today: dt.date) -> Handbook:
+def load_and_check(root: Path, today: dt.date, home_id: str | None = None) -> Handbook:
     """Load once, check once: the single entry point every view uses (MkDocs, the `handbook`
-    command, the export and the tests)."""
-    handbook, loading_findings = load(root, today)
+    command, the export and the tests). For a provider, `home_id` names the home's edition
+    (handbook/checks/provider.py checks every home)."""
+    handbook, loading_findings = load(root, today, home_id)
     handbook.findings = sorted(loading_findings + check_handbook(handbook), key=sort_key)
     return handbook

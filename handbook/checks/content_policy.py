@@ -70,13 +70,33 @@ def check_content_policy(handbook: Handbook) -> list[Finding]:
     return findings
 
 
+# Pages already checked: (path, site_path, text, first_line) -> (findings, the link targets asked
+# about and whether each existed). A page depends on the handbook only through those answers, so
+# when they are the same (a provider's policy, checked in each home's edition) so are its findings.
+_checked: dict[tuple[str, str, str, int], tuple[list[Finding], dict[str, bool]]] = {}
+CHECKED_KEPT = 8192
+
+
 def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1) -> list[Finding]:
     """The findings about one page. `site_path` is where the page is on the site (a page in
     docs/ lives at the site's root), which relative links are resolved from."""
+    key = (path, site_path, text, first_line)
+    targets = _Targets(handbook, site_path)
+    kept = _checked.get(key)
+    if kept is not None and all(targets.exists(target) == answer for target, answer in kept[1].items()):
+        return list(kept[0])
+    targets = _Targets(handbook, site_path)
+    findings = _page_findings(targets, path, text, first_line)
+    if len(_checked) >= CHECKED_KEPT:
+        _checked.clear()
+    _checked[key] = (findings, dict(targets.asked))
+    return list(findings)
+
+
+def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> list[Finding]:
     source = _without_code_and_templates(text)
     _line = _LineNumbers(source)
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
-    targets = _Targets(handbook, site_path)
 
     parser = _RawHtml(targets)
     try:
@@ -251,11 +271,17 @@ class _Targets:
 
     def __init__(self, handbook: Handbook, site_path: str):
         self.site_path = site_path
-        self.documents = {d.path for d in handbook.documents}
+        self.linked_document = handbook.linked_document
         self.site_files = handbook.site_files
+        self.asked: dict[str, bool] = {}
 
     def exists(self, target: str) -> bool:
-        return (target in self.documents or target in self.site_files or target in GENERATED_FILES
+        if target not in self.asked:
+            self.asked[target] = self._exists(target)
+        return self.asked[target]
+
+    def _exists(self, target: str) -> bool:
+        return (self.linked_document(target) is not None or target in self.site_files or target in GENERATED_FILES
                 or f"{target}/index.md" in self.site_files)
 
 

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
+from handbook.model.provider import shared_path
 from handbook.sources.files import SourceFile
 
 ASSETS = "docs/assets/"
@@ -25,7 +26,9 @@ TEMPLATES = "overrides/"
 
 
 def publishable(path: str) -> bool:
-    """May this file (relative to the repository root) be published in the site?"""
+    """May this file (relative to the repository root) be published in the site? A provider's
+    home folder (homes/<id>/policies/, homes/<id>/statement-of-purpose/) is a governed folder."""
+    path = shared_path(path)
     folder = path.split("/", 1)[0]
     if folder in GOVERNED_FOLDERS:
         return path.endswith(".md")
@@ -38,7 +41,7 @@ def publishable(path: str) -> bool:
 
 def ignored(path: str) -> bool:
     """Never read, never published: hidden names, and "_" names in the governed folders."""
-    parts = PurePosixPath(path).parts
+    parts = PurePosixPath(shared_path(path)).parts
     if any(part.startswith(".") for part in parts):
         return True
     return parts[0] in GOVERNED_FOLDERS and any(part.startswith("_") for part in parts[1:])
@@ -60,7 +63,7 @@ def _finding(file: SourceFile) -> Finding | None:
         return error("files", file.path, "not a regular file (a device, a pipe or a socket)", "remove it")
     if publishable(file.path):
         return None
-    folder = file.path.split("/", 1)[0]
+    folder = shared_path(file.path).split("/", 1)[0]
     if folder in GOVERNED_FOLDERS:
         return error("files", file.path,
                      f"not a governed document: {folder}/ holds only documents written in Markdown (.md), and a "

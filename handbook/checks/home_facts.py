@@ -5,28 +5,31 @@ from __future__ import annotations
 
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
     """A fact still to confirm may appear in a draft (a warning); a document the home has
-    approved stands behind every word it prints, so printing one there is an error."""
+    approved stands behind every word it prints, so printing one there is an error. Each is
+    reported on the file it is written in: data/home.yml, or for a provider's home its
+    homes/<id>/home.yml or, for what every home shares, data/provider.yml."""
     placeholders = handbook.home.placeholders
     if not placeholders:
         return []
     findings = []
+    by_file: dict[str, list[str]] = {}
     for where, needed in placeholders:
+        facts_file = handbook.home.file_of(where)
+        by_file.setdefault(facts_file, []).append(where)
         approved = sorted(path for path, printed in handbook.printed.items()
                           if where in printed and (d := handbook.document(path)) is not None and d.in_force)
         if approved:
             findings.append(error(
-                "home-placeholder", HOME_FILE,
+                "home-placeholder", facts_file,
                 f"{where} is still to confirm ({needed}) but approved documents print it: {', '.join(approved)}",
-                f"write the confirmed fact in {HOME_FILE}, or return those documents to draft until it is known",
+                f"write the confirmed fact in {facts_file}, or return those documents to draft until it is known",
                 field=where))
-    names = ", ".join(where for where, _ in placeholders)
-    findings.append(warning("home-placeholder", HOME_FILE,
-                            f"{len(placeholders)} facts about the home are not known yet: {names}",
-                            "replace each {to_confirm: ...} with the real fact once it is confirmed"))
+    for facts_file, places in by_file.items():
+        findings.append(warning("home-placeholder", facts_file,
+                                f"{len(places)} facts about the home are not known yet: {', '.join(places)}",
+                                "replace each {to_confirm: ...} with the real fact once it is confirmed"))
     return findings
-

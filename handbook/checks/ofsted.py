@@ -8,7 +8,6 @@ import datetime as dt
 from handbook.checks.common import valid_documents
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE
 from handbook.sources.clock import long_date
 
 
@@ -27,7 +26,7 @@ def check_ofsted_notification(handbook: Handbook) -> list[Finding]:
                     "ofsted-notification", document.path,
                     f"revision {change['version']} records ofsted_notified_on, but the statement still prints "
                     f"facts to confirm ({', '.join(sorted(handbook.printed[document.path]))})",
-                    f"confirm those facts in {HOME_FILE} first; Ofsted must be sent the statement as it stands",
+                    f"confirm those facts in {handbook.home.source} first; Ofsted must be sent the statement as it stands",
                     field=f"changes[{number}].ofsted_notified_on", line=document.line_of("changes")))
             if told and dt.date.fromisoformat(told) < dt.date.fromisoformat(change["date"]):
                 findings.append(error(

@@ -3,6 +3,7 @@ goes out of date in one place and not the others, and cannot be tapped to call o
 
 from __future__ import annotations
 
+import functools
 import re
 
 from handbook.checks.common import valid_documents
@@ -26,14 +27,20 @@ def _without_jinja(text: str) -> str:
     return "".join(parts) + text[position:]
 
 
+@functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
+def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
+    """(line offset, number) of each phone number typed as text in a document's body."""
+    text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _without_jinja(body))
+    return tuple((text.count("\n", 0, match.start()), match.group(0)) for match in _PHONE.finditer(text))
+
+
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     findings = []
     for document in valid_documents(handbook):
-        text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _without_jinja(document.body))
-        for match in _PHONE.finditer(text):
-            line = document.body_first_line + text.count("\n", 0, match.start())
+        for offset, number in _typed_numbers(document.body):
+            line = document.body_first_line + offset
             findings.append(error(
-                "phone-number", document.path, f"'{match.group(0)}' is a phone number typed as text",
+                "phone-number", document.path, f"'{number}' is a phone number typed as text",
                 f"write it as a fact from {HOME_FILE}, such as {{{{ home.contacts.emergency.phone }}}}, so it is "
                 "the same everywhere and can be tapped to call (add the number to the file first if it is new)",
                 line=line))

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handbook.checks import load_and_check
+from handbook.checks.provider import check_home
 from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.model.handbook import Handbook
+from handbook.model.provider import urn_label
 from handbook.sources.clock import long_date
-from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, SIGNED_VAR, as_of_day
+from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, HOME_VAR, SIGNED_VAR, as_of_day
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
 from handbook.views.editions import DRAFT_MARK, slug, staff_only
@@ -61,7 +63,7 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
                 shown.setdefault(where, []).append(path)
     if shown:
         lines = [f"{where} is still to confirm ({full.home.placeholder_description(where)}), printed by "
-                 f"{', '.join(paths)} - confirm it in data/home.yml" for where, paths in shown.items()]
+                 f"{', '.join(paths)} - confirm it in {full.home.file_of(where)}" for where, paths in shown.items()]
         return ExportRefused(lines, f"the copy would show {len(shown)} fact(s) still to confirm; nothing was "
                                     "exported - confirm them, or make a draft copy with: handbook export --draft")
     return None
@@ -85,7 +87,9 @@ def git_commit(root: Path) -> str:
 
 def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:
     kind = "handbook-draft" if draft else "handbook"
-    return f"{slug(str(handbook.home.facts['name']))}-{kind}-{handbook.today.isoformat()}-{commit[:7]}"
+    # A provider's home: its name and URN ("applying" until it has one), so no two homes' copies share a name.
+    home = f"-{slug(urn_label(handbook.home))}" if handbook.home_id else ""
+    return f"{slug(str(handbook.home.facts['name']))}{home}-{kind}-{handbook.today.isoformat()}-{commit[:7]}"
 
 
 def _sha256(path: Path) -> str:
@@ -139,7 +143,7 @@ def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str
            DRAFT_VAR: "1" if draft else "0", SIGNED_VAR: signed_by or "",
            "HANDBOOK_TODAY": handbook.today.isoformat(), "NO_MKDOCS_2_WARNING": "1",
            # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the export's day, not the clock.
-           "SOURCE_DATE_EPOCH": str(int(_midnight(handbook.today)))}
+           "SOURCE_DATE_EPOCH": str(int(_midnight(handbook.today))), HOME_VAR: handbook.home_id or ""}
     if as_of:
         env[AS_OF_VAR] = as_of
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
@@ -180,15 +184,17 @@ def _midnight(day: dt.date) -> float:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC).timestamp()
 
 
-def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool = False) -> Export:
+def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool = False,
+           home_id: str | None = None) -> Export:
     """Check, build and package the inspectors' edition. Raises ExportRefused (with the
     reasons) when the handbook has errors or the copy would show what the home does not stand
     behind; dist/ is then left exactly as it was. A draft copy includes drafts and facts still
     to confirm, and says so on every page, on the PDF's cover and in its name.
-    A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF."""
+    A point-in-time copy (see export_as_of) sets HANDBOOK_AS_OF. In a provider's handbook,
+    `home_id` names the home: the copy holds that home's edition only."""
     as_of = as_of_day()
     key: SigningKey | None = signing_key(root)  # before anything is made: a wrong key stops the export
-    full = load_and_check(root, today)
+    full = check_home(root, today, home_id) if home_id else load_and_check(root, today)
     handbook = full.for_inspectors(drafts=draft)
     refused = refusals(full, handbook, draft)
     if refused:
@@ -225,7 +231,8 @@ def signature_file(key: SigningKey, listing: bytes) -> str:
                        "signature": base64.b64encode(key.sign(listing)).decode()}, indent=2) + "\n"
 
 
-def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess.CompletedProcess:
+def export_as_of(root: Path, dist: Path, day, draft: bool = False,
+                 home_id: str | None = None) -> subprocess.CompletedProcess:
     """Export the handbook as it stood at the last commit on or before `day`, using that
     commit's own files and code, in a temporary git worktree: the working tree is untouched."""
     commit = commit_on_or_before(root, day.isoformat())
@@ -243,7 +250,7 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False) -> subprocess
         # That commit's own command: handbook.cli since the package was made, macros.cli before.
         command = "handbook.cli" if (worktree / "handbook" / "cli.py").is_file() else "macros.cli"
         return subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
-                               *(["--draft"] if draft else [])],
+                               *(["--draft"] if draft else []), *(["--home", home_id] if home_id else [])],
                               cwd=worktree, env=env, capture_output=True, text=True)
     finally:
         git(root, "worktree", "remove", "--force", str(worktree), check=False)

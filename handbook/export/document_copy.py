@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from handbook.checks import load_and_check
+from handbook.checks.provider import check_home
 from handbook.export.bundle import ExportRefused
 from handbook.export.pdf import document_html, write_pdf
 from handbook.model.documents import Document
@@ -46,11 +47,16 @@ def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool
                                        booklet=booklet))
 
 
+def _checked(root: Path, today: dt.date, home_id: str | None) -> Handbook:
+    """The handbook checked, as the inspector copy checks it: a provider's home by its id."""
+    return check_home(root, today, home_id) if home_id else load_and_check(root, today)
+
+
 def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draft: bool = False,
-                  booklet: bool = False) -> Path:
+                  booklet: bool = False, home_id: str | None = None) -> Path:
     """Check the handbook, then make the PDF of one document in `dist`. Raises HandbookError
     or ExportRefused, saying why, and leaves dist/ as it was."""
-    full = load_and_check(root, today)
+    full = _checked(root, today, home_id)
     document = next((d for d in full.documents if d.valid and d.id == document_id), None)
     if document is None:
         ids = ", ".join(sorted(d.id for d in full.documents if d.valid))
@@ -79,9 +85,11 @@ def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draf
     return dist / name
 
 
-def childrens_guide_booklet(root: Path, dist: Path, today: dt.date, draft: bool = False) -> Path | None:
+def childrens_guide_booklet(root: Path, dist: Path, today: dt.date, draft: bool = False,
+                            home_id: str | None = None) -> Path | None:
     """The children's guide as an A5 booklet for a child to keep, made beside the inspector copy
     with the same gates; None when the handbook has no children's guide that copy would hold."""
-    full = load_and_check(root, today)
+    full = _checked(root, today, home_id)
     guide = next((d for d in full.for_inspectors(drafts=draft).documents if d.kind == "childrens-guide"), None)
-    return None if guide is None else document_copy(root, dist, today, guide.id, draft=draft, booklet=True)
+    return None if guide is None else document_copy(root, dist, today, guide.id, draft=draft, booklet=True,
+                                                    home_id=home_id)

@@ -14,9 +14,9 @@ from handbook.model.findings import Finding
 from handbook.model.handbook import Handbook, load_handbook
 
 
-def load(root: Path, today: dt.date) -> tuple[Handbook, list[Finding]]:
-    """The loaded handbook, and the findings about documents that could not be read,
-    validated or rendered. Raises HandbookError if a data file cannot be used at all."""
-    handbook = load_handbook(root, today)
+def load(root: Path, today: dt.date, home_id: str | None = None) -> tuple[Handbook, list[Finding]]:
+    """The loaded handbook (of one home, for a provider), and the findings about documents that
+    could not be read, validated or rendered. Raises HandbookError if a data file cannot be used."""
+    handbook = load_handbook(root, today, home_id)
     findings = check_readable(handbook) + validate_front_matter(handbook) + render_pages(handbook)
     return handbook, findings

@@ -238,6 +238,23 @@ class HandbookSandbox(ImmutableSandboxedEnvironment):
         self.filters = {name: _guarded_filter(f) for name, f in self.filters.items()}
         self.globals["range"] = _budgeted_range
 
+    # Compiled pages, by their text: every sandbox is made alike (sandboxed_environment), so the code
+    # Jinja makes for a text is the same in each. A provider's policy is rendered once per home.
+    _compiled: dict = {}
+    COMPILED_KEPT = 4096
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if raw or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (source, name, filename, defer_init)
+        code = self._compiled.get(key)
+        if code is None:
+            code = super().compile(source, name, filename, raw, defer_init)
+            if len(self._compiled) >= self.COMPILED_KEPT:
+                self._compiled.clear()
+            self._compiled[key] = code
+        return code
+
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return isinstance(obj, self.SAFE_VALUES) and super().is_safe_attribute(obj, attr, value)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -206,12 +208,17 @@ def _field_name_problems(document: Document) -> list[Finding]:
     return findings
 
 
+@lru_cache(maxsize=16)  # the same schema for every home of a provider: compiled once
+def _compiled(schema: str) -> Callable:
+    return fastjsonschema.compile(json.loads(schema), formats={"date": _is_date})
+
+
 def validate_front_matter(handbook: Handbook) -> list[Finding]:
     """Validate each document's front matter against the schema. fastjsonschema (the schema
     compiled to Python) answers "valid?" quickly for thousands of documents; jsonschema
     then explains each problem in a document that is not."""
     schema = front_matter_schema(handbook.root, handbook.home.roles, handbook.tags)
-    is_valid = fastjsonschema.compile(schema, formats={"date": _is_date})
+    is_valid = _compiled(json.dumps(schema, sort_keys=True))
     validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
     findings = []
     for document in handbook.documents:

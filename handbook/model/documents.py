@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -170,10 +171,17 @@ class Document:
         """The file line of a top-level front-matter key, for messages."""
         if key is None:
             return None
-        for number, text in enumerate(self.front_matter_text.splitlines(), start=2):
-            if re.match(rf"{re.escape(key)}\s*:", text):
-                return number
-        return None
+        return _key_lines(self.front_matter_text).get(key)
+
+
+@lru_cache(maxsize=8192)  # the same front matter is looked up many times (in each home of a provider)
+def _key_lines(front_matter_text: str) -> dict[str, int]:
+    """Each line's text up to its first colon -> the first file line it starts (front matter starts on line 2)."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(front_matter_text.splitlines(), start=2):
+        if ":" in text:
+            lines.setdefault(text.split(":", 1)[0].rstrip(), number)
+    return lines
 
 
 @dataclass(frozen=True)

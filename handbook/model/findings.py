@@ -19,7 +19,7 @@ CheckName = Literal[
     "front-matter", "template", "future-date", "version-history", "approval", "duplicate-id",
     "unknown-regulation", "review-overdue", "review-due-soon", "required-regulation", "expected-regulation",
     "awaiting-approval", "section-map", "ofsted-notification", "home-placeholder", "registry-evidence",
-    "law-to-verify", "change-discipline", "phone-number", "content-policy", "files",
+    "law-to-verify", "change-discipline", "phone-number", "content-policy", "files", "home-documents",
 ]
 
 
@@ -32,6 +32,7 @@ class Finding:
     check: CheckName     # the check that made it, for tools and tests
     field: str | None = None
     line: int | None = None
+    homes: tuple[str, ...] = ()  # a provider's homes the finding is about (none in a single home's handbook)
 
     @property
     def is_error(self) -> bool:
@@ -40,11 +41,16 @@ class Finding:
     def __str__(self) -> str:
         """One line, whatever a file name or a value in the message holds (line breaks and other
         control characters are shown escaped, so nothing can break or recolour the line)."""
-        return f"{one_line(self.path)}: {one_line(self.message)} - {one_line(self.fix)}"
+        homes = f"[{', '.join(self.homes)}] " if self.homes else ""
+        return f"{one_line(self.path)}: {one_line(homes + self.message)} - {one_line(self.fix)}"
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if not self.homes:  # a single home's findings read as they always have
+            del data["homes"]
+        else:
+            data["homes"] = list(self.homes)
         return data
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from handbook.model.documents import FRONT_MATTER, SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding
 from handbook.model.home import Home, load_home, load_tags
+from handbook.model.provider import HOMES_DIR, home_ids, is_provider, load_home_edition, shared_path
 from handbook.model.registry import Registry, Regulation, load_registry
+from handbook.sources.errors import HandbookError
 from handbook.sources.files import SourceFile, files_under
 from handbook.sources.yaml_files import BOM
 
@@ -37,6 +39,7 @@ class Handbook:
     site_files: set[str] = field(default_factory=set)
     # every file in the folders the site is built from (documents, pages, assets, templates)
     files: list[SourceFile] = field(default_factory=list)
+    home_id: str | None = None  # the home of a provider this edition is for (None: a single home's handbook)
 
     def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
@@ -86,6 +89,16 @@ class Handbook:
     def document(self, path: str) -> Document | None:
         return self._by_path.get(path)
 
+    def linked_document(self, target: str) -> str | None:
+        """The document a link to `target` (a path from the repository root) leads to in this
+        edition. In a provider's home edition, links follow the handbook's shape: a link to
+        statement-of-purpose/statement-of-purpose.md leads to the home's own Statement of Purpose,
+        and one to policies/x.md to the home's replacement of x.md, if it has one. A link never
+        leads to another home's document."""
+        if self.home_id is None or target in self._by_path:
+            return target if target in self._by_path else None
+        return self._by_shared_path.get(shared_path(target))
+
     def findings_for(self, path: str) -> list[Finding]:
         return [f for f in self.findings if f.path == path]
 
@@ -101,6 +114,10 @@ class Handbook:
         return {d.path: d for d in self.documents}
 
     @cached_property
+    def _by_shared_path(self) -> dict[str, str]:
+        return {shared_path(d.path): d.path for d in self.documents}
+
+    @cached_property
     def _serving(self) -> dict[str, list[Document]]:
         index: dict[str, list[Document]] = {}
         for document in self.documents:
@@ -112,15 +129,22 @@ class Handbook:
         return index
 
 
-def load_handbook(root: Path, today: dt.date) -> Handbook:
+def load_handbook(root: Path, today: dt.date, home_id: str | None = None) -> Handbook:
     """Read the registry, home facts, tags and every governed document. Raises
-    HandbookError if a data file cannot be used at all."""
+    HandbookError if a data file cannot be used at all. In a provider's handbook (homes/),
+    `home_id` names the home whose edition this is: its facts and its documents only."""
     root = Path(root).resolve()
     registry = load_registry(root)
-    home = load_home(root)
+    if home_id is None and is_provider(root):
+        ids = home_ids(root)
+        raise HandbookError(f"{HOMES_DIR}/: this handbook has {len(ids)} home{'s' if len(ids) != 1 else ''} "
+                            f"({', '.join(ids)}) - name the one to build or export: make build HOME_ID={ids[0]}, "
+                            f"HANDBOOK_HOME={ids[0]} mkdocs build, or handbook export --home {ids[0]}")
+    edition = load_home_edition(root, home_id) if home_id is not None else None
+    home = edition.home if edition else load_home(root)
     tags = load_tags(root)
     documents, unreadable = [], {}
-    for path in governed_paths(root):
+    for path in (edition.paths if edition else governed_paths(root)):
         document, problem = read_document(root, path)
         documents.append(document)
         if problem is not None:
@@ -133,8 +157,9 @@ def load_handbook(root: Path, today: dt.date) -> Handbook:
         except (OSError, UnicodeDecodeError):
             continue  # MkDocs names a page it cannot read itself
         site_pages[f"{DOCS_DIR}/{relative}"] = site_page_text(text)
-    return Handbook(root, today, documents, registry, home, tags, unreadable,
-                    site_pages=site_pages, site_files=site_files, files=files_under(root, SITE_FOLDERS))
+    folders = SITE_FOLDERS + (edition.site_folders if edition else ())
+    return Handbook(root, today, documents, registry, home, tags, unreadable, site_pages=site_pages,
+                    site_files=site_files, files=files_under(root, folders), home_id=home_id)
 
 
 def site_page_text(text: str) -> tuple[str, int]:

@@ -200,10 +200,17 @@ class Home:
                 if text.strip() and where not in places.setdefault(text, []):
                     places[text].append(where)
         return {text: " and ".join(where) for text, where in places.items()}
+    source: str = HOME_FILE    # the file the facts are written in (homes/<id>/home.yml for a provider's home)
+    # A provider's home: the facts to confirm written in another file (data/provider.yml): place -> file
+    written_in: dict[str, str] = field(default_factory=dict)
 
     @property
     def roles(self) -> list[str]:
         return list(self.facts["roles"])
+
+    def file_of(self, where: str) -> str:
+        """The file a fact (by its place, such as "contacts.lado.phone") is written in."""
+        return self.written_in.get(where, self.source)
 
     def placeholder_description(self, where: str) -> str:
         return dict(self.placeholders).get(where, "")
@@ -239,31 +246,31 @@ def home_from_text(text: str) -> Home:
     return _with_line(data, text)
 
 
-def home_from_data(data) -> Home:
+def home_from_data(data, source: str = HOME_FILE) -> Home:
     if not isinstance(data, dict):
-        raise HandbookError(f"{HOME_FILE}: expected 'fact: value' lines - see the comments at the top of the file")
+        raise HandbookError(f"{source}: expected 'fact: value' lines - see the comments at the top of the file")
     missing = [key for key in REQUIRED_FACTS if key not in data]
     if missing:
-        raise HandbookError(f"{HOME_FILE}: missing fact(s) {', '.join(missing)} - add them; "
+        raise HandbookError(f"{source}: missing fact(s) {', '.join(missing)} - add them; "
                             "write {to_confirm: \"what is needed\"} if a fact is not known yet")
     roles = data["roles"]
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-        raise HandbookError(f"{HOME_FILE}: roles must be a list of role names - list them one per line with '- '")
+        raise HandbookError(f"{source}: roles must be a list of role names - list them one per line with '- '")
     found: list = []
     withheld: dict = {}
     facts = _to_facts(data, "", found, withheld)
-    return Home(facts, found, _registration(data, facts), data, withheld)
+    return Home(facts, found, _registration(data, facts, source), data=data, withheld=withheld, source=source)
 
 
-def _registration(data: dict, facts: Facts) -> Registration:
+def _registration(data: dict, facts: Facts, source: str = HOME_FILE) -> Registration:
     raw = data.get("registration", {"stage": "applying"})
     fix = ("write registration: with stage: applying (and applied_on: YYYY-MM-DD once the application "
            "is sent) or stage: registered with registered_on: YYYY-MM-DD and the real ofsted_urn")
     if not isinstance(raw, dict) or raw.get("stage") not in STAGES:
-        raise HandbookError(f"{HOME_FILE}: registration: the stage must be applying or registered - {fix}")
+        raise HandbookError(f"{source}: registration: the stage must be applying or registered - {fix}")
     unknown = sorted(set(raw) - {"stage", "applied_on", "registered_on"})
     if unknown:
-        raise HandbookError(f"{HOME_FILE}: registration: unknown field '{unknown[0]}' - {fix}")
+        raise HandbookError(f"{source}: registration: unknown field '{unknown[0]}' - {fix}")
     dates: dict[str, dt.date | None] = {}
     for name in ("applied_on", "registered_on"):
         value = raw.get(name)
@@ -273,14 +280,14 @@ def _registration(data: dict, facts: Facts) -> Registration:
         try:
             dates[name] = dt.date.fromisoformat(str(value))
         except ValueError:
-            raise HandbookError(f"{HOME_FILE}: registration: {name} '{value}' is not a date - "
+            raise HandbookError(f"{source}: registration: {name} '{value}' is not a date - "
                                 "write it as YYYY-MM-DD") from None
     if raw["stage"] == "registered":
         if dates["registered_on"] is None:
-            raise HandbookError(f"{HOME_FILE}: registration: a registered home needs registered_on - "
+            raise HandbookError(f"{source}: registration: a registered home needs registered_on - "
                                 "write the date on the registration certificate as YYYY-MM-DD")
         if isinstance(facts.get("ofsted_urn"), Placeholder):
-            raise HandbookError(f"{HOME_FILE}: registration: the home is registered but ofsted_urn is still to "
+            raise HandbookError(f"{source}: registration: the home is registered but ofsted_urn is still to "
                                 "confirm - write the URN from the registration certificate")
     return Registration(raw["stage"], dates["applied_on"], dates["registered_on"])
 

@@ -177,7 +177,26 @@ def section_map(meta: dict, field: str) -> dict[str, str]:
     return {str(key): value for key, value in (meta.get(field) or {}).items()}
 
 
+# Registries already loaded, by the text of their file: a provider's handbook loads one per home.
+_loaded: dict[str, Registry] = {}
+
+
 def load_registry(root: Path) -> Registry:
+    try:
+        text: str | None = (root / REGISTRY_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # _load_registry says what is wrong
+    if text is not None and text in _loaded:
+        return _loaded[text]
+    registry = _load_registry(root)
+    if text is not None:
+        if len(_loaded) >= 8:
+            _loaded.clear()
+        _loaded[text] = registry
+    return registry
+
+
+def _load_registry(root: Path) -> Registry:
     path = root / REGISTRY_FILE
     try:
         data = read_yaml_file(path)

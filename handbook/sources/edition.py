@@ -10,6 +10,7 @@ COMMIT_VAR = "HANDBOOK_COMMIT"          # the commit the copy was made from
 AS_OF_VAR = "HANDBOOK_AS_OF"            # set for a point-in-time copy
 DRAFT_VAR = "HANDBOOK_DRAFT_COPY"       # "1" for a draft copy: drafts included, every page marked
 SIGNED_VAR = "HANDBOOK_COPY_SIGNED_BY"  # the fingerprint of the key that signs the copy; empty when unsigned
+HOME_VAR = "HANDBOOK_HOME"              # a provider's handbook: the home whose edition is built (homes/<id>)
 
 
 def inspector_edition() -> bool:
@@ -43,3 +44,8 @@ def as_of_day() -> str | None:
 def copy_signed_by() -> str | None:
     """The fingerprint of the home's key that signs this copy, or None for an unsigned copy."""
     return os.environ.get(SIGNED_VAR) or None
+
+
+def home_id() -> str | None:
+    """The home of a provider whose edition is built (HANDBOOK_HOME), or None for a single home."""
+    return os.environ.get(HOME_VAR, "").strip() or None

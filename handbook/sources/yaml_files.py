@@ -11,6 +11,7 @@ a policy). A UTF-8 byte-order mark at the start of a file is accepted and ignore
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import yaml
@@ -79,8 +80,25 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+# Parsed texts, by their text: a provider's policies and data files are read once per home.
+# Each caller gets its own copy. Texts that do not parse are not kept (parsing them again raises again).
+_parsed: dict[tuple[str, int], bytes] = {}
+PARSED_KEPT = 8192
+
+
 def parse_yaml(text: str, first_line: int = 1):
     """Parse YAML text; `first_line` is the file line the text starts on (for messages)."""
+    key = (text, first_line)
+    if key in _parsed:
+        return pickle.loads(_parsed[key])  # a fresh copy, several times quicker than copy.deepcopy
+    data = _parse_yaml(text, first_line)
+    if len(_parsed) >= PARSED_KEPT:
+        _parsed.clear()
+    _parsed[key] = pickle.dumps(data)
+    return data
+
+
+def _parse_yaml(text: str, first_line: int = 1):
     text = text.removeprefix(BOM)
     loader = _StrictLoader(text)
     loader.first_line = first_line

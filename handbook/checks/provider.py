@@ -1,0 +1,72 @@
+"""A provider's handbook, checked home by home: each home's edition (its facts, the provider's
+policies and its own documents) is loaded and checked on its own, as Ofsted inspects it. The
+findings are then put together: each names its home, and a finding that is the same in several
+homes' editions of a provider document (a provider policy overdue for review) is given once,
+naming the homes affected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from handbook.checks import load_and_check
+from handbook.model.findings import Finding, error, sort_key
+from handbook.model.handbook import Handbook
+from handbook.model.provider import HOMES_DIR, home_ids, home_of
+
+
+@dataclass
+class ProviderCheck:
+    """Every home's checked edition, and the findings of them all."""
+    today: dt.date
+    homes: dict[str, Handbook]     # home id -> its checked edition, in id order
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+
+def check_home(root: Path, today: dt.date, home_id: str) -> Handbook:
+    """One home's edition, loaded and checked, each finding naming the home."""
+    handbook = load_and_check(root, today, home_id)
+    own = check_home_documents(handbook)
+    handbook.findings = sorted((replace(f, homes=(home_id,)) for f in handbook.findings + own), key=sort_key)
+    return handbook
+
+
+def check_home_documents(handbook: Handbook) -> list[Finding]:
+    """A home of a provider has its own Statement of Purpose and children's guide, in its own folder."""
+    findings = []
+    folder = f"{HOMES_DIR}/{handbook.home_id}/statement-of-purpose"
+    own_kinds = {d.kind for d in handbook.documents if d.valid and home_of(d.path) == handbook.home_id}
+    for kind, name in (("statement-of-purpose", "Statement of Purpose"), ("childrens-guide", "children's guide")):
+        if kind not in own_kinds:
+            findings.append(error(
+                "home-documents", f"{folder}/",
+                f"the home has no {name} of its own: Ofsted registers each home with its own",
+                f"write the home's {name} in {folder}/ (kind: {kind})", field="kind"))
+    return findings
+
+
+def check_provider(root: Path, today: dt.date) -> ProviderCheck:
+    """Every home checked; the findings merged (see `merge_findings`)."""
+    homes = {home_id: check_home(root, today, home_id) for home_id in home_ids(root)}
+    return ProviderCheck(today, homes, merge_findings({i: h.findings for i, h in homes.items()}))
+
+
+def merge_findings(by_home: dict[str, list[Finding]]) -> list[Finding]:
+    """Each finding once, naming the homes it is about: a finding about a file outside any home's
+    folder (a provider policy, the registry) that is the same in several homes is one finding."""
+    merged: dict[Finding, list[str]] = {}
+    for home_id, findings in by_home.items():
+        for finding in findings:
+            key = finding if home_of(finding.path) is not None else replace(finding, homes=())
+            homes = merged.setdefault(key, [])
+            homes.extend(h for h in finding.homes or (home_id,) if h not in homes)
+    return sorted((replace(key, homes=tuple(sorted(homes))) for key, homes in merged.items()), key=sort_key)

@@ -1,0 +1,136 @@
+"""A provider's homes end to end: `handbook check` for every home, each home's staff site and
+inspector copy (zip and PDF) holding that home's edition only, named with the home and its URN."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import BIN, REPO, commit_all, handbook_command, mkdocs_build, run
+from provider_fixtures import HOMES, IDENTITY, PROVIDER_TODAY, copy_provider
+
+TODAY = PROVIDER_TODAY.isoformat()
+
+
+def others(home: str) -> list[str]:
+    return [mark for other, marks in IDENTITY.items() if other != home for mark in marks]
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory) -> Path:
+    root = copy_provider(tmp_path_factory.mktemp("provider") / "handbook")
+    commit_all(root, PROVIDER_TODAY)
+    return root
+
+
+@pytest.mark.build
+def test_check_covers_every_home_and_names_them(provider):
+    result = handbook_command(provider, "check", today=PROVIDER_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"Checked 3 homes (13 documents) on {TODAY}: 0 errors, 33 warnings."
+    assert ("WARNING: homes/elm-cottage/home.yml: [elm-cottage] 1 facts about the home are not known yet: ofsted_urn"
+            " - replace each {to_confirm: ...} with the real fact once it is confirmed") in result.stdout.splitlines()
+    data = json.loads(handbook_command(provider, "check", "--format", "json", today=PROVIDER_TODAY).stdout)
+    assert list(data["homes"]) == list(HOMES) and data["errors"] == 0
+    one = handbook_command(provider, "check", "--home", "oak-lodge", today=PROVIDER_TODAY)
+    assert one.returncode == 0 and one.stdout.splitlines()[-1] == f"Checked 8 documents on {TODAY}: 0 errors, 16 warnings."
+
+
+@pytest.mark.build
+def test_an_overdue_provider_policy_fails_the_check_once(provider):
+    result = handbook_command(provider, "check", today=PROVIDER_TODAY.replace(year=2028))
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith("ERROR: policies/safeguarding.md:")]
+    assert lines == ["ERROR: policies/safeguarding.md: [birch-house, elm-cottage, oak-lodge] review overdue since 5 "
+                     "October 2027 (last reviewed 5 October 2026, every 12 months). Owner: Designated Safeguarding "
+                     "Lead - review the document, then set last_reviewed to the review date and add a changes entry"]
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("args", [["check", "--home", "nope"], ["export", "--home", "nope"]])
+def test_an_unknown_home_is_one_line_and_a_failing_exit(provider, args):
+    result = handbook_command(provider, *args, today=PROVIDER_TODAY)
+    assert result.returncode == 1
+    assert result.stderr == ("ERROR: homes/nope: no such home - the homes are birch-house, elm-cottage, oak-lodge "
+                             "(the folders in homes/)\n")
+    assert not (provider / "dist").exists()
+
+
+@pytest.mark.build
+def test_the_site_build_needs_a_home_and_says_which_there_are(provider, tmp_path):
+    result = mkdocs_build(provider, "--site-dir", str(tmp_path / "site"), today=PROVIDER_TODAY)
+    assert result.returncode == 1
+    assert ("homes/: this handbook has 3 homes (birch-house, elm-cottage, oak-lodge) - name the one to build or "
+            "export: make build HOME_ID=birch-house") in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "site").exists()
+
+
+@pytest.mark.build
+def test_a_homes_staff_site_holds_its_own_documents_and_the_provider_page(provider, tmp_path):
+    site = tmp_path / "site"
+    result = mkdocs_build(provider, "--site-dir", str(site), today=PROVIDER_TODAY, HANDBOOK_HOME="birch-house")
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert [p for p in pages if p.startswith(("homes/", "policies/"))] == [
+        "homes/birch-house/policies/missing-child.html", "homes/birch-house/statement-of-purpose/childrens-guide.html",
+        "homes/birch-house/statement-of-purpose/statement-of-purpose.html", "policies/anti-bullying.html",
+        "policies/behaviour-management.html", "policies/complaints.html", "policies/safeguarding.html"]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="homes/birch-house/policies/missing-child.html#if-a-child-is-missing-now"' in index
+    assert "Birch House handbook" in index
+    # Only the provider's page (and the search index that indexes it) names the other homes.
+    provider_page = (site / "provider.html").read_text(encoding="utf-8")
+    assert all(name in provider_page for name in ("Oak Lodge", "Birch House", "Elm Cottage"))
+    for page in site.rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".json", ".ics") and page.name not in (
+                "provider.html", "search_index.json"):
+            text = page.read_text(encoding="utf-8")
+            assert not [mark for mark in others("birch-house") if mark in text], page
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("home, name, draft", [
+    ("oak-lodge", "oak-lodge-sc000001-handbook", False),
+    ("birch-house", "birch-house-sc000002-handbook", False),
+    ("elm-cottage", "elm-cottage-applying-handbook-draft", True),
+])
+def test_each_homes_inspector_copy_holds_that_home_only(provider, tmp_path, home, name, draft):
+    dist = tmp_path / "dist"
+    result = run([str(BIN / "handbook"), "export", "--home", home, "--dist", str(dist), *(["--draft"] if draft else [])],
+                 provider, today=PROVIDER_TODAY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = sorted(p.name for p in dist.iterdir())
+    assert len(made) == 2 and all(p.startswith(f"{name}-{TODAY}-") for p in made), made
+    bundle = next(dist.glob("*.zip"))
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+        text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in names)
+    assert not [n for n in names if "/homes/" in n and f"/homes/{home}/" not in n]
+    assert "provider.html" not in "\n".join(names)
+    pdf = pdf_text(next(dist.glob("*.pdf")))
+    for where, content in (("zip", text), ("pdf", pdf)):
+        assert IDENTITY[home][0] in content, where
+        assert not [mark for mark in others(home) if mark in content], where
+
+
+@pytest.mark.build
+def test_make_takes_the_home_as_home_id_and_changes_nothing_without_it():
+    def planned(*args: str) -> list[str]:
+        done = run(["make", "-n", *args], REPO)
+        assert done.returncode == 0, done.stderr
+        return [line for line in done.stdout.splitlines() if "mkdocs" in line or "handbook " in line]
+
+    assert planned("build") == [".venv/bin/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }"]
+    assert planned("build", "HOME_ID=oak-lodge") == [
+        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }"]
+    assert planned("serve", "HOME_ID=oak-lodge") == [
+        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000"]
+    assert planned("export", "HOME_ID=oak-lodge") == [".venv/bin/handbook export  --home oak-lodge"]
+    assert planned("check", "HOME_ID=oak-lodge") == [".venv/bin/handbook check --home oak-lodge"]
