@@ -106,16 +106,18 @@ def test_each_homes_inspector_copy_holds_that_home_only(provider, tmp_path, home
     result = run([str(BIN / "handbook"), "export", "--home", home, "--dist", str(dist), *(["--draft"] if draft else [])],
                  provider, today=PROVIDER_TODAY)
     assert result.returncode == 0, result.stdout + result.stderr
-    made = sorted(p.name for p in dist.iterdir())
+    made = sorted(p.name for p in dist.iterdir() if "-booklet-" not in p.name)
     assert len(made) == 2 and all(p.startswith(f"{name}-{TODAY}-") for p in made), made
+    (booklet,) = dist.glob("*-booklet-*.pdf")   # the home's own children's guide, for a child to keep
+    assert booklet.name.startswith(f"{home}-childrens-guide-version-")
     bundle = next(dist.glob("*.zip"))
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
         text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in names)
     assert not [n for n in names if "/homes/" in n and f"/homes/{home}/" not in n]
     assert "provider.html" not in "\n".join(names)
-    pdf = pdf_text(next(dist.glob("*.pdf")))
-    for where, content in (("zip", text), ("pdf", pdf)):
+    pdf = pdf_text(next(dist.glob("*-handbook-*.pdf")))
+    for where, content in (("zip", text), ("pdf", pdf), ("booklet", pdf_text(booklet))):
         assert IDENTITY[home][0] in content, where
         assert not [mark for mark in others(home) if mark in content], where
 
