@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
-from handbook.loading.rendering import PageRenderer, render_text, template_finding
+from handbook.loading.rendering import PageRenderer, has_template_syntax, render_text, template_finding
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
@@ -71,6 +71,7 @@ def on_config(config):
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
     renderer = PageRenderer(handbook, page_functions(handbook))
+    _build["text_renderer"] = PageRenderer(handbook)  # for old versions' text, once per build
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
 
@@ -106,6 +107,11 @@ def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) 
     """A page's Markdown (or its title) rendered as the check rendered it. A problem the check
     did not already stop the build for stops it here, in one line naming the file; while
     serving, the page shows that line instead."""
+    if not has_template_syntax(text):
+        # Nothing for Jinja to do (mkdocs-macros' own `render_macros: false`, decided by the
+        # text): the page is left as it is. The check has already read it: the content policy
+        # applies to every page, and the sandbox renders every page that has template syntax.
+        return text
     path = macros.page.file.src_uri
     document = handbook.document(path)
     meta = document.meta if document is not None and document.readable else {}
@@ -238,8 +244,9 @@ def on_page_markdown(markdown, page, config, files):
     page.meta.pop("status", None)
     page.meta["tags"] = document.search_terms
     history = _build["histories"].get(document.path)
-    old_text = render_text(handbook, history.previous) if history and history.previous else None
-    new_text = render_text(handbook, document) if old_text is not None else ""
+    renderer = _build["text_renderer"]
+    old_text = render_text(handbook, history.previous, renderer) if history and history.previous else None
+    new_text = render_text(handbook, document, renderer) if old_text is not None else ""
     return (banner + document_top(handbook, document) + markdown
             + document_details(handbook, document, history, old_text, new_text, show_editors=not inspector_edition()))
 
