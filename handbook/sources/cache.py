@@ -62,6 +62,7 @@ def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
     except OSError:
         return
     try:
+        os.chmod(temporary, 0o644)  # like any file the build writes (mkstemp makes it private)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump({"fingerprint": fingerprint, "entries": entries}, out, sort_keys=True)
         os.replace(temporary, folder / name)
