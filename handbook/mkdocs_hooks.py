@@ -11,10 +11,12 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
 import re
+import shutil
 import sys
 
 from markupsafe import escape
@@ -22,7 +24,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
-from handbook.loading.rendering import PageRenderer, has_template_syntax, render_text, template_finding
+from handbook.loading.rendering import (
+    PageRenderer,
+    calls_page_functions,
+    has_template_syntax,
+    render_text,
+    template_finding,
+)
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
@@ -50,6 +58,77 @@ _build: dict = {}  # per-build state: the documents' git histories, the pages th
 
 def on_startup(command, dirty):
     _command["name"] = command
+    _command["dirty"] = dirty
+
+
+# --- `make serve`: rebuild what a change touches ----------------------------------------------
+# `mkdocs serve --dirty` rebuilds only the pages whose files changed. The handbook adds what
+# depends on them: the pages that list every document (status, review schedule, regulation map,
+# topics), every page whose findings changed, every page when the navigation changed (a title,
+# a topic, a document added or removed), and everything when the code, the configuration, the
+# data or the theme changed (the handbook's modules are then imported afresh). The handbook is
+# loaded and checked in full on every rebuild, so every finding is current.
+_WHOLE_SITE = ("handbook", "macros", "data", "overrides", "mkdocs.yml")
+
+
+def _whole_site_stamp(root: str) -> dict[str, int]:
+    """The modification time of every file every page depends on."""
+    stamp = {}
+    for name in _WHOLE_SITE:
+        path = os.path.join(root, name)
+        for dirpath, dirnames, filenames in os.walk(path) if os.path.isdir(path) else [("", [], [path])]:
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for filename in filenames:
+                with contextlib.suppress(OSError):
+                    stamp[os.path.join(dirpath, filename)] = os.stat(os.path.join(dirpath, filename)).st_mtime_ns
+    return stamp
+
+
+def on_serve(server, config, builder):
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
+    site_dir = config.site_dir
+    _build["stamp"] = _whole_site_stamp(root)
+    build = server.builder
+
+    def rebuild(*args, **kwargs):
+        stamp = _whole_site_stamp(root)
+        if stamp != _build.get("stamp"):
+            _build["stamp"] = stamp
+            # `mkdocs serve` keeps imported packages: drop ours so edits to macros/ and handbook/ take effect,
+            # and build every page again.
+            for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
+                del sys.modules[name]
+            _build.pop("shape", None)
+            if _command.get("dirty"):
+                shutil.rmtree(site_dir, ignore_errors=True)
+        return build(*args, **kwargs)
+
+    server.builder = rebuild
+    return server
+
+
+def _shape(handbook: Handbook) -> tuple:
+    """What every page's navigation shows of the documents."""
+    return tuple((d.path, d.title, tuple(d.tags[:1]) if d.valid else (), d.status if d.valid else "")
+                 for d in handbook.documents)
+
+
+def _dirty_rebuild(files, handbook: Handbook) -> None:
+    """Mark for rebuilding (by removing their built copy: MkDocs rebuilds a page it cannot
+    find) the pages that depend on a changed document, besides the changed pages themselves."""
+    shape = _shape(handbook)
+    findings: dict[str, list[str]] = {}
+    for finding in handbook.findings:
+        findings.setdefault(finding.path, []).append(str(finding))
+    whole = _build.get("shape") != shape
+    before = _build.get("findings", {})
+    _build["shape"], _build["findings"] = shape, findings
+    for file in files.documentation_pages():
+        path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
+        lists_documents = (path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]))
+        if whole or lists_documents or before.get(path) != findings.get(path):
+            with contextlib.suppress(OSError):
+                os.remove(file.abs_dest_path)
 
 
 def _serving() -> bool:
@@ -224,6 +303,8 @@ def on_files(files, config):
                 files.append(file)
     files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
     files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
+    if _serving() and _command.get("dirty"):
+        _dirty_rebuild(files, handbook)
     return files
 
 
@@ -290,6 +371,3 @@ def on_post_build(config):
     if refused and not _serving():
         raise PluginError(f"{len(refused)} page(s) hold HTML the handbook does not publish (listed above); "
                           "nothing was built - fix each one, then build again")
-    # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
-    for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
-        del sys.modules[name]

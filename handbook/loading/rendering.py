@@ -466,6 +466,14 @@ def _pages(handbook: Handbook):
         yield path, text, first_line, {}, None
 
 
+_PAGE_FUNCTION_CALL = re.compile(r"\b(?:" + "|".join(PAGE_FUNCTIONS) + r")\s*\(")
+
+
+def calls_page_functions(text: str) -> bool:
+    """Whether a page calls one of the page functions, and so lists the whole handbook."""
+    return _PAGE_FUNCTION_CALL.search(text) is not None
+
+
 def has_template_syntax(text: str) -> bool:
     """Whether Jinja would find anything to do in `text`: a {{, {% or {# anywhere."""
     return "{{" in text or "{%" in text or "{#" in text
