@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
@@ -36,6 +37,7 @@ from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.edition import inspector_edition
 from handbook.sources.git import NotARepository, ShallowClone
+from handbook.style.readability import prepare as prepare_readability
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import COPY_PAGE, VALID_AS_OF_SCRIPT, copy_page, copy_stamp, staff_only
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
@@ -104,6 +106,8 @@ def on_serve(server, config, builder):
         return build(*args, **kwargs)
 
     server.builder = rebuild
+    # A saved document is graded again for the review schedule: load the dictionary now, while idle.
+    threading.Thread(target=prepare_readability, daemon=True).start()
     return server
 
 

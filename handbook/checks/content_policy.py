@@ -251,11 +251,11 @@ class _Targets:
 
     def __init__(self, handbook: Handbook, site_path: str):
         self.site_path = site_path
-        self.documents = {d.path for d in handbook.documents}
+        self.handbook = handbook  # its index of documents by path is made once, not once a page
         self.site_files = handbook.site_files
 
     def exists(self, target: str) -> bool:
-        return (target in self.documents or target in self.site_files or target in GENERATED_FILES
+        return (self.handbook.document(target) is not None or target in self.site_files or target in GENERATED_FILES
                 or f"{target}/index.md" in self.site_files)
 
 
