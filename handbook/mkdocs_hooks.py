@@ -65,8 +65,8 @@ def on_startup(command, dirty):
 
 # --- `make serve`: rebuild what a change touches ----------------------------------------------
 # `mkdocs serve --dirty` rebuilds only the pages whose files changed. The handbook adds what
-# depends on them: the pages that list every document (status, review schedule, regulation map,
-# topics), every page whose findings changed, every page when the navigation changed (a title,
+# depends on them: a page that lists every document (status, review schedule, regulation map,
+# topics) when what it shows changed, every page whose findings changed, every page when the navigation changed (a title,
 # a topic, a document added or removed), and everything when the code, the configuration, the
 # data or the theme changed (the handbook's modules are then imported afresh). The handbook is
 # loaded and checked in full on every rebuild, so every finding is current.
@@ -119,18 +119,24 @@ def _shape(handbook: Handbook) -> tuple:
 
 def _dirty_rebuild(files, handbook: Handbook) -> None:
     """Mark for rebuilding (by removing their built copy: MkDocs rebuilds a page it cannot
-    find) the pages that depend on a changed document, besides the changed pages themselves."""
+    find) the pages that depend on a changed document, besides the changed pages themselves:
+    a page listing every document when what it lists changed (its text is rendered here to
+    see), a page whose findings changed, and every page when the navigation changed."""
     shape = _shape(handbook)
     findings: dict[str, list[str]] = {}
     for finding in handbook.findings:
         findings.setdefault(finding.path, []).append(str(finding))
     whole = _build.get("shape") != shape
-    before = _build.get("findings", {})
-    _build["shape"], _build["findings"] = shape, findings
+    before, views_before = _build.get("findings", {}), _build.get("views", {})
+    views: dict[str, str | None] = {}
+    _build["shape"], _build["findings"], _build["views"] = shape, findings, views
     for file in files.documentation_pages():
         path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
-        lists_documents = (path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]))
-        if whole or lists_documents or before.get(path) != findings.get(path):
+        changed = whole or before.get(path) != findings.get(path)
+        if path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]):
+            views[path] = _build["renderer"].attempt(handbook.site_pages[path][0])[1]
+            changed = changed or views[path] is None or views_before.get(path) != views[path]
+        if changed:
             with contextlib.suppress(OSError):
                 os.remove(file.abs_dest_path)
 
@@ -153,7 +159,7 @@ def on_config(config):
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
-    renderer = PageRenderer(handbook, page_functions(handbook))
+    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(handbook))
     _build["text_renderer"] = PageRenderer(handbook)  # for old versions' text, once per build
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
