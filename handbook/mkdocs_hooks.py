@@ -117,7 +117,7 @@ def _shape(handbook: Handbook) -> tuple:
                  for d in handbook.documents)
 
 
-def _dirty_rebuild(files, handbook: Handbook) -> None:
+def _dirty_rebuild(files, handbook: Handbook, site_dir: str) -> None:
     """Mark for rebuilding (by removing their built copy: MkDocs rebuilds a page it cannot
     find) the pages that depend on a changed document, besides the changed pages themselves:
     a page listing every document when what it lists changed (its text is rendered here to
@@ -130,6 +130,8 @@ def _dirty_rebuild(files, handbook: Handbook) -> None:
     before, views_before = _build.get("findings", {}), _build.get("views", {})
     views: dict[str, str | None] = {}
     _build["shape"], _build["findings"], _build["views"] = shape, findings, views
+    if whole:  # every page again, and nothing left of a page that is gone
+        shutil.rmtree(site_dir, ignore_errors=True)
     for file in files.documentation_pages():
         path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
         changed = whole or before.get(path) != findings.get(path)
@@ -314,7 +316,7 @@ def on_files(files, config):
     files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
     files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
     if _serving() and _command.get("dirty"):
-        _dirty_rebuild(files, handbook)
+        _dirty_rebuild(files, handbook, config.site_dir)
     return files
 
 
