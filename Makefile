@@ -27,9 +27,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-## serve: check, build and serve the handbook at http://127.0.0.1:8000 (reloads on every edit)
+## serve: check, build and serve the handbook at http://127.0.0.1:8000 (reloads on every edit; a saved
+## document rebuilds its own page and the pages that depend on it: handbook/mkdocs_hooks.py, "make serve")
+SERVE := $(BIN)/mkdocs serve --dirty
 serve: $(INSTALLED)
-	$(WITH_HOME)$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(WITH_HOME)$(SERVE) --dev-addr 127.0.0.1:8000
 
 ## build: check and build the site into site/ (site/ is only replaced by a complete, clean build)
 build: $(INSTALLED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -122,6 +123,16 @@ def code_fingerprint(root: Path) -> dict:
             "newest_modified": dt.datetime.fromtimestamp(newest.stat().st_mtime, dt.UTC).isoformat(timespec="seconds")}
 
 
+def _plain_titles(items):
+    """The hook's navigation with its titles as plain strings: it gives titles as escaped
+    Markup, which YAML cannot write (the theme escapes a plain title itself)."""
+    if isinstance(items, list):
+        return [_plain_titles(item) for item in items]
+    if isinstance(items, dict):
+        return {html.unescape(str(title)): _plain_titles(value) for title, value in items.items()}
+    return items
+
+
 def make_handbook(root: Path, size: int, today: dt.date) -> dict:
     """Copy the repository into `root` and fill policies/ up to `size` documents. Also writes
     the plain Material configuration and its docs folder. Returns what was made."""
@@ -169,7 +180,7 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
         "hooks": [],
         "watch": [],
         # The same navigation the handbook's hook makes (documents by topic), expanded here once.
-        "nav": expand_nav(config.get("nav"), load_and_check(root, today)),
+        "nav": _plain_titles(expand_nav(config.get("nav"), load_and_check(root, today))),
     }
     (root / PLAIN_CONFIG).write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return {"code": code_fingerprint(root),

@@ -9,9 +9,12 @@ import os
 import pstats
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from bench import REPO
@@ -213,3 +216,68 @@ def profile(root: Path, env: dict, size: int, out_dir: Path) -> dict:
     shutil.rmtree(root / "site-profile", ignore_errors=True)
     return summaries
 
+
+
+# --- the author's edit loop ---------------------------------------------------------------
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, word: str | None, timeout: float) -> float | None:
+    """Seconds until `url` answers (and holds `word`), polling every 20 ms; None on timeout."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        body = _get(url)
+        if body is not None and (word is None or word in body):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    return None
+
+
+def edit_loop(root: Path, env: dict, page: str, edits: int = 3) -> dict:
+    """`make serve` (`mkdocs serve --dirty`) on the handbook; then, `edits` times, a sentence with a
+    new word is added to the document behind `page`, timed from the save until the served page
+    holds the word (what the author's browser reloads). MkDocs notices a change by polling the
+    files every 0.5 s, so that wait is part of every figure, as it is for the author."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{page}"
+    source = root / (page.removesuffix(".html") + ".md")
+    log = open(root / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below, after the server
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+                               cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        first = _wait_for(url, None, 900)
+        if first is None:
+            raise SystemExit(f"bench: mkdocs serve never served {url}; see {root / 'serve.log'}")
+        original = source.read_text(encoding="utf-8")
+        times = []
+        for edit in range(edits):
+            time.sleep(1.5)   # the server is idle again, as between an author's saves
+            word = f"Benchmarkedit{edit}q{os.getpid()}"
+            source.write_text(original + f"\nWe record {word} here.\n", encoding="utf-8")
+            seconds = _wait_for(url, word, 300)
+            if seconds is None:
+                raise SystemExit(f"bench: the served page never showed the edit; see {root / 'serve.log'}")
+            times.append(round(seconds, 3))
+        source.write_text(original, encoding="utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    return {"page": page, "first_build_s": round(first, 2), "edits_s": times, "best_s": min(times),
+            "median_s": round(statistics.median(times), 3)}
+
+
+def last_test_run(repo: Path) -> dict | None:
+    """The last `make test` run, as the suite recorded it (tests/conftest.py)."""
+    try:
+        return json.loads((repo / ".cache" / "handbook" / "test-run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

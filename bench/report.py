@@ -9,8 +9,10 @@ from importlib import metadata
 from bench.measure import MIB
 
 TARGETS = {
-    "check_seconds": 1.0,          # handbook check on 2,000 documents
-    "build_ratio": 1.10,           # handbook build / plain Material build
+    "check_seconds": 0.3,          # handbook check on 2,000 documents (issue 16)
+    "build_ratio": 1.30,           # handbook build / plain Material build, at 2,000 documents (issue 16)
+    "edit_loop_seconds": 2.0,      # a saved document shows in `make serve` at 500 documents (issue 16)
+    "test_seconds": 150,           # `make test` in a warm environment (issue 16)
     "page_growth": 1.10,           # policy page size at the largest N / at the smallest N
     "peak_rss_mib": 1024,          # any process, at 2,000 documents
 }
@@ -20,17 +22,36 @@ def _rounded(values: dict) -> dict:
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in values.items()}
 
 
-def targets(results: list[dict]) -> list[dict]:
+def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
+    """The four targets of issue 16 first (check, build ratio, edit loop, `make test`), then the
+    page size and memory. `met` is None for a figure this run did not measure."""
     largest = results[-1]
     rows = [
-        {"target": f"handbook check on {largest['size']} documents under {TARGETS['check_seconds']:.0f} s",
+        {"target": f"handbook check on {largest['size']} documents under {TARGETS['check_seconds']} s",
          "value": f"{largest['check']['wall_s']:.2f} s (in-process load_and_check "
-                  f"{largest['check']['in_process']['load_and_check_s']:.2f} s)",
+                  f"{largest['check']['in_process']['load_and_check_s']:.2f} s, imports "
+                  f"{largest['check']['in_process']['imports_s']:.2f} s)",
          "met": largest["check"]["wall_s"] < TARGETS["check_seconds"]},
-        {"target": f"handbook build at most {TARGETS['build_ratio'] - 1:.0%} over plain Material",
+        {"target": f"handbook build at most {TARGETS['build_ratio']:.1f}x plain Material at {largest['size']} documents",
          "value": ", ".join(f"{r['size']}: x{r['build_ratio']:.2f}" for r in results),
-         "met": all(r["build_ratio"] <= TARGETS["build_ratio"] for r in results)},
+         "met": largest["build_ratio"] <= TARGETS["build_ratio"]},
     ]
+    loops = [r for r in results if "edit_loop" in r]
+    rows.append({"target": f"a saved document shows in `make serve` under {TARGETS['edit_loop_seconds']:.0f} s"
+                           + (f" at {loops[0]['size']} documents" if loops else ""),
+                 "value": (f"median {loops[0]['edit_loop']['median_s']:.2f} s of {loops[0]['edit_loop']['edits_s']} s "
+                           f"(first build {loops[0]['edit_loop']['first_build_s']:.0f} s)") if loops else "not measured",
+                 "met": loops[0]["edit_loop"]["median_s"] < TARGETS["edit_loop_seconds"] if loops else None})
+    if test_run and test_run.get("whole_suite"):
+        outcome = (f"{test_run.get('passed', 0)} passed, {test_run.get('failed', 0)} failed, "
+                   f"{test_run.get('skipped', 0)} skipped")
+        rows.append({"target": f"`make test` (warm) under {TARGETS['test_seconds']} s",
+                     "value": f"{test_run['duration_s']:.0f} s ({outcome}; run finished {test_run['finished_at']}, "
+                              "as recorded by tests/conftest.py)",
+                     "met": test_run["duration_s"] < TARGETS["test_seconds"] and test_run.get("exit_status") == 0})
+    else:
+        rows.append({"target": f"`make test` (warm) under {TARGETS['test_seconds']} s",
+                     "value": "no whole-suite run recorded: run `make test`, then `make bench`", "met": None})
     pages = [r for r in results if r["site"].get("page")]
     if len(pages) >= 2:
         growth = pages[-1]["site"]["page"]["bytes"] / pages[0]["site"]["page"]["bytes"]

@@ -11,12 +11,15 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from markupsafe import escape
@@ -26,13 +29,20 @@ from mkdocs.structure.files import File
 from handbook.checks.files import publishable
 from handbook.checks.provider import check_provider
 from handbook.export.document_copy import document_pdf
-from handbook.loading.rendering import PageRenderer, render_text, template_finding
+from handbook.loading.rendering import (
+    PageRenderer,
+    calls_page_functions,
+    has_template_syntax,
+    render_text,
+    template_finding,
+)
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.provider import HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.git import NotARepository, ShallowClone
+from handbook.style.readability import prepare as prepare_readability
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import (
     COPIES_FOLDER,
@@ -70,15 +80,92 @@ _build: dict = {}  # per-build state: the documents' git histories, the pages th
 
 def on_startup(command, dirty):
     _command["name"] = command
+    _command["dirty"] = dirty
+
+
+# --- `make serve`: rebuild what a change touches ----------------------------------------------
+# `mkdocs serve --dirty` rebuilds only the pages whose files changed. The handbook adds what
+# depends on them: a page that lists every document (status, review schedule, regulation map,
+# topics) when what it shows changed, every page whose findings changed, every page when the navigation changed (a title,
+# a topic, a document added or removed), and everything when the code, the configuration, the
+# data or the theme changed (the handbook's modules are then imported afresh). The handbook is
+# loaded and checked in full on every rebuild, so every finding is current.
+_WHOLE_SITE = ("handbook", "macros", "data", "overrides", "mkdocs.yml")
+
+
+def _whole_site_stamp(root: str) -> dict[str, int]:
+    """The modification time of every file every page depends on."""
+    stamp = {}
+    for name in _WHOLE_SITE:
+        path = os.path.join(root, name)
+        for dirpath, dirnames, filenames in os.walk(path) if os.path.isdir(path) else [("", [], [path])]:
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for filename in filenames:
+                with contextlib.suppress(OSError):
+                    stamp[os.path.join(dirpath, filename)] = os.stat(os.path.join(dirpath, filename)).st_mtime_ns
+    return stamp
 
 
 def on_serve(server, config, builder):
-    """`mkdocs serve` reloads when a governed document changes, in whichever folders this handbook has."""
-    root = os.path.dirname(config.config_file_path)
+    """`mkdocs serve` reloads when a governed document changes, in whichever folders this handbook
+    has; a change to code, data or the theme rebuilds everything with fresh imports."""
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
     for folder in (*GOVERNED_FOLDERS, HOMES_DIR):
         if os.path.isdir(os.path.join(root, folder)):
             server.watch(os.path.join(root, folder))
+    site_dir = config.site_dir
+    _build["stamp"] = _whole_site_stamp(root)
+    build = server.builder
+
+    def rebuild(*args, **kwargs):
+        stamp = _whole_site_stamp(root)
+        if stamp != _build.get("stamp"):
+            _build["stamp"] = stamp
+            # `mkdocs serve` keeps imported packages: drop ours so edits to macros/ and handbook/ take effect,
+            # and build every page again.
+            for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
+                del sys.modules[name]
+            _build.pop("shape", None)
+            if _command.get("dirty"):
+                shutil.rmtree(site_dir, ignore_errors=True)
+        return build(*args, **kwargs)
+
+    server.builder = rebuild
+    # A saved document is graded again for the review schedule: load the dictionary now, while idle.
+    threading.Thread(target=prepare_readability, daemon=True).start()
     return server
+
+
+def _shape(handbook: Handbook) -> tuple:
+    """What every page's navigation shows of the documents."""
+    return tuple((d.path, d.title, tuple(d.tags[:1]) if d.valid else (), d.status if d.valid else "")
+                 for d in handbook.documents)
+
+
+def _dirty_rebuild(files, handbook: Handbook, site_dir: str) -> None:
+    """Mark for rebuilding (by removing their built copy: MkDocs rebuilds a page it cannot
+    find) the pages that depend on a changed document, besides the changed pages themselves:
+    a page listing every document when what it lists changed (its text is rendered here to
+    see), a page whose findings changed, and every page when the navigation changed."""
+    shape = _shape(handbook)
+    findings: dict[str, list[str]] = {}
+    for finding in handbook.findings:
+        findings.setdefault(finding.path, []).append(str(finding))
+    whole = _build.get("shape") != shape
+    before, views_before = _build.get("findings", {}), _build.get("views", {})
+    views: dict[str, str | None] = {}
+    _build["shape"], _build["findings"], _build["views"] = shape, findings, views
+    if whole:  # every page again, and nothing left of a page that is gone
+        shutil.rmtree(site_dir, ignore_errors=True)
+    for file in files.documentation_pages():
+        path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
+        changed = whole or before.get(path) != findings.get(path)
+        if path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]):
+            views[path] = _build["renderer"].attempt(handbook.site_pages[path][0])[1]
+            changed = changed or views[path] is None or views_before.get(path) != views[path]
+        if changed:
+            with contextlib.suppress(OSError):
+                os.remove(file.abs_dest_path)
 
 
 def _serving() -> bool:
@@ -99,7 +186,8 @@ def on_config(config):
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
-    renderer = PageRenderer(handbook, page_functions(handbook))
+    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(handbook))
+    _build["text_renderer"] = PageRenderer(handbook)  # for old versions' text, once per build
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
 
@@ -142,6 +230,11 @@ def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) 
     """A page's Markdown (or its title) rendered as the check rendered it. A problem the check
     did not already stop the build for stops it here, in one line naming the file; while
     serving, the page shows that line instead."""
+    if not has_template_syntax(text):
+        # Nothing for Jinja to do (mkdocs-macros' own `render_macros: false`, decided by the
+        # text): the page is left as it is. The check has already read it: the content policy
+        # applies to every page, and the sandbox renders every page that has template syntax.
+        return text
     path = macros.page.file.src_uri
     document = handbook.document(path)
     meta = document.meta if document is not None and document.readable else {}
@@ -290,6 +383,8 @@ def on_files(files, config):
     if not public_edition():
         files.append(File.generated(config, JSON_NAME, content=review_json(handbook)))
         files.append(File.generated(config, CALENDAR_NAME, content=review_calendar(handbook, config.site_url or "")))
+    if _serving() and _command.get("dirty"):
+        _dirty_rebuild(files, handbook, config.site_dir)
     return files
 
 
@@ -321,8 +416,9 @@ def on_page_markdown(markdown, page, config, files):
     page.meta.pop("status", None)
     page.meta["tags"] = document.search_terms
     history = _build["histories"].get(document.path)
-    old_text = render_text(handbook, history.previous) if history and history.previous else None
-    new_text = render_text(handbook, document) if old_text is not None else ""
+    renderer = _build["text_renderer"]
+    old_text = render_text(handbook, history.previous, renderer) if history and history.previous else None
+    new_text = render_text(handbook, document, renderer) if old_text is not None else ""
     return (banner + document_top(handbook, document) + markdown
             + document_details(handbook, document, history, old_text, new_text,
                                show_editors=not (inspector_edition() or public_edition()), standalone=public_edition()))
@@ -399,6 +495,3 @@ def on_post_build(config):
     if refused and not _serving():
         raise PluginError(f"{len(refused)} page(s) hold what the handbook does not publish (listed above); "
                           "nothing was built - fix each one, then build again")
-    # `mkdocs serve` keeps imported packages; drop ours so edits to macros/ and handbook/ take effect.
-    for name in [n for n in sys.modules if n.split(".")[0] in ("macros", "handbook")]:
-        del sys.modules[name]

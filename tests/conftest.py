@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +124,46 @@ TIERS = ("unit", "build", "browser")
 
 def pytest_addoption(parser):
     parser.addoption("--tier", choices=TIERS, help="run only the tests of this tier")
+
+
+# --- one run of the suite -------------------------------------------------------------
+# Every build in the run shares one readability cache (handbook/sources/cache.py): a grade is
+# keyed by the document's text and the rules, so a build of another throwaway copy of the same
+# documents reuses it. Tests of the cache itself set their own folder.
+# The run's duration is written to .cache/handbook/test-run.json for `make bench` to report.
+TEST_RUN_RECORD = REPO / ".cache" / "handbook" / "test-run.json"
+_run: dict = {}
+
+
+def pytest_configure(config):
+    _run["started"] = time.perf_counter()
+    if "HANDBOOK_CACHE_DIR" not in os.environ:
+        _run["cache"] = tempfile.mkdtemp(prefix="handbook-test-cache-")
+        os.environ["HANDBOOK_CACHE_DIR"] = _run["cache"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    counts = {key: len(reporter.stats.get(key, [])) for key in ("passed", "failed", "error", "skipped")} \
+        if reporter is not None else {}
+    # The whole suite: pytest's own test paths, nothing deselected (no --tier, -k or -m).
+    whole = (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS
+             and not (reporter is not None and reporter.stats.get("deselected")))
+    record = {"finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+              "duration_s": round(time.perf_counter() - _run["started"], 1), "exit_status": int(exitstatus),
+              "collected": session.testscollected, **counts, "whole_suite": whole,
+              "args": [str(a) for a in session.config.args]}
+    try:
+        TEST_RUN_RECORD.parent.mkdir(parents=True, exist_ok=True)
+        TEST_RUN_RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def pytest_unconfigure(config):
+    if "cache" in _run:
+        shutil.rmtree(_run.pop("cache"), ignore_errors=True)
+        os.environ.pop("HANDBOOK_CACHE_DIR", None)
 
 
 def tier_of(item) -> str | None:
@@ -251,3 +294,28 @@ def mkdocs_build(root: Path, *extra: str, **env) -> subprocess.CompletedProcess:
 
 def handbook_command(root: Path, *args: str, **env) -> subprocess.CompletedProcess:
     return run([str(BIN / "handbook"), *args], root, **env)
+
+
+# --- the real handbook, built once for the run ----------------------------------------------
+
+@pytest.fixture(scope="session")
+def real_repository(tmp_path_factory) -> Path:
+    """A throwaway copy of the real handbook in a git repository of its own, committed on the
+    day the handbook was last touched. Shared by the browser tests (its staff site) and the
+    export tests (its draft inspector copy): nothing may change it."""
+    repo = copy_real_handbook(tmp_path_factory.mktemp("real-handbook") / "handbook")
+    commit_all(repo, last_touched(REPO))
+    return repo
+
+
+@pytest.fixture(scope="session")
+def real_draft_copy(real_repository, tmp_path_factory) -> tuple[Path, Path]:
+    """The real handbook's draft inspector copy (the home is applying), made once: (zip, PDF).
+    Made into a folder outside the repository, whose own dist/ stays empty."""
+    dist = tmp_path_factory.mktemp("real-draft-copy")
+    made = handbook_command(real_repository, "export", "--draft", "--dist", str(dist), today=last_touched(REPO),
+                            HANDBOOK_GIT_DATES="true")
+    assert made.returncode == 0, made.stdout + made.stderr
+    (bundle,) = dist.glob("*.zip")
+    (pdf,) = dist.glob("*-handbook-*.pdf")
+    return bundle, pdf

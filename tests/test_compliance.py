@@ -87,9 +87,11 @@ def test_document_control_shows_review_state_and_links_regulations(mini):
     handbook = check(mini)
     control = document_details(handbook, handbook.document(POLICY))
     badge = '<span class="review-badge review-badge--due-soon">Review due soon</span>'
-    assert f"| Next review | 10 January 2027 {badge} |" in control
-    assert "[34(4) Missing child policy](../regulation-map.md#reg-chr2015-34-4)" in control
-    assert "(https://www.legislation.gov.uk/uksi/2015/541/regulation/34)" in control
+    # Ready HTML (templates/document_details.html), with links to pages as MkDocs writes them.
+    assert f"<td>Next review</td>\n<td>10 January 2027 {badge}</td>" in control
+    assert '<a href="../regulation-map.html#reg-chr2015-34-4">34(4) Missing child policy</a>' in control
+    assert ('(<a class="external" href="https://www.legislation.gov.uk/uksi/2015/541/regulation/34">'
+            "legislation.gov.uk</a>)") in control
 
 
 def test_overdue_document_control_has_a_banner(mini):

@@ -18,7 +18,6 @@ from conftest import (
     BIN,
     REPO,
     copy_handbook,
-    copy_real_handbook,
     fixture_today,
     front_matter,
     handbook_command,
@@ -276,11 +275,10 @@ def test_copy_says_when_it_is_out_of_date(exported):
 
 # --- truthful copies: nothing the home does not stand behind ---------------------
 
-def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(tmp_path):
-    root = copy_real_handbook(tmp_path / "real")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "The real handbook")
+def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(real_repository, real_draft_copy):
+    """The real handbook, in a repository of its own; its draft copy (`handbook export --draft`)
+    is made once for the run by the `real_draft_copy` fixture (tests/conftest.py)."""
+    root = real_repository
     today = last_touched(REPO)
     refused = handbook_command(root, "export", today=today)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
@@ -289,12 +287,9 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
         "for registration, make a draft copy with: handbook export --draft")
     assert not (root / "dist").exists() or not any((root / "dist").iterdir())
 
-    made = handbook_command(root, "export", "--draft", today=today, HANDBOOK_GIT_DATES="true")
-    assert made.returncode == 0, made.stdout + made.stderr
-    (bundle,) = (root / "dist").glob("*.zip")
-    (pdf,) = (root / "dist").glob("*-handbook-*.pdf")
+    bundle, pdf = real_draft_copy
     assert bundle.name.startswith("cura-care-homes-handbook-draft-") and pdf.name.startswith("cura-care-homes-handbook-draft-")
-    (booklet,) = (root / "dist").glob("*-booklet-*.pdf")   # the children's guide for a child, marked a draft too
+    (booklet,) = pdf.parent.glob("*-booklet-*.pdf")   # the children's guide for a child, marked a draft too
     assert re.fullmatch(r"cura-care-homes-childrens-guide-version-[\d.]+-booklet-a5-draft-[\d-]+\.pdf", booklet.name)
     assert "Draft: not yet approved" in pypdf.PdfReader(booklet).pages[0].extract_text()
     with zipfile.ZipFile(bundle) as archive:
@@ -341,7 +336,7 @@ def test_as_of_refuses_a_day_that_has_not_come(tmp_path):
                                      "only show the handbook as it stood on a day up to today")
 
 
-def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
+def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path, real_repository, real_draft_copy):
     """The real handbook's draft copy: a tagged PDF (PDF/UA), and no table row broken across
     two pages (each row's box is laid out on one page only)."""
     import weasyprint
@@ -350,18 +345,12 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path):
     from handbook.checks import load_and_check
     from handbook.export.pdf import handbook_html
 
-    root = copy_real_handbook(tmp_path / "real")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "The real handbook")
+    root = real_repository
     today = last_touched(REPO)
-    made = handbook_command(root, "export", "--draft", today=today)
-    assert made.returncode == 0, made.stdout + made.stderr
-    (pdf,) = (root / "dist").glob("*-handbook-*.pdf")
+    bundle, pdf = real_draft_copy
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"(?m)^Tagged:\s+yes$", info), info
 
-    (bundle,) = (root / "dist").glob("*.zip")
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(tmp_path / "copy")
     (site,) = (tmp_path / "copy").iterdir()

@@ -26,7 +26,8 @@ def serve(handbook_copy):
     env = command_environment(handbook_copy)
 
     def start():
-        process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        # As `make serve` runs it: --dirty, so a save rebuilds what depends on the saved file.
+        process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
                                    cwd=handbook_copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True)
         processes.append(process)
@@ -73,6 +74,25 @@ def test_serve_shows_problems_on_the_page_and_status_page_and_reloads(serve):
     while "This document has problems to fix" in fetch(base + "policies/missing-child.html"):
         assert time.monotonic() < deadline, "the page never reloaded"
         time.sleep(0.5)
+    # The pages that list every document's findings are rebuilt with it.
+    assert "old_reviewed" not in fetch(base + "status.html")
+
+
+def test_serve_rebuilds_what_a_saved_document_changes(serve):
+    root, start = serve
+    base = start()
+    fetch(base + "policies/anti-bullying.html", expect="Anti-bullying")
+    policy = root / "policies/anti-bullying.md"
+    policy.write_text(policy.read_text() + "\nWe also meet every Zanzibarian visitor at the door.\n")
+    assert "Zanzibarian" in fetch(base + "policies/anti-bullying.html", expect="Zanzibarian")
+    # A document moved to another topic joins that topic's navigation on the other pages too.
+    assert "Anti-bullying policy" not in fetch(base + "policies/safeguarding.html")  # only "anti-bullying policy" in its text
+    policy.write_text(policy.read_text().replace("tags: [Bullying, Safeguarding]", "tags: [Safeguarding, Bullying]"))
+    fetch(base + "policies/safeguarding.html", expect="Anti-bullying policy")
+    # The handbook's code changed: every page is built again with it.
+    top = root / "handbook" / "views" / "templates" / "document_top.md"
+    top.write_text(top.read_text().replace("Document control and history", "Document control, history"))
+    fetch(base + "policies/complaints.html", expect="Document control, history")
 
 
 PAYLOADS = {

@@ -54,24 +54,22 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
+def real_site(tmp_path_factory, real_repository):
     """The real handbook's staff site, served on 127.0.0.1."""
     folder = tmp_path_factory.mktemp("real-site")
-    build_site(folder, last_touched(REPO), real=True)
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(folder)], real_repository,
+                 today=last_touched(REPO), HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stderr
     base, stop = serve_folder(folder)
     yield base, folder
     stop()
 
 
 @pytest.fixture(scope="module")
-def inspector_copy(tmp_path_factory):
+def inspector_copy(tmp_path_factory, real_draft_copy):
     """The real handbook's inspector copy (a draft copy: the home is applying), unzipped."""
     folder = tmp_path_factory.mktemp("copy")
-    repo = build_site(folder / "unused-site", last_touched(REPO), real=True)
-    result = run([str(BIN / "handbook"), "export", "--draft", "--dist", str(folder / "dist")], repo,
-                 today=last_touched(REPO), HANDBOOK_GIT_DATES="true")
-    assert result.returncode == 0, result.stdout + result.stderr
-    (bundle,) = (folder / "dist").glob("*.zip")
+    bundle, _ = real_draft_copy
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(folder / "unzipped")
     (root,) = (folder / "unzipped").iterdir()

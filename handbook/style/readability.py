@@ -32,3 +32,9 @@ def flesch_kincaid_grade(text: str) -> float:
     if not text.strip():
         return 0.0
     return float(_textstat().flesch_kincaid_grade(text))
+
+
+def prepare() -> None:
+    """Load textstat and the pronouncing dictionary now (about a second), so the next grade is
+    quick: `make serve` does this while it waits for the author's first save."""
+    _textstat()

@@ -1,7 +1,8 @@
 """What a governed document's page adds to its own text: the notice and one status line at
 the top (so the reader gets to the text at once), and at the end the Schedule 1 index or the
 guide's note for adults, the full document control and the history. Data is worked out here;
-the markup is in templates/document_top.md and templates/document_details.md."""
+the markup is in templates/document_top.md, templates/document_sections.md and
+templates/document_details.html (ready HTML: no Markdown to read for each page)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from handbook.model.registry import section_map
 from handbook.sources.headings import heading_anchors
 from handbook.views.history import DocumentHistory, what_changed
 from handbook.views.plain_text import plain_text
-from handbook.views.templating import link_from, render
+from handbook.views.templating import link_from, page_url, render
 
 KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "Children's guide",
               "policy": "Policy", "procedure": "Procedure"}
@@ -46,7 +47,9 @@ class VersionRow:
     ofsted_notified_on: dt.date | None
 
 
-def regulation_links(handbook: Handbook, document: Document) -> list[RegulationLink]:
+def regulation_links(handbook: Handbook, document: Document, link=link_from) -> list[RegulationLink]:
+    """Each regulation the document cites, with links (by `link`, from the document's source
+    file) to the regulation map and to legislation.gov.uk."""
     links = []
     for citation in document.regulations:
         regulation = handbook.registry.resolve(citation)
@@ -54,7 +57,7 @@ def regulation_links(handbook: Handbook, document: Document) -> list[RegulationL
             links.append(RegulationLink(citation))
         else:
             links.append(RegulationLink(citation, regulation.ref, regulation.title,
-                                        f"{link_from(document.path, REGULATION_MAP)}#{regulation.anchor}",
+                                        f"{link(document.path, REGULATION_MAP)}#{regulation.anchor}",
                                         regulation.url))
     return links
 
@@ -109,10 +112,11 @@ def document_top(handbook: Handbook, document: Document) -> str:
 def document_details(handbook: Handbook, document: Document, history: DocumentHistory | None = None,
                      old_text: str | None = None, new_text: str = "", show_editors: bool = True,
                      standalone: bool = False) -> str:
-    """The end of the page: the Schedule 1 index or the guide's note for adults, the document
-    control and the history (versions, edits from git for staff, and what changed). A
-    `standalone` page (on the public website, in a one-document copy) links to none of the
-    handbook's other pages (topics, the regulation map)."""
+    """The end of the page: the Schedule 1 index or the guide's note for adults (Markdown), then
+    the document control and the history (versions, edits from git for staff, and what changed),
+    as ready HTML under two Markdown headings (templates/document_details.html). A `standalone`
+    page (on the public website, in a one-document copy) links to none of the handbook's other
+    pages (topics, the regulation map)."""
     if not document.valid:
         return ""
     state = document.review_state(handbook.today)
@@ -120,12 +124,12 @@ def document_details(handbook: Handbook, document: Document, history: DocumentHi
     changes = (what_changed(plain_text(old_text), plain_text(new_text))
                if previous is not None and old_text is not None else None)
     schedule_url = handbook.registry.default_instrument.url.rstrip("/") + "/schedule/1"
-    return render(
-        "document_details.md", document=document, kind=KIND_NAMES.get(document.kind, document.kind), state=state,
-        badge=STATE_BADGES.get(state, ""), regulations=regulation_links(handbook, document),
-        topics=[(tag, f"{link_from(document.path, TOPICS)}#{topic_anchor(tag)}") for tag in document.tags],
+    sections = render("document_sections.md", schedule_1=schedule_1_rows(handbook, document),
+                      schedule_url=schedule_url, guide_items=guide_rows(handbook, document))
+    return "\n" + sections + "\n" + render(
+        "document_details.html", document=document, kind=KIND_NAMES.get(document.kind, document.kind), state=state,
+        badge=STATE_BADGES.get(state, ""), regulations=regulation_links(handbook, document, page_url),
+        topics=[(tag, f"{page_url(document.path, TOPICS)}#{topic_anchor(tag)}") for tag in document.tags],
         versions=version_rows(document), statement_of_purpose=document.kind == "statement-of-purpose",
-        schedule_1=schedule_1_rows(handbook, document), schedule_url=schedule_url,
-        guide_items=guide_rows(handbook, document),
         edits=history.edits if history is not None and show_editors else [],
         previous=previous, changes=changes, standalone=standalone)

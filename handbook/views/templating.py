@@ -54,6 +54,15 @@ def link_from(page_path: str, target_path: str) -> str:
     return quote(posixpath.relpath(target_path, posixpath.dirname(page_path) or "."), safe="/#")
 
 
+def page_url(page_path: str, target_path: str) -> str:
+    """The address of the page built from `target_path`, relative to the page built from
+    `page_path`, as MkDocs writes it with `use_directory_urls: false` (mkdocs.yml): for links in
+    ready HTML, which MkDocs does not rewrite."""
+    link = link_from(page_path, target_path)
+    path, hash_mark, anchor = link.partition("#")
+    return (path.removesuffix(".md") + ".html" if path.endswith(".md") else path) + hash_mark + anchor
+
+
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
