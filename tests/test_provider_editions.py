@@ -133,6 +133,6 @@ def test_make_takes_the_home_as_home_id_and_changes_nothing_without_it():
     assert planned("build", "HOME_ID=oak-lodge") == [
         "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }"]
     assert planned("serve", "HOME_ID=oak-lodge") == [
-        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000"]
+        "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000"]
     assert planned("export", "HOME_ID=oak-lodge") == [".venv/bin/handbook export  --home oak-lodge"]
     assert planned("check", "HOME_ID=oak-lodge") == [".venv/bin/handbook check --home oak-lodge"]
