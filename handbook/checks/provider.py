@@ -11,25 +11,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from handbook.checks import load_and_check
-from handbook.model.findings import Finding, error, sort_key
+from handbook.model.findings import Finding, WithFindings, error, sort_key
 from handbook.model.handbook import Handbook
 from handbook.model.provider import HOMES_DIR, home_ids, home_of
 
 
 @dataclass
-class ProviderCheck:
+class ProviderCheck(WithFindings):
     """Every home's checked edition, and the findings of them all."""
     today: dt.date
     homes: dict[str, Handbook]     # home id -> its checked edition, in id order
     findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
 
 
 def check_home(root: Path, today: dt.date, home_id: str) -> Handbook:

@@ -72,3 +72,16 @@ def warning(check: CheckName, path: str, message: str, fix: str, **where) -> Fin
 
 def sort_key(finding: Finding):
     return (finding.severity is not Severity.ERROR, finding.path, finding.line or 0)
+
+
+class WithFindings:
+    """Something checked: its `findings`, and those that are errors and warnings."""
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]

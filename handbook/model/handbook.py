@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from handbook.model.documents import FRONT_MATTER, SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
-from handbook.model.findings import Finding
+from handbook.model.findings import Finding, WithFindings
 from handbook.model.home import Home, load_home, load_tags
 from handbook.model.provider import HOMES_DIR, home_ids, is_provider, load_home_edition, shared_path
 from handbook.model.registry import Registry, Regulation, load_registry
@@ -21,7 +21,7 @@ DOCS_DIR = "docs"
 
 
 @dataclass
-class Handbook:
+class Handbook(WithFindings):
     root: Path
     today: dt.date
     documents: list[Document]
@@ -64,14 +64,6 @@ class Handbook:
             for where in sorted(self.printed.get(document.path, ())):
                 shown.setdefault(where, []).append(document.path)
         return shown
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
 
     def counts_for_coverage(self, document: Document) -> bool:
         """Approved documents serve the law. While the home is applying for registration, its
