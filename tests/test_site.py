@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import zipfile
+from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -87,11 +88,16 @@ def fixture_site(tmp_path_factory):
     stop()
 
 
+@contextmanager
 def new_page(browser, viewport: str = "desktop", scheme: str = "light"):
+    """A page in a browser context of its own (that viewport and colour scheme), closed after use."""
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
                                   is_mobile=viewport != "desktop", has_touch=viewport != "desktop")
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def search(page, base: str, words: str):
@@ -121,63 +127,47 @@ def axe(page):
     ("allegation against staff", "Safeguarding policy"),
 ])
 def test_search_finds_what_a_worker_types_first(browser, real_site, words, first):
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         assert search(page, real_site[0], words).first.inner_text() == first
-    finally:
-        context.close()
 
 
 def test_search_snippets_never_run_table_cells_together(browser, real_site):
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         search(page, real_site[0], "police")
         snippets = page.locator(".md-search-result__item .md-typeset").all_inner_texts()
         assert snippets and not any("What you know Category" in s for s in snippets)
-    finally:
-        context.close()
 
 
 def test_search_works_from_the_keyboard(browser, real_site):
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         search(page, real_site[0], "missing")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
         page.wait_for_url("**/policies/missing-child.html*")
-    finally:
-        context.close()
 
 
 # --- phones first -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_page_scrolls_sideways_on_the_site(browser, real_site, viewport):
-    context, page = new_page(browser, viewport)
-    try:
+    with new_page(browser, viewport) as page:
         for kind, path in PAGE_TYPES.items():
             page.goto(real_site[0] + path)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{kind} is {overflow}px wider than the {viewport} screen"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_page_scrolls_sideways_in_the_inspector_copy_from_disk(browser, inspector_copy, viewport):
-    context, page = new_page(browser, viewport)
-    try:
+    with new_page(browser, viewport) as page:
         for kind in IN_THE_INSPECTOR_COPY:
             page.goto((inspector_copy / PAGE_TYPES[kind]).as_uri())
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{kind} is {overflow}px wider than the {viewport} screen, from disk"
-    finally:
-        context.close()
 
 
 def test_the_first_step_of_the_missing_child_policy_is_on_the_first_phone_screen(browser, real_site):
-    context, page = new_page(browser, "phone")
-    try:
+    with new_page(browser, "phone") as page:
         page.goto(real_site[0] + PAGE_TYPES["policy"])
         first_step = page.locator("article ol > li").first
         expect(first_step).to_contain_text("Decide the risk now.")
@@ -186,13 +176,10 @@ def test_the_first_step_of_the_missing_child_policy_is_on_the_first_phone_screen
         risk = page.locator(".admonition.warning").first
         assert risk.bounding_box()["y"] < box["y"], "the risk box comes before the steps"
         page.screenshot(path=ARTIFACTS / "after-policy-phone.png")
-    finally:
-        context.close()
 
 
 def test_the_childrens_guide_first_phone_screen_is_for_the_child(browser, real_site):
-    context, page = new_page(browser, "phone")
-    try:
+    with new_page(browser, "phone") as page:
         page.goto(real_site[0] + PAGE_TYPES["childrens-guide"])
         visible = page.evaluate("""() => {
             const bottom = window.innerHeight; const parts = [];
@@ -205,13 +192,10 @@ def test_the_childrens_guide_first_phone_screen_is_for_the_child(browser, real_s
         assert "guide is for you" in visible
         assert not re.search(r"\b[Rr]egulation\b|\b\d+\(\d+\)", visible), visible
         page.screenshot(path=ARTIFACTS / "after-childrens-guide-phone.png")
-    finally:
-        context.close()
 
 
 def test_the_emergency_box_is_the_largest_text_on_the_home_page(browser, real_site):
-    context, page = new_page(browser, "phone")
-    try:
+    with new_page(browser, "phone") as page:
         page.goto(real_site[0] + "index.html")
         sizes = page.evaluate("""() => {
             const size = el => parseFloat(getComputedStyle(el).fontSize);
@@ -221,16 +205,13 @@ def test_the_emergency_box_is_the_largest_text_on_the_home_page(browser, real_si
             return [size(box), Math.max(...others.map(size))];
         }""")
         assert sizes[0] >= sizes[1], f"emergency text {sizes[0]}px, other text up to {sizes[1]}px"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", ["regulation-map", "review-schedule", "status"])
 def test_on_a_phone_the_handbooks_tables_stack_with_every_cell_on_screen_and_labelled(browser, real_site, kind):
     """The inspector's answer (the regulation map's "Served by") must not hide past the edge of a
     phone: each row stacks, each cell inside the screen, led by its column's heading."""
-    context, page = new_page(browser, "phone")
-    try:
+    with new_page(browser, "phone") as page:
         page.goto(real_site[0] + PAGE_TYPES[kind])
         cells = page.evaluate("""() => [...document.querySelectorAll('.stack-on-phone td')].map(td => ({
             right: td.getBoundingClientRect().right, label: td.dataset.label || '',
@@ -241,8 +222,6 @@ def test_on_a_phone_the_handbooks_tables_stack_with_every_cell_on_screen_and_lab
         assert [c for c in cells if not c["label"] or c["label"] not in c["shown"]] == []
         if kind == "regulation-map":
             assert {c["label"] for c in cells} >= {"Regulation", "What it is about", "Written document", "Served by"}
-    finally:
-        context.close()
 
 
 def test_every_phone_number_on_the_site_is_a_link_to_call(real_site):
@@ -265,51 +244,39 @@ def test_every_phone_number_on_the_site_is_a_link_to_call(real_site):
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 @pytest.mark.parametrize("viewport, scheme", [("phone", "light"), ("desktop", "light"), ("phone", "dark")])
 def test_page_type_has_no_accessibility_violations(browser, real_site, kind, viewport, scheme):
-    context, page = new_page(browser, viewport, scheme)
-    try:
+    with new_page(browser, viewport, scheme) as page:
         page.goto(real_site[0] + PAGE_TYPES[kind])
         result = axe(page)
         assert result.violations_count == 0, result.generate_report()
         if kind in ("policy", "childrens-guide", "regulation-map") and scheme == "light":
             page.screenshot(path=ARTIFACTS / f"after-{kind}-{viewport}.png")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport, scheme", [("phone", "light"), ("desktop", "dark")])
 def test_search_dialog_with_results_has_no_accessibility_violations(browser, real_site, viewport, scheme):
-    context, page = new_page(browser, viewport, scheme)
-    try:
+    with new_page(browser, viewport, scheme) as page:
         search(page, real_site[0], "missing")
         result = axe(page)
         assert result.violations_count == 0, result.generate_report()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", IN_THE_INSPECTOR_COPY)
 def test_inspector_copy_page_from_disk_has_no_accessibility_violations(browser, inspector_copy, kind):
-    context, page = new_page(browser, "phone")
-    try:
+    with new_page(browser, "phone") as page:
         page.goto((inspector_copy / PAGE_TYPES[kind]).as_uri())
         result = axe(page)
         assert result.violations_count == 0, result.generate_report()
-    finally:
-        context.close()
 
 
 # --- the inspector copy speaks to inspectors ------------------------------------------------
 
 def test_the_inspector_copy_404_page_works_from_disk(browser, inspector_copy):
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         page.goto((inspector_copy / "404.html").as_uri())
         styled = page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
         assert styled in ("sticky", "fixed"), "the theme's stylesheet did not load"
         page.locator(".md-header__button.md-logo").click()
         assert page.url.endswith("/index.html")
-    finally:
-        context.close()
 
 
 def test_the_pages_made_for_the_inspector_copy_use_no_build_words(inspector_copy):
@@ -326,19 +293,15 @@ def test_the_pages_made_for_the_inspector_copy_use_no_build_words(inspector_copy
 
 def test_due_soon_document_shows_the_badge(browser, fixture_site):
     base, _, path = fixture_site
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         page.goto(base + path.removesuffix(".md") + ".html")
         expect(page.locator(".document-status .review-badge--due-soon")).to_have_text("Review due soon")
         expect(page.locator(".document-control .review-badge--due-soon")).to_have_text("Review due soon")
-    finally:
-        context.close()
 
 
 def test_schedule_1_index_links_resolve_to_sections(browser, fixture_site):
     base = fixture_site[0]
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         page.goto(base + PAGE_TYPES["statement-of-purpose"])
         links = page.locator(".schedule-1-index td a")
         assert links.count() == 22
@@ -347,8 +310,6 @@ def test_schedule_1_index_links_resolve_to_sections(browser, fixture_site):
             assert target.startswith("#")
             assert page.locator(f"[id='{target[1:]}']").count() == 1, f"matter {index + 1}: no section {target}"
             assert links.nth(index).inner_text() != "Go to the section"
-    finally:
-        context.close()
 
 
 def test_last_updated_dates_come_from_git(browser, fixture_site):
@@ -356,24 +317,18 @@ def test_last_updated_dates_come_from_git(browser, fixture_site):
     committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "policies/missing-child.md"],
                                cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
     day = dt.date.fromisoformat(committed)
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         page.goto(base + PAGE_TYPES["policy"])
         expect(page.locator(".md-source-file")).to_contain_text(f"{day.day} {day:%B %Y}")
-    finally:
-        context.close()
 
 
 def test_pages_print_without_navigation(browser, fixture_site):
-    context, page = new_page(browser)
-    try:
+    with new_page(browser) as page:
         page.goto(fixture_site[0] + PAGE_TYPES["policy"])
         page.emulate_media(media="print")
         expect(page.locator(".md-sidebar--primary")).to_be_hidden()
         expect(page.locator(".md-header")).to_be_hidden()
         expect(page.locator(".document-control")).to_be_visible()
-    finally:
-        context.close()
 
 
 def test_linkchecker_finds_no_broken_link_or_anchor(real_site):
