@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from handbook.model.documents import FRONT_MATTER
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.yaml_files import YamlProblem, parse_yaml
@@ -19,16 +18,7 @@ PLAIN_TITLE = re.compile(r"[^<>&{}\"`\x00-\x1f\x7f]{1,120}")
 
 
 def check_site_page_front_matter(handbook: Handbook) -> list[Finding]:
-    findings = []
-    for path in handbook.site_pages:
-        try:
-            text = (handbook.root / path).read_text(encoding="utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-        except (OSError, UnicodeDecodeError):
-            continue  # MkDocs names a page it cannot read itself
-        match = FRONT_MATTER.match(text)
-        if match:
-            findings.extend(_problems(path, match.group(1)))
-    return findings
+    return [finding for path, block in handbook.site_front_matter.items() for finding in _problems(path, block)]
 
 
 def _problems(path: str, block: str) -> list[Finding]:

@@ -36,6 +36,7 @@ class Handbook(WithFindings):
     # The site's own pages in docs/: "docs/index.md" -> (its Markdown without front matter, the
     # file line that text starts on); and every file in docs/, relative to docs/ ("assets/x.css").
     site_pages: dict[str, tuple[str, int]] = field(default_factory=dict)
+    site_front_matter: dict[str, str] = field(default_factory=dict)  # "docs/index.md" -> its front matter, as written
     site_files: set[str] = field(default_factory=set)
     # every file in the folders the site is built from (documents, pages, assets, templates)
     files: list[SourceFile] = field(default_factory=list)
@@ -142,25 +143,30 @@ def load_handbook(root: Path, today: dt.date, home_id: str | None = None) -> Han
         if problem is not None:
             unreadable[document.path] = problem
     site_files = _site_files(root / DOCS_DIR)
-    site_pages = {}
+    site_pages, site_front_matter = {}, {}
     for relative in sorted(f for f in site_files if f.endswith(".md")):
         try:
             text = (root / DOCS_DIR / relative).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # MkDocs names a page it cannot read itself
-        site_pages[f"{DOCS_DIR}/{relative}"] = site_page_text(text)
+        body, first_line, front = split_site_page(text)
+        site_pages[f"{DOCS_DIR}/{relative}"] = (body, first_line)
+        if front is not None:
+            site_front_matter[f"{DOCS_DIR}/{relative}"] = front
     folders = SITE_FOLDERS + (edition.site_folders if edition else ())
     return Handbook(root, today, documents, registry, home, tags, unreadable, site_pages=site_pages,
-                    site_files=site_files, files=files_under(root, folders), home_id=home_id)
+                    site_front_matter=site_front_matter, site_files=site_files, files=files_under(root, folders),
+                    home_id=home_id)
 
 
-def site_page_text(text: str) -> tuple[str, int]:
-    """A page in docs/ as MkDocs renders it: without its front matter. (text, its first line)."""
+def split_site_page(text: str) -> tuple[str, int, str | None]:
+    """A page in docs/: (its text as MkDocs renders it, without front matter; the file line that
+    text starts on; its front matter as written, or None)."""
     text = text.removeprefix(BOM).replace("\r\n", "\n")
     match = FRONT_MATTER.match(text)
     if not match:
-        return text, 1
-    return text[match.end():], text[:match.end()].count("\n") + 1
+        return text, 1, None
+    return text[match.end():], text[:match.end()].count("\n") + 1, match.group(1)
 
 
 def _site_files(docs: Path) -> set[str]:
