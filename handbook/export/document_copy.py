@@ -56,7 +56,11 @@ def document_copy(root: Path, dist: Path, today: dt.date, document_id: str, draf
                   booklet: bool = False, home_id: str | None = None) -> Path:
     """Check the handbook, then make the PDF of one document in `dist`. Raises HandbookError
     or ExportRefused, saying why, and leaves dist/ as it was."""
-    full = _checked(root, today, home_id)
+    return _copy_of(_checked(root, today, home_id), dist, document_id, draft, booklet)
+
+
+def _copy_of(full: Handbook, dist: Path, document_id: str, draft: bool, booklet: bool) -> Path:
+    """The PDF of one document of the checked handbook `full`, behind the gates above."""
     document = next((d for d in full.documents if d.valid and d.id == document_id), None)
     if document is None:
         ids = ", ".join(sorted(d.id for d in full.documents if d.valid))
@@ -91,5 +95,4 @@ def childrens_guide_booklet(root: Path, dist: Path, today: dt.date, draft: bool 
     with the same gates; None when the handbook has no children's guide that copy would hold."""
     full = _checked(root, today, home_id)
     guide = next((d for d in full.for_inspectors(drafts=draft).documents if d.kind == "childrens-guide"), None)
-    return None if guide is None else document_copy(root, dist, today, guide.id, draft=draft, booklet=True,
-                                                    home_id=home_id)
+    return None if guide is None else _copy_of(full, dist, guide.id, draft, booklet=True)
