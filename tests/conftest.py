@@ -143,6 +143,8 @@ def pytest_configure(config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller records the run
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     counts = {key: len(reporter.stats.get(key, [])) for key in ("passed", "failed", "error", "skipped")} \
         if reporter is not None else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import unittest.mock
 
 import pytest
 import yaml
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook.checks import load_and_check
-from handbook.loading.rendering import PageRenderer
+from handbook.loading.rendering import PageRenderer, expressions_only
 from handbook.mkdocs_hooks import expand_nav
 from handbook.model.findings import Finding
 from handbook.views.document_page import document_details, document_top
@@ -137,3 +138,52 @@ def test_any_document_gives_findings_or_success_never_an_exception(mini, head, b
     if document is not None and document.readable:
         PageRenderer(handbook, page_functions(handbook)).attempt(document.body, document.meta)
     assert time.monotonic() - started < SECONDS
+
+
+# A document whose only Jinja is {{ expressions }} is made without compiling the whole page
+# (handbook/loading/rendering.py, `PageRenderer._expressions`). It must come out as Jinja makes it.
+EXPRESSION_PIECES = st.sampled_from([
+    "{{ home.name }}", "{{ title }}", "{{ edition }}", "{{ version }}", "{{ home.nope }}", "{{ home.contacts }}",
+    "{{ 'a}}b' }}", "{{ {'a': {'b': 1}} }}", "{{ '{{' }}", "{{ 1 -}}", "{{- 1 }}", "{{+ 1 }}", "{{ 1 +}}", "{{}}",
+    "{{ '\\n' }}", "{{ none }}", "{{ [1, 2]|join(',') }}", "{{ '%s' % 1 }}", "{{ 2**64 }}", "{{ 'x' * 10 }}",
+    "{{ range(3)|list }}", "{{ cycler(1, 2).next() }}", "{{ status_report() }}", "{{ cycler.__init__ }}", "{{ 'é' ~ 1 }}",
+    "}}", "{", "}", "{{", "%}", "#}", "\n", "\n\n", "\r\n", " ", "-", "+",
+])
+
+
+_loaded: dict = {}
+
+
+def _renderer_and_meta(root) -> tuple[PageRenderer, dict]:
+    """The mini handbook's renderer and its policy's front matter, loaded once per test."""
+    if root not in _loaded:
+        handbook = load_and_check(root, TODAY)
+        _loaded[root] = (PageRenderer(handbook), handbook.document("policies/missing-child.md").meta)
+    return _loaded[root]
+
+
+@pytest.mark.unit
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.one_of(EXPRESSION_PIECES, st.text(max_size=10)), max_size=20).map("".join))
+def test_a_document_of_expressions_is_made_as_jinja_makes_it(mini, body):
+    renderer, meta = _renderer_and_meta(mini)
+    quick = renderer.attempt(body, meta, document=True)
+    with unittest.mock.patch("handbook.loading.rendering.expressions_only", lambda text: None):
+        whole = renderer.attempt(body, meta, document=True)
+    assert (type(quick[0]), str(quick[0]), quick[1]) == (type(whole[0]), str(whole[0]), whole[1])
+
+
+@pytest.mark.unit
+def test_a_document_of_expressions_takes_the_quick_way(mini):
+    handbook = load_and_check(mini, TODAY)
+    renderer = PageRenderer(handbook)
+    body = "# {{ title }}\n\nCall {{ home.name }} on {{ edition }}.\n\n"
+    spans = expressions_only(body)
+    assert spans is not None and len(spans) == 3
+    quick = renderer._expressions(body, spans, {**handbook.document("policies/missing-child.md").meta,
+                                                 **renderer.document_variables})
+    assert quick == renderer.environment.from_string(body).render(
+        {**handbook.document("policies/missing-child.md").meta, **renderer.document_variables})
+    assert quick.endswith(".\n") and not quick.endswith("\n\n")
+    assert [expressions_only(t) for t in ("{% if x %}", "{# x #}", "{{- x }}", "{{ x }}\r\n", "{{ x }} {{")] == [None] * 5
