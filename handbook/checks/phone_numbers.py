@@ -6,32 +6,31 @@ from __future__ import annotations
 import functools
 import re
 
-from handbook.checks.common import valid_documents
-from handbook.loading.rendering import jinja_spans
+from handbook.checks.common import blank_spans, matches, valid_documents
+from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
 _PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
+_PHONE_STARTS = re.compile(r"[019]")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 _NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
-
-
-def _without_jinja(text: str) -> str:
-    """`text` with each {{ }}, {% %} and {# #} blanked (line breaks kept), in one pass."""
-    parts, position = [], 0
-    for start, end in jinja_spans(text):
-        parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
-        position = end
-    return "".join(parts) + text[position:]
+_NOT_PROSE_STARTS = re.compile(r"[`\]{~]")
 
 
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
 def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     """(line offset, number) of each phone number typed as text in a document's body."""
-    text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _without_jinja(body))
-    return tuple((text.count("\n", 0, match.start()), match.group(0)) for match in _PHONE.finditer(text))
+    text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
+    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, _NOT_PROSE_STARTS, text)))
+    found, offset, position = [], 0, 0
+    for match in matches(_PHONE, _PHONE_STARTS, text):
+        offset += text.count("\n", position, match.start())
+        position = match.start()
+        found.append((offset, match.group(0)))
+    return tuple(found)
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:

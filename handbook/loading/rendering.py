@@ -18,10 +18,10 @@ import signal
 import string
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import lru_cache, wraps
 
 import jinja2
 from jinja2.compiler import CodeGenerator
@@ -455,7 +455,14 @@ def jinja_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _gaps(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
+@lru_cache(maxsize=8192)
+def page_jinja_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """`jinja_spans(text)`, worked out once per page text: loading renders each page and two
+    checks (phone numbers, content policy) leave its Jinja out."""
+    return tuple(jinja_spans(text))
+
+
+def _gaps(text: str, spans: Sequence[tuple[int, int]]) -> Iterator[str]:
     position = 0
     for start, end in spans:
         yield text[position:start]
@@ -463,7 +470,7 @@ def _gaps(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
     yield text[position:]
 
 
-def jinja_skeleton(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+def jinja_skeleton(text: str, spans: Sequence[tuple[int, int]] | None = None) -> str:
     """Only the Jinja in `text`, with the prose between reduced to its line breaks: it
     renders with the same errors, on the same lines, in a fraction of the time. Prose
     holding a stray opener (an unclosed {{) is kept, so Jinja still reports it."""
@@ -515,7 +522,7 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                 document.rendered = text
             continue
         problem, line = None, None
-        spans = jinja_spans(text)
+        spans = page_jinja_spans(text)
         with printing() as printed:
             if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
