@@ -20,7 +20,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from handbook.loading.rendering import jinja_spans
+from handbook.checks.common import blank_spans, matches
+from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
 
@@ -41,11 +42,13 @@ GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "ins
 _TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)  # a line that opens or closes fenced code
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _BACKTICKS = re.compile(r"`+")
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
 # "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
 _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
+_LINK_STARTS = re.compile(r"[!\[]")
 _REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
@@ -109,7 +112,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
     problems += parser.problems
 
     links: dict[int, tuple[int, bool]] = {}  # where the destination starts -> (where the link starts, an image?)
-    for match in _LINK_TEXT_END.finditer(source):
+    for match in matches(_LINK_TEXT_END, _LINK_STARTS, source):
         start, image = links.get(match.end(2), (match.start(), False))
         links[match.end(2)] = (min(start, match.start()), image or bool(match.group(1)))
     for end, (start, image) in links.items():
@@ -141,54 +144,44 @@ class _LineNumbers:
         return bisect.bisect_left(self.breaks, position) + 1
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for index in range(start, end):
-        if chars[index] != "\n":
-            chars[index] = " "
-
-
 def _without_code_and_templates(text: str) -> str:
     """The text with Jinja tags, fenced code and code spans replaced by spaces (line breaks
     kept, so every position keeps its line). The text between {% raw %} and {% endraw %} is
     shown on the page, so it stays."""
-    chars = list(text)
-    for start, end in jinja_spans(text):
+    spans = []
+    for start, end in page_jinja_spans(text):
         chunk = text[start:end]
-        if chunk.startswith("{%") and re.match(r"\{%-?\s*raw\s*-?%\}", chunk) and chunk.rstrip().endswith("%}") \
-                and "endraw" in chunk:
-            opening = chunk.index("%}") + 2
-            closing = chunk.rindex("{%")
-            _blank(chars, start, start + opening)
-            _blank(chars, start + closing, end)
+        if chunk.startswith("{%") and _RAW.match(chunk) and chunk.rstrip().endswith("%}") and "endraw" in chunk:
+            spans += [(start, start + chunk.index("%}") + 2), (start + chunk.rindex("{%"), end)]
         else:
-            _blank(chars, start, end)
-    # Fenced code blocks, line by line.
-    position, fence = 0, None
-    for line in "".join(chars).split("\n"):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            _blank(chars, position, position + len(line))
-        elif fence is not None:
-            _blank(chars, position, position + len(line))
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-        position += len(line) + 1
+            spans.append((start, end))
+    text = blank_spans(text, spans)
+    # Fenced code blocks: from the line that opens one to the line that closes it (or the end).
+    spans, fence, opened = [], None, 0
+    for match in _FENCE.finditer(text) if "```" in text or "~~~" in text else ():
+        if fence is None:
+            fence, opened = match.group(1), match.start()
+        elif match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            line_end = text.find("\n", match.end())
+            spans.append((opened, len(text) if line_end == -1 else line_end))
+            fence = None
+    if fence is not None:
+        spans.append((opened, len(text)))
+    text = blank_spans(text, spans)
     # Code spans: a run of backticks up to the next run of the same length in the same paragraph.
-    blanked = "".join(chars)
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(blanked)]
-    index = 0
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
         length = end - start
         partner = next((j for j in range(index + 1, min(len(runs), index + 200))
                         if runs[j][1] - runs[j][0] == length), None)
-        if partner is not None and "\n\n" not in blanked[end:runs[partner][0]]:
-            _blank(chars, start, runs[partner][1])
+        if partner is not None and "\n\n" not in text[end:runs[partner][0]]:
+            spans.append((start, runs[partner][1]))
             index = partner + 1
         else:
             index += 1
-    return "".join(chars)
+    return blank_spans(text, spans)
 
 
 def _destination(text: str, position: int) -> str:
