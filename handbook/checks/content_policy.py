@@ -118,7 +118,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
     for end, (start, image) in links.items():
         problems += _url_problems(targets, _line(start), "the image" if image else "the link",
                                   _destination(source, end))
-    for match in _REFERENCE.finditer(source):
+    for match in _REFERENCE.finditer(source) if "]:" in source else ():
         problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
     for match in _AUTOLINK.finditer(source):
         problems += _url_problems(targets, _line(match.start()), "the link", match.group(1))
@@ -169,7 +169,7 @@ def _without_code_and_templates(text: str) -> str:
         spans.append((opened, len(text)))
     text = blank_spans(text, spans)
     # Code spans: a run of backticks up to the next run of the same length in the same paragraph.
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
     spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
@@ -200,9 +200,18 @@ def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, 
     reads one from a "{" to the last "}" of its line; every key=value between the first "{"
     and the last "}" of a line is checked, which covers any list it could read."""
     problems = []
-    for number, line in enumerate(source.split("\n"), start=1):
+    number, counted = 1, 0  # the line of `counted`, counted on from line to line
+    brace = source.find("{")
+    while brace != -1:  # each line with a "{" (most have none)
+        start = source.rfind("\n", 0, brace) + 1
+        end = source.find("\n", brace)
+        end = len(source) if end == -1 else end
+        brace = source.find("{", end)
+        number += source.count("\n", counted, start)
+        counted = start
+        line = source[start:end]
         first, last = line.find("{"), line.rfind("}")
-        if first == -1 or last < first:
+        if last < first:
             continue
         attributes = [(m.group(1), m.group(2)[1:-1] if m.group(2)[:1] in "\"'" else m.group(2))
                       for m in _ATTRIBUTE.finditer(line, first, last)]
