@@ -41,6 +41,7 @@ GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "ins
 
 _TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_QUERY = re.compile(r"[?#]")  # where a link's path ends
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)  # a line that opens or closes fenced code
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
@@ -273,6 +274,7 @@ class _Targets:
 
     def __init__(self, handbook: Handbook, site_path: str):
         self.site_path = site_path
+        self.folder = posixpath.dirname(site_path)  # where its relative links start from
         self.linked_document = handbook.linked_document
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
@@ -287,9 +289,13 @@ class _Targets:
                 or f"{target}/index.md" in self.site_files)
 
 
-def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
+def _shown(url: str) -> str:
+    """A link's address as a message shows it: on one line, at most 80 characters."""
     shown = " ".join(url.split())
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
     cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
     if not cleaned or cleaned.startswith(("#", "?")):
         return []  # this page itself
@@ -298,20 +304,20 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tup
         name = scheme.group(1).lower()
         if name in ALLOWED_SCHEMES:
             return []
-        return [(line, f"{what} '{shown}' uses {name}:, which documents may not use", FIX_URL)]
+        return [(line, f"{what} '{_shown(url)}' uses {name}:, which documents may not use", FIX_URL)]
     if cleaned.startswith("//"):
-        return [(line, f"{what} '{shown}' leaves out https: before //", "write the address in full, starting "
+        return [(line, f"{what} '{_shown(url)}' leaves out https: before //", "write the address in full, starting "
                  "with https://")]
     if cleaned.startswith("/"):
-        return [(line, f"{what} '{shown}' starts with /, so it does not say which page of the handbook it leads to",
+        return [(line, f"{what} '{_shown(url)}' starts with /, so it does not say which page of the handbook it leads to",
                  "write the path relative to this page, for example ../policies/complaints.md")]
-    path = unquote(re.split(r"[?#]", cleaned, maxsplit=1)[0])
+    path = unquote(_QUERY.split(cleaned, maxsplit=1)[0])
     if not path:
         return []
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(targets.site_path), path))
+    target = posixpath.normpath(posixpath.join(targets.folder, path))
     if target == ".." or target.startswith("../"):
-        return [(line, f"{what} '{shown}' leads outside the handbook", FIX_URL)]
+        return [(line, f"{what} '{_shown(url)}' leads outside the handbook", FIX_URL)]
     if not targets.exists(target):
-        return [(line, f"{what} '{shown}' does not lead to a document, page or file of the handbook",
+        return [(line, f"{what} '{_shown(url)}' does not lead to a document, page or file of the handbook",
                  "check the path: write it relative to this page, for example ../policies/complaints.md")]
     return []
