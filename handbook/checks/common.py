@@ -34,14 +34,20 @@ def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def matches(pattern: re.Pattern, starts: re.Pattern, text: str) -> Iterator[re.Match]:
-    """The matches of `pattern.finditer(text)`, where every match of `pattern` begins at a match
-    of `starts` (a character set), and `pattern` matches only empty strings (a lookahead) or
-    never one. The same matches, quicker: Python's regular expressions try every position of a
-    pattern that begins with a lookaround or an anchor; a character set they skip to."""
+def matches(pattern: re.Pattern, first_characters: str, text: str) -> Iterator[re.Match]:
+    """The matches of `pattern.finditer(text)`, for a pattern whose every match begins with one of
+    `first_characters` and that matches only empty strings (a lookahead) or never one. The same
+    matches, quicker: Python's regular expressions try a pattern that begins with a lookaround
+    or an anchor at every position of the text; this tries it only where it can begin."""
+    starts = []
+    for character in first_characters:
+        position = text.find(character)
+        while position != -1:
+            starts.append(position)
+            position = text.find(character, position + 1)
+    starts.sort()
     allowed = 0
-    for candidate in starts.finditer(text):
-        position = candidate.start()
+    for position in starts:
         if position < allowed:
             continue
         match = pattern.match(text, position)  # a lookbehind or ^ still sees the text before

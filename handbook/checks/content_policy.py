@@ -49,7 +49,6 @@ _BACKTICKS = re.compile(r"`+")
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
 # "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
 _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
-_LINK_STARTS = re.compile(r"[!\[]")
 _REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
@@ -113,7 +112,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
     problems += parser.problems
 
     links: dict[int, tuple[int, bool]] = {}  # where the destination starts -> (where the link starts, an image?)
-    for match in matches(_LINK_TEXT_END, _LINK_STARTS, source):
+    for match in matches(_LINK_TEXT_END, "[!", source):
         start, image = links.get(match.end(2), (match.start(), False))
         links[match.end(2)] = (min(start, match.start()), image or bool(match.group(1)))
     for end, (start, image) in links.items():

@@ -14,19 +14,17 @@ from handbook.model.home import HOME_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
 _PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
-_PHONE_STARTS = re.compile(r"[019]")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 _NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
-_NOT_PROSE_STARTS = re.compile(r"[`\]{~]")
 
 
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
 def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     """(line offset, number) of each phone number typed as text in a document's body."""
     text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
-    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, _NOT_PROSE_STARTS, text)))
+    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text)))
     found, offset, position = [], 0, 0
-    for match in matches(_PHONE, _PHONE_STARTS, text):
+    for match in matches(_PHONE, "019", text):
         offset += text.count("\n", position, match.start())
         position = match.start()
         found.append((offset, match.group(0)))
