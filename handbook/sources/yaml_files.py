@@ -43,11 +43,27 @@ class _Refused(yaml.MarkedYAMLError):
         self.fix = fix
 
 
+_tags: dict[tuple, str] = {}
+TAGS_KEPT = 16384
+
+
 class _StrictLoader(_Base):
     """SafeLoader that leaves timestamps and floats as strings, refuses keys given twice,
     and refuses anchors, aliases and merge keys."""
 
     first_line = 1  # the file line the YAML starts on, for messages
+
+    def resolve(self, kind, value, implicit):
+        # A node's implicit tag depends only on these (no path resolvers are added): worked out
+        # once per value, not once per node (the same keys and values recur in every file).
+        key = (kind, value, implicit)
+        tag = _tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_tags) >= TAGS_KEPT:
+                _tags.clear()
+            _tags[key] = tag
+        return tag
 
     def construct_object(self, node, deep=False):
         # An alias is the same node met a second time (or, for a loop, while it is being built).
