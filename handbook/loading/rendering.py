@@ -527,7 +527,8 @@ def render_pages(handbook: Handbook) -> list[Finding]:
             if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
                 problem, document.rendered = renderer.attempt(text, meta, document=True)
-            elif "{%" in text or "{#" in text or any(o in gap for gap in _gaps(text, spans) for o in _OPENERS):
+            elif "{%" in text or "{#" in text or has_template_syntax("\0".join(_gaps(text, spans))):
+                # (a stray opener between the spans; the NUL that joins them is part of none)
                 problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta, document=document is not None)
             else:  # only complete {{ expressions }}: check each distinct one once
                 for start, end in spans:
