@@ -20,7 +20,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from handbook.loading.rendering import jinja_spans
+from handbook.checks.common import blank_spans, matches
+from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
 
@@ -40,8 +41,10 @@ GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "ins
 
 _TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_QUERY = re.compile(r"[?#]")  # where a link's path ends
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)  # a line that opens or closes fenced code
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _BACKTICKS = re.compile(r"`+")
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
 # "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
@@ -109,13 +112,13 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
     problems += parser.problems
 
     links: dict[int, tuple[int, bool]] = {}  # where the destination starts -> (where the link starts, an image?)
-    for match in _LINK_TEXT_END.finditer(source):
+    for match in matches(_LINK_TEXT_END, "[!", source):
         start, image = links.get(match.end(2), (match.start(), False))
         links[match.end(2)] = (min(start, match.start()), image or bool(match.group(1)))
     for end, (start, image) in links.items():
         problems += _url_problems(targets, _line(start), "the image" if image else "the link",
                                   _destination(source, end))
-    for match in _REFERENCE.finditer(source):
+    for match in _REFERENCE.finditer(source) if "]:" in source else ():
         problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
     for match in _AUTOLINK.finditer(source):
         problems += _url_problems(targets, _line(match.start()), "the link", match.group(1))
@@ -141,54 +144,44 @@ class _LineNumbers:
         return bisect.bisect_left(self.breaks, position) + 1
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for index in range(start, end):
-        if chars[index] != "\n":
-            chars[index] = " "
-
-
 def _without_code_and_templates(text: str) -> str:
     """The text with Jinja tags, fenced code and code spans replaced by spaces (line breaks
     kept, so every position keeps its line). The text between {% raw %} and {% endraw %} is
     shown on the page, so it stays."""
-    chars = list(text)
-    for start, end in jinja_spans(text):
+    spans = []
+    for start, end in page_jinja_spans(text):
         chunk = text[start:end]
-        if chunk.startswith("{%") and re.match(r"\{%-?\s*raw\s*-?%\}", chunk) and chunk.rstrip().endswith("%}") \
-                and "endraw" in chunk:
-            opening = chunk.index("%}") + 2
-            closing = chunk.rindex("{%")
-            _blank(chars, start, start + opening)
-            _blank(chars, start + closing, end)
+        if chunk.startswith("{%") and _RAW.match(chunk) and chunk.rstrip().endswith("%}") and "endraw" in chunk:
+            spans += [(start, start + chunk.index("%}") + 2), (start + chunk.rindex("{%"), end)]
         else:
-            _blank(chars, start, end)
-    # Fenced code blocks, line by line.
-    position, fence = 0, None
-    for line in "".join(chars).split("\n"):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            _blank(chars, position, position + len(line))
-        elif fence is not None:
-            _blank(chars, position, position + len(line))
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-        position += len(line) + 1
+            spans.append((start, end))
+    text = blank_spans(text, spans)
+    # Fenced code blocks: from the line that opens one to the line that closes it (or the end).
+    spans, fence, opened = [], None, 0
+    for match in _FENCE.finditer(text) if "```" in text or "~~~" in text else ():
+        if fence is None:
+            fence, opened = match.group(1), match.start()
+        elif match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            line_end = text.find("\n", match.end())
+            spans.append((opened, len(text) if line_end == -1 else line_end))
+            fence = None
+    if fence is not None:
+        spans.append((opened, len(text)))
+    text = blank_spans(text, spans)
     # Code spans: a run of backticks up to the next run of the same length in the same paragraph.
-    blanked = "".join(chars)
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(blanked)]
-    index = 0
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
         length = end - start
         partner = next((j for j in range(index + 1, min(len(runs), index + 200))
                         if runs[j][1] - runs[j][0] == length), None)
-        if partner is not None and "\n\n" not in blanked[end:runs[partner][0]]:
-            _blank(chars, start, runs[partner][1])
+        if partner is not None and "\n\n" not in text[end:runs[partner][0]]:
+            spans.append((start, runs[partner][1]))
             index = partner + 1
         else:
             index += 1
-    return "".join(chars)
+    return blank_spans(text, spans)
 
 
 def _destination(text: str, position: int) -> str:
@@ -207,9 +200,18 @@ def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, 
     reads one from a "{" to the last "}" of its line; every key=value between the first "{"
     and the last "}" of a line is checked, which covers any list it could read."""
     problems = []
-    for number, line in enumerate(source.split("\n"), start=1):
+    number, counted = 1, 0  # the line of `counted`, counted on from line to line
+    brace = source.find("{")
+    while brace != -1:  # each line with a "{" (most have none)
+        start = source.rfind("\n", 0, brace) + 1
+        end = source.find("\n", brace)
+        end = len(source) if end == -1 else end
+        brace = source.find("{", end)
+        number += source.count("\n", counted, start)
+        counted = start
+        line = source[start:end]
         first, last = line.find("{"), line.rfind("}")
-        if first == -1 or last < first:
+        if last < first:
             continue
         attributes = [(m.group(1), m.group(2)[1:-1] if m.group(2)[:1] in "\"'" else m.group(2))
                       for m in _ATTRIBUTE.finditer(line, first, last)]
@@ -271,6 +273,7 @@ class _Targets:
 
     def __init__(self, handbook: Handbook, site_path: str):
         self.site_path = site_path
+        self.folder = posixpath.dirname(site_path)  # where its relative links start from
         self.linked_document = handbook.linked_document
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
@@ -285,9 +288,13 @@ class _Targets:
                 or f"{target}/index.md" in self.site_files)
 
 
-def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
+def _shown(url: str) -> str:
+    """A link's address as a message shows it: on one line, at most 80 characters."""
     shown = " ".join(url.split())
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
     cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
     if not cleaned or cleaned.startswith(("#", "?")):
         return []  # this page itself
@@ -296,20 +303,20 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tup
         name = scheme.group(1).lower()
         if name in ALLOWED_SCHEMES:
             return []
-        return [(line, f"{what} '{shown}' uses {name}:, which documents may not use", FIX_URL)]
+        return [(line, f"{what} '{_shown(url)}' uses {name}:, which documents may not use", FIX_URL)]
     if cleaned.startswith("//"):
-        return [(line, f"{what} '{shown}' leaves out https: before //", "write the address in full, starting "
+        return [(line, f"{what} '{_shown(url)}' leaves out https: before //", "write the address in full, starting "
                  "with https://")]
     if cleaned.startswith("/"):
-        return [(line, f"{what} '{shown}' starts with /, so it does not say which page of the handbook it leads to",
+        return [(line, f"{what} '{_shown(url)}' starts with /, so it does not say which page of the handbook it leads to",
                  "write the path relative to this page, for example ../policies/complaints.md")]
-    path = unquote(re.split(r"[?#]", cleaned, maxsplit=1)[0])
+    path = unquote(_QUERY.split(cleaned, maxsplit=1)[0])
     if not path:
         return []
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(targets.site_path), path))
+    target = posixpath.normpath(posixpath.join(targets.folder, path))
     if target == ".." or target.startswith("../"):
-        return [(line, f"{what} '{shown}' leads outside the handbook", FIX_URL)]
+        return [(line, f"{what} '{_shown(url)}' leads outside the handbook", FIX_URL)]
     if not targets.exists(target):
-        return [(line, f"{what} '{shown}' does not lead to a document, page or file of the handbook",
+        return [(line, f"{what} '{_shown(url)}' does not lead to a document, page or file of the handbook",
                  "check the path: write it relative to this page, for example ../policies/complaints.md")]
     return []

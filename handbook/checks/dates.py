@@ -13,9 +13,11 @@ from handbook.sources.clock import long_date
 def check_reviews(handbook: Handbook) -> list[Finding]:
     findings = []
     for document in valid_documents(handbook):
-        if document.status != "approved" or document.next_review is None or document.last_reviewed is None:
+        if document.status != "approved":
             continue
-        due = document.next_review
+        due = document.next_review  # worked out once: it adds months to a date (dateutil)
+        if due is None or document.last_reviewed is None:
+            continue
         every = f"every {document.review_every_months} month{'s' if document.review_every_months != 1 else ''}"
         basis = f"last reviewed {long_date(document.last_reviewed)}, {every}"
         line = document.line_of("last_reviewed")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import re
 
-from handbook.checks.common import valid_documents
-from handbook.loading.rendering import jinja_spans
+from handbook.checks.common import blank_spans, matches, valid_documents
+from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE
@@ -18,20 +18,17 @@ _PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4
 _NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
 
 
-def _without_jinja(text: str) -> str:
-    """`text` with each {{ }}, {% %} and {# #} blanked (line breaks kept), in one pass."""
-    parts, position = [], 0
-    for start, end in jinja_spans(text):
-        parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
-        position = end
-    return "".join(parts) + text[position:]
-
-
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
 def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     """(line offset, number) of each phone number typed as text in a document's body."""
-    text = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), _without_jinja(body))
-    return tuple((text.count("\n", 0, match.start()), match.group(0)) for match in _PHONE.finditer(text))
+    text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
+    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text)))
+    found, offset, position = [], 0, 0
+    for match in matches(_PHONE, "019", text):
+        offset += text.count("\n", position, match.start())
+        position = match.start()
+        found.append((offset, match.group(0)))
+    return tuple(found)
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:

@@ -18,10 +18,10 @@ import signal
 import string
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import lru_cache, wraps
 
 import jinja2
 from jinja2.compiler import CodeGenerator
@@ -404,7 +404,7 @@ class PageRenderer:
                 budget.check_time()
             return "".join(made)
 
-    def _expressions(self, text: str, spans: list[tuple[int, int]], variables: dict) -> str | None:
+    def _expressions(self, text: str, spans: Sequence[tuple[int, int]], variables: dict) -> str | None:
         """A document whose only Jinja is {{ expressions }}, made as Jinja would make it: its
         text, each expression rendered alone (compiled once per distinct expression, not once
         per page) and one line break fewer at the end. None if any expression does not render:
@@ -476,7 +476,14 @@ def jinja_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _gaps(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
+@lru_cache(maxsize=8192)
+def page_jinja_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """`jinja_spans(text)`, worked out once per page text: loading renders each page and two
+    checks (phone numbers, content policy) leave its Jinja out."""
+    return tuple(jinja_spans(text))
+
+
+def _gaps(text: str, spans: Sequence[tuple[int, int]]) -> Iterator[str]:
     position = 0
     for start, end in spans:
         yield text[position:start]
@@ -484,21 +491,21 @@ def _gaps(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
     yield text[position:]
 
 
-def expressions_only(text: str) -> list[tuple[int, int]] | None:
+def expressions_only(text: str) -> Sequence[tuple[int, int]] | None:
     """The spans of a text whose only Jinja is complete {{ expressions }} (no {% %}, {# #},
     whitespace control or stray opener, and only "\\n" line breaks, which Jinja keeps as they
     are), or None for any other text."""
     if "{%" in text or "{#" in text or "\r" in text:
         return None
-    spans = jinja_spans(text)
+    spans = page_jinja_spans(text)
     if any(text[start + 2] in "-+" or text[end - 3] in "-+" for start, end in spans):
         return None
-    if any("{{" in gap for gap in _gaps(text, spans)):
+    if "{{" in "\0".join(_gaps(text, spans)):
         return None
     return spans
 
 
-def jinja_skeleton(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+def jinja_skeleton(text: str, spans: Sequence[tuple[int, int]] | None = None) -> str:
     """Only the Jinja in `text`, with the prose between reduced to its line breaks: it
     renders with the same errors, on the same lines, in a fraction of the time. Prose
     holding a stray opener (an unclosed {{) is kept, so Jinja still reports it."""
@@ -550,12 +557,13 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                 document.rendered = text
             continue
         problem, line = None, None
-        spans = jinja_spans(text)
+        spans = page_jinja_spans(text)
         with printing() as printed:
             if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
                 problem, document.rendered = renderer.attempt(text, meta, document=True)
-            elif "{%" in text or "{#" in text or any(o in gap for gap in _gaps(text, spans) for o in _OPENERS):
+            elif "{%" in text or "{#" in text or has_template_syntax("\0".join(_gaps(text, spans))):
+                # (a stray opener between the spans; the NUL that joins them is part of none)
                 problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta, document=document is not None)
             else:  # only complete {{ expressions }}: check each distinct one once
                 for start, end in spans:

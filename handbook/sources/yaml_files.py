@@ -43,11 +43,27 @@ class _Refused(yaml.MarkedYAMLError):
         self.fix = fix
 
 
+_tags: dict[tuple, str] = {}
+TAGS_KEPT = 16384
+
+
 class _StrictLoader(_Base):
     """SafeLoader that leaves timestamps and floats as strings, refuses keys given twice,
     and refuses anchors, aliases and merge keys."""
 
     first_line = 1  # the file line the YAML starts on, for messages
+
+    def resolve(self, kind, value, implicit):
+        # A node's implicit tag depends only on these (no path resolvers are added): worked out
+        # once per value, not once per node (the same keys and values recur in every file).
+        key = (kind, value, implicit)
+        tag = _tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_tags) >= TAGS_KEPT:
+                _tags.clear()
+            _tags[key] = tag
+        return tag
 
     def construct_object(self, node, deep=False):
         # An alias is the same node met a second time (or, for a loop, while it is being built).
@@ -80,6 +96,42 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+_SCALAR_CONSTRUCTORS = {tag: _StrictLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")}
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _NotPlain(Exception):
+    """Something in the document the quick construction leaves to the loader."""
+
+
+def _plain_data(loader: _StrictLoader, node):
+    """The data of a document of mappings, lists, strings, integers, booleans and nulls whose
+    keys are strings, numbers, booleans or nulls each given once: what the loader would build,
+    without its bookkeeping for aliases, tags and keys that are lists. Raises _NotPlain on
+    anything else (the loader then builds the document, and refuses what it refuses)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value  # what construct_yaml_str returns for a scalar
+        constructor = _SCALAR_CONSTRUCTORS.get(node.tag)
+        if constructor is None:
+            raise _NotPlain
+        return constructor(loader, node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_plain_data(loader, item) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        mapping: dict = {}
+        keys = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or (key_node.tag, key_node.value) in keys:
+                raise _NotPlain
+            keys.add((key_node.tag, key_node.value))
+            key = _plain_data(loader, key_node)
+            mapping[key] = _plain_data(loader, value_node)
+        return mapping
+    raise _NotPlain
+
+
 # Parsed texts, by their text: a provider's policies and data files are read once per home.
 # Each caller gets its own copy. Texts that do not parse are not kept (parsing them again raises again).
 _parsed: dict[tuple[str, int], bytes] = {}
@@ -105,7 +157,13 @@ def _parse_yaml(text: str, first_line: int = 1):
     try:
         if "&" in text or "*" in text:
             _refuse_anchors(text, first_line)
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _plain_data(loader, node)
+        except (_NotPlain, RecursionError):
+            return loader.construct_document(node)
     except _Refused as refused:
         mark = refused.problem_mark
         line = mark.line + first_line if mark else None
