@@ -90,6 +90,22 @@ def test_an_alias_loop_is_refused(mini):
     assert len(found) == 1 and "names a value with an anchor (&x)" in found[0]
 
 
+@pytest.mark.parametrize("value, problem", [
+    ("!!float x", "is marked with the YAML tag !!float, which the handbook does not read"),
+    ("!!timestamp x", "is marked with the YAML tag !!timestamp, which the handbook does not read"),
+    ("!!set {a: 1}", "is marked with the YAML tag !!set, which the handbook does not read"),
+    ("[1, !local x]", "is marked with the YAML tag !local, which the handbook does not read"),
+    ("!!int x", "(x) cannot be read as its tag says"),
+    ("!!bool x", "(x) cannot be read as its tag says"),
+])
+def test_a_value_with_a_yaml_tag_is_refused_in_one_line(mini, value, problem):
+    write_document(mini, POLICY, _front_matter_text() + f"extra: {value}\n")
+    line = _file_line(mini, POLICY, "extra:")
+    assert messages(check(mini), "front-matter") == [
+        f"policies/missing-child.md: the value on line {line} {problem} - remove the tag (the word after "
+        "!!) and write the value as plain text"]
+
+
 def test_a_byte_order_mark_is_accepted(mini):
     path = mini / POLICY
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())

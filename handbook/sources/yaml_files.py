@@ -132,6 +132,38 @@ def _plain_data(loader: _StrictLoader, node):
     raise _NotPlain
 
 
+# What YAML reads without a tag written in the text (the float and timestamp resolvers are gone),
+# and what a constructor raises for a tagged value it cannot read (`!!int x`, `!!bool x`).
+_PLAIN_TAGS = frozenset({_STR, _MAP, _SEQ, "tag:yaml.org,2002:merge", *_SCALAR_CONSTRUCTORS})
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
+TAG_FIX = "remove the tag (the word after !!) and write the value as plain text"
+
+
+def _refuse_tags(loader: _StrictLoader, node) -> None:
+    """Refuse, with its line, the first value marked with a YAML tag (`!!float 1.5`, `!!set`)
+    or a tagged value its tag cannot read (`!!int x`): the handbook reads plain text, numbers,
+    yes/no, lists and mappings, and a tag must never crash the check."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        line = current.start_mark.line + loader.first_line
+        if current.tag not in _PLAIN_TAGS:
+            tag = current.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(f"the value on line {line} is marked with the YAML tag {tag}, which the handbook does not read",
+                           current.start_mark, TAG_FIX)
+        if isinstance(current, yaml.ScalarNode) and current.tag in _SCALAR_CONSTRUCTORS:
+            try:
+                _SCALAR_CONSTRUCTORS[current.tag](loader, current)
+            except _UNREADABLE:
+                shown = current.value if len(current.value) <= 40 else current.value[:37] + "..."
+                raise _Refused(f"the value on line {line} ({shown}) cannot be read as its tag says",
+                               current.start_mark, TAG_FIX) from None
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in reversed(current.value) for item in reversed(pair))
+
+
 # Parsed texts, by their text: a provider's policies and data files are read once per home.
 # Each caller gets its own copy. Texts that do not parse are not kept (parsing them again raises again).
 _parsed: dict[tuple[str, int], bytes] = {}
@@ -162,7 +194,8 @@ def _parse_yaml(text: str, first_line: int = 1):
             return None
         try:
             return _plain_data(loader, node)
-        except (_NotPlain, RecursionError):
+        except (_NotPlain, RecursionError, *_UNREADABLE):
+            _refuse_tags(loader, node)
             return loader.construct_document(node)
     except _Refused as refused:
         mark = refused.problem_mark
