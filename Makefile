@@ -71,9 +71,10 @@ publish: $(INSTALLED) system-packages
 bench: $(INSTALLED) system-packages
 	$(BIN)/python -m bench.run --json bench/results.json
 
-## test: every test (installs the Debian packages the tests need when they are missing)
+## test: every test (installs the Debian packages the tests need when they are missing), on every core
+## (pytest-xdist: one worker a core, at most 4; each worker builds the shared handbooks once)
 test: $(INSTALLED) system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4
 
 ## test-fast: the unit tests only (in-process, seconds), for the edit loop
 test-fast: $(INSTALLED) system-packages
