@@ -61,7 +61,7 @@ from handbook.views.editions import (
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
 from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page, relink
-from handbook.views.safe_html import article_content, removed_by_sanitiser
+from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import link_from
 from handbook.views.unpublished_links import UnpublishedLinks
@@ -183,6 +183,8 @@ def on_config(config):
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
     _build["refused"] = []
+    on_build_error(None)  # a gate left by an earlier build (`make serve` rebuilds in this process)
+    _build["gate"] = PageGate(beside=not _serving() and not public_edition())
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
@@ -446,8 +448,14 @@ def on_post_template(output, template_name, config):
 
 def on_post_page(output, page, config):
     """The last gate: the page's article, as built, through the sanitiser. A page it would
-    change is never written as it is; the build fails once every page has been seen, listing each."""
+    change is never left as it is: its file holds only the refusal, and the build fails once
+    every page has been seen, listing each. In a build, the pages are gated in a worker beside
+    it (handbook/views/safe_html.py, PageGate) and answered in on_post_build."""
     article = article_content(output)
+    gate: PageGate = _build["gate"]
+    if article is not None and gate.beside:
+        gate.submit(page.file.src_uri, page.file.abs_dest_path, article)
+        return output
     removed = removed_by_sanitiser(article) if article is not None else None
     if removed is None:
         if not public_edition():
@@ -455,13 +463,39 @@ def on_post_page(output, page, config):
         where = withheld_fact_in(output, _handbook(config).home.withheld_texts())
         if where is None:
             return output
-        line = _withheld_line(page.file.src_uri, where)
-    else:
-        line = (f"{page.file.src_uri}: the built page holds {removed}, which the handbook does not publish - remove "
-                "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
+        return _refusal(_withheld_line(page.file.src_uri, where))
+    return _refusal(_sanitiser_line(page.file.src_uri, removed))
+
+
+def _sanitiser_line(path: str, removed: Removed) -> str:
+    return (f"{path}: the built page holds {removed}, which the handbook does not publish - remove "
+            "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
+
+
+def _refusal(line: str) -> str:
+    """Say why a page is refused, count it against the build, and give what its file holds instead."""
     log.error(line)
     _build.setdefault("refused", []).append(line)
     return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
+
+
+def _gated_beside() -> None:
+    """The answers of the gate's worker: each refused page's file is replaced by its refusal."""
+    gate: PageGate | None = _build.pop("gate", None)
+    if gate is None:
+        return
+    try:
+        for path, written_to, removed in gate.answers():
+            with open(written_to, "w", encoding="utf-8") as out:
+                out.write(_refusal(_sanitiser_line(path, removed)))
+    finally:
+        gate.close()
+
+
+def on_build_error(error):
+    gate: PageGate | None = _build.pop("gate", None)
+    if gate is not None:
+        gate.close()
 
 
 def _withheld_line(where_published: str, fact: str) -> str:
@@ -489,6 +523,7 @@ def _public_sweep(config) -> None:
 
 
 def on_post_build(config):
+    _gated_beside()
     if public_edition():
         _public_sweep(config)
     refused = _build.get("refused", [])

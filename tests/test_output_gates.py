@@ -148,6 +148,10 @@ def assert_build_refuses(root: Path, line: str) -> None:
     assert build.returncode != 0
     assert "Traceback" not in build.stdout + build.stderr
     assert f"ERROR    -  {line}" in build.stderr.splitlines(), build.stderr[-3000:]
+    page, problem = line.split(": ", 1)
+    if problem.startswith("the built page holds"):  # the gate's: the page's file holds the refusal, not the page
+        written = (root / "site" / page).with_suffix(".html").read_text(encoding="utf-8")
+        assert written.startswith("<!DOCTYPE html><title>Refused</title>") and "the built page holds" in written
 
 
 def assert_export_refuses(root: Path, line: str) -> None:

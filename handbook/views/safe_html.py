@@ -12,8 +12,11 @@ the text, which a browser would apply to the whole page) is refused too."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -211,3 +214,48 @@ def article_content(page_html: str) -> str | None:
     if start is None or end < start.end():
         return None
     return page_html[start.end():end]
+
+
+class PageGate:
+    """The gate over every page of a build. Each page's answer depends on that page alone, so
+    with `beside` the pages go to a worker process on another core (one fewer than the
+    machine has, at most 4) while the build makes the next ones; `answers` then waits for the
+    last. With nothing beside (one core, or `mkdocs serve`, where a refused page must show its
+    problem at once), each page is answered as it comes, in this process."""
+
+    MAX_WORKERS = 4
+
+    def __init__(self, beside: bool):
+        workers = min((os.cpu_count() or 1) - 1, self.MAX_WORKERS) if beside else 0
+        self._pool = (ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+                      if workers > 0 else None)
+        self._pending: list[tuple[str, str, str, Future]] = []
+
+    @property
+    def beside(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, page: str, written_to: str, html: str) -> None:
+        """Send a page's article to the worker; its answer comes from `answers`."""
+        assert self._pool is not None, "submit needs a gate with a worker beside the build"
+        self._pending.append((page, written_to, html, self._pool.submit(removed_by_sanitiser, html)))
+
+    def answers(self) -> list[tuple[str, str, Removed]]:
+        """(page, the file it was written to, what the sanitiser would remove) for each page it
+        refuses, in the order they were sent. A page whose worker failed is answered here
+        instead: none goes unchecked."""
+        refused = []
+        for page, written_to, html, future in self._pending:
+            try:
+                removed = future.result()
+            except Exception:  # the worker died (out of memory, killed): the page is gated here
+                removed = removed_by_sanitiser(html)
+            if removed is not None:
+                refused.append((page, written_to, removed))
+        self._pending = []
+        return refused
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
