@@ -184,7 +184,8 @@ def on_config(config):
     handbook = _handbook(config)
     _build["refused"] = []
     on_build_error(None)  # a gate left by an earlier build (`make serve` rebuilds in this process)
-    _build["gate"] = PageGate(beside=not _serving() and not public_edition())
+    _build["gate"] = PageGate(beside=not _serving() and not public_edition()
+                              and len(handbook.documents) + len(handbook.site_pages) >= PageGate.WORTH_A_WORKER)
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.

@@ -22,7 +22,14 @@ from conftest import commit_all, copy_handbook, fixture_today, handbook_command,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handbook.views.safe_html import _STRICT, _elements, _permissive, removed_by_sanitiser, serialised_elements
+from handbook.views.safe_html import (
+    _STRICT,
+    PageGate,
+    _elements,
+    _permissive,
+    removed_by_sanitiser,
+    serialised_elements,
+)
 
 pytestmark = pytest.mark.build
 
@@ -213,6 +220,36 @@ def test_a_policy_pointing_at_a_local_server_is_refused_and_the_server_sees_noth
     assert_build_refuses(handbook_copy, f"{expected}; {SECURITY}")
     assert_export_refuses(handbook_copy, f"ERROR    -  {expected}")
     assert requests == []
+
+
+def test_a_large_handbook_is_gated_beside_the_build_and_refused_the_same_way(handbook_copy, local_server):
+    """From PageGate.WORTH_A_WORKER pages, the gate reads the pages in a worker process."""
+    source = (handbook_copy / "policies" / "anti-bullying.md").read_text(encoding="utf-8")
+    for number in range(PageGate.WORTH_A_WORKER):
+        (handbook_copy / "policies" / f"extra-{number:03}.md").write_text(
+            source.replace("id: anti-bullying", f"id: extra-{number:03}")
+                  .replace("title: Anti-bullying policy", f"title: Extra policy {number:03}"), encoding="utf-8")
+    url, requests = local_server
+    append(handbook_copy, "policies/extra-042.md", f"![a picture]({url})")
+    expected = (f'policies/extra-042.md: the built page holds the src="{url}" attribute of a <img> element, which the '
+                "handbook does not publish - remove it")
+    assert_build_refuses(handbook_copy, f"{expected}; {SECURITY}")
+    assert requests == []
+
+
+@pytest.mark.unit
+def test_the_gate_beside_answers_each_page_it_refuses_with_the_file_it_was_written_to():
+    gate = PageGate(beside=True)
+    if not gate.beside:
+        pytest.skip("one core: the gate has no worker beside the build")
+    try:
+        gate.submit("policies/a.md", "/site/policies/a.html", "<p>Fine.</p>")
+        gate.submit("policies/b.md", "/site/policies/b.html", '<p onclick="steal()">x</p>')
+        assert [(page, written, str(removed)) for page, written, removed in gate.answers()] == [
+            ("policies/b.md", "/site/policies/b.html", 'the onclick="steal()" attribute of a <p> element')]
+        assert gate.answers() == []
+    finally:
+        gate.close()
 
 
 @pytest.mark.parametrize("markdown", [f'[x]({REFUSED_ATTACHMENT}){{: rel="attachment" }}', "![x](file:///etc/hostname)"])

@@ -224,6 +224,9 @@ class PageGate:
     problem at once), each page is answered as it comes, in this process."""
 
     MAX_WORKERS = 4
+    # Starting a worker costs about as much as gating 60 pages in process (its interpreter and
+    # imports): below this many pages, the build gates them itself.
+    WORTH_A_WORKER = 100
 
     def __init__(self, beside: bool):
         workers = min((os.cpu_count() or 1) - 1, self.MAX_WORKERS) if beside else 0
