@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook.checks import load_and_check
-from handbook.loading.rendering import PageRenderer, expressions_only
+from handbook.loading.rendering import MAX_SECONDS, MAX_TEXT, PageRenderer, _Budget, expressions_only
 from handbook.mkdocs_hooks import expand_nav
 from handbook.model.findings import Finding
 from handbook.views.document_page import document_details, document_top
@@ -182,8 +182,18 @@ def test_a_document_of_expressions_takes_the_quick_way(mini):
     spans = expressions_only(body)
     assert spans is not None and len(spans) == 3
     quick = renderer._expressions(body, spans, {**handbook.document("policies/missing-child.md").meta,
-                                                 **renderer.document_variables})
+                                                 **renderer.document_variables}, _Budget(MAX_SECONDS))
     assert quick == renderer.environment.from_string(body).render(
         {**handbook.document("policies/missing-child.md").meta, **renderer.document_variables})
     assert quick.endswith(".\n") and not quick.endswith("\n\n")
     assert [expressions_only(t) for t in ("{% if x %}", "{# x #}", "{{- x }}", "{{ x }}\r\n", "{{ x }} {{")] == [None] * 5
+
+
+@pytest.mark.unit
+def test_many_long_expressions_stop_at_the_page_limit_without_making_them_all(mini):
+    renderer, meta = _renderer_and_meta(mini)
+    body = "{{ 'x' * 4000000 }}\n" * 1000  # 4 GB if every expression were made before the total is counted
+    started = time.monotonic()
+    problem, made = renderer.attempt(body, meta, document=True)
+    assert made is None and str(problem) == f"the page it makes would be longer than {MAX_TEXT:,} characters"
+    assert time.monotonic() - started < SECONDS

@@ -390,7 +390,7 @@ class PageRenderer:
         variables = {**(meta or {}), **(self.document_variables if document else self.variables)}
         with _budgeted(seconds) as budget:
             if document and (spans := expressions_only(text)) is not None:
-                quick = self._expressions(text, spans, variables)
+                quick = self._expressions(text, spans, variables, budget)
                 if quick is not None:
                     return quick
             made: list[str] = []
@@ -404,16 +404,21 @@ class PageRenderer:
                 budget.check_time()
             return "".join(made)
 
-    def _expressions(self, text: str, spans: Sequence[tuple[int, int]], variables: dict) -> str | None:
+    def _expressions(self, text: str, spans: Sequence[tuple[int, int]], variables: dict,
+                     budget: _Budget) -> str | None:
         """A document whose only Jinja is {{ expressions }}, made as Jinja would make it: its
         text, each expression rendered alone (compiled once per distinct expression, not once
         per page) and one line break fewer at the end. None if any expression does not render:
         the whole page is then rendered, so the problem is reported on its own line."""
         made: list[str] = []
-        position = 0
+        position = length = 0
         try:
             for start, end in spans:
                 made += [text[position:start], self.environment.from_string(text[start:end]).render(variables)]
+                length += len(made[-2]) + len(made[-1])
+                if length > MAX_TEXT:
+                    return None  # too long: the whole page's render stops at the limit and says so
+                budget.check_time()
                 position = end
         except Exception:  # the page itself is rendered next, and says what is wrong and where
             return None
