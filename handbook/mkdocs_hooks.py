@@ -183,7 +183,7 @@ def on_config(config):
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
     _build["refused"] = []
-    on_build_error(None)  # a gate left by an earlier build (`make serve` rebuilds in this process)
+    _gated_beside()  # a gate left by an earlier build (`make serve` rebuilds in this process)
     _build["gate"] = PageGate(beside=not _serving() and not public_edition()
                               and len(handbook.documents) + len(handbook.site_pages) >= PageGate.WORTH_A_WORKER)
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
@@ -494,9 +494,8 @@ def _gated_beside() -> None:
 
 
 def on_build_error(error):
-    gate: PageGate | None = _build.pop("gate", None)
-    if gate is not None:
-        gate.close()
+    """A build that stops after pages were written still leaves no refused page as it was built."""
+    _gated_beside()
 
 
 def _withheld_line(where_published: str, fact: str) -> str:

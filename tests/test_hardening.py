@@ -97,13 +97,17 @@ def test_an_alias_loop_is_refused(mini):
     ("[1, !local x]", "is marked with the YAML tag !local, which the handbook does not read"),
     ("!!int x", "(x) cannot be read as its tag says"),
     ("!!bool x", "(x) cannot be read as its tag says"),
+    ("!!int ''", "() cannot be read as its tag says"),
+    ("0x" + "f" * 4000, "(0x" + "f" * 35 + "...) is too large to be a number the handbook reads"),
+    ("9" * 5000, "(" + "9" * 37 + "...) is too large to be a number the handbook reads"),
 ])
-def test_a_value_with_a_yaml_tag_is_refused_in_one_line(mini, value, problem):
+def test_a_value_with_a_yaml_tag_or_a_huge_number_is_refused_in_one_line(mini, value, problem):
     write_document(mini, POLICY, _front_matter_text() + f"extra: {value}\n")
     line = _file_line(mini, POLICY, "extra:")
-    assert messages(check(mini), "front-matter") == [
-        f"policies/missing-child.md: the value on line {line} {problem} - remove the tag (the word after "
-        "!!) and write the value as plain text"]
+    fix = ("write a smaller number, or put the value in quotes if it is text" if "too large" in problem
+           else "remove the tag (the word after !!) and write the value as plain text")
+    what = "number" if "too large" in problem else "value"
+    assert messages(check(mini), "front-matter") == [f"policies/missing-child.md: the {what} on line {line} {problem} - {fix}"]
 
 
 def test_a_byte_order_mark_is_accepted(mini):

@@ -197,3 +197,26 @@ def test_many_long_expressions_stop_at_the_page_limit_without_making_them_all(mi
     problem, made = renderer.attempt(body, meta, document=True)
     assert made is None and str(problem) == f"the page it makes would be longer than {MAX_TEXT:,} characters"
     assert time.monotonic() - started < SECONDS
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("body", [
+    "{{ range(60000)|length }} {{ 'a}}' }}",         # the quick way gives up on the second expression...
+    "{{ range(99999)|length }}{{ home.nope }}",      # ...and the whole page has a budget of its own
+])
+def test_a_page_the_quick_way_gives_up_on_is_rendered_whole_with_a_budget_of_its_own(mini, body):
+    renderer, meta = _renderer_and_meta(mini)
+    quick = renderer.attempt(body, meta, document=True)
+    with unittest.mock.patch("handbook.loading.rendering.expressions_only", lambda text: None):
+        whole = renderer.attempt(body, meta, document=True)
+    assert (type(quick[0]), str(quick[0]), quick[1]) == (type(whole[0]), str(whole[0]), whole[1])
+
+
+@pytest.mark.unit
+def test_a_page_of_thousands_of_expressions_still_stops_at_the_time_limit(mini):
+    renderer, meta = _renderer_and_meta(mini)
+    body = "".join(f"{{{{ {number} }}}}\n" for number in range(400_000))
+    started = time.monotonic()
+    problem, made = renderer.attempt(body, meta, document=True)
+    assert made is None and str(problem) == f"it took longer than {MAX_SECONDS:g} seconds"
+    assert time.monotonic() - started < 2 * MAX_SECONDS + 1

@@ -40,6 +40,10 @@ MAX_TEXT = 5_000_000       # characters a page's template may make, and the larg
 MAX_NUMBER_BITS = 4_096    # the largest whole number (about 1,200 digits)
 MAX_ARGUMENT = 100_000     # the largest whole number given to a function or a filter (a width, a count)
 MAX_ITEMS = 100_000        # items all the range() calls of one page may make together
+# A document with at most this many {{ expressions }} and no other template syntax is made the
+# quick way (PageRenderer._expressions): the real Statement of Purpose has 35. Compiled alone,
+# each expression costs more than in a whole page, so a page of thousands is rendered whole.
+QUICK_EXPRESSIONS = 100
 MAX_SECONDS = 2.0          # time a page's template may take (the handbook's own page functions not counted)
 
 
@@ -388,11 +392,12 @@ class PageRenderer:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
         variables = {**(meta or {}), **(self.document_variables if document else self.variables)}
-        with _budgeted(seconds) as budget:
-            if document and (spans := expressions_only(text)) is not None:
+        if document and (spans := expressions_only(text)) is not None and len(spans) <= QUICK_EXPRESSIONS:
+            with _budgeted(seconds) as budget:
                 quick = self._expressions(text, spans, variables, budget)
-                if quick is not None:
-                    return quick
+            if quick is not None:
+                return quick
+        with _budgeted(seconds) as budget:  # a budget of its own, as if the quick way had not been tried
             made: list[str] = []
             length = 0
             template = self.environment.from_string(text)

@@ -98,7 +98,7 @@ _StrictLoader.yaml_implicit_resolvers = {
 
 _SCALAR_CONSTRUCTORS = {tag: _StrictLoader.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")}
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STR, _MAP, _SEQ, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:int"
 
 
 class _NotPlain(Exception):
@@ -116,7 +116,10 @@ def _plain_data(loader: _StrictLoader, node):
         constructor = _SCALAR_CONSTRUCTORS.get(node.tag)
         if constructor is None:
             raise _NotPlain
-        return constructor(loader, node)
+        value = constructor(loader, node)
+        if _too_large(value):
+            raise _NotPlain
+        return value
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         return [_plain_data(loader, item) for item in node.value]
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -135,8 +138,15 @@ def _plain_data(loader: _StrictLoader, node):
 # What YAML reads without a tag written in the text (the float and timestamp resolvers are gone),
 # and what a constructor raises for a tagged value it cannot read (`!!int x`, `!!bool x`).
 _PLAIN_TAGS = frozenset({_STR, _MAP, _SEQ, "tag:yaml.org,2002:merge", *_SCALAR_CONSTRUCTORS})
-_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError)
+# A whole number written in hexadecimal, octal, binary or base 60 is not held to Python's limit on
+# digits, and a message that prints it would crash: the handbook reads none this large.
+MAX_INT_BITS = 64
 TAG_FIX = "remove the tag (the word after !!) and write the value as plain text"
+
+
+def _too_large(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS
 
 
 def _refuse_tags(loader: _StrictLoader, node) -> None:
@@ -152,12 +162,18 @@ def _refuse_tags(loader: _StrictLoader, node) -> None:
             raise _Refused(f"the value on line {line} is marked with the YAML tag {tag}, which the handbook does not read",
                            current.start_mark, TAG_FIX)
         if isinstance(current, yaml.ScalarNode) and current.tag in _SCALAR_CONSTRUCTORS:
+            shown = current.value if len(current.value) <= 40 else current.value[:37] + "..."
             try:
-                _SCALAR_CONSTRUCTORS[current.tag](loader, current)
+                too_large = _too_large(_SCALAR_CONSTRUCTORS[current.tag](loader, current))
             except _UNREADABLE:
-                shown = current.value if len(current.value) <= 40 else current.value[:37] + "..."
-                raise _Refused(f"the value on line {line} ({shown}) cannot be read as its tag says",
-                               current.start_mark, TAG_FIX) from None
+                # A number of thousands of digits is over Python's own limit; anything else is a bad tag.
+                too_large = current.tag == _INT and len(current.value) > MAX_INT_BITS
+                if not too_large:
+                    raise _Refused(f"the value on line {line} ({shown}) cannot be read as its tag says",
+                                   current.start_mark, TAG_FIX) from None
+            if too_large:
+                raise _Refused(f"the number on line {line} ({shown}) is too large to be a number the handbook reads",
+                               current.start_mark, "write a smaller number, or put the value in quotes if it is text")
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
