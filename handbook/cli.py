@@ -11,19 +11,18 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
 from handbook.checks.provider import check_home, check_provider, merge_findings
-from handbook.export.bundle import ExportRefused, export, export_as_of
-from handbook.export.document_copy import childrens_guide_booklet, document_copy
-from handbook.export.publish import Server, publish
 from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
-from handbook.export.verify import UNSIGNED, verify
 from handbook.model.findings import one_line, sort_key
 from handbook.model.provider import is_provider
 from handbook.sources.clock import today
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import resolve
-from handbook.style import format_vale, lint
 from handbook.views.provider import provider_json
-from handbook.views.review_summary import render_review, review_summary
+
+# `handbook check` is the command people run most, so only what it needs is imported here: each
+# other command imports its own modules when it runs (the export's PDF and zip modules alone take
+# longer to import than checking the real handbook). pyproject.toml allows this file, and only
+# this file, to import inside a function.
 
 
 def _repository_root(start: Path) -> Path:
@@ -79,6 +78,7 @@ def _check_provider(root: Path, args) -> int:
 def command_review(args) -> int:
     """The reviewer's summary of the change against REF, as Markdown. Exit 1 when something
     stops the merge (the errors `handbook check --base REF` reports)."""
+    from handbook.views.review_summary import render_review, review_summary
     handbook = load_and_check(_repository_root(Path(args.root).resolve()), today())
     summary = review_summary(handbook, args.base)
     sys.stdout.write(render_review(summary))
@@ -88,6 +88,7 @@ def command_review(args) -> int:
 def command_lint(args) -> int:
     """The house style (.vale.ini), one finding a line as Vale prints them. Exit 1 on any
     error-level finding; warnings are shown but do not fail."""
+    from handbook.style import format_vale, lint
     root = _repository_root(Path(args.root).resolve())
     paths = [Path(p).resolve() for p in args.paths] or None
     findings = lint(root, paths)
@@ -98,7 +99,8 @@ def command_lint(args) -> int:
     return 1 if errors else 0
 
 
-def _refused(refused: ExportRefused) -> int:
+def _refused(refused) -> int:
+    """Each finding that stopped an export (an ExportRefused), then the reason, in one line each."""
     for finding in refused.findings:
         print(f"ERROR: {finding}")
     print(f"ERROR: {refused}", file=sys.stderr)
@@ -106,6 +108,8 @@ def _refused(refused: ExportRefused) -> int:
 
 
 def command_export(args) -> int:
+    from handbook.export.bundle import ExportRefused, export, export_as_of
+    from handbook.export.document_copy import childrens_guide_booklet, document_copy
     root = _repository_root(Path(args.root).resolve())
     if args.document is not None:
         if args.as_of:
@@ -143,6 +147,8 @@ def command_export(args) -> int:
 
 
 def command_publish(args) -> int:
+    from handbook.export.bundle import ExportRefused
+    from handbook.export.publish import Server, publish
     root = _repository_root(Path(args.root).resolve())
     server = Server(htpasswd=Path(args.htpasswd), server_name=args.server_name,
                     listen=args.listen or ("443" if args.tls_certificate else "80"),
@@ -171,6 +177,7 @@ def _public_key(args):
 
 
 def command_verify(args) -> int:
+    from handbook.export.verify import UNSIGNED, verify
     result = verify(Path(args.bundle), _public_key(args), Path(args.pdf) if args.pdf else None)
     for difference in result.differences:
         print(f"{args.bundle}: {difference}")
