@@ -252,6 +252,18 @@ def test_the_gate_beside_answers_each_page_it_refuses_with_the_file_it_was_writt
         gate.close()
 
 
+@pytest.mark.unit
+def test_a_gate_whose_worker_cannot_start_gates_each_page_itself():
+    gate = PageGate(beside=True)
+    if not gate.beside:
+        pytest.skip("one core: the gate has no worker beside the build")
+    gate._pool.shutdown()  # as when no worker can start: the pool takes no more pages
+    gate.submit("policies/b.md", "/site/policies/b.html", '<p onclick="steal()">x</p>')
+    assert not gate.beside
+    assert [(page, str(removed)) for page, _, removed in gate.answers()] == [
+        ("policies/b.md", 'the onclick="steal()" attribute of a <p> element')]
+
+
 @pytest.mark.parametrize("markdown", [f'[x]({REFUSED_ATTACHMENT}){{: rel="attachment" }}', "![x](file:///etc/hostname)"])
 def test_handbook_check_refuses_the_same_documents(handbook_copy, markdown):
     append(handbook_copy, "policies/complaints.md", markdown)

@@ -241,7 +241,13 @@ class PageGate:
     def submit(self, page: str, written_to: str, html: str) -> None:
         """Send a page's article to the worker; its answer comes from `answers`."""
         assert self._pool is not None, "submit needs a gate with a worker beside the build"
-        self._pending.append((page, written_to, html, self._pool.submit(removed_by_sanitiser, html)))
+        try:
+            future = self._pool.submit(removed_by_sanitiser, html)
+        except Exception:  # no worker could start: this page, and every page after it, is gated here
+            self.close()
+            future = Future()
+            future.set_result(removed_by_sanitiser(html))
+        self._pending.append((page, written_to, html, future))
 
     def answers(self) -> list[tuple[str, str, Removed]]:
         """(page, the file it was written to, what the sanitiser would remove) for each page it
