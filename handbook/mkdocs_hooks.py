@@ -182,8 +182,8 @@ def on_config(config):
     if problem is not None:  # a data file could not be used at all: say so in one line
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
-    _build["refused"] = []
     _gated_beside()  # a gate left by an earlier build (`make serve` rebuilds in this process)
+    _build["refused"] = []
     _build["gate"] = PageGate(beside=not _serving() and not public_edition()
                               and len(handbook.documents) + len(handbook.site_pages) >= PageGate.WORTH_A_WORKER)
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
