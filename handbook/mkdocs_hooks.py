@@ -182,10 +182,10 @@ def on_config(config):
     if problem is not None:  # a data file could not be used at all: say so in one line
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
-    _gated_beside()  # a gate left by an earlier build (`make serve` rebuilds in this process)
+    _finish_gate()  # a gate left by an earlier build (`make serve` rebuilds in this process)
     _build["refused"] = []
-    _build["gate"] = PageGate(beside=not _serving() and not public_edition()
-                              and len(handbook.documents) + len(handbook.site_pages) >= PageGate.WORTH_A_WORKER)
+    _build["gate"] = PageGate(len(handbook.documents) + len(handbook.site_pages),
+                              beside=not _serving() and not public_edition())
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
@@ -480,7 +480,7 @@ def _refusal(line: str) -> str:
     return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
 
 
-def _gated_beside() -> None:
+def _finish_gate() -> None:
     """The answers of the gate's worker: each refused page's file is replaced by its refusal."""
     gate: PageGate | None = _build.pop("gate", None)
     if gate is None:
@@ -495,7 +495,7 @@ def _gated_beside() -> None:
 
 def on_build_error(error):
     """A build that stops after pages were written still leaves no refused page as it was built."""
-    _gated_beside()
+    _finish_gate()
 
 
 def _withheld_line(where_published: str, fact: str) -> str:
@@ -523,7 +523,7 @@ def _public_sweep(config) -> None:
 
 
 def on_post_build(config):
-    _gated_beside()
+    _finish_gate()
     if public_edition():
         _public_sweep(config)
     refused = _build.get("refused", [])

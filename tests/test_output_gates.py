@@ -239,7 +239,7 @@ def test_a_large_handbook_is_gated_beside_the_build_and_refused_the_same_way(han
 
 @pytest.mark.unit
 def test_the_gate_beside_answers_each_page_it_refuses_with_the_file_it_was_written_to():
-    gate = PageGate(beside=True)
+    gate = PageGate(PageGate.WORTH_A_WORKER, beside=True)
     if not gate.beside:
         pytest.skip("one core: the gate has no worker beside the build")
     try:
@@ -254,7 +254,7 @@ def test_the_gate_beside_answers_each_page_it_refuses_with_the_file_it_was_writt
 
 @pytest.mark.unit
 def test_a_gate_whose_worker_cannot_start_gates_each_page_itself():
-    gate = PageGate(beside=True)
+    gate = PageGate(PageGate.WORTH_A_WORKER, beside=True)
     if not gate.beside:
         pytest.skip("one core: the gate has no worker beside the build")
     gate._pool.shutdown()  # as when no worker can start: the pool takes no more pages

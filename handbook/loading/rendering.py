@@ -501,6 +501,12 @@ def _gaps(text: str, spans: Sequence[tuple[int, int]]) -> Iterator[str]:
     yield text[position:]
 
 
+def _stray_opener(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a {{, {% or {# stands between the spans, closed by none (the NUL that joins the
+    gaps is part of no opener)."""
+    return has_template_syntax("\0".join(_gaps(text, spans)))
+
+
 def expressions_only(text: str) -> Sequence[tuple[int, int]] | None:
     """The spans of a text whose only Jinja is complete {{ expressions }} (no {% %}, {# #},
     whitespace control or stray opener, and only "\\n" line breaks, which Jinja keeps as they
@@ -510,9 +516,7 @@ def expressions_only(text: str) -> Sequence[tuple[int, int]] | None:
     spans = page_jinja_spans(text)
     if any(text[start + 2] in "-+" or text[end - 3] in "-+" for start, end in spans):
         return None
-    if "{{" in "\0".join(_gaps(text, spans)):
-        return None
-    return spans
+    return None if _stray_opener(text, spans) else spans
 
 
 def jinja_skeleton(text: str, spans: Sequence[tuple[int, int]] | None = None) -> str:
@@ -572,8 +576,7 @@ def render_pages(handbook: Handbook) -> list[Finding]:
             if mapped and document is not None:
                 # The section maps check this document's headings: render it in full.
                 problem, document.rendered = renderer.attempt(text, meta, document=True)
-            elif "{%" in text or "{#" in text or has_template_syntax("\0".join(_gaps(text, spans))):
-                # (a stray opener between the spans; the NUL that joins them is part of none)
+            elif "{%" in text or "{#" in text or _stray_opener(text, spans):
                 problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta, document=document is not None)
             else:  # only complete {{ expressions }}: check each distinct one once
                 for start, end in spans:

@@ -220,16 +220,18 @@ class PageGate:
     """The gate over every page of a build. Each page's answer depends on that page alone, so
     with `beside` the pages go to a worker process on another core (one fewer than the
     machine has, at most 4) while the build makes the next ones; `answers` then waits for the
-    last. With nothing beside (one core, or `mkdocs serve`, where a refused page must show its
-    problem at once), each page is answered as it comes, in this process."""
+    last. With nothing beside (one core, a small build, or `mkdocs serve`, where a refused page
+    must show its problem at once), each page is answered as it comes, in this process."""
 
     MAX_WORKERS = 4
     # Starting a worker costs about as much as gating 60 pages in process (its interpreter and
     # imports): below this many pages, the build gates them itself.
     WORTH_A_WORKER = 100
 
-    def __init__(self, beside: bool):
-        workers = min((os.cpu_count() or 1) - 1, self.MAX_WORKERS) if beside else 0
+    def __init__(self, pages: int, beside: bool):
+        """A gate for a build of `pages` pages, with a worker if `beside` allows one and the
+        build is large enough to be worth it."""
+        workers = min((os.cpu_count() or 1) - 1, self.MAX_WORKERS) if beside and pages >= self.WORTH_A_WORKER else 0
         self._pool = (ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
                       if workers > 0 else None)
         self._pending: list[tuple[str, str, str, Future]] = []
