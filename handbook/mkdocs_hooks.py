@@ -12,6 +12,7 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import logging
 import os
@@ -63,7 +64,7 @@ from handbook.views.history import load_histories
 from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page, relink
 from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
-from handbook.views.templating import link_from
+from handbook.views.templating import ReadyHtml, link_from
 from handbook.views.unpublished_links import UnpublishedLinks
 
 log = logging.getLogger("handbook")
@@ -157,11 +158,12 @@ def _dirty_rebuild(files, handbook: Handbook, site_dir: str) -> None:
     _build["shape"], _build["findings"], _build["views"] = shape, findings, views
     if whole:  # every page again, and nothing left of a page that is gone
         shutil.rmtree(site_dir, ignore_errors=True)
+    renderer = PageRenderer(handbook, page_functions(handbook))  # each view whole (its tables in place), to compare
     for file in files.documentation_pages():
         path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
         changed = whole or before.get(path) != findings.get(path)
         if path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]):
-            views[path] = _build["renderer"].attempt(handbook.site_pages[path][0])[1]
+            views[path] = renderer.attempt(handbook.site_pages[path][0])[1]
             changed = changed or views[path] is None or views_before.get(path) != views[path]
         if changed:
             with contextlib.suppress(OSError):
@@ -189,7 +191,11 @@ def on_config(config):
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
-    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(handbook))
+    # Ready HTML kept out of the pages' Markdown (handbook/views/templating.py): the listing
+    # pages' tables go back in before search reads the page, the document control and history
+    # after it (search leaves them out).
+    _build["listed"], _build["details"], _build["ready"] = ReadyHtml(), ReadyHtml(), {}
+    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(handbook, ready_html=_build["listed"]))
     _build["text_renderer"] = PageRenderer(handbook)  # for old versions' text, once per build
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
@@ -226,6 +232,12 @@ def on_config(config):
         count = len(handbook.errors)
         raise PluginError(f"the handbook has {count} error{'s' if count != 1 else ''} (listed above); "
                           "nothing was built - fix each one, then build again")
+    if not _serving():
+        # The loaded handbook lives as long as the build: Python's collector need not walk its
+        # objects again at every collection (a second of a build at thousands of documents).
+        # Not while serving, where each rebuild loads the handbook anew; and the build's end
+        # unfreezes them (on_post_build, on_build_error), for a process that goes on after it.
+        gc.freeze()
     return config
 
 
@@ -422,17 +434,39 @@ def on_page_markdown(markdown, page, config, files):
     renderer = _build["text_renderer"]
     old_text = render_text(handbook, history.previous, renderer) if history and history.previous else None
     new_text = render_text(handbook, document, renderer) if old_text is not None else ""
-    return (banner + document_top(handbook, document) + markdown
-            + document_details(handbook, document, history, old_text, new_text,
-                               show_editors=not (inspector_edition() or public_edition()), standalone=public_edition()))
+    details = document_details(handbook, document, history, old_text, new_text,
+                               show_editors=not (inspector_edition() or public_edition()), standalone=public_edition(),
+                               ready_html=_build["details"])
+    _build["ready"][page.file.src_uri] = _build["details"].take()
+    return banner + document_top(handbook, document) + markdown + details
 
 
 def on_page_content(html, page, config, files):
-    """Search shows a snippet of the text it matched; a table's cells run together there
-    ("Who How to contact them ..."), so a document's tables are left out of the search index."""
+    """The listing pages' tables go back into the page. Search shows a snippet of the text it
+    matched; a table's cells run together there ("Who How to contact them ..."), so a
+    document's tables are left out of the search index."""
+    html, placed = _build["listed"].fill(html, _build["listed"].take())
+    if not placed and _build["listed"].left_in(html):  # (a block of a render that was not kept is no loss)
+        _unplaced(page.file.src_uri)
     if _handbook(config).document(page.file.src_uri) is None:
         return html
     return html.replace("<table>", "<table data-search-exclude>")
+
+
+def on_page_context(context, page, config, nav):
+    """A document's control and history go into the page after search has read it (MkDocs runs
+    the hooks' events after the plugins'): search leaves them out, and need not read them."""
+    blocks = _build["ready"].pop(page.file.src_uri, None)
+    if blocks:
+        page.content, placed = _build["details"].fill(page.content, blocks)
+        if not placed:
+            _unplaced(page.file.src_uri)
+    return context
+
+
+def _unplaced(path: str) -> None:
+    raise PluginError(f"{path}: the page's own text keeps the handbook's tables from their place (a code block or "
+                      "HTML element it leaves open) - close it")
 
 
 _ROOT_ABSOLUTE = re.compile(r'((?:href|src)=")/(?!/)')
@@ -495,6 +529,7 @@ def _finish_gate() -> None:
 
 def on_build_error(error):
     """A build that stops after pages were written still leaves no refused page as it was built."""
+    gc.unfreeze()
     _finish_gate()
 
 
@@ -523,6 +558,7 @@ def _public_sweep(config) -> None:
 
 
 def on_post_build(config):
+    gc.unfreeze()
     _finish_gate()
     if public_edition():
         _public_sweep(config)

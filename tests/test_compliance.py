@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import icalendar
 import pytest
@@ -14,6 +15,7 @@ from conftest import (
     TODAY,
     check,
     childrens_guide,
+    fixture_today,
     front_matter,
     messages,
     reviewed_on,
@@ -23,7 +25,7 @@ from conftest import (
 
 from handbook.views.document_page import document_details, document_top
 from handbook.views.feeds import review_calendar, review_json
-from handbook.views.site_pages import regulation_map, review_schedule
+from handbook.views.site_pages import regulation_map, review_schedule, topics
 
 pytestmark = pytest.mark.unit
 
@@ -104,17 +106,33 @@ def test_overdue_document_control_has_a_banner(mini):
     assert "review-badge--overdue" in top
 
 
+def _table_rows(html: str) -> list[str]:
+    """The rows of the tables in ready HTML, each row's cells on one line."""
+    return [row.replace("\n", "") for row in re.findall(r"<tr>\n(.*?)\n</tr>", html, re.S)]
+
+
 def test_regulation_map_shows_gaps_and_who_serves_what(mini):
     write_document(mini, POLICY, front_matter(status="draft", regulations=["34(4)"]))
-    text = regulation_map(check(mini))
-    row_34 = next(line for line in text.splitlines() if 'id="reg-chr2015-34-4"' in line)
-    assert '<strong class="gap gap--required">Missing</strong>' in row_34
-    assert "[Missing child policy](policies/missing-child.md) (draft)" in row_34
-    row_12 = next(line for line in text.splitlines() if 'id="reg-chr2015-12"' in line)
-    assert "None yet" in row_12 and "Expected" in row_12
-    row_16 = next(line for line in text.splitlines() if 'id="reg-chr2015-16"' in line)
-    assert "[Statement of Purpose](statement-of-purpose/statement-of-purpose.md)" in row_16
-    assert "| [Missing child policy](policies/missing-child.md) | Policy | draft | [34(4)](#reg-chr2015-34-4) |" in text
+    rows = _table_rows(regulation_map(check(mini)))
+    row_34 = next(row for row in rows if 'id="reg-chr2015-34-4"' in row)
+    assert ('<td><strong class="gap gap--required">Missing</strong><br>'
+            '<a href="policies/missing-child.html">Missing child policy</a> (draft)</td>') in row_34
+    row_12 = next(row for row in rows if 'id="reg-chr2015-12"' in row)
+    assert "<td>Expected</td><td><span class=\"gap gap--expected\">None yet</span></td>" in row_12
+    row_16 = next(row for row in rows if 'id="reg-chr2015-16"' in row)
+    assert '<a href="statement-of-purpose/statement-of-purpose.html">Statement of Purpose</a>' in row_16
+    assert ('<td><a href="policies/missing-child.html">Missing child policy</a></td><td>Policy</td><td>draft</td>'
+            '<td><a href="#reg-chr2015-34-4">34(4)</a></td>') in rows
+
+
+def test_topics_list_each_document_on_its_own_line(mini):
+    write_document(mini, "policies/anti-bullying.md", front_matter(
+        id="anti-bullying", title="Anti-bullying policy", summary="How we prevent bullying.", tags=["Safeguarding"]))
+    write_document(mini, POLICY, front_matter(summary="What staff do when a child is missing.", tags=["Safeguarding"]))
+    listed = topics(check(mini))
+    assert ('<ul>\n<li><a href="policies/anti-bullying.html">Anti-bullying policy</a>: How we prevent bullying.</li>\n'
+            '<li><a href="policies/missing-child.html">Missing child policy</a>: What staff do when a child is missing.'
+            '</li>\n</ul>') in listed
 
 
 def _reviewed(root, path, meta_factory, day, body=None):
@@ -127,9 +145,10 @@ def test_review_schedule_puts_overdue_and_due_soon_first(mini):
     _reviewed(mini, GUIDE, childrens_guide, "2026-01-05", GUIDE_BODY)   # due 5 January 2027: due soon
     _reviewed(mini, SOP, statement_of_purpose, "2026-06-01", SOP_BODY)  # due 1 June 2027: in date
     handbook = check(mini)
-    rows = [line for line in review_schedule(handbook).splitlines() if line.startswith("| [")]
-    assert [row.split("]")[0].lstrip("| [") for row in rows] == [
+    rows = _table_rows(review_schedule(handbook))
+    assert [re.search(r'">(.*?)</a>', row).group(1) for row in rows[1:]] == [
         "Missing child policy", "Children's guide", "Statement of Purpose"]
+    rows = rows[1:]
     assert "review-badge--overdue" in rows[0] and "review-badge--due-soon" in rows[1]
 
     feed = json.loads(review_json(handbook))
@@ -150,6 +169,10 @@ def test_review_schedule_puts_overdue_and_due_soon_first(mini):
 def test_drafts_are_not_on_the_review_schedule(mini):
     write_document(mini, POLICY, front_matter(status="draft"))
     assert "missing-child" not in review_json(check(mini))
+    for approved in (SOP, GUIDE):
+        (mini / approved).unlink()
+    assert review_schedule(check(mini)).strip() == ("No document is approved yet, so none has a review date. "
+                                                 "Each one joins the schedule once it is approved.")
 
 
 def test_navigation_groups_documents_by_topic_in_bounded_groups(mini):
@@ -167,3 +190,53 @@ def test_navigation_groups_documents_by_topic_in_bounded_groups(mini):
     assert [next(iter(g)) for g in groups] == ["E", "E (2)"]
     assert [len(next(iter(g.values()))) for g in groups] == [NAV_GROUP_SIZE, 10]
     assert topics[1]["Other documents"] == [{"Missing child policy": "policies/missing-child.md"}]
+
+
+def test_links_between_the_documents_and_the_regulation_map_stay_inside_the_pdf(handbook_copy, tmp_path):
+    """The PDF is one file: the regulation map's links to each document, and each document
+    control's links to its regulations on the map, go to those places in the PDF itself."""
+    from handbook.export.pdf import handbook_html
+
+    handbook = check(handbook_copy, fixture_today()).for_inspectors()
+    text = handbook_html(handbook, "commit", "Inspector copy", tmp_path)
+    assert '<a href="#missing-child">Missing child policy</a>' in text
+    assert '<a href="#regulation-map--reg-chr2015-34-4">34(4) Missing child policy</a>' in text
+
+
+def test_tables_kept_out_of_markdown_come_back_as_markdown_would_have_made_them(mini):
+    """The site build keeps the long tables out of Markdown (ReadyHtml) and puts them back into
+    the page's HTML: the page is what Markdown makes of the same tables written in place."""
+    import markdown
+
+    from handbook.views.templating import ReadyHtml
+
+    write_document(mini, "policies/anti-bullying.md", front_matter(id="anti-bullying", title="Anti-bullying policy",
+                                                                   tags=["Safeguarding"]))
+    handbook = check(mini)
+    pages = {"document control and history": lambda ready: document_details(
+                 handbook, handbook.document(POLICY), ready_html=ready),
+             "regulation map": lambda ready: regulation_map(handbook, ready_html=ready),
+             "review schedule": lambda ready: review_schedule(handbook, ready_html=ready),
+             "topics": lambda ready: topics(handbook, ready_html=ready)}
+    for name, page in pages.items():
+        convert = markdown.Markdown(extensions=["admonition", "attr_list", "md_in_html", "tables", "toc",
+                                                "pymdownx.details", "pymdownx.superfences"]).convert
+        ready = ReadyHtml()
+        kept_out = page(ready)
+        assert "<table" not in kept_out and "<ul>" not in kept_out, name
+        filled, placed = ready.fill(convert(kept_out), ready.take())
+        assert placed and filled == convert(page(None)), name
+
+
+def test_ready_html_is_only_put_where_the_build_put_its_placeholder():
+    from handbook.views.templating import ReadyHtml
+
+    ready = ReadyHtml()
+    placeholder = ready(lambda: "<table>\n</table>")
+    blocks = ready.take()
+    assert ready.take() == {}
+    forged = '<div data-handbook-ready="0123456789abcdef01234567-0"></div>'  # a document cannot know the value
+    assert ready.fill(f"<p>a</p>\n{placeholder}\n{forged}", blocks) == (f"<p>a</p>\n<table>\n</table>\n{forged}", True)
+    assert ready.fill("<p>the page lost it</p>", blocks) == ("<p>the page lost it</p>", False)
+    escaped = placeholder.replace("<", "&lt;").replace(">", "&gt;")
+    assert ready.fill(f"<pre><code>{escaped}</code></pre>", blocks)[1] is False

@@ -400,6 +400,20 @@ def test_attack_6_the_build_shows_a_document_nothing_but_the_handbook(handbook_c
     assert "The edition is staff." in page
 
 
+@pytest.mark.parametrize("comment", ["<!-- Child A is back on Friday: tell night staff -->", "<!-- left open"])
+def test_an_html_comment_is_refused_it_would_be_published_in_the_page_source(handbook_copy, comment):
+    """A comment is invisible on the page and readable by anyone in its source (the public
+    website, the inspector copy); one left open hides the rest of the page, document control too."""
+    path = handbook_copy / POLICY
+    lines = path.read_text().count("\n")
+    path.write_text(path.read_text() + f"\nThe end.\n{comment}\n")
+    _refused(handbook_copy, "policies/missing-child.md: an HTML comment (<!-- -->) is published in the page's "
+                            "source, where anyone who opens the page can read it - remove it: a note for the team "
+                            "belongs in the pull request, and a template comment {# ... #} is never published")
+    (found,) = [f for f in check(handbook_copy, fixture_today()).findings if f.check == "content-policy"]
+    assert found.line == lines + 3
+
+
 def test_attack_6_printing_the_configuration_is_refused(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n{{ config.site_dir }}\n")

@@ -1,12 +1,13 @@
 """What a page may contain, checked on its source: text, headings, lists, tables, links and
-images. No element that runs a script, changes the look of other pages, loads another page
-or sends a form (<script>, <style>, <iframe>, <object>, <embed>, <link>, <meta>, <form>,
-<base> and the like), no event-handler or style attribute, no rel="attachment" (which would
-attach a file to the inspectors' PDF), and no address other than https:, http:, mailto: and
-tel:. A relative link or image must lead to a file of the handbook: a governed document, a
-page in docs/ or an asset there. Raw HTML is read with Python's HTML tokenizer; Markdown
-links, reference definitions, autolinks and attribute lists ({: rel="attachment" }) are read
-as Python-Markdown reads them. Code (fenced blocks and `code`) is text and is not checked.
+images. No element that runs a script, changes the look of other pages, loads another page or
+sends a form (<script>, <style>, <iframe>, <object>, <embed>, <link>, <meta>, <form>, <base>
+and the like), no event-handler or style attribute, no rel="attachment" (which would attach a
+file to the inspectors' PDF), and no address other than https:, http:, mailto: and tel:. A
+relative link or image must lead to a file of the handbook: a governed document, a page in
+docs/ or an asset there. No HTML comment: it is published in the page's source. Raw HTML is
+read with Python's HTML tokenizer; Markdown links, reference definitions, autolinks and
+attribute lists ({: rel="attachment" }) are read as Python-Markdown reads them. Code (fenced
+blocks and `code`) is text and is not checked.
 
 Every governed document and every page in docs/ is checked. The build then passes every
 page's HTML through a sanitiser as a last gate (handbook/export)."""
@@ -51,6 +52,7 @@ _BACKTICKS = re.compile(r"`+")
 _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
 _REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
+_COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of the page, document control included
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
 _ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
 # A Markdown link's destination: no spaces, parentheses only in balanced pairs.
@@ -58,6 +60,8 @@ _DESTINATION = re.compile(r"[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*")
 
 FIX_ELEMENT = ("remove it: documents hold text, links and images; the handbook's theme decides how pages look "
                "and what runs on them")
+FIX_COMMENT = ("remove it: a note for the team belongs in the pull request, and a template comment {# ... #} "
+               "is never published")
 FIX_URL = ("link only to https://, http://, mailto: or tel: addresses, or to a document, page or file of the "
            "handbook by its relative path")
 
@@ -122,6 +126,9 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
         problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
     for match in _AUTOLINK.finditer(source):
         problems += _url_problems(targets, _line(match.start()), "the link", match.group(1))
+    for match in _COMMENT.finditer(source) if "<!--" in source else ():
+        problems.append((_line(match.start()), "an HTML comment (<!-- -->) is published in the page's source, where "
+                         "anyone who opens the page can read it", FIX_COMMENT))
     problems += _attribute_list_problems(targets, source)
 
     findings, seen = [], set()

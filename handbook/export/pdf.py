@@ -62,6 +62,8 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
         if not path:
             return f"#{prefix}--{anchor}"
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(path)))
+        if resolved.endswith(".html"):  # a link in ready HTML names the built page, not its source
+            resolved = resolved.removesuffix(".html") + ".md"
         if resolved == REGULATION_MAP:
             part = MAP_ID
         elif resolved in ids_by_path:

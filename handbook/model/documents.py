@@ -33,6 +33,7 @@ class Document:
     readable: bool = True           # False when the front matter could not be read at all
     valid: bool = False             # True once the front matter passed the schema
     rendered: str | None = None     # the body with its {{ }} facts filled in, where the checks needed it
+    _next_review: tuple = field(default=(None, None, None), repr=False, compare=False)
 
     # Typed views of the front matter; only meaningful when `valid` is True.
     @property
@@ -111,12 +112,16 @@ class Document:
 
     @property
     def next_review(self) -> dt.date | None:
-        if self.last_reviewed is None:
+        last, months = self.last_reviewed, self.review_every_months
+        if last is None:
             return None
-        try:
-            return self.last_reviewed + relativedelta(months=self.review_every_months)
-        except (OverflowError, ValueError):  # a date near the end of the calendar (validation reports it)
-            return dt.date.max
+        if self._next_review[:2] != (last, months):  # worked out once (the review schedule asks thousands of times)
+            try:
+                due = last + relativedelta(months=months)
+            except (OverflowError, ValueError):  # a date near the end of the calendar (validation reports it)
+                due = dt.date.max
+            self._next_review = (last, months, due)
+        return self._next_review[2]
 
     @property
     def regulations(self) -> list[str]:

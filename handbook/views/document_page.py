@@ -15,7 +15,7 @@ from handbook.model.registry import section_map
 from handbook.sources.headings import heading_anchors
 from handbook.views.history import DocumentHistory, what_changed
 from handbook.views.plain_text import plain_text
-from handbook.views.templating import link_from, page_url, render
+from handbook.views.templating import ReadyHtml, inline_html, link_from, page_url, render
 
 KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "Children's guide",
               "policy": "Policy", "procedure": "Procedure"}
@@ -111,12 +111,13 @@ def document_top(handbook: Handbook, document: Document) -> str:
 
 def document_details(handbook: Handbook, document: Document, history: DocumentHistory | None = None,
                      old_text: str | None = None, new_text: str = "", show_editors: bool = True,
-                     standalone: bool = False) -> str:
+                     standalone: bool = False, ready_html: ReadyHtml | None = None) -> str:
     """The end of the page: the Schedule 1 index or the guide's note for adults (Markdown), then
     the document control and the history (versions, edits from git for staff, and what changed),
     as ready HTML under two Markdown headings (templates/document_details.html). A `standalone`
     page (on the public website, in a one-document copy) links to none of the handbook's other
-    pages (topics, the regulation map)."""
+    pages (topics, the regulation map). Given `ready_html`, the tables are kept there, out of the
+    Markdown, for the site build to put back (handbook/views/templating.py)."""
     if not document.valid:
         return ""
     state = document.review_state(handbook.today)
@@ -132,4 +133,4 @@ def document_details(handbook: Handbook, document: Document, history: DocumentHi
         topics=[(tag, f"{page_url(document.path, TOPICS)}#{topic_anchor(tag)}") for tag in document.tags],
         versions=version_rows(document), statement_of_purpose=document.kind == "statement-of-purpose",
         edits=history.edits if history is not None and show_editors else [],
-        previous=previous, changes=changes, standalone=standalone)
+        previous=previous, changes=changes, standalone=standalone, ready_html=ready_html or inline_html)

@@ -17,7 +17,7 @@ from handbook.model.registry import Regulation
 from handbook.style import readability_scores
 from handbook.views.document_page import KIND_NAMES, REGULATION_MAP, STATE_BADGES, TOPICS, topic_anchor
 from handbook.views.editions import COPIES_FOLDER, document_copy_name, ofsted_copy_due
-from handbook.views.templating import link_from, render
+from handbook.views.templating import ReadyHtml, inline_html, link_from, render
 
 STATUS = "status.md"
 REVIEW_SCHEDULE = "review-schedule.md"
@@ -25,12 +25,14 @@ LEVEL_NAMES = {"required": "Required", "expected": "Expected", "none": "-"}
 STATE_ORDER = {"overdue": 0, "due-soon": 1, "in-date": 2}
 
 
-def page_functions(handbook: Handbook) -> dict[str, Callable[[], str]]:
-    """The functions pages may call, by the names the loading step stands in for."""
+def page_functions(handbook: Handbook, ready_html: ReadyHtml | None = None) -> dict[str, Callable[[], str]]:
+    """The functions pages may call, by the names the loading step stands in for. Given
+    `ready_html`, the pages that list every document keep their tables there, out of the
+    Markdown, for the site build to put back (handbook/views/templating.py)."""
     functions = {"status_report": lambda: status_report(handbook),
-                 "regulation_map": lambda: regulation_map(handbook),
-                 "review_schedule": lambda: review_schedule(handbook),
-                 "topics": lambda: topics(handbook)}
+                 "regulation_map": lambda: regulation_map(handbook, ready_html=ready_html),
+                 "review_schedule": lambda: review_schedule(handbook, ready_html=ready_html),
+                 "topics": lambda: topics(handbook, ready_html=ready_html)}
     assert tuple(functions) == PAGE_FUNCTIONS
     return functions
 
@@ -133,28 +135,29 @@ def _regulation_row(handbook: Handbook, regulation: Regulation, page: str) -> Re
     return RegulationRow(regulation, LEVEL_NAMES[regulation.document], [_link(d, page) for d in serving], gap)
 
 
-def regulation_map(handbook: Handbook, page: str = REGULATION_MAP) -> str:
+def regulation_map(handbook: Handbook, page: str = REGULATION_MAP, ready_html: ReadyHtml | None = None) -> str:
     instruments = [(instrument, [_regulation_row(handbook, r, page) for r in instrument.regulations])
                    for instrument in handbook.registry.instruments.values()]
     documents = []
     for document in sorted((d for d in handbook.documents if d.valid), key=lambda d: d.title.lower()):
         cited = [(citation, handbook.registry.resolve(citation)) for citation in document.regulations]
         documents.append((_link(document, page), KIND_NAMES.get(document.kind, document.kind), cited))
-    return render("regulation_map.md", instruments=instruments, documents=documents)
+    return render("regulation_map.md", instruments=instruments, documents=documents,
+                  ready_html=ready_html or inline_html)
 
 
-def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE) -> str:
+def review_schedule(handbook: Handbook, page: str = REVIEW_SCHEDULE, ready_html: ReadyHtml | None = None) -> str:
     entries = schedule_entries(handbook)
     grades = readability_scores(handbook.root, [handbook.root / e.path for e in entries])
     return render("review_schedule.md", entries=[(e, link_from(page, e.path), grades[e.path]) for e in entries],
-                  badges=STATE_BADGES)
+                  badges=STATE_BADGES, ready_html=ready_html or inline_html)
 
 
-def topics(handbook: Handbook, page: str = TOPICS) -> str:
+def topics(handbook: Handbook, page: str = TOPICS, ready_html: ReadyHtml | None = None) -> str:
     """Documents by topic, from the controlled list in data/tags.yml."""
     grouped = [(tag, topic_anchor(tag),
                 [(_link(d, page), d.summary) for d in sorted(
                     (d for d in handbook.documents if d.valid and d.status != "retired" and tag in d.tags),
                     key=lambda d: d.title.lower())])
                for tag in handbook.tags]
-    return render("topics.md", topics=grouped)
+    return render("topics.md", topics=grouped, ready_html=ready_html or inline_html)

@@ -9,13 +9,16 @@ handbook/loading/rendering.py."""
 from __future__ import annotations
 
 import html
+import itertools
 import posixpath
 import re
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from handbook.sources.clock import long_date
 
@@ -54,13 +57,70 @@ def link_from(page_path: str, target_path: str) -> str:
     return quote(posixpath.relpath(target_path, posixpath.dirname(page_path) or "."), safe="/#")
 
 
-def page_url(page_path: str, target_path: str) -> str:
-    """The address of the page built from `target_path`, relative to the page built from
-    `page_path`, as MkDocs writes it with `use_directory_urls: false` (mkdocs.yml): for links in
-    ready HTML, which MkDocs does not rewrite."""
-    link = link_from(page_path, target_path)
+def built_url(link: str) -> str:
+    """A relative link to a source file as MkDocs writes it in the built page, with
+    `use_directory_urls: false` (mkdocs.yml): "../policies/x.md#a" -> "../policies/x.html#a".
+    For links in ready HTML, which MkDocs does not rewrite."""
     path, hash_mark, anchor = link.partition("#")
     return (path.removesuffix(".md") + ".html" if path.endswith(".md") else path) + hash_mark + anchor
+
+
+def page_url(page_path: str, target_path: str) -> str:
+    """The address of the page built from `target_path`, relative to the page built from `page_path`."""
+    return built_url(link_from(page_path, target_path))
+
+
+def html_text(value: object) -> Markup:
+    """Text in ready HTML, escaped as Python-Markdown escapes text (quotes are left as they are)."""
+    return Markup(html.escape(str(value), quote=False))
+
+
+def inline_html(caller) -> Markup:
+    """`{% call ready_html() %}...{% endcall %}` where nothing collects ready HTML (the PDF):
+    the block stays where it is written."""
+    return Markup(caller())
+
+
+class ReadyHtml:
+    """Ready HTML kept out of a page's Markdown. Python-Markdown reads every raw HTML block with
+    its HTML parser, and Material's search reads the page's HTML again: at thousands of pages,
+    tables that are already HTML cost seconds to read for nothing. A template marks such a
+    block with `{% call ready_html() %}...{% endcall %}`; given a ReadyHtml as `ready_html`, the
+    block is kept here and a placeholder stands in its place, one empty element that Markdown
+    passes through as it is. `take` hands over the blocks made so far; `fill` puts them back
+    into the page's HTML. Each placeholder carries a random value made for this ReadyHtml, so
+    no document can write one."""
+
+    def __init__(self) -> None:
+        self._nonce = secrets.token_hex(12)
+        self._numbers = itertools.count()
+        self._blocks: dict[str, str] = {}
+
+    def __call__(self, caller) -> Markup:
+        block = str(caller())
+        placeholder = f'<div data-handbook-ready="{self._nonce}-{next(self._numbers)}"></div>'
+        self._blocks[placeholder] = block.strip("\n")
+        # the placeholder takes the block's place exactly, blank lines around it included
+        return Markup(block[:len(block) - len(block.lstrip("\n"))] + placeholder
+                      + block[len(block.rstrip("\n")):])
+
+    def take(self) -> dict[str, str]:
+        blocks, self._blocks = self._blocks, {}
+        return blocks
+
+    def fill(self, page_html: str, blocks: dict[str, str]) -> tuple[str, bool]:
+        """The page's HTML with each block in its placeholder's place, and whether every one
+        of `blocks` was placed and no placeholder is left (False when the page's own text kept
+        one out of reach, for example in a code block it leaves open)."""
+        placed = True
+        for placeholder, block in blocks.items():
+            placed = placed and placeholder in page_html
+            page_html = page_html.replace(placeholder, block, 1)
+        return page_html, placed and not self.left_in(page_html)
+
+    def left_in(self, page_html: str) -> bool:
+        """Whether the page still holds a placeholder of this ReadyHtml (as it is, or escaped)."""
+        return self._nonce in page_html
 
 
 _environment = jinja2.Environment(
@@ -71,8 +131,9 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_environment.filters.update(text=markdown_text, long_date=long_date, and_list=and_list, full_stop=full_stop)
-_environment.globals.update(link_from=link_from)
+_environment.filters.update(text=markdown_text, long_date=long_date, and_list=and_list, full_stop=full_stop,
+                            html_text=html_text, built_url=built_url)
+_environment.globals.update(link_from=link_from, ready_html=inline_html)
 
 
 def render(template: str, **data: object) -> str:
