@@ -412,6 +412,24 @@ STRAY = {
 }
 
 
+@pytest.mark.parametrize("data_file", ["data/tags.yml", "data/home.yml"])
+def test_a_data_file_that_is_a_symbolic_link_is_never_followed(handbook_copy, tmp_path, data_file):
+    """A link in data/ could bring any YAML file of the build machine into the published handbook."""
+    outside = tmp_path / "outside.yml"
+    outside.write_bytes((handbook_copy / data_file).read_bytes())  # a file the handbook could read, were it to
+    (handbook_copy / data_file).unlink()
+    os.symlink(outside, handbook_copy / data_file)
+    expected = (f"{data_file}: the file is a symbolic link, which the handbook never follows: it could bring in a "
+                "file from outside the repository (put the file itself here) - correct the file")
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
+    assert [line for line in (check.stdout + check.stderr).splitlines() if data_file in line] == [
+        f"ERROR: {expected}"], check.stdout + check.stderr
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 1 and "Traceback" not in build.stdout + build.stderr
+    assert expected in build.stderr
+
+
 @pytest.mark.parametrize("name", list(STRAY))
 def test_a_file_that_may_not_be_published_fails_check_and_build(handbook_copy, name):
     expected = STRAY[name](handbook_copy)

@@ -243,6 +243,11 @@ def _refuse_anchors(text: str, first_line: int) -> None:
 
 
 def read_yaml_file(path: Path):
+    """A data file's YAML. A symbolic link (the file's or its folder's) is never followed: it could
+    bring a file from outside the repository into the handbook."""
+    if path.is_symlink() or path.parent.is_symlink():
+        raise YamlProblem("the file is a symbolic link, which the handbook never follows: it could bring in a file "
+                          "from outside the repository (put the file itself here)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
