@@ -271,6 +271,11 @@ CONTENT = [
     ("[x](../../../etc/hostname)", "the link '../../../etc/hostname' leads outside the handbook"),
     ("[x](//evil.example/x)", "the link '//evil.example/x' leaves out https: before //"),
     ("[x](no-such-policy.md)", "the link 'no-such-policy.md' does not lead to a document, page or file of the handbook"),
+    ('<a href="missing-child.md">the staff policy</a>',
+     "<a href=\"missing-child.md\"> links to a file of the handbook in HTML, which the site does not turn into the "
+     "page's address"),
+    ("<!-- Child A is back on Friday -->",
+     "an HTML comment (<!-- -->) is published in the page's source, where anyone who opens the page can read it"),
 ]
 
 

@@ -4,10 +4,11 @@ sends a form (<script>, <style>, <iframe>, <object>, <embed>, <link>, <meta>, <f
 and the like), no event-handler or style attribute, no rel="attachment" (which would attach a
 file to the inspectors' PDF), and no address other than https:, http:, mailto: and tel:. A
 relative link or image must lead to a file of the handbook: a governed document, a page in
-docs/ or an asset there. No HTML comment: it is published in the page's source. Raw HTML is
-read with Python's HTML tokenizer; Markdown links, reference definitions, autolinks and
-attribute lists ({: rel="attachment" }) are read as Python-Markdown reads them. Code (fenced
-blocks and `code`) is text and is not checked.
+docs/ or an asset there, written as a Markdown link (MkDocs rewrites only those). No HTML
+comment: it is published in the page's source. Raw HTML is read with Python's HTML tokenizer;
+Markdown links, reference definitions, autolinks and attribute lists ({: rel="attachment" })
+are read as Python-Markdown reads them. Code (fenced blocks and `code`) is text and is not
+checked.
 
 Every governed document and every page in docs/ is checked. The build then passes every
 page's HTML through a sanitiser as a last gate (handbook/export)."""
@@ -240,6 +241,13 @@ class _RawHtml(HTMLParser):
         line = self.getpos()[0]
         if tag in FORBIDDEN_ELEMENTS:
             self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href and not href.startswith("#") and not _SCHEME.match(href):
+            # MkDocs turns only Markdown links into pages' addresses (and the public website's into
+            # text where the page is kept for staff): in HTML the link breaks, and names the file.
+            self.problems.append((line, f'<a href="{href}"> links to a file of the handbook in HTML, which the site '
+                                  "does not turn into the page's address",
+                                  f"write the link in Markdown instead: [the link's words]({href})"))
         self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False))
 
     def handle_startendtag(self, tag, attrs):
