@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -298,6 +299,31 @@ def handbook_command(root: Path, *args: str, **env) -> subprocess.CompletedProce
     return run([str(BIN / "handbook"), *args], root, **env)
 
 
+# --- trees built once for the run ------------------------------------------------------------
+# pytest-xdist's workers each set up the session and module fixtures for themselves, so a tree
+# that tests on two workers read (the real handbook's site, its draft copy, the export...) would
+# be built once on each. `built_once` builds it once in the run's own temporary folder, which
+# every worker's folder is in: the first worker to need it builds it, a worker that needs it
+# meanwhile waits for it, and then each reads the same tree. Nothing may change a shared tree.
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The folder `name`, filled by `build(folder)` the first time a test of the run needs it."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent   # basetemp is the run's folder/popen-gwN under pytest-xdist
+    shared = run_folder / "built-once"
+    shared.mkdir(exist_ok=True)
+    folder, complete = shared / name, shared / f"{name}.complete"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the lock file is closed, even if the build fails
+        if not complete.exists():
+            shutil.rmtree(folder, ignore_errors=True)   # what a build that failed on another worker left
+            folder.mkdir()
+            build(folder)
+            complete.touch()
+    return folder
+
+
 # --- the real handbook, built once for the run ----------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -305,19 +331,22 @@ def real_repository(tmp_path_factory) -> Path:
     """A throwaway copy of the real handbook in a git repository of its own, committed on the
     day the handbook was last touched. Shared by the browser tests (its staff site) and the
     export tests (its draft inspector copy): nothing may change it."""
-    repo = copy_real_handbook(tmp_path_factory.mktemp("real-handbook") / "handbook")
-    commit_all(repo, last_touched(REPO))
-    return repo
+    def make(folder: Path) -> None:
+        commit_all(copy_real_handbook(folder / "handbook"), last_touched(REPO))
+
+    return built_once(tmp_path_factory, "real-handbook", make) / "handbook"
 
 
 @pytest.fixture(scope="session")
 def real_draft_copy(real_repository, tmp_path_factory) -> tuple[Path, Path]:
     """The real handbook's draft inspector copy (the home is applying), made once: (zip, PDF).
     Made into a folder outside the repository, whose own dist/ stays empty."""
-    dist = tmp_path_factory.mktemp("real-draft-copy")
-    made = handbook_command(real_repository, "export", "--draft", "--dist", str(dist), today=last_touched(REPO),
-                            HANDBOOK_GIT_DATES="true")
-    assert made.returncode == 0, made.stdout + made.stderr
+    def make(dist: Path) -> None:
+        made = handbook_command(real_repository, "export", "--draft", "--dist", str(dist), today=last_touched(REPO),
+                                HANDBOOK_GIT_DATES="true")
+        assert made.returncode == 0, made.stdout + made.stderr
+
+    dist = built_once(tmp_path_factory, "real-draft-copy", make)
     (bundle,) = dist.glob("*.zip")
     (pdf,) = dist.glob("*-handbook-*.pdf")
     return bundle, pdf

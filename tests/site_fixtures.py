@@ -31,16 +31,14 @@ def earliest_review() -> tuple[dt.date, str]:
     return first.next_review, first.path
 
 
-def build_site(site: Path, today: dt.date, real: bool = False, **env) -> Path:
-    """Build the fixture handbook (or the real one) into `site`, from a git repository of its
-    own; returns that repository."""
-    source = site.parent / (site.name + "-source")
-    repo = copy_real_handbook(source) if real else copy_handbook(source)
+def build_site(folder: Path, today: dt.date, real: bool = False, **env) -> None:
+    """Build the fixture handbook (or the real one) into folder/site, from a git repository of
+    its own in folder/handbook."""
+    repo = copy_real_handbook(folder / "handbook") if real else copy_handbook(folder / "handbook")
     commit_all(repo, today)
-    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site)], repo, today=today,
+    result = run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(folder / "site")], repo, today=today,
                  HANDBOOK_GIT_DATES="true", **env)
     assert result.returncode == 0, result.stderr
-    return repo
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

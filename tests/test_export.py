@@ -16,6 +16,7 @@ import pypdf
 import pytest
 from conftest import (
     REPO,
+    built_once,
     copy_handbook,
     fixture_today,
     front_matter,
@@ -72,14 +73,19 @@ def export(root: Path, dist: str = "dist"):
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    root = copy_handbook(tmp_path_factory.mktemp("export") / "handbook")
-    make_repository(root)
-    result = export(root)
-    assert result.returncode == 0, result.stdout + result.stderr
+    """The fixture handbook with a draft and a staff-only document, in git, exported into its
+    dist/ and unzipped (built once for the run): (repository, zip, PDF, unzipped copy)."""
+    def make(folder: Path) -> None:
+        root = copy_handbook(folder / "handbook")
+        make_repository(root)
+        result = export(root)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    root = built_once(tmp_path_factory, "export", make) / "handbook"
     zips = list((root / "dist").glob("*.zip"))
     pdfs = [pdf for pdf in (root / "dist").glob("*.pdf") if "-booklet-" not in pdf.name]
     assert len(zips) == 1 and len(pdfs) == 1
-    unzipped = root / "unzipped"
+    unzipped = tmp_path_factory.mktemp("export-unzipped")
     with zipfile.ZipFile(zips[0]) as bundle:
         bundle.extractall(unzipped)
     (site,) = list(unzipped.iterdir())
@@ -199,12 +205,12 @@ def test_a_page_changed_with_its_new_checksum_in_the_manifest_does_not_verify(ex
     assert result.stderr.startswith(f"ERROR: {forged}: the signature of manifest.json is not the home's (key SHA256:")
 
 
-def test_two_exports_of_the_same_commit_are_identical(exported):
+def test_two_exports_of_the_same_commit_are_identical(exported, tmp_path):
     root, bundle, pdf, _ = exported
-    again = export(root, "dist-again")
+    again = export(root, str(tmp_path / "dist-again"))   # outside the repository, which other tests share
     assert again.returncode == 0, again.stderr
-    assert (root / "dist-again" / bundle.name).read_bytes() == bundle.read_bytes()
-    assert pdf_text(root / "dist-again" / pdf.name) == pdf_text(pdf)
+    assert (tmp_path / "dist-again" / bundle.name).read_bytes() == bundle.read_bytes()
+    assert pdf_text(tmp_path / "dist-again" / pdf.name) == pdf_text(pdf)
 
 
 def test_export_of_a_broken_handbook_leaves_dist_as_it_was(exported, handbook_copy):
