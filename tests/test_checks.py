@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from conftest import SOP_BODY, TODAY, check, front_matter, messages, reviewed_on, statement_of_purpose, write_document
 
+from handbook.loading.rendering import PageRenderer
+from handbook.model.home import printing
 from handbook.sources.errors import HandbookError
 
 pytestmark = pytest.mark.unit
@@ -222,6 +224,22 @@ def test_home_facts_render_and_undefined_names_are_errors(mini):
         "policies/missing-child.md: a {{ }} expression uses something that does not exist "
         "('home.nmae' is not in data/home.yml) - check the spelling against data/home.yml "
         "(for example {{ home.contacts.ofsted.phone }}), or remove the braces"]
+
+
+def test_a_fact_rendered_once_for_many_pages_counts_as_printed_by_each_of_them(mini):
+    """The renderer keeps each {{ fact }} it has rendered (handbook/loading/rendering.py): the
+    second page to print a fact still to confirm is still named as printing it."""
+    handbook = check(mini)
+    renderer = PageRenderer(handbook)
+    text = "Company number: {{ home.company_number }}.\n"
+    with printing() as first:
+        assert renderer.render(text, {}, document=True) == "Company number: [to confirm: company number, as shown on Companies House]."
+    with printing() as second:
+        assert renderer.render(text.upper().replace("{{ HOME.COMPANY_NUMBER }}", "{{ home.company_number }}"),
+                               {}, document=True).startswith("COMPANY NUMBER: [to confirm: company")
+    assert first == second == {"company_number"}
+    assert renderer.render("{{ home.name }} and {{ title }}", {"title": "A", "home": "shadowed"}, document=True) == \
+        f"{handbook.home.facts['name']} and A"
 
 
 def test_jinja_cannot_reach_python_or_the_shell(mini, tmp_path):

@@ -31,7 +31,7 @@ from jinja2.utils import Cycler, Joiner
 
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.home import Facts, Placeholder, printing
+from handbook.model.home import Facts, Placeholder, note_printed, printing
 from handbook.model.registry import SECTION_MAPS
 from handbook.sources.edition import edition_name
 
@@ -387,6 +387,9 @@ class PageRenderer:
         self.environment = sandboxed_environment(functions=self.functions.values())
         self.document_variables = {"home": handbook.home.facts, "edition": edition_name()}
         self.variables = {**self.document_variables, **self.functions}
+        # A {{ fact }} such as {{ home.contacts.lado.phone }} reads only the home's facts, which
+        # a page's front matter cannot change: it is rendered once per renderer, not once per page.
+        self._facts_printed: dict[str, tuple[str, set]] = {}
 
     def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS, document: bool = False) -> str:
         """The rendered text (of a governed document when `document`, else of a site page);
@@ -419,7 +422,7 @@ class PageRenderer:
         position = length = 0
         try:
             for start, end in spans:
-                made += [text[position:start], self.environment.from_string(text[start:end]).render(variables)]
+                made += [text[position:start], self._expression(text[start:end], variables)]
                 length += len(made[-2]) + len(made[-1])
                 if length > MAX_TEXT:
                     return None  # too long: the whole page's render stops at the limit and says so
@@ -431,6 +434,19 @@ class PageRenderer:
         result = "".join(made)
         return result if len(result) <= MAX_TEXT else None
 
+    def _expression(self, expression: str, variables: dict) -> str:
+        """One {{ expression }} rendered alone; a fact's is kept, with the placeholders it prints."""
+        fact = _FACT.match(expression)
+        if fact is None or fact.group(1) not in self.document_variables:
+            return self.environment.from_string(expression).render(variables)
+        if expression not in self._facts_printed:
+            with printing() as printed:
+                rendered = self.environment.from_string(expression).render(variables)
+            self._facts_printed[expression] = rendered, printed
+        rendered, printed = self._facts_printed[expression]
+        note_printed(printed)
+        return rendered
+
     def attempt(self, text: str, meta: dict | None = None,
                 document: bool = False) -> tuple[Exception | None, str | None]:
         """(the problem, None) or (None, the rendered text): never raises."""
@@ -440,6 +456,10 @@ class PageRenderer:
             return TemplateLimit("it is nested too deeply"), None
         except Exception as exc:  # reported as a finding: a page's text must never crash the checks
             return exc, None
+
+
+# {{ home.contacts.lado.phone }}: a name and its attributes, nothing called, filtered or computed.
+_FACT = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*\s*\}\}\Z")
 
 
 def template_variables(handbook: Handbook, functions: dict[str, Callable[[], str]] | None = None) -> dict:

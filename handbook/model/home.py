@@ -52,6 +52,14 @@ class printing:
         _printed.reset(self._token)
 
 
+def note_printed(places: set) -> None:
+    """Count `places` (placeholders printed by an earlier render of the same text) as printed
+    by whatever is being rendered now, inside `printing()`."""
+    printed = _printed.get()
+    if printed is not None:
+        printed |= places
+
+
 class Facts(dict):
     """A mapping of facts whose values may be nested Facts or Placeholders. `where` is
     how a page reaches it, such as "home.contacts", for messages."""

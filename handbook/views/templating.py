@@ -14,6 +14,7 @@ import posixpath
 import re
 import secrets
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,6 +52,7 @@ def full_stop(text: object) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+@lru_cache(maxsize=65536)  # the same links are made on thousands of pages (to the regulation map, the topics)
 def link_from(page_path: str, target_path: str) -> str:
     """A relative link from one source file to another, percent-encoded (a file name may hold
     spaces, quotes or brackets)."""
