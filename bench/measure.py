@@ -56,17 +56,30 @@ def best_of(runs: list[dict]) -> dict:
     return {**best, "max_rss_mib": max(r["max_rss_mib"] for r in runs), "runs_s": [round(r["wall_s"], 3) for r in runs]}
 
 
+def _succeeded(command, cwd, env, log, before=None) -> dict:
+    if before:
+        before()
+    result = measure(command, cwd, env, log)
+    if result["returncode"] != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
+        raise SystemExit(f"bench: {' '.join(command)} failed in {cwd} (exit {result['returncode']}):\n{tail}")
+    return result
+
+
 def repeated(command, cwd, env, log, repeats: int, before=None) -> dict:
-    runs = []
+    return best_of([_succeeded(command, cwd, env, log, before) for _ in range(repeats)])
+
+
+def taking_turns(commands: list[tuple[list[str], Path, object]], cwd: Path, env: dict, repeats: int) -> list[dict]:
+    """Each (command, log, before) run `repeats` times, the commands taking turns (A B A B ...):
+    a shared machine that slows down for a minute slows both commands of a turn alike, where runs
+    of one command after all runs of the other would each meet a different machine. The best run
+    of each is kept."""
+    runs: list[list[dict]] = [[] for _ in commands]
     for _ in range(repeats):
-        if before:
-            before()
-        result = measure(command, cwd, env, log)
-        if result["returncode"] != 0:
-            tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:])
-            raise SystemExit(f"bench: {' '.join(command)} failed in {cwd} (exit {result['returncode']}):\n{tail}")
-        runs.append(result)
-    return best_of(runs)
+        for done, (command, log, before) in zip(runs, commands):
+            done.append(_succeeded(command, cwd, env, log, before))
+    return [best_of(done) for done in runs]
 
 
 IN_PROCESS = r"""

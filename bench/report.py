@@ -33,7 +33,10 @@ def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
                   f"{largest['check']['in_process']['imports_s']:.2f} s)",
          "met": largest["check"]["wall_s"] < TARGETS["check_seconds"]},
         {"target": f"handbook build at most {TARGETS['build_ratio']:.1f}x plain Material at {largest['size']} documents",
-         "value": ", ".join(f"{r['size']}: x{r['build_ratio']:.2f}" for r in results),
+         "value": ", ".join(f"{r['size']}: x{r['build_ratio']:.2f}" for r in results)
+                  + (f" (best runs; turn by turn at {largest['size']}: "
+                     + ", ".join(f"x{t:.2f}" for t in largest["build_ratio_each_turn"]) + ")"
+                     if largest.get("build_ratio_each_turn") else ""),
          "met": largest["build_ratio"] <= TARGETS["build_ratio"]},
     ]
     loops = [r for r in results if "edit_loop" in r]
@@ -82,7 +85,8 @@ def table(results: list[dict], repeats: int) -> str:
             f"{plain_page.get('bytes', 0) / 1024:.0f}",
             f"{r['check']['max_rss_mib']:.0f} / {r['build']['max_rss_mib']:.0f} / {r['plain_build']['max_rss_mib']:.0f}",
         ]) + " |")
-    lines += ["", f"Best of {repeats} runs for each command; peak RSS is the largest of those runs."]
+    lines += ["", f"Best of {repeats} runs for each command (the two builds taking turns); peak RSS is the largest "
+                  "of those runs."]
     return "\n".join(lines)
 
 
