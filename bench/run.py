@@ -47,8 +47,7 @@ from pathlib import Path
 
 from bench import BENCH, REPO
 from bench.handbooks import FIXED_TODAY, PLAIN_CONFIG, make_handbook, newest_real_date
-from bench.measure import (edit_loop, environment, in_process, last_test_run, profile, repeated, site_stats,
-                           taking_turns, tool)
+from bench.measure import edit_loop, environment, in_process, last_test_run, profile, repeated, site_stats, taking_turns, tool
 from bench.provider import bench_provider, provider_target
 from bench.report import _rounded, table, targets, versions
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
 from handbook.checks.provider import check_home, check_provider, merge_findings
-from handbook.export.signing import PUBLIC_KEY_FILE, create_key_pair, read_public_key
+from handbook.export import PUBLIC_KEY_FILE
 from handbook.model.findings import one_line, sort_key
 from handbook.model.provider import is_provider
 from handbook.sources.clock import today
@@ -166,6 +166,7 @@ def command_publish(args) -> int:
 
 def _public_key(args):
     """--public-key, or the home's key in the handbook repository around the current folder."""
+    from handbook.export.signing import read_public_key
     if args.public_key:
         return read_public_key(Path(args.public_key))
     try:
@@ -200,6 +201,7 @@ def command_verify(args) -> int:
 
 
 def command_keygen(args) -> int:
+    from handbook.export.signing import create_key_pair
     root = _repository_root(Path(args.root).resolve())
     made = create_key_pair(root, Path(args.private_key), args.comment)
     print(f"Made the home's signing key {made}: the private key in {args.private_key} (keep it outside the "

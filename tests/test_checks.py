@@ -233,7 +233,8 @@ def test_a_fact_rendered_once_for_many_pages_counts_as_printed_by_each_of_them(m
     renderer = PageRenderer(handbook)
     text = "Company number: {{ home.company_number }}.\n"
     with printing() as first:
-        assert renderer.render(text, {}, document=True) == "Company number: [to confirm: company number, as shown on Companies House]."
+        assert renderer.render(text, {}, document=True) == \
+            "Company number: [to confirm: company number, as shown on Companies House]."
     with printing() as second:
         assert renderer.render(text.upper().replace("{{ HOME.COMPANY_NUMBER }}", "{{ home.company_number }}"),
                                {}, document=True).startswith("COMPANY NUMBER: [to confirm: company")

@@ -54,6 +54,17 @@ def test_the_macros_module_does_not_import_mkdocs():
     assert result.stdout.strip() == "[]"
 
 
+def test_checking_a_valid_handbook_imports_neither_jsonschema_nor_cryptography():
+    """`handbook check` is the command people run most: jsonschema (to explain data that is not
+    valid) and cryptography (to sign a copy) take a third of its time to import, so a check of a
+    valid handbook leaves them alone (handbook/sources/schemas.py, handbook/export/__init__.py)."""
+    probe = ("import sys\nfrom handbook.cli import main\ntry:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('jsonschema', 'cryptography') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_properdocs_builds_the_site_unchanged(tmp_path):
     root = copy_handbook(tmp_path / "handbook")
     result = run([str(BIN / "properdocs"), "build", "--strict"], root)

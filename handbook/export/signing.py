@@ -18,10 +18,10 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from handbook.export import PUBLIC_KEY_FILE
 from handbook.sources.errors import HandbookError
 
 SIGNING_KEY_VAR = "HANDBOOK_SIGNING_KEY"
-PUBLIC_KEY_FILE = "data/inspector-copy-key.pub"
 ALGORITHM = "Ed25519"
 MAX_KEY_FILE = 64 * 1024
 

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import fastjsonschema
-import jsonschema
+from typing import TYPE_CHECKING
 
 from handbook.model.documents import Document
 from handbook.model.findings import Finding, error
@@ -21,6 +17,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, TAGS_FILE
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
+from handbook.sources.schemas import explainer, validity
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 SCHEMA_FILE = "data/front-matter.schema.yml"
@@ -82,11 +79,14 @@ def _describe(value) -> str:
     return repr(value)
 
 
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
                "object": "a group of 'name: value' fields", "boolean": "yes or no"}
 
 
-def _schema_finding(document: Document, problem: jsonschema.ValidationError, schema: dict) -> Finding:
+def _schema_finding(document: Document, problem: ValidationError, schema: dict) -> Finding:
     field = _field_name(problem.absolute_path)
     top = str(problem.absolute_path[0]) if problem.absolute_path else None
     hint = problem.schema.get("hint") if isinstance(problem.schema, dict) else None
@@ -154,8 +154,7 @@ def _is_date(text) -> bool:
     return True
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
-_FORMATS.checks("date")(_is_date)
+_FORMATS = (("date", _is_date),)
 
 
 def _dates(document: Document) -> list[tuple[str, str, str]]:
@@ -208,18 +207,13 @@ def _field_name_problems(document: Document) -> list[Finding]:
     return findings
 
 
-@lru_cache(maxsize=16)  # the same schema for every home of a provider: compiled once
-def _compiled(schema: str) -> Callable:
-    return fastjsonschema.compile(json.loads(schema), formats={"date": _is_date})
-
-
 def validate_front_matter(handbook: Handbook) -> list[Finding]:
     """Validate each document's front matter against the schema. fastjsonschema (the schema
     compiled to Python) answers "valid?" quickly for thousands of documents; jsonschema
     then explains each problem in a document that is not."""
     schema = front_matter_schema(handbook.root, handbook.home.roles, handbook.tags)
-    is_valid = _compiled(json.dumps(schema, sort_keys=True))
-    validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
+    valid = validity(schema, _FORMATS)
+    validator = None  # made for the first document that is not valid
     findings = []
     for document in handbook.documents:
         if not document.readable:
@@ -229,15 +223,12 @@ def validate_front_matter(handbook: Handbook) -> list[Finding]:
             document.valid = False
             findings += named
             continue
-        try:
-            is_valid(document.meta)
-        except Exception:  # not valid (or too odd for the fast validator): jsonschema explains below
-            pass
-        else:
+        if valid(document.meta):
             found = check_dates_and_title(document, handbook.today)
             document.valid = not found
             findings += found
             continue
+        validator = validator or explainer(schema, _FORMATS)
         try:
             problems = sorted(validator.iter_errors(document.meta), key=lambda p: [str(x) for x in p.absolute_path])
         except RecursionError:

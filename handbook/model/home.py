@@ -9,9 +9,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import jsonschema
-
 from handbook.sources.errors import HandbookError
+from handbook.sources.schemas import validity
 from handbook.sources.yaml_files import YamlProblem, line_of, parse_yaml, read_yaml_file
 
 HOME_FILE = "data/home.yml"
@@ -305,9 +304,7 @@ def load_tags(root: Path) -> list[str]:
         data = read_yaml_file(root / TAGS_FILE)
     except YamlProblem as problem:
         raise HandbookError(f"{TAGS_FILE}: {problem.message} - correct the file") from None
-    try:
-        jsonschema.validate(data, {"type": "array", "items": {"type": "string"}, "uniqueItems": True})
-    except jsonschema.ValidationError:
+    if not validity({"type": "array", "items": {"type": "string"}, "uniqueItems": True})(data):
         raise HandbookError(f"{TAGS_FILE}: must be a list of different topic names - "
-                            "write one topic per line with '- '") from None
+                            "write one topic per line with '- '")
     return data

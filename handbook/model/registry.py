@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from handbook.sources.errors import HandbookError
+from handbook.sources.schemas import explainer, validity
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 REGISTRY_FILE = "data/regulations.yml"
@@ -204,7 +203,7 @@ def _load_registry(root: Path) -> Registry:
         where = f" (line {problem.line})" if problem.line else ""
         raise HandbookError(f"{REGISTRY_FILE}: {problem.message}{where} - correct the file; "
                             "every entry needs ref, title, url and document") from None
-    errors = sorted(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    errors = [] if validity(_SCHEMA)(data) else sorted(explainer(_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         place = "/".join(str(part) for part in first.absolute_path) or "top level"
