@@ -191,11 +191,13 @@ def on_config(config):
     # mkdocs-macros renders each page and its title with its own Jinja environment and its own
     # variables (config, page, git, environment...). Pages are rendered by the handbook's
     # renderer instead: the sandbox and the variables the check used, and nothing else.
-    # Ready HTML kept out of the pages' Markdown (handbook/views/templating.py): the listing
-    # pages' tables go back in before search reads the page, the document control and history
-    # after it (search leaves them out).
-    _build["listed"], _build["details"], _build["ready"] = ReadyHtml(), ReadyHtml(), {}
-    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(handbook, ready_html=_build["listed"]))
+    # Ready HTML kept out of the pages' Markdown (handbook/views/templating.py): the regulation
+    # map's tables go back in before search reads the page; the review schedule's and the topics'
+    # tables, and each document's control and history, after it (search leaves them out).
+    _build["searched"], _build["unsearched"], _build["details"] = ReadyHtml(), ReadyHtml(), ReadyHtml()
+    _build["ready"], _build["listed_after_search"] = {}, {}
+    renderer = _build["renderer"] = PageRenderer(handbook, page_functions(
+        handbook, searched=_build["searched"], unsearched=_build["unsearched"]))
     _build["text_renderer"] = PageRenderer(handbook)  # for old versions' text, once per build
     macros._env = renderer.environment
     macros.render = lambda markdown, force_rendering=False: _render_page(macros, handbook, renderer, markdown)
@@ -442,12 +444,11 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    """The listing pages' tables go back into the page. Search shows a snippet of the text it
-    matched; a table's cells run together there ("Who How to contact them ..."), so a
-    document's tables are left out of the search index."""
-    html, placed = _build["listed"].fill(html, _build["listed"].take())
-    if not placed and _build["listed"].left_in(html):  # (a block of a render that was not kept is no loss)
-        _unplaced(page.file.src_uri)
+    """The regulation map's tables go back into the page, for search to read. Search shows a
+    snippet of the text it matched; a table's cells run together there ("Who How to contact
+    them ..."), so a document's tables are left out of the search index."""
+    html = _filled(_build["searched"], html, _build["searched"].take(), page.file.src_uri)
+    _build["listed_after_search"][page.file.src_uri] = _build["unsearched"].take()
     if _handbook(config).document(page.file.src_uri) is None:
         return html
     return html.replace("<table>", "<table data-search-exclude>")
@@ -461,7 +462,19 @@ def on_page_context(context, page, config, nav):
         page.content, placed = _build["details"].fill(page.content, blocks)
         if not placed:
             _unplaced(page.file.src_uri)
+    listed = _build["listed_after_search"].pop(page.file.src_uri, None)
+    if listed is not None:
+        page.content = _filled(_build["unsearched"], page.content, listed, page.file.src_uri)
     return context
+
+
+def _filled(ready: ReadyHtml, html: str, blocks: dict[str, str], path: str) -> str:
+    """A listing page's tables put back. A table made by a render that was not kept (a page
+    function's output is not always used) is no loss; a placeholder left in the page is."""
+    html, placed = ready.fill(html, blocks)
+    if not placed and ready.left_in(html):
+        _unplaced(path)
+    return html
 
 
 def _unplaced(path: str) -> None:

@@ -11,6 +11,7 @@ Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import zipfile
@@ -305,6 +306,22 @@ def test_due_soon_document_shows_the_badge(browser, fixture_site):
         page.goto(base + path.removesuffix(".md") + ".html")
         expect(page.locator(".document-status .review-badge--due-soon")).to_have_text("Review due soon")
         expect(page.locator(".document-control .review-badge--due-soon")).to_have_text("Review due soon")
+
+
+def test_search_reads_the_regulation_map_but_not_the_lists_of_documents(fixture_site):
+    """The regulation map's tables are in the search index (an inspector looks a regulation up
+    there and finds the documents that serve it). The review schedule and the topics list each
+    document, which search finds by itself: their lists are on the page, not in the index
+    (handbook/views/site_pages.py, page_functions)."""
+    _, repo, path = fixture_site
+    site = repo.parent / "site"
+    title = re.search(r'^title: "?(.+?)"?$', (repo / path).read_text(encoding="utf-8"), re.M).group(1)
+    entries = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for page, searched in (("regulation-map.html", True), ("review-schedule.html", False), ("topics.html", False)):
+        assert title in (site / page).read_text(encoding="utf-8"), page
+        indexed = " ".join(e["title"] + " " + e["text"] for e in entries if e["location"].split("#")[0] == page)
+        assert indexed, f"{page} is not in the search index at all"
+        assert (title in indexed) is searched, page
 
 
 def test_schedule_1_index_links_resolve_to_sections(browser, fixture_site):

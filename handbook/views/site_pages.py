@@ -25,14 +25,19 @@ LEVEL_NAMES = {"required": "Required", "expected": "Expected", "none": "-"}
 STATE_ORDER = {"overdue": 0, "due-soon": 1, "in-date": 2}
 
 
-def page_functions(handbook: Handbook, ready_html: ReadyHtml | None = None) -> dict[str, Callable[[], str]]:
-    """The functions pages may call, by the names the loading step stands in for. Given
-    `ready_html`, the pages that list every document keep their tables there, out of the
-    Markdown, for the site build to put back (handbook/views/templating.py)."""
+def page_functions(handbook: Handbook, searched: ReadyHtml | None = None,
+                   unsearched: ReadyHtml | None = None) -> dict[str, Callable[[], str]]:
+    """The functions pages may call, by the names the loading step stands in for. Given ReadyHtml
+    collectors, the pages that list every document keep their tables there, out of the Markdown,
+    for the site build to put back (handbook/views/templating.py): the regulation map's in
+    `searched`, as search is where an inspector looks up a regulation and finds the documents
+    that serve it; the review schedule's and the topics' in `unsearched`, as they only list
+    documents, which search finds by themselves (and at thousands of documents they would make
+    the search index, which every phone downloads, larger for nothing)."""
     functions = {"status_report": lambda: status_report(handbook),
-                 "regulation_map": lambda: regulation_map(handbook, ready_html=ready_html),
-                 "review_schedule": lambda: review_schedule(handbook, ready_html=ready_html),
-                 "topics": lambda: topics(handbook, ready_html=ready_html)}
+                 "regulation_map": lambda: regulation_map(handbook, ready_html=searched),
+                 "review_schedule": lambda: review_schedule(handbook, ready_html=unsearched),
+                 "topics": lambda: topics(handbook, ready_html=unsearched)}
     assert tuple(functions) == PAGE_FUNCTIONS
     return functions
 
