@@ -103,13 +103,52 @@ def new_page(browser, viewport: str = "desktop", scheme: str = "light"):
         context.close()
 
 
+# Material's search runs in a web worker. Once the index is ready, every keystroke that changes
+# the query sends the query so far to the worker, and every answer redraws the results. If the
+# index becomes ready while the words are still being typed (it does on a busy machine), the
+# results on screen can be the answer to "r" while "restraint" is still with the worker: a test
+# that reads them as soon as any are shown reads the wrong list, or focuses a result that the
+# next answer throws away. So the page keeps count of what it asks the worker and what the
+# worker answers, and search() waits until the last thing asked is the whole query and every
+# question has had its answer. That is enough: the worker answers in the order it is asked, and
+# Material draws the results in the same task as the answer arrives, so they are on screen
+# before the wait can end. The count only watches the messages; it changes none of them. It
+# runs before the page's own scripts (an init script), so Material's worker is the one watched.
+# 2 and 3 are Material 9's SearchMessageType for a query and its results: if an upgrade ever
+# changes them, search() times out rather than reading a list that is not the answer.
+SEARCH_WATCH = """(() => {
+  if (window.handbookSearch) return;
+  const search = window.handbookSearch = { asked: [], answered: 0 };
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", event => { if (event.data?.type === 3) search.answered++; });
+    }
+    postMessage(message, ...rest) {
+      if (message?.type === 2) search.asked.push(message.data);
+      return super.postMessage(message, ...rest);
+    }
+  };
+})()"""
+SEARCH_DONE = """words => {
+  const search = window.handbookSearch;
+  return document.querySelector(".md-search__input").value === words
+    && search.asked.at(-1) === words && search.answered === search.asked.length;
+}"""
+
+
 def search(page, base: str, words: str):
+    """Type `words` into the search box as a reader would; the result titles, once the worker
+    has answered the whole query (not a query cut short by the typing)."""
+    page.add_init_script(SEARCH_WATCH)
     page.goto(base + "index.html")
     page.keyboard.press("/")  # Material's keyboard shortcut for search
     expect(page.locator(".md-search__input")).to_be_focused()
     page.keyboard.type(words)
+    page.wait_for_function(SEARCH_DONE, arg=words, timeout=10_000)
     results = page.locator(".md-search-result__item > .md-search-result__link h1")
-    expect(results.first).to_be_visible(timeout=10_000)
+    expect(results.first).to_be_visible()
     return results
 
 
