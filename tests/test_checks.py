@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SOP_BODY, TODAY, check, front_matter, messages, reviewed_on, statement_of_purpose, write_document
+from conftest import (
+    SOP_BODY,
+    TODAY,
+    approved_change,
+    check,
+    front_matter,
+    messages,
+    reviewed_on,
+    statement_of_purpose,
+    write_document,
+)
 
 from handbook.loading.rendering import PageRenderer
 from handbook.model.home import printing
@@ -192,6 +202,38 @@ def test_version_needs_a_matching_changes_entry(mini):
     found = messages(check(mini_with(mini, front_matter(version="1.1"))), "version-history")
     assert found == ["policies/missing-child.md: version 1.1 has no entry in changes - add a changes entry with "
                      "version: \"1.1\", the date and a one-line summary"]
+
+
+def test_a_version_made_only_by_a_review_entry_has_no_approval_to_show(mini):
+    # A review that changed nothing keeps the version it reviewed; it cannot stand for a new one.
+    meta = front_matter(version="1.1", changes=[
+        {"version": "1.1", "date": "2026-11-20", "summary": "Rewrote who to call.", "review_only": True},
+        approved_change("1.0", "2026-10-01", "First version.")])
+    assert messages(check(mini_with(mini, meta)), "version-history") == [
+        "policies/missing-child.md: version 1.1 has only review entries (review_only: true) in changes, so nothing "
+        "records the change that made it or its approval - add the entry that made version 1.1, with its approval, "
+        "or set version back to the version that was reviewed"]
+
+
+def test_a_later_change_listed_under_an_approved_version_is_refused(mini):
+    # The approved entry listed first would be shown; the later, unapproved change under it would hide.
+    meta = front_matter(changes=[approved_change("1.0", "2026-10-01", "First version."),
+                                 {"version": "1.0", "date": "2026-11-20", "summary": "Rewrote who to call."}])
+    assert messages(check(mini_with(mini, meta)), "version-history") == [
+        "policies/missing-child.md: changes are not newest first: entry 1 (version 1.0, 2026-10-01) comes before "
+        "entry 2 (version 1.0, 2026-11-20) - list the entries newest first, so the first one is the version in force",
+        "policies/missing-child.md: changes entries 1 and 2 both made version 1.0, so only one of them is shown as "
+        "the version in force - give the later change its own version, for example a new minor number, with its "
+        "own approval; a review that changed nothing is an entry with review_only: true"]
+
+
+def test_a_review_of_the_version_in_force_is_newest_first_and_passes(mini):
+    meta = front_matter(changes=[
+        {"version": "1.0", "date": "2026-11-20", "summary": "Reviewed; no changes needed.", "review_only": True},
+        approved_change("1.0", "2026-10-01", "First version.")])
+    handbook = check(mini_with(mini, meta))
+    assert handbook.errors == []
+    assert handbook.document(POLICY).approved_on == dt.date(2026, 10, 1)
 
 
 def test_approved_document_needs_a_review_date(mini):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from handbook.checks.common import valid_documents
+from handbook.model.documents import Document
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
@@ -16,21 +17,54 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def check_versions(handbook: Handbook) -> list[Finding]:
+    """The history is newest first, each version was made by one entry, and the version in
+    force has the entry that made it (a review-only entry keeps the version it reviewed, so
+    it cannot stand for the change)."""
     findings = []
     for document in valid_documents(handbook):
-        versions = [str(change["version"]) for change in document.changes]
-        if document.version not in versions:
-            findings.append(error(
-                "version-history", document.path,
-                f"version {document.version} has no entry in changes",
-                f"add a changes entry with version: \"{document.version}\", the date and a one-line summary",
-                field="changes", line=document.line_of("changes")))
-        elif max(versions, key=version_key) != document.version:
-            findings.append(error(
-                "version-history", document.path,
-                f"version is {document.version} but changes already lists version {max(versions, key=version_key)}",
-                "set version to the newest entry in changes", field="version", line=document.line_of("version")))
+        findings += _history_problems(document)
     return findings
+
+
+def _history_problems(document: Document) -> list[Finding]:
+    def problem(what: str, fix: str, field: str) -> Finding:
+        return error("version-history", document.path, what, fix, field=field, line=document.line_of(field))
+
+    versions = [str(change["version"]) for change in document.changes]
+    if document.version not in versions:
+        return [problem(f"version {document.version} has no entry in changes",
+                        f"add a changes entry with version: \"{document.version}\", the date and a one-line summary",
+                        "changes")]
+    newest = max(versions, key=version_key)
+    if newest != document.version:
+        return [problem(f"version is {document.version} but changes already lists version {newest}",
+                        "set version to the newest entry in changes", "version")]
+    found = []
+    for number, (change, older) in enumerate(zip(document.changes, document.changes[1:]), start=1):
+        if (version_key(str(change["version"])), change["date"]) < (version_key(str(older["version"])), older["date"]):
+            found.append(problem(
+                f"changes are not newest first: entry {number} (version {change['version']}, {change['date']}) "
+                f"comes before entry {number + 1} (version {older['version']}, {older['date']})",
+                "list the entries newest first, so the first one is the version in force", "changes"))
+            break
+    made: dict[str, list[int]] = {}  # version -> the entries that changed the text to make it
+    for number, change in enumerate(document.changes, start=1):
+        if not change.get("review_only"):
+            made.setdefault(str(change["version"]), []).append(number)
+    if document.version not in made:
+        found.append(problem(
+            f"version {document.version} has only review entries (review_only: true) in changes, so nothing "
+            "records the change that made it or its approval",
+            f"add the entry that made version {document.version}, with its approval, or set version back to the "
+            "version that was reviewed", "changes"))
+    for version, numbers in made.items():
+        if len(numbers) > 1:
+            found.append(problem(
+                f"changes entries {' and '.join(map(str, numbers))} both made version {version}, so only one of "
+                "them is shown as the version in force",
+                "give the later change its own version, for example a new minor number, with its own approval; "
+                "a review that changed nothing is an entry with review_only: true", "changes"))
+    return found
 
 
 def check_approvals(handbook: Handbook) -> list[Finding]:
