@@ -28,6 +28,8 @@ from conftest import (
 from playwright.sync_api import expect, sync_playwright
 from site_fixtures import ARTIFACTS, check_links, launch_chromium, serve_folder
 
+from handbook.sources.clock import long_date
+
 pytestmark = pytest.mark.browser
 
 DRAFT_WORD = "Zebracornish"      # only in a draft document
@@ -367,6 +369,21 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path, real_repositor
     assert pages_of, "the PDF has tables"
     split = [pages for pages in pages_of.values() if len(pages) > 1]
     assert split == []
+
+
+def test_every_page_after_the_cover_names_the_copy_and_a_draft_says_so(exported, real_draft_copy):
+    """The running head: a page printed on its own still says which copy it comes from, and a
+    page of the draft copy says it is a draft."""
+    from handbook.views.editions import DRAFT_MARK
+
+    _, _, pdf, _ = exported
+    head = f"Cura Care Homes handbook: Inspector copy made on {long_date(fixture_today())}"
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert head not in pages[0]  # the cover carries no running head
+    assert [number for number, text in enumerate(pages[1:], start=2) if head not in text] == []
+    _, draft_pdf = real_draft_copy
+    draft_pages = [page.extract_text() for page in pypdf.PdfReader(draft_pdf).pages]
+    assert [number for number, text in enumerate(draft_pages[1:], start=2) if DRAFT_MARK not in text] == []
 
 
 def test_the_export_makes_the_childrens_guide_an_a5_booklet_for_a_child(exported):
