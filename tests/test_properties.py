@@ -23,7 +23,9 @@ from handbook.loading.rendering import (
     MAX_TEXT,
     QUICK_EXPRESSIONS,
     PageRenderer,
+    TemplateLimit,
     _Budget,
+    _budgeted,
     expressions_only,
 )
 from handbook.mkdocs_hooks import expand_nav
@@ -218,6 +220,24 @@ def test_many_long_expressions_stop_at_the_page_limit_without_making_them_all(mi
 ])
 def test_a_page_the_quick_way_gives_up_on_is_rendered_whole_with_a_budget_of_its_own(mini, body):
     _assert_the_quick_way_is_the_whole_render(mini, body)
+
+
+@pytest.mark.unit
+def test_the_time_limit_comes_again_when_python_drops_it():
+    """Python drops an exception raised in a garbage-collector callback or a __del__ method
+    (the CI once saw the time limit lost that way, and a page ran on for 30 seconds)."""
+    started = time.monotonic()
+    with pytest.raises(TemplateLimit, match="it took longer than 0.1 seconds"):
+        with _budgeted(0.1):
+            try:
+                while True:
+                    pass
+            except TemplateLimit:
+                pass  # dropped, as Python drops it in a garbage-collector callback
+            while time.monotonic() - started < 5:
+                pass
+    assert time.monotonic() - started < 1
+    time.sleep(0.2)  # and once the render is over, no late signal interrupts anything
 
 
 @pytest.mark.unit

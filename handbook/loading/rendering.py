@@ -71,6 +71,7 @@ class _Budget:
         self.items = MAX_ITEMS
         self.trusted = 0          # characters made by the handbook's own page functions (not counted)
         self.alarm = False        # a timer signal interrupts the template when time runs out
+        self.finished = False     # the render is over: a late timer signal does nothing
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -92,9 +93,17 @@ class _Budget:
 _budget: ContextVar[_Budget | None] = ContextVar("template_budget", default=None)
 
 
+# Python drops an exception raised where it cannot go anywhere (in a garbage-collector
+# callback or a __del__ method): when the timer signal lands there, it comes again this soon.
+RETRY_SECONDS = 0.05
+
+
 def _out_of_time(signum, frame):
     budget = _budget.get()
-    raise TemplateLimit(f"it took longer than {budget.seconds if budget else MAX_SECONDS:g} seconds")
+    if budget is None or budget.finished:
+        return
+    signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+    raise TemplateLimit(f"it took longer than {budget.seconds:g} seconds")
 
 
 @contextmanager
@@ -111,6 +120,7 @@ def _budgeted(seconds: float) -> Iterator[_Budget]:
     try:
         yield budget
     finally:
+        budget.finished = True
         if budget.alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
