@@ -664,3 +664,217 @@ def test_every_git_command_goes_through_one_runner():
     callers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                      if re.search(r"""\[\s*["']git["']""", p.read_text()))
     assert callers == ["sources/git.py"]
+
+
+# --- what a document may not take from the page around it ---------------------------------
+# Each markup is written between two paragraphs; `at` is the text of the line the message names.
+
+_THEME_ID = "which the theme keeps for its own parts (its scripts read their settings from the element with the id __config)"
+_PAGE_ANCHOR = "section the handbook adds to every document's page, whose links would lead here instead"
+_THEME_CLASS = ("the theme's own, which its style sheet and scripts use to hide or move parts of the page - remove it (of "
+                "the theme's classes, a document may use only md-button and md-button--primary, which show a link as "
+                "a button)")
+_HIDDEN = ("hides text from readers, while search and the inspectors' PDF still show it - remove it: everything a "
+           "document holds is for its readers to see (a collapsible ??? box keeps text out of the way)")
+_SWALLOWS = "is opened here and never closed, so it would swallow the rest of the page, document control included"
+_STRAY = "closes an element the document never opened, so it would close part of the page around the document"
+
+TAKEN = [
+    ('<div id="__config">{"base": "https://evil.example", "features": []}</div>', "<div",
+     f"the id '__config' on <div> starts with __, {_THEME_ID} - give it an id that does not start with __, or remove it"),
+    ('{"base": "https://evil.example"}\n{: #__config }', "{: #__config }",
+     f"the id '__config' on an attribute list starts with __, {_THEME_ID} - give it an id that does not start with __, "
+     "or remove it"),
+    ('{"base": "https://evil.example"}\n{ id="__config" }', '{ id="__config" }',
+     f"the id '__config' on an attribute list starts with __, {_THEME_ID} - give it an id that does not start with __, "
+     "or remove it"),
+    ('<a name="__search">x</a>', "<a name",
+     f"the name '__search' on <a> starts with __, {_THEME_ID} - give it a name that does not start with __, or remove it"),
+    ('<span id="document-control">x</span>', "<span",
+     f"the id 'document-control' on <span> is the anchor of the Document control {_PAGE_ANCHOR} - give it another id, "
+     "or remove it"),
+    ("## Our approach {: #history }", "## Our approach",
+     f"the id 'history' on an attribute list is the anchor of the History {_PAGE_ANCHOR} - give it another id, or "
+     "remove it"),
+    ("## History", "## History",
+     "the heading 'History' would take the anchor #history, which the handbook keeps for the History section it adds "
+     "to every document's page - reword the heading (the handbook adds its own History section at the end of the page)"),
+    ("History\n-------", "History",
+     "the heading 'History' would take the anchor #history, which the handbook keeps for the History section it adds "
+     "to every document's page - reword the heading (the handbook adds its own History section at the end of the page)"),
+    ("## Document control", "## Document control",
+     "the heading 'Document control' would take the anchor #document-control, which the handbook keeps for the "
+     "Document control section it adds to every document's page - reword the heading (the handbook adds its own "
+     "Document control section at the end of the page)"),
+    ("## __config", "## __config",
+     "the heading '__config' would take an anchor starting with __, which the theme keeps for its own parts - reword "
+     "the heading so it does not start with __"),
+    ('<div class="md-toggle headerlink" markdown>\n\nText.\n\n</div>', "<div class",
+     f"the classes 'md-toggle', 'headerlink' on <div> are {_THEME_CLASS}"),
+    ("Text.\n{: .md-toggle }", "{: .md-toggle }", f"the class 'md-toggle' on an attribute list is {_THEME_CLASS}"),
+    ('<div data-md-component="toc">x</div>', "<div",
+     "the data-md-component attribute on <div> is one of the theme's own, by which its scripts find the parts of the "
+     "page they work on - remove it"),
+    ("<p hidden>Only search and the PDF see this.</p>", "<p hidden", f"the hidden attribute on <p> {_HIDDEN}"),
+    ("Only search and the PDF see this.\n{: hidden }", "{: hidden }",
+     f"the hidden attribute on an attribute list {_HIDDEN}"),
+    ("<details markdown>\n<summary>More</summary>\n\nText.", "<details",
+     f"<details> {_SWALLOWS} - close it with </details>"),
+    ("<div markdown>\n\nText.", "<div", f"<div> {_SWALLOWS} - close it with </div>"),
+    ("Text.\n\n</article>", "</article>", f"</article> {_STRAY} - remove it, or open <article> before it"),
+    ("The line \u202eenil eht", "The line",
+     "this line holds an invisible character (U+202E) that reverses the order the text is shown in, so readers would "
+     "not see what was reviewed - delete it (retype the line if you cannot see it)"),
+    ("*" * 3000 + "x" + "*" * 3000, "x",
+     "this paragraph holds 6,000 * and _ marks, more than the 500 the site build can read (it crashes on emphasis "
+     "nested that deep) - use at most 500 in a paragraph (a line across the page is ---), or split the paragraph"),
+    ("**a " * 1000 + "x" + " a**" * 1000, "x",
+     "this paragraph holds 4,000 * and _ marks, more than the 500 the site build can read (it crashes on emphasis "
+     "nested that deep) - use at most 500 in a paragraph (a line across the page is ---), or split the paragraph"),
+    ("".join("    " * i + "- x\n" for i in range(300)).rstrip("\n"), " " * 104 + "- x",
+     "this line is indented by 104 spaces, more than the 100 the site build can read (it crashes on lists nested that "
+     "deep) - indent it less: nest lists a few levels at most"),
+    ("<div markdown>\n\n" * 50 + "<aside markdown>\n\nx\n\n</aside>\n\n" + "</div>\n\n" * 50, "<aside",
+     "the HTML here is nested more than 50 elements deep, more than the site build can read - nest fewer elements"),
+    ("{{ '<!-- the night staff list -->' }}", "{{",
+     "once its {{ }} and {% %} expressions are filled in, an HTML comment (<!-- -->) is published in the page's "
+     "source, where anyone who opens the page can read it - remove it: a note for the team belongs in the pull "
+     "request, and a template comment {# ... #} is never published"),
+    ("{% if edition == 'staff' %}{{ '<details markdown>' }}{% endif %}", "{%",
+     f"once its {{{{ }}}} and {{% %}} expressions are filled in, <details> {_SWALLOWS} - close it with </details>"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup, at, message", TAKEN, ids=[m[:40] for m, _, _ in TAKEN])
+def test_a_document_cannot_take_over_the_page_around_it(mini, markup, at, message):
+    write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{markup}\n\nLast paragraph.\n")
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [str(f) for f in found] == [f"policies/missing-child.md: {message}"]
+    assert found[0].is_error and found[0].line == _file_line(mini, POLICY, at)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup", [
+    "[How to complain](complaints.md){ .md-button .md-button--primary }",
+    "## History of the home\n\n## Our document control",
+    "<ul><li>One<li>Two</ul><br><dl><dt>Term<dd>Meaning</dl>",
+    "<table><tr><td>A<td>B</table>",
+    '<span title="a hidden note">x</span> and <abbr title="Designated safeguarding lead">DSL</abbr>',
+    "*Emphasis*, **strong**, ***both***, a_word_with_underscores and a rule:\n\n***",
+    "{{ home.name }} and {% if edition == 'staff' %}staff only{% endif %}",
+])
+def test_what_a_document_may_still_write(mini, markup):
+    write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"))
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{markup}\n")
+    assert [str(f) for f in check(mini).findings if f.check == "content-policy"] == []
+
+
+@pytest.mark.unit
+def test_a_page_in_docs_may_have_a_history_heading_but_no_theme_id(mini):
+    """Only a governed document's page gets the handbook's Document control and History."""
+    (mini / "docs").mkdir()
+    (mini / "docs" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\n## History\n\n<p id=\"__toc\">x</p>\n")
+    assert [str(f) for f in check(mini).findings if f.check == "content-policy"] == [
+        f"docs/index.md: the id '__toc' on <p> starts with __, {_THEME_ID} - give it an id that does not start with "
+        "__, or remove it"]
+
+
+@pytest.mark.unit
+def test_the_templates_and_the_check_share_one_list_of_the_pages_anchors(mini):
+    from handbook.model.reserved import DOCUMENT_ANCHORS
+    from handbook.sources.headings import heading_anchors
+    from handbook.views.document_page import document_details, document_top
+
+    handbook = check(mini)
+    for path in (POLICY, "statement-of-purpose/statement-of-purpose.md"):
+        document = handbook.document(path)
+        details = document_details(handbook, document)
+        assert 'href="#document-control"' in document_top(handbook, document)
+        assert set(heading_anchors(details)) <= set(DOCUMENT_ANCHORS)
+    assert set(heading_anchors(details)) == set(DOCUMENT_ANCHORS)  # the statement of purpose has all three
+
+
+@pytest.mark.unit
+def test_a_title_reversed_by_an_invisible_character_is_refused(mini):
+    write_document(mini, POLICY, front_matter(title="Missing child policy \u202etfard"))
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [str(f) for f in found] == [
+        "policies/missing-child.md: the title holds an invisible character (U+202E) that reverses the order the text "
+        "is shown in, so readers would not see what was reviewed - delete it (retype the title if you cannot see it)"]
+    assert (found[0].field, found[0].line) == ("title", _file_line(mini, POLICY, "title:"))
+
+
+@pytest.mark.unit
+def test_a_finding_never_shows_a_character_that_reverses_the_line(mini):
+    write_document(mini, POLICY, front_matter(), body="[x](javascript:\u202ealert(1))\n")
+    (found,) = [str(f) for f in check(mini).findings if "javascript" in str(f)]
+    assert "\u202e" not in found and "\\u202e" in found
+
+
+@pytest.mark.unit
+def test_a_document_may_not_take_an_id_the_inspectors_pdf_keeps(mini):
+    from handbook.export.pdf import MAP_ID
+    from handbook.model.reserved import PDF_PART_IDS
+
+    assert MAP_ID in PDF_PART_IDS
+    write_document(mini, "policies/regulation-map.md", front_matter(id=MAP_ID, title="Our regulations"))
+    found = [f for f in check(mini).findings if f.check == "duplicate-id"]
+    assert [str(f) for f in found] == [
+        "policies/regulation-map.md: id 'regulation-map' is the inspectors' PDF's own id for the regulation map, so "
+        "the PDF's links to the regulation map would lead to this document - give this document another id (usually "
+        "its file name)"]
+    assert (found[0].field, found[0].line) == ("id", _file_line(mini, "policies/regulation-map.md", "id:"))
+
+
+@pytest.mark.unit
+def test_a_page_too_long_is_refused_in_one_line(mini):
+    write_document(mini, POLICY, front_matter(), body="Text. " * 100_000)
+    assert [str(f) for f in check(mini).findings if f.check == "content-policy"] == [
+        "policies/missing-child.md: the page is 600,001 characters long, more than the 500,000 a page of the handbook "
+        "may hold - split it into shorter documents"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("body", [
+    "[a](" * 124_000, "[" * 499_000, "{: " * 166_000, "<b>" * 166_000, "</b>" * 124_000, "{: #__x }\n" * 49_000,
+    "\u202e\n" * 249_000, "## History\n" * 49_000, (" " * 200 + "x\n") * 2_400, "*" * 499_000, "[a](" * 250_000,
+])
+def test_the_whole_check_stays_quick_on_a_large_hostile_page(mini, body):
+    write_document(mini, POLICY, front_matter(), body=body)
+    started = time.monotonic()
+    found = [f for f in check(mini).findings if f.path == POLICY and f.is_error]
+    assert time.monotonic() - started < 10, [str(f)[:100] for f in found[:1]]
+
+
+def test_attack_an_unclosed_details_hiding_the_document_control_is_refused(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n<details markdown>\n<summary>More</summary>\n\nThe end.\n")
+    _refused(handbook_copy, f"policies/missing-child.md: <details> {_SWALLOWS} - close it with </details>")
+
+
+def test_attack_the_themes_configuration_taken_by_a_document_is_refused(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + '\n<div id="__config">{"base": "https://evil.example"}</div>\n')
+    _refused(handbook_copy, "policies/missing-child.md: the id '__config' on <div> starts with __")
+
+
+def test_attack_emphasis_nested_too_deep_is_one_line_not_a_traceback(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n" + "*" * 3000 + "x" + "*" * 3000 + "\n")
+    _refused(handbook_copy, "policies/missing-child.md: this paragraph holds 6,000 * and _ marks")
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("{{ '<!-- a note' }}", "once its {{ }} and {% %} expressions are filled in, an HTML comment (<!-- -->) is "
+                            "published in the page's source"),
+    ("{{ '<script>alert(1)</script>' }}", "once its {{ }} and {% %} expressions are filled in, <script> is not "
+                                          "allowed in a document"),
+])
+def test_attack_what_an_expression_prints_is_checked_like_the_text(handbook_copy, expression, expected):
+    """The check reads the source with {{ }} blanked; what the expressions print is checked too,
+    so a comment or a script cannot be spelt out by an expression (the sanitiser would let the
+    comment through, and stop the script only at build time, not in `handbook check`)."""
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + f"\n{expression}\n")
+    _refused(handbook_copy, f"policies/missing-child.md: {expected}")

@@ -10,12 +10,26 @@ Markdown links, reference definitions, autolinks and attribute lists ({: rel="at
 are read as Python-Markdown reads them. Code (fenced blocks and `code`) is text and is not
 checked.
 
+No id or name the theme or the handbook's page keeps for its own parts (handbook/model/
+reserved.py): none starting with __ (Material reads its settings from the element with id
+__config), and no heading or id taking the anchor of a section the handbook adds to every
+document's page (Document control, History). No class or data-md-* attribute of the theme's (it
+hides or moves what they mark), no hidden attribute (hidden from readers, not from search or the
+PDF), and every HTML element the document opens is closed, and none closed that it did not open
+(an open one swallows the document control, a stray end tag breaks out of the page's article).
+Nothing Python-Markdown cannot read: no page longer than MAX_CHARACTERS, no paragraph with more
+than MAX_EMPHASIS_MARKS * and _ (nested emphasis crashes it), no line indented more than
+MAX_INDENT columns (nor elements nested deeper than MAX_DEPTH). No character that reverses the
+order text is shown in. And what a page's {{ }} and {% %} expressions print is checked as well,
+on the page as they make it.
+
 Every governed document and every page in docs/ is checked. The build then passes every
 page's HTML through a sanitiser as a last gate (handbook/export)."""
 
 from __future__ import annotations
 
 import bisect
+import difflib
 import html
 import posixpath
 import re
@@ -23,9 +37,18 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from handbook.checks.common import blank_spans, matches
-from handbook.loading.rendering import page_jinja_spans
+from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
+from handbook.model.reserved import (
+    ALLOWED_THEME_CLASSES,
+    DOCUMENT_ANCHORS,
+    THEME_CLASS_PREFIX,
+    THEME_CLASSES,
+    THEME_DATA_PREFIX,
+    THEME_ID_PREFIX,
+)
+from handbook.sources.headings import heading_lines
 
 CHECK: CheckName = "content-policy"
 
@@ -38,6 +61,27 @@ URL_ATTRIBUTES = frozenset({
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
 })
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
+# Elements with no end tag, and those whose end tag HTML lets a page leave out (the next one closes them).
+VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+})
+OPTIONAL_END = frozenset({
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
+    "rt", "rp", "html", "head", "body",
+})
+# What Python-Markdown can read. It crashes (RecursionError) on emphasis nested about 990 deep
+# (1,985 * on each side of a word, or "*a " repeated 992 times and closed), on lists nested 248
+# deep (992 columns of indentation) and on <div markdown> nested 330 deep; the limits are far
+# below those and far above any real page (the longest is about 32,000 characters, with at most
+# 32 * and _ in a paragraph).
+MAX_CHARACTERS = 500_000
+MAX_EMPHASIS_MARKS = 500
+MAX_INDENT = 100
+MAX_DEPTH = 50
+# Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_EMPHASIS = re.compile(r"[*_]")
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
 
@@ -56,6 +100,8 @@ _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of the page, document control included
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
 _ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
+# ... and a word alone: #id, .class, or an attribute with no value (hidden).
+_WORD = re.compile(r"""(?<![^\s{:])([^\s=}{"']+)(?=[\s}])""")
 # A Markdown link's destination: no spaces, parentheses only in balanced pairs.
 _DESTINATION = re.compile(r"[^\s()<]*(?:\([^\s()]*\)[^\s()]*)*")
 
@@ -68,43 +114,116 @@ FIX_URL = ("link only to https://, http://, mailto: or tel: addresses, or to a d
 
 
 def check_content_policy(handbook: Handbook) -> list[Finding]:
-    """Every governed document's text and every page in docs/, against the rules above."""
+    """Every governed document's text and every page in docs/, against the rules above: as
+    written, and as its {{ }} and {% %} expressions make it."""
     findings = []
+    renderer = PageRenderer(handbook)
     for document in handbook.documents:
         if document.readable:
-            findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line)
+            rendered = document.rendered
+            if rendered is None:
+                rendered, found = _rendered(renderer, document.path, document.body, document.meta, document=True)
+                findings += found
+            findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line,
+                                      rendered=rendered, document=True)
+            findings += _title_findings(document)
     for path, (text, first_line) in handbook.site_pages.items():
-        findings += page_findings(handbook, path, path.removeprefix(DOCS_DIR + "/"), text, first_line)
+        rendered, found = _rendered(renderer, path, text, {}, document=False)
+        findings += found + page_findings(handbook, path, path.removeprefix(DOCS_DIR + "/"), text, first_line,
+                                          rendered=rendered)
     return findings
 
 
-# Pages already checked: (path, site_path, text, first_line) -> (findings, the link targets asked
-# about and whether each existed). A page depends on the handbook only through those answers, so
-# when they are the same (a provider's policy, checked in each home's edition) so are its findings.
-_checked: dict[tuple[str, str, str, int], tuple[list[Finding], dict[str, bool]]] = {}
+def _rendered(renderer: PageRenderer, path: str, text: str, meta: dict, document: bool
+              ) -> tuple[str | None, list[Finding]]:
+    """The page as its {{ }} and {% %} expressions make it (the page functions of docs/ stood in
+    for), when it has any and they render. The template check reports an expression that does
+    not render; a page too large or too slow to render as a whole is reported here."""
+    if len(text) > MAX_CHARACTERS or not has_template_syntax(text):
+        return None, []
+    problem, rendered = renderer.attempt(text, meta, document=document)
+    if isinstance(problem, TemplateLimit):
+        return None, [error(CHECK, path, f"its {{{{ }}}} and {{% %}} expressions cannot all be filled in to check what "
+                            f"they print ({problem})", "use fewer of them: documents may only show the handbook's "
+                            "facts, such as {{ home.name }}")]
+    return rendered, []
+
+
+def _title_findings(document) -> list[Finding]:
+    title = document.meta.get("title")
+    if isinstance(title, str) and (bidi := _BIDI.search(title)):
+        return [error(CHECK, document.path, f"the title holds an invisible character ({_code_point(bidi.group())}) "
+                      "that reverses the order the text is shown in, so readers would not see what was reviewed",
+                      "delete it (retype the title if you cannot see it)", field="title", line=document.line_of("title"))]
+    return []
+
+
+# Pages already checked: (path, site_path, text, first_line, rendered, document) -> (findings, the
+# link targets asked about and whether each existed). A page depends on the handbook only through
+# those answers, so when they are the same (a provider's policy, checked in each home's edition)
+# so are its findings.
+_checked: dict[tuple[str, str, str, int, str | None, bool], tuple[list[Finding], dict[str, bool]]] = {}
 CHECKED_KEPT = 8192
 
 
-def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1) -> list[Finding]:
+def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1,
+                  rendered: str | None = None, document: bool = False) -> list[Finding]:
     """The findings about one page. `site_path` is where the page is on the site (a page in
-    docs/ lives at the site's root), which relative links are resolved from."""
-    key = (path, site_path, text, first_line)
+    docs/ lives at the site's root), which relative links are resolved from; `rendered` is the
+    page as its expressions make it (None if it has none); a governed `document` may not take
+    the anchors of the sections the handbook adds to its page."""
+    key = (path, site_path, text, first_line, rendered, document)
     targets = _Targets(handbook, site_path)
     kept = _checked.get(key)
     if kept is not None and all(targets.exists(target) == answer for target, answer in kept[1].items()):
         return list(kept[0])
     targets = _Targets(handbook, site_path)
-    findings = _page_findings(targets, path, text, first_line)
+    findings = _page_findings(targets, path, text, first_line, document)
+    if rendered is not None and rendered != text:
+        findings += _rendered_findings(targets, path, text, rendered, first_line, document, findings)
     if len(_checked) >= CHECKED_KEPT:
         _checked.clear()
     _checked[key] = (findings, dict(targets.asked))
     return list(findings)
 
 
-def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> list[Finding]:
-    source = _without_code_and_templates(text)
+def _rendered_findings(targets: _Targets, path: str, text: str, rendered: str, first_line: int, document: bool,
+                       found: list[Finding]) -> list[Finding]:
+    """What the page's expressions print that its source does not show: each problem of the
+    rendered page that the source does not have, on the line of the source that made it."""
+    seen = {finding.message for finding in found}
+    new = [f for f in _page_findings(targets, path, rendered, 1, document, templates=False) if f.message not in seen]
+    if not new:
+        return []
+    lines = _source_lines(text, rendered)
+    return [error(CHECK, path, f"once its {{{{ }}}} and {{% %}} expressions are filled in, {f.message}", f.fix,
+                  line=None if f.line is None else lines(f.line) + first_line - 1) for f in new]
+
+
+def _source_lines(text: str, rendered: str):
+    """A function from a line of `rendered` to the line of `text` that made it."""
+    source, made = text.splitlines(), rendered.splitlines()
+    if len(source) == len(made):
+        return lambda line: line
+    blocks = difflib.SequenceMatcher(None, source, made, autojunk=False).get_opcodes()
+
+    def line_of(line: int) -> int:
+        for _, i1, i2, j1, j2 in blocks:
+            if j1 < line <= j2 or (j1 == j2 == line - 1):
+                return i1 + min(line - 1 - j1, max(i2 - i1 - 1, 0)) + 1
+        return len(source)
+    return line_of
+
+
+def _page_findings(targets: _Targets, path: str, text: str, first_line: int, document: bool = False,
+                   templates: bool = True) -> list[Finding]:
+    if len(text) > MAX_CHARACTERS:
+        return [error(CHECK, path, f"the page is {len(text):,} characters long, more than the {MAX_CHARACTERS:,} a page "
+                      "of the handbook may hold", "split it into shorter documents")]
+    source = _without_code_and_templates(text, templates)
     _line = _LineNumbers(source)
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
+    problems += _text_problems(text, source, _line)
 
     parser = _RawHtml(targets)
     try:
@@ -114,7 +233,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
         parser.close()
     except (AssertionError, ValueError):  # the tokenizer gave up on malformed HTML: say where it stopped
         problems.append((parser.getpos()[0], "the HTML here cannot be read", "correct or remove it"))
-    problems += parser.problems
+    problems += parser.problems + parser.unclosed()
 
     links: dict[int, tuple[int, bool]] = {}  # where the destination starts -> (where the link starts, an image?)
     for match in matches(_LINK_TEXT_END, "[!", source):
@@ -131,6 +250,8 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int) -> 
         problems.append((_line(match.start()), "an HTML comment (<!-- -->) is published in the page's source, where "
                          "anyone who opens the page can read it", FIX_COMMENT))
     problems += _attribute_list_problems(targets, source)
+    if document:
+        problems += _heading_problems(source)
 
     findings, seen = [], set()
     for line, what, fix in sorted(problems):
@@ -152,12 +273,12 @@ class _LineNumbers:
         return bisect.bisect_left(self.breaks, position) + 1
 
 
-def _without_code_and_templates(text: str) -> str:
-    """The text with Jinja tags, fenced code and code spans replaced by spaces (line breaks
-    kept, so every position keeps its line). The text between {% raw %} and {% endraw %} is
-    shown on the page, so it stays."""
+def _without_code_and_templates(text: str, templates: bool = True) -> str:
+    """The text with Jinja tags (unless it is a page as rendered, `templates` False), fenced
+    code and code spans replaced by spaces (line breaks kept, so every position keeps its line).
+    The text between {% raw %} and {% endraw %} is shown on the page, so it stays."""
     spans = []
-    for start, end in page_jinja_spans(text):
+    for start, end in page_jinja_spans(text) if templates else ():
         chunk = text[start:end]
         if chunk.startswith("{%") and _RAW.match(chunk) and chunk.rstrip().endswith("%}") and "endraw" in chunk:
             spans += [(start, start + chunk.index("%}") + 2), (start + chunk.rindex("{%"), end)]
@@ -192,6 +313,42 @@ def _without_code_and_templates(text: str) -> str:
     return blank_spans(text, spans)
 
 
+def _code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
+def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]]:
+    """What Python-Markdown cannot read (emphasis or lists nested too deep), and characters
+    that reverse the order text is shown in (in code too: the reader sees them reversed there)."""
+    problems = []
+    if match := _BIDI.search(text):  # the first is enough: the author finds the others as they delete it
+        problems.append((text.count("\n", 0, match.start()) + 1,
+                         f"this line holds an invisible character ({_code_point(match.group())}) that reverses the "
+                         "order the text is shown in, so readers would not see what was reviewed",
+                         "delete it (retype the line if you cannot see it)"))
+    if source.count("*") + source.count("_") > MAX_EMPHASIS_MARKS:
+        breaks = list(_PARAGRAPH_BREAK.finditer(source))
+        for start, end in zip([0] + [b.end() for b in breaks], [b.start() for b in breaks] + [len(source)]):
+            marks = source.count("*", start, end) + source.count("_", start, end)
+            if marks > MAX_EMPHASIS_MARKS:
+                first = _EMPHASIS.search(source, start, end)
+                problems.append((line_of(first.start() if first else start),
+                                 f"this paragraph holds {marks:,} * and _ marks, more than the {MAX_EMPHASIS_MARKS} "
+                                 "the site build can read (it crashes on emphasis nested that deep)",
+                                 f"use at most {MAX_EMPHASIS_MARKS} in a paragraph (a line across the page is ---), "
+                                 "or split the paragraph"))
+    if f"\n{' ' * MAX_INDENT}" in f"\n{source}" or "\t" in source:
+        for number, (line, shown) in enumerate(zip(source.split("\n"), text.split("\n")), start=1):
+            if line.strip():
+                indent = len(shown.expandtabs(4)) - len(shown.expandtabs(4).lstrip(" "))
+                if indent > MAX_INDENT:
+                    problems.append((number, f"this line is indented by {indent} spaces, more than the {MAX_INDENT} the "
+                                     "site build can read (it crashes on lists nested that deep)",
+                                     "indent it less: nest lists a few levels at most"))
+                    break
+    return problems
+
+
 def _destination(text: str, position: int) -> str:
     """A Markdown link's destination, starting at `position` (just after "](")."""
     while position < len(text) and text[position] in " \t\n":
@@ -223,19 +380,56 @@ def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, 
             continue
         attributes = [(m.group(1), m.group(2)[1:-1] if m.group(2)[:1] in "\"'" else m.group(2))
                       for m in _ATTRIBUTE.finditer(line, first, last)]
+        words = _ATTRIBUTE.sub(lambda m: " " * len(m.group()), line[:last + 1])
+        for word in (m.group(1) for m in _WORD.finditer(words, first + 1)):
+            # attr_list reads #x as the id, .x as a class, and a word alone as an attribute
+            attributes.append(("id", word[1:]) if word[0] == "#" else ("class", word[1:]) if word[0] == "."
+                              else (word, None))
         problems += _attribute_problems(targets, number, "an attribute list", attributes, unescape=True)
     return problems
 
 
 class _RawHtml(HTMLParser):
-    """The raw HTML in a page: every start tag and its attributes, with its line."""
+    """The raw HTML in a page: every start tag and its attributes, with its line, and the
+    elements opened and not yet closed."""
 
     def __init__(self, targets: _Targets):
         super().__init__(convert_charrefs=True)
         self.targets = targets
         self.problems: list[tuple[int, str, str]] = []
+        self.open: list[tuple[str, int]] = []  # (element, line), innermost last
+        self.too_deep = False
 
     def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs)
+        if tag in VOID_ELEMENTS or tag in OPTIONAL_END or not _TAG_NAME.fullmatch(tag):
+            return
+        if len(self.open) >= MAX_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                self.problems.append((self.getpos()[0], f"the HTML here is nested more than {MAX_DEPTH} elements "
+                                      "deep, more than the site build can read", "nest fewer elements"))
+            return
+        self.open.append((tag, self.getpos()[0]))
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS or tag in OPTIONAL_END or not _TAG_NAME.fullmatch(tag) or self.too_deep:
+            return
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index]
+                return
+        self.problems.append((self.getpos()[0], f"</{tag}> closes an element the document never opened, so it would "
+                              "close part of the page around the document", f"remove it, or open <{tag}> before it"))
+
+    def unclosed(self) -> list[tuple[int, str, str]]:
+        """Each element opened and never closed."""
+        if self.too_deep:
+            return []
+        return [(line, f"<{tag}> is opened here and never closed, so it would swallow the rest of the page, "
+                 "document control included", f"close it with </{tag}>") for tag, line in self.open]
+
+    def _start(self, tag, attrs):
         if not _TAG_NAME.fullmatch(tag):
             return  # not an element: an autolink such as <https://...> or <name@example.org>
         line = self.getpos()[0]
@@ -251,7 +445,7 @@ class _RawHtml(HTMLParser):
         self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False))
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
+        self._start(tag, attrs)  # <x />: opened and closed at once
 
 
 def _attribute_problems(targets: _Targets, line: int, where: str, attributes, unescape: bool
@@ -263,6 +457,24 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         if name.startswith("on"):
             problems.append((line, f"the {name} attribute on {where} would run a script",
                              "remove it: documents may not run scripts"))
+        elif name in ("id", "name") and value:
+            problems += _id_problems(line, name, value, where)
+        elif name == "class":
+            theirs = [c for c in value.split() if c in THEME_CLASSES
+                      or (c.startswith(THEME_CLASS_PREFIX) and c not in ALLOWED_THEME_CLASSES)]
+            if theirs:
+                named = (f"the class '{theirs[0]}' on {where} is" if len(theirs) == 1 else
+                         f"the classes {', '.join(repr(c) for c in theirs)} on {where} are")
+                problems.append((line, f"{named} the theme's own, which its style sheet and scripts use to hide or "
+                                 "move parts of the page", "remove it (of the theme's classes, a document may use only "
+                                 "md-button and md-button--primary, which show a link as a button)"))
+        elif name.startswith(THEME_DATA_PREFIX):
+            problems.append((line, f"the {name} attribute on {where} is one of the theme's own, by which its scripts "
+                             "find the parts of the page they work on", "remove it"))
+        elif name == "hidden":
+            problems.append((line, f"the hidden attribute on {where} hides text from readers, while search and the "
+                             "inspectors' PDF still show it", "remove it: everything a document holds is for its "
+                             "readers to see (a collapsible ??? box keeps text out of the way)"))
         elif name == "style":
             problems.append((line, f"the style attribute on {where} changes how the page looks",
                              "remove it: the handbook's theme decides how pages look"))
@@ -277,6 +489,38 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
                 problems += _url_problems(targets, line, f"the ping of {where}", url)
         elif name in URL_ATTRIBUTES:
             problems += _url_problems(targets, line, f"the {name} of {where}", value)
+    return problems
+
+
+def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int, str, str]]:
+    if value.startswith(THEME_ID_PREFIX):
+        return [(line, f"the {name} '{value}' on {where} starts with {THEME_ID_PREFIX}, which the theme keeps for its "
+                 "own parts (its scripts read their settings from the element with the id __config)",
+                 f"give it {'an id' if name == 'id' else 'a name'} that does not start with {THEME_ID_PREFIX}, "
+                 "or remove it")]
+    if value in DOCUMENT_ANCHORS:
+        return [(line, f"the {name} '{value}' on {where} is the anchor of the {DOCUMENT_ANCHORS[value]} section the "
+                 "handbook adds to every document's page, whose links would lead here instead",
+                 f"give it another {name}, or remove it")]
+    return []
+
+
+def _heading_problems(source: str) -> list[tuple[int, str, str]]:
+    """A governed document's own heading may not take an anchor of the page's own sections."""
+    problems = []
+    lines = source.split("\n")
+    for line, anchor, text in heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else ():
+        if f"#{anchor}" in lines[line - 1][len(text):]:
+            continue  # an id of its own ({: #id }): the attribute list's is reported
+        if anchor.startswith(THEME_ID_PREFIX) or text.startswith(THEME_ID_PREFIX):
+            problems.append((line, f"the heading '{_shown(text)}' would take an anchor starting with "
+                             f"{THEME_ID_PREFIX}, which the theme keeps for its own parts",
+                             f"reword the heading so it does not start with {THEME_ID_PREFIX}"))
+        elif anchor in DOCUMENT_ANCHORS:
+            problems.append((line, f"the heading '{_shown(text)}' would take the anchor #{anchor}, which the handbook "
+                             f"keeps for the {DOCUMENT_ANCHORS[anchor]} section it adds to every document's page",
+                             "reword the heading (the handbook adds its own "
+                             f"{DOCUMENT_ANCHORS[anchor]} section at the end of the page)"))
     return problems
 
 

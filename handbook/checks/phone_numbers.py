@@ -15,7 +15,9 @@ from handbook.model.home import HOME_FILE
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
 _PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
-_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|\{:[^}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
+# Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
+# linear on a page full of unclosed "](" or "{:".
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\]\n]*\)|\{:[^{}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text

@@ -9,6 +9,7 @@ from handbook.checks.common import valid_documents
 from handbook.model.documents import Document
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
+from handbook.model.reserved import PDF_PART_IDS
 from handbook.sources.clock import long_date
 
 
@@ -107,13 +108,21 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
 
 
 def check_unique_ids(handbook: Handbook) -> list[Finding]:
+    """Each document's id is its own: used by no other document, and not an id the inspectors'
+    PDF gives one of its own parts (handbook/model/reserved.py)."""
     first_seen: dict[str, str] = {}
     findings = []
     for document in handbook.documents:
         doc_id = document.meta.get("id") if document.readable else None
         if not isinstance(doc_id, str):
             continue
-        if doc_id in first_seen:
+        if doc_id in PDF_PART_IDS:
+            findings.append(error(
+                "duplicate-id", document.path,
+                f"id '{doc_id}' is the inspectors' PDF's own id for {PDF_PART_IDS[doc_id]}, so the PDF's links to "
+                f"{PDF_PART_IDS[doc_id]} would lead to this document",
+                "give this document another id (usually its file name)", field="id", line=document.line_of("id")))
+        elif doc_id in first_seen:
             findings.append(error(
                 "duplicate-id", document.path, f"id '{doc_id}' is already used by {first_seen[doc_id]}",
                 "give this document its own id (usually its file name)", field="id", line=document.line_of("id")))

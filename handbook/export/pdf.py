@@ -22,6 +22,7 @@ import markdown
 from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
+from handbook.model.reserved import REGULATION_MAP_PART
 from handbook.sources.errors import HandbookError
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
 from handbook.views.safe_html import removed_by_sanitiser
@@ -29,7 +30,7 @@ from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
 
 KIND_ORDER = {"statement-of-purpose": 0, "childrens-guide": 1, "policy": 2, "procedure": 2}
-MAP_ID = "regulation-map"
+MAP_ID = REGULATION_MAP_PART  # the regulation map's part: no document may have it as its id
 
 
 

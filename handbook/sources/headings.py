@@ -9,23 +9,32 @@ from markdown.extensions.toc import slugify, unique
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^([=-])\1*[ ]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
 
 
 def _headings(markdown_text: str):
     """(line index, level, anchor, heading text) for each heading, in page order, with the
-    anchors the toc extension would make."""
+    anchors the toc extension would make. A heading is a line starting with # signs, or a line
+    of text underlined by a line of = (level 1) or - (level 2)."""
     used: set[str] = set()
     in_fence = False
-    for index, line in enumerate(markdown_text.splitlines()):
+    lines = markdown_text.splitlines()
+    for index, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
-        match = None if in_fence else _ATX.match(line)
-        if not match:
+        if in_fence:
             continue
-        text = match.group(2)
+        match = _ATX.match(line)
+        underline = None if match or index + 1 >= len(lines) else _SETEXT.match(lines[index + 1])
+        if match:
+            level, text = len(match.group(1)), match.group(2)
+        elif underline and line.strip() and not line.startswith((" " * 4, "\t")) and not _SETEXT.match(line):
+            level, text = (1 if underline.group(1) == "=" else 2), line.strip()
+        else:
+            continue
         explicit = _ATTR_ID.search(text)
         if explicit:
             anchor = explicit.group(1)
@@ -34,12 +43,17 @@ def _headings(markdown_text: str):
             plain = _INLINE.sub(lambda m: m.group(1) or "", text)
             anchor = unique(slugify(plain, "-"), used)
         used.add(anchor)
-        yield index, len(match.group(1)), anchor, text.strip()
+        yield index, level, anchor, text.strip()
 
 
 def heading_anchors(markdown_text: str) -> dict[str, str]:
     """Anchor -> heading text, in page order, as the toc extension would make them."""
     return {anchor: text for _, _, anchor, text in _headings(markdown_text)}
+
+
+def heading_lines(markdown_text: str) -> list[tuple[int, str, str]]:
+    """(line number, from 1; anchor; heading text) for each heading, in page order."""
+    return [(index + 1, anchor, text) for index, _, anchor, text in _headings(markdown_text)]
 
 
 def sections(markdown_text: str) -> dict[str, str]:

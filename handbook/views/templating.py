@@ -21,6 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from handbook.model.reserved import DOCUMENT_CONTROL, HISTORY, SCHEDULE_1_INDEX
 from handbook.sources.clock import long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -135,7 +136,10 @@ _environment = jinja2.Environment(
 )
 _environment.filters.update(text=markdown_text, long_date=long_date, and_list=and_list, full_stop=full_stop,
                             html_text=html_text, built_url=built_url)
-_environment.globals.update(link_from=link_from, ready_html=inline_html)
+# The anchors of the headings the handbook adds to a document's page, which no document may take.
+_environment.globals.update(link_from=link_from, ready_html=inline_html,
+                            anchors={"document_control": DOCUMENT_CONTROL, "history": HISTORY,
+                                     "schedule_1_index": SCHEDULE_1_INDEX})
 
 
 def render(template: str, **data: object) -> str:

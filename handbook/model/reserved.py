@@ -1,0 +1,32 @@
+"""The ids, anchors and classes the site's theme, the handbook's own page parts and the
+inspectors' PDF give their own elements, which a document may not take. One home for each
+list: the templates and the PDF read their names from here, and the checks keep documents off
+them (handbook/checks/content_policy.py, handbook/checks/versions.py)."""
+
+from __future__ import annotations
+
+# Material for MkDocs gives its own elements ids starting with "__": __config (the element its
+# scripts read their settings from, such as where the search index is), __search, __drawer,
+# __toc, __palette_0, __nav_1, __tabbed_1_1, __codelineno... A document's id or name never does.
+THEME_ID_PREFIX = "__"
+
+# The anchors of the headings the handbook adds to every document's page (Document control and
+# History, handbook/views/templates/document_details.html; the Schedule 1 index of the Statement
+# of Purpose, document_sections.md), which the top of the page links to (document_top.md).
+DOCUMENT_CONTROL = "document-control"
+HISTORY = "history"
+SCHEDULE_1_INDEX = "schedule-1-index"
+DOCUMENT_ANCHORS = {DOCUMENT_CONTROL: "Document control", HISTORY: "History", SCHEDULE_1_INDEX: "Schedule 1 index"}
+
+# The ids of the inspectors' PDF's own parts (handbook/export/pdf.py), beside one per document
+# (its id); a document with one of them as its id would take that part's links.
+REGULATION_MAP_PART = "regulation-map"
+PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map"}
+
+# The theme's classes ("md-" and headerlink, which its style sheet hides, moves or restyles) and
+# its data-md-* attributes (by which its scripts find their components). A document may use only
+# md-button and md-button--primary, which show a link as a button (the home page's quick links).
+THEME_CLASS_PREFIX = "md-"
+THEME_CLASSES = frozenset({"headerlink"})
+ALLOWED_THEME_CLASSES = frozenset({"md-button", "md-button--primary"})
+THEME_DATA_PREFIX = "data-md-"
