@@ -44,7 +44,7 @@ from handbook.model.provider import HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.style.readability import prepare as prepare_readability
-from handbook.views.document_page import document_details, document_top
+from handbook.views.document_page import document_details, document_top, search_tags
 from handbook.views.editions import (
     COPIES_FOLDER,
     COPY_PAGE,
@@ -423,15 +423,20 @@ def on_page_markdown(markdown, page, config, files):
     else:
         banner = findings_banner(handbook.findings_for(page.file.src_uri))
     document = handbook.document(page.file.src_uri)
+    if document is not None and not document.valid:
+        # Front matter that needs fixing first (shown only by `mkdocs serve`: the build stops):
+        # none of it reaches the theme, which prints fields such as `description` as they are.
+        page.meta.clear()
     if document is not None:  # the theme prints page.meta.title as HTML: a title is text
         page.meta["title"] = escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
     # Material would show `status` as its page-status icon; it is in document control instead.
     # Material's search weighs a page's `tags` most: they become the words people type to find
-    # the document (its search_terms), not its topics (those are on the topics page).
+    # the document (its search_terms), not its topics (those are on the topics page); escaped, as
+    # search shows them in its results as HTML.
     page.meta.pop("status", None)
-    page.meta["tags"] = document.search_terms
+    page.meta["tags"] = search_tags(document)
     history = _build["histories"].get(document.path)
     renderer = _build["text_renderer"]
     old_text = render_text(handbook, history.previous, renderer) if history and history.previous else None

@@ -104,7 +104,13 @@ def _missing_field(root):
 def _impossible_date(root):
     path = root / "policies/missing-child.md"
     text = path.read_text()
-    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2026-02-30", text, count=1))
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", 'last_reviewed: "2026-02-30"', text, count=1))
+
+
+def _unquoted_impossible_date(root):
+    # MkDocs' own reader fails on it, and would publish the whole front matter as the page's text
+    path = root / "policies/missing-child.md"
+    path.write_text(re.sub(r"(?m)^(    summary: ).*$", r"\g<1>2026-02-30", path.read_text(), count=1))
 
 
 def _version_raised_without_approval(root):
@@ -152,6 +158,9 @@ BREAKS = {
     "missing field": (_missing_field, "policies/behaviour-management.md: missing field 'owner' - add owner:"),
     "impossible date": (_impossible_date,
                         "policies/missing-child.md: last_reviewed: '2026-02-30' is not a real date - write the date"),
+    "unquoted impossible date": (_unquoted_impossible_date,
+                                 "policies/missing-child.md: changes[1].summary: 2026-02-30 looks like a date but "
+                                 "is not a real one - put it in quotes, or write a real date"),
     "version raised without approval": (
         _version_raised_without_approval,
         "policies/missing-child.md: version 1.2 (26 November 2026) has no approval; the approval shown "

@@ -60,7 +60,7 @@ def test_serve_shows_problems_on_the_page_and_status_page_and_reloads(serve):
     policy = root / "policies/missing-child.md"
     original = policy.read_text()
     broken = original.replace("last_reviewed: ", "last_reviewed: 2020-01-15\nold_reviewed: ", 1)
-    policy.write_text(broken.replace("    date: ", "    date: 2026-02-30\n    old_date: ", 1))
+    policy.write_text(broken.replace("    date: ", "    date: \"2026-02-30\"\n    old_date: ", 1))
     base = start()
 
     page = fetch(base + "policies/missing-child.html", expect="This document has problems to fix")

@@ -7,11 +7,20 @@ from pathlib import Path
 
 from handbook.sources.errors import HandbookError
 from handbook.sources.schemas import explainer, validity
-from handbook.sources.yaml_files import YamlProblem, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, line_at, read_yaml_file
 
 REGISTRY_FILE = "data/regulations.yml"
 
 LEVELS = ("required", "expected", "none")
+
+# The registry's text goes into every page that cites the law, inside Markdown links: an address
+# is a legislation.gov.uk page written in characters that mean nothing to Markdown or HTML, and a
+# reference is a regulation's number with its paragraphs ("34(4)", "7(2)(b)(ii)").
+URL = {"type": "string", "pattern": "^https://www\\.legislation\\.gov\\.uk/[A-Za-z0-9/._~-]*$", "maxLength": 300,
+       "hint": "write the provision's address on legislation.gov.uk, such as "
+               "https://www.legislation.gov.uk/uksi/2015/541/regulation/34 (letters, numbers, / . _ ~ and - only)"}
+REF = {"type": "string", "pattern": "^[0-9]{1,3}[A-Z]?( ?\\([0-9A-Za-z]{1,6}\\))*$", "maxLength": 40,
+       "hint": "write the regulation's number with its paragraphs in brackets, such as 34(4) or 7(2)(b)(ii)"}
 
 _SCHEMA = {
     "type": "object",
@@ -27,7 +36,7 @@ _SCHEMA = {
                 "properties": {
                     "title": {"type": "string"},
                     "citation": {"type": "string"},
-                    "url": {"type": "string"},
+                    "url": URL,
                     "default": {"type": "boolean"},
                     "regulations": {
                         "type": "array",
@@ -35,9 +44,9 @@ _SCHEMA = {
                             "type": "object",
                             "required": ["ref", "title", "url", "document"],
                             "properties": {
-                                "ref": {"type": "string"},
+                                "ref": REF,
                                 "title": {"type": "string"},
-                                "url": {"type": "string"},
+                                "url": URL,
                                 "document": {"enum": list(LEVELS)},
                                 "kind": {"type": "string"},
                                 "needs": {"type": "string"},
@@ -54,7 +63,9 @@ _SCHEMA = {
                     },
                     "childrens_guide": {
                         "type": "array",
-                        "items": {"type": "object", "required": ["id", "text"]},
+                        "items": {"type": "object", "required": ["id", "text"], "properties": {"id": {
+                            "type": "string", "pattern": "^[a-z0-9_]{1,40}$",
+                            "hint": "write the item's id in lower-case letters, numbers and _, such as complain"}}},
                     },
                 },
             },
@@ -207,6 +218,13 @@ def _load_registry(root: Path) -> Registry:
     if errors:
         first = errors[0]
         place = "/".join(str(part) for part in first.absolute_path) or "top level"
+        hint = first.schema.get("hint") if isinstance(first.schema, dict) else None
+        if hint:  # an address or a reference written so that it could become markup
+            line = line_at(path.read_text(encoding="utf-8"), list(first.absolute_path))
+            value = first.instance if not isinstance(first.instance, str) or len(first.instance) <= 60 \
+                else first.instance[:57] + "..."
+            raise HandbookError(f"{REGISTRY_FILE}{f', line {line}' if line else ''}: {place}: {value!r} is not "
+                                f"allowed - {hint}")
         raise HandbookError(f"{REGISTRY_FILE}: {place}: {first.message} - correct this entry; "
                             "every regulation needs ref, title, url and document (required, expected or none)")
     instruments = {}

@@ -6,12 +6,18 @@ only when something needs explaining (pyproject.toml allows this module to impor
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 import fastjsonschema
 
 Formats = tuple[tuple[str, Callable[[str], bool]], ...]
+
+# fastjsonschema reads every unescaped `$` in a pattern as `\Z`, the very end of the text (Python's
+# `$` also matches before a last line break): the explainer reads patterns the same way, so the
+# two never disagree about a value such as "1.0\n".
+_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 @lru_cache(maxsize=32)  # the same schemas on every load (and in every home of a provider): compiled once
@@ -40,4 +46,13 @@ def explainer(schema: dict, formats: Formats = ()):
     checker = jsonschema.FormatChecker(formats=())
     for name, check in formats:
         checker.checks(name)(check)
-    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+    validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+    return validator(schema, format_checker=checker)
+
+
+def _pattern(validator, pattern: str, instance, schema):
+    """JSON Schema's `pattern`, with `$` read as fastjsonschema reads it."""
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not re.search(_DOLLAR.sub(r"\\Z", pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")

@@ -1,7 +1,12 @@
 """Reading YAML written by people: front matter and the data files.
 
-Dates and decimals stay as text (so "2026-02-30" becomes a clear finding, not a crash,
-and version "1.10" is not read as the number 1.1). Syntax errors carry the line number.
+Dates and decimals stay as text (version "1.10" is not read as the number 1.1). Syntax errors
+carry the line number.
+
+MkDocs reads a page's front matter again, with PyYAML's SafeLoader, and when that fails it
+publishes the whole front matter as the page's text. So what SafeLoader cannot read is refused
+here too: an unquoted value that looks like a date or a time but is not a real one
+(`2026-02-30`, `2026-01-01 25:00:00`), found as each value is resolved (no second parse).
 
 Strict where YAML is lenient: a key given twice is an error naming both lines (YAML would
 quietly keep the last one while a reader sees the first), and anchors, aliases and merge
@@ -46,6 +51,28 @@ class _Refused(yaml.MarkedYAMLError):
 _tags: dict[tuple, str] = {}
 TAGS_KEPT = 16384
 
+# An unquoted value SafeLoader's timestamp resolver takes for a date or a time, but cannot build
+# (`2026-02-30`): MkDocs' own reading of the front matter fails on it. Marked with this tag as it
+# is resolved, and refused, with its field, by _refuse_tags.
+NOT_A_DATE = "tag:handbook,2026:not-a-real-date"
+NOT_A_DATE_FIX = "put it in quotes, or write a real date"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_TIMESTAMP_PATTERNS = {first: regexp for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+                       for tag, regexp in resolvers if tag == _TIMESTAMP}
+
+
+def _not_a_date(value: str) -> bool:
+    """Whether SafeLoader reads the plain scalar `value` as a timestamp and fails to build it.
+    No other implicit resolver of SafeLoader matches a value this one matches."""
+    pattern = _TIMESTAMP_PATTERNS.get(value[:1])
+    if pattern is None or not pattern.match(value):
+        return False
+    try:
+        yaml.constructor.SafeConstructor.construct_yaml_timestamp(_SAFE_CONSTRUCTOR, yaml.ScalarNode(_TIMESTAMP, value))
+    except (ValueError, OverflowError, TypeError, KeyError):
+        return True
+    return False
+
 
 class _StrictLoader(_Base):
     """SafeLoader that leaves timestamps and floats as strings, refuses keys given twice,
@@ -60,6 +87,8 @@ class _StrictLoader(_Base):
         tag = _tags.get(key)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
+            if kind is yaml.ScalarNode and implicit[0] and tag == _STR and _not_a_date(value):
+                tag = NOT_A_DATE
             if len(_tags) >= TAGS_KEPT:
                 _tags.clear()
             _tags[key] = tag
@@ -96,6 +125,7 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+_SAFE_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = {tag: _StrictLoader.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")}
 _STR, _MAP, _SEQ, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:int"
@@ -149,20 +179,37 @@ def _too_large(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS
 
 
+def _field(path: tuple) -> str:
+    """("changes", 0, "summary") -> "changes[1].summary", as the front matter's messages name fields."""
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
 def _refuse_tags(loader: _StrictLoader, node) -> None:
     """Refuse, with its line, the first value marked with a YAML tag (`!!float 1.5`, `!!set`)
     or a tagged value its tag cannot read (`!!int x`): the handbook reads plain text, numbers,
-    yes/no, lists and mappings, and a tag must never crash the check."""
-    stack = [node]
+    yes/no, lists and mappings, and a tag must never crash the check. And an unquoted value
+    that looks like a date but is not a real one (NOT_A_DATE), naming its field."""
+    stack: list = [(node, ())]
     while stack:
-        current = stack.pop()
+        current, path = stack.pop()
         line = current.start_mark.line + loader.first_line
+        if current.tag == NOT_A_DATE:
+            field = _field(path)
+            raise _Refused(f"{field + ': ' if field else ''}{_shown(current.value)} looks like a date but is not a real one",
+                           current.start_mark, NOT_A_DATE_FIX)
         if current.tag not in _PLAIN_TAGS:
             tag = current.tag.replace("tag:yaml.org,2002:", "!!")
             raise _Refused(f"the value on line {line} is marked with the YAML tag {tag}, which the handbook does not read",
                            current.start_mark, TAG_FIX)
         if isinstance(current, yaml.ScalarNode) and current.tag in _SCALAR_CONSTRUCTORS:
-            shown = current.value if len(current.value) <= 40 else current.value[:37] + "..."
+            shown = _shown(current.value)
             try:
                 too_large = _too_large(_SCALAR_CONSTRUCTORS[current.tag](loader, current))
             except _UNREADABLE:
@@ -175,9 +222,12 @@ def _refuse_tags(loader: _StrictLoader, node) -> None:
                 raise _Refused(f"the number on line {line} ({shown}) is too large to be a number the handbook reads",
                                current.start_mark, "write a smaller number, or put the value in quotes if it is text")
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(reversed(current.value))
+            stack.extend((item, (*path, number)) for number, item in reversed(list(enumerate(current.value))))
         elif isinstance(current, yaml.MappingNode):
-            stack.extend(item for pair in reversed(current.value) for item in reversed(pair))
+            for key_node, value_node in reversed(current.value):
+                # a key names its field by itself (a key that is a list or a mapping names none)
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.extend([(value_node, (*path, key)), (key_node, path)])
 
 
 # Parsed texts, by their text: a provider's policies and data files are read once per home.
@@ -260,16 +310,25 @@ def read_yaml_file(path: Path):
 def line_of(text: str, place: str) -> int | None:
     """The line of `text` where the value at `place` ("registered_manager.address") starts,
     or None if the YAML does not hold it."""
+    return line_at(text, place.split("."))
+
+
+def line_at(text: str, path: list) -> int | None:
+    """The line of `text` where the value at `path` (keys, and numbers for list items:
+    ["instruments", "chr2015", "regulations", 0, "url"]) starts, or None if the YAML does not hold it."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text.removeprefix(BOM), Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
     if node is None:
         return None
-    for key in place.split("."):
+    for key in path:
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode) and 0 <= key < len(node.value):
+            node = node.value[key]
+            continue
         if not isinstance(node, yaml.MappingNode):
             return None
-        found = next((value for name, value in node.value if name.value == key), None)
+        found = next((value for name, value in node.value if name.value == str(key)), None)
         if found is None:
             return None
         node = found

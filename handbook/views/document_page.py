@@ -7,6 +7,7 @@ templates/document_details.html (ready HTML: no Markdown to read for each page).
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 from handbook.model.documents import Approval, Document, approval_of
@@ -22,6 +23,13 @@ KIND_NAMES = {"statement-of-purpose": "Statement of Purpose", "childrens-guide":
 STATE_BADGES = {"overdue": "Overdue for review", "due-soon": "Review due soon", "in-date": "In date"}
 REGULATION_MAP = "regulation-map.md"
 TOPICS = "topics.md"
+
+
+def search_tags(document: Document) -> list[str]:
+    """A document's search_terms as Material's search is given them (the page's `tags`). Search
+    writes them into its results as HTML (innerHTML): the schema allows only plain words, and
+    they are escaped here as well, so a term is only ever text."""
+    return [html.escape(term, quote=False) for term in document.search_terms]
 
 
 def topic_anchor(tag: str) -> str:

@@ -42,6 +42,26 @@ def markdown_text(value: object) -> str:
     return text.replace("|", "&#124;").replace("\n", " ")
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def markdown_code(value: object) -> str:
+    """Text shown as code inside Markdown (a file name, a fact's place in data/home.yml): one code
+    span, fenced with more backticks than any run of them in the text, so no character in it can
+    end the span and become markup (Markdown escapes HTML inside a code span)."""
+    text = " ".join(str(value).splitlines())
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_url(value: object) -> str:
+    """An address inside a Markdown link's brackets: percent-encoded, so no character in it can
+    end the link, start an attribute list ({: ... }) or HTML. Addresses come from the data files
+    and the handbook's own links; the data files' schemas already allow only plain ones."""
+    return quote(str(value), safe="/:#?=&%._~-")
+
+
 def and_list(items: Iterable[object]) -> str:
     """"a", "a and b", "a, b and c"."""
     words = [str(item) for item in items]
@@ -134,7 +154,8 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_environment.filters.update(text=markdown_text, long_date=long_date, and_list=and_list, full_stop=full_stop,
+_environment.filters.update(text=markdown_text, code=markdown_code, url=markdown_url, long_date=long_date,
+                            and_list=and_list, full_stop=full_stop,
                             html_text=html_text, built_url=built_url)
 # The anchors of the headings the handbook adds to a document's page, which no document may take.
 _environment.globals.update(link_from=link_from, ready_html=inline_html,
