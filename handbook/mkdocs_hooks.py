@@ -160,7 +160,7 @@ def _dirty_rebuild(files, handbook: Handbook, site_dir: str) -> None:
         shutil.rmtree(site_dir, ignore_errors=True)
     renderer = PageRenderer(handbook, page_functions(handbook))  # each view whole (its tables in place), to compare
     for file in files.documentation_pages():
-        path = file.src_uri if handbook.document(file.src_uri) is not None else f"{DOCS_DIR}/{file.src_uri}"
+        path = _source_path(handbook, file.src_uri)
         changed = whole or before.get(path) != findings.get(path)
         if path in handbook.site_pages and calls_page_functions(handbook.site_pages[path][0]):
             views[path] = renderer.attempt(handbook.site_pages[path][0])[1]
@@ -258,7 +258,7 @@ def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) 
     problem, rendered = renderer.attempt(text, meta, document=document is not None)
     if problem is None:
         return rendered or ""
-    finding = template_finding(path if document is not None else f"{DOCS_DIR}/{path}", problem)
+    finding = template_finding(_source_path(handbook, path), problem)
     if not _serving():
         raise PluginError(str(finding))
     return html.escape(str(finding), quote=False)
@@ -412,18 +412,25 @@ def _document_pdf_bytes(handbook: Handbook, document) -> bytes:
         return path.read_bytes()
 
 
+def _source_path(handbook: Handbook, src_uri: str) -> str:
+    """The file a page comes from, as findings name it: a governed document's own path, or a
+    page of the site's under docs/."""
+    return src_uri if handbook.document(src_uri) is not None else f"{DOCS_DIR}/{src_uri}"
+
+
 def on_page_markdown(markdown, page, config, files):
     handbook = _handbook(config)
     markdown = relink(handbook, page.file.src_uri, markdown)  # a provider's home: links lead to its documents
+    document = handbook.document(page.file.src_uri)
+    findings = handbook.findings_for(_source_path(handbook, page.file.src_uri))
     if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
         banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
     elif public_edition():
         banner = ""
         _build["unlinker"].page = page.file.src_uri
     else:
-        banner = findings_banner(handbook.findings_for(page.file.src_uri))
-    document = handbook.document(page.file.src_uri)
-    if document is not None and not document.valid:
+        banner = findings_banner(findings)
+    if any(f.check == "front-matter" for f in findings) or (document is not None and not document.valid):
         # Front matter that needs fixing first (shown only by `mkdocs serve`: the build stops):
         # none of it reaches the theme, which prints fields such as `description` as they are.
         page.meta.clear()

@@ -715,6 +715,12 @@ TAKEN = [
     ('<div data-md-component="toc">x</div>', "<div",
      "the data-md-component attribute on <div> is one of the theme's own, by which its scripts find the parts of the "
      "page they work on - remove it"),
+    ('## Restraint { data-toc-label="Rewards" }', "## Restraint",
+     "the data-toc-label attribute on an attribute list gives a heading other words in the page's contents than the "
+     "words readers see under it - remove it: the contents list shows the heading's own words"),
+    ('<h2 data-toc-label="Rewards">Restraint</h2>', "<h2",
+     "the data-toc-label attribute on <h2> gives a heading other words in the page's contents than the words readers "
+     "see under it - remove it: the contents list shows the heading's own words"),
     ("<p hidden>Only search and the PDF see this.</p>", "<p hidden", f"the hidden attribute on <p> {_HIDDEN}"),
     ("Only search and the PDF see this.\n{: hidden }", "{: hidden }",
      f"the hidden attribute on an attribute list {_HIDDEN}"),

@@ -78,6 +78,17 @@ def test_serve_shows_problems_on_the_page_and_status_page_and_reloads(serve):
     assert "old_reviewed" not in fetch(base + "status.html")
 
 
+def test_serve_gives_the_theme_none_of_a_site_page_s_refused_front_matter(serve):
+    """The build stops on a field a page of the site may not set; `mkdocs serve` goes on, and the
+    theme would print the field into the page's head as it is."""
+    root, start = serve
+    index = root / "docs/index.md"
+    index.write_text(index.read_text().replace("title: Home\n", "title: Home\ndescription: '\"><b id=INJECTED>'\n", 1))
+    page = fetch(start(), expect="This document has problems to fix")
+    assert "is not one a page of the site may set" in page
+    assert "INJECTED" not in page
+
+
 def test_serve_rebuilds_what_a_saved_document_changes(serve):
     root, start = serve
     base = start()

@@ -471,6 +471,10 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name.startswith(THEME_DATA_PREFIX):
             problems.append((line, f"the {name} attribute on {where} is one of the theme's own, by which its scripts "
                              "find the parts of the page they work on", "remove it"))
+        elif name == "data-toc-label":
+            problems.append((line, f"the data-toc-label attribute on {where} gives a heading other words in the "
+                             "page's contents than the words readers see under it", "remove it: the contents list "
+                             "shows the heading's own words"))
         elif name == "hidden":
             problems.append((line, f"the hidden attribute on {where} hides text from readers, while search and the "
                              "inspectors' PDF still show it", "remove it: everything a document holds is for its "
