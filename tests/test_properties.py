@@ -30,6 +30,7 @@ from handbook.loading.rendering import (
 )
 from handbook.mkdocs_hooks import expand_nav
 from handbook.model.findings import Finding
+from handbook.sources import headings
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import copy_page
 from handbook.views.feeds import review_calendar, review_json
@@ -248,3 +249,22 @@ def test_a_page_of_thousands_of_expressions_still_stops_at_the_time_limit(mini):
     problem, made = renderer.attempt(body, meta, document=True)
     assert made is None and str(problem) == f"it took longer than {MAX_SECONDS:g} seconds"
     assert time.monotonic() - started < 2 * MAX_SECONDS + 1
+
+
+HEADING_LINES = st.sampled_from([
+    "# History", "## Document control", "### x { #history }", "## a {: #__config }", "#", "#x", "####### x",
+    "Text", "x", "*a* [b](c) `d`", "é", "", " ", "    Code", "\tCode", "=", "===", "-", "---", "- item", "-- ",
+    "```", "~~~", "  ```", "x\ry", "x\x0cy", "x\u2028y",
+])
+
+
+@pytest.mark.unit
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM)
+@given(text=st.lists(st.one_of(HEADING_LINES, st.text(max_size=6)), max_size=20).map("\n".join))
+def test_headings_are_found_as_when_every_line_is_read(text):
+    """The headings (and their anchors) read from the lines that can start a heading, a fence or
+    an underline are those read from every line."""
+    every_line = lambda lines: range(len(lines))  # noqa: E731
+    with unittest.mock.patch("handbook.sources.headings._candidate_lines", every_line):
+        expected = list(headings._headings(text))
+    assert list(headings._headings(text)) == expected

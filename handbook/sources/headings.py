@@ -4,6 +4,7 @@ points at a section (schedule_1, guide_items) can be checked before the site is 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown.extensions.toc import slugify, unique
 
@@ -14,6 +15,31 @@ _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
 
 
+# The lines that can start or end a fence, be a heading, or underline one, each found by the
+# line break before it: only those, and the line above each underline, are read (a page is
+# mostly lines that are none of these).
+_CANDIDATE = re.compile(r"\n(?:#|=+[ ]*(?=\n|\Z)|-+[ ]*(?=\n|\Z)|[^\S\n]*(?:```|~~~))")
+
+
+def _candidate_lines(lines: list[str]) -> list[int]:
+    """The indexes of the lines `_headings` must read, in order."""
+    joined = "\n" + "\n".join(lines)  # splitlines() has taken every other kind of line break out
+    found: set[int] = set()
+    index = position = 0
+    for match in _CANDIDATE.finditer(joined):
+        index += joined.count("\n", position, match.start())  # the line breaks before this line's own
+        position = match.start()
+        found.add(index)
+        if match.group(0)[1] in "=-" and index:
+            found.add(index - 1)  # the text a line of = or - may underline
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    return slugify(text, "-")
+
+
 def _headings(markdown_text: str):
     """(line index, level, anchor, heading text) for each heading, in page order, with the
     anchors the toc extension would make. A heading is a line starting with # signs, or a line
@@ -21,7 +47,8 @@ def _headings(markdown_text: str):
     used: set[str] = set()
     in_fence = False
     lines = markdown_text.splitlines()
-    for index, line in enumerate(lines):
+    for index in _candidate_lines(lines):
+        line = lines[index]
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
@@ -41,7 +68,7 @@ def _headings(markdown_text: str):
             text = text[: explicit.start()]
         else:
             plain = _INLINE.sub(lambda m: m.group(1) or "", text)
-            anchor = unique(slugify(plain, "-"), used)
+            anchor = unique(_slug(plain), used)
         used.add(anchor)
         yield index, level, anchor, text.strip()
 
