@@ -740,6 +740,15 @@ TAKEN = [
     ("".join("    " * i + "- x\n" for i in range(300)).rstrip("\n"), " " * 104 + "- x",
      "this line is indented by 104 spaces, more than the 100 the site build can read (it crashes on lists nested that "
      "deep) - indent it less: nest lists a few levels at most"),
+    (("Term\n: what it means\n" * 101).rstrip("\n"), ": what it means",
+     "this definition list holds 101 definitions with no blank line between them, more than the 100 the site build "
+     "can read (it crashes on a list that long) - put a blank line between the terms, or split the list"),
+    ("See [the policy " * 1001, "See [",
+     "the page holds 1,001 [ marks, more than the 1,000 the site build reads in reasonable time (each one left open "
+     "makes it read the rest of the paragraph again) - use fewer: at most 1,000 on a page, or split the page"),
+    ("1 < 2 " * 2001, "1 <",
+     "the page holds 2,001 < marks, more than the 2,000 the site build reads in reasonable time (each one left open "
+     "makes it read the rest of the paragraph again) - use fewer: at most 2,000 on a page, or split the page"),
     ("<div markdown>\n\n" * 50 + "<aside markdown>\n\nx\n\n</aside>\n\n" + "</div>\n\n" * 50, "<aside",
      "the HTML here is nested more than 50 elements deep, more than the site build can read - nest fewer elements"),
     ("{{ '<!-- the night staff list -->' }}", "{{",
@@ -769,6 +778,7 @@ def test_a_document_cannot_take_over_the_page_around_it(mini, markup, at, messag
     '<span title="a hidden note">x</span> and <abbr title="Designated safeguarding lead">DSL</abbr>',
     "*Emphasis*, **strong**, ***both***, a_word_with_underscores and a rule:\n\n***",
     "{{ home.name }} and {% if edition == 'staff' %}staff only{% endif %}",
+    "Term\n: what it means\n\n" * 101 + "[a](complaints.md) " * 1000,
 ])
 def test_what_a_document_may_still_write(mini, markup):
     write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"))
@@ -863,6 +873,12 @@ def test_attack_the_themes_configuration_taken_by_a_document_is_refused(handbook
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + '\n<div id="__config">{"base": "https://evil.example"}</div>\n')
     _refused(handbook_copy, "policies/missing-child.md: the id '__config' on <div> starts with __")
+
+
+def test_attack_a_definition_list_too_long_is_one_line_not_a_traceback(handbook_copy):
+    path = handbook_copy / POLICY
+    path.write_text(path.read_text() + "\n" + "Term\n: what it means\n" * 500)
+    _refused(handbook_copy, "policies/missing-child.md: this definition list holds 500 definitions")
 
 
 def test_attack_emphasis_nested_too_deep_is_one_line_not_a_traceback(handbook_copy):

@@ -19,7 +19,9 @@ PDF), and every HTML element the document opens is closed, and none closed that 
 (an open one swallows the document control, a stray end tag breaks out of the page's article).
 Nothing Python-Markdown cannot read: no page longer than MAX_CHARACTERS, no paragraph with more
 than MAX_EMPHASIS_MARKS * and _ (nested emphasis crashes it), no line indented more than
-MAX_INDENT columns (nor elements nested deeper than MAX_DEPTH). No character that reverses the
+MAX_INDENT columns (nor elements nested deeper than MAX_DEPTH), no definition list longer than
+MAX_DEFINITIONS without a blank line, and no more [ and < than it reads in reasonable time
+(MAX_OPENERS). No character that reverses the
 order text is shown in. And what a page's {{ }} and {% %} expressions print is checked as well,
 on the page as they make it.
 
@@ -78,10 +80,17 @@ MAX_CHARACTERS = 500_000
 MAX_EMPHASIS_MARKS = 500
 MAX_INDENT = 100
 MAX_DEPTH = 50
+# It crashes too on a definition list of about 450 definitions with no blank line between them
+# (each `: definition` line is read inside the one before). And it reads a [ or a < that is
+# never closed by looking through the rest of the paragraph: 5,000 of them take about 20 s
+# (2,000: 3 s, 500: 0.2 s). The real pages have at most 22 [ and a few < each.
+MAX_DEFINITIONS = 100
+MAX_OPENERS = {"[": 1_000, "<": 2_000}
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
+_DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
 
@@ -317,6 +326,12 @@ def _code_point(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
+def _paragraphs(source: str) -> list[tuple[int, int]]:
+    """(start, end) of each stretch of the text between blank lines."""
+    breaks = list(_PARAGRAPH_BREAK.finditer(source))
+    return list(zip([0] + [b.end() for b in breaks], [b.start() for b in breaks] + [len(source)]))
+
+
 def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]]:
     """What Python-Markdown cannot read (emphasis or lists nested too deep), and characters
     that reverse the order text is shown in (in code too: the reader sees them reversed there)."""
@@ -327,8 +342,7 @@ def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]
                          "order the text is shown in, so readers would not see what was reviewed",
                          "delete it (retype the line if you cannot see it)"))
     if source.count("*") + source.count("_") > MAX_EMPHASIS_MARKS:
-        breaks = list(_PARAGRAPH_BREAK.finditer(source))
-        for start, end in zip([0] + [b.end() for b in breaks], [b.start() for b in breaks] + [len(source)]):
+        for start, end in _paragraphs(source):
             marks = source.count("*", start, end) + source.count("_", start, end)
             if marks > MAX_EMPHASIS_MARKS:
                 first = _EMPHASIS.search(source, start, end)
@@ -337,6 +351,21 @@ def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]
                                  "the site build can read (it crashes on emphasis nested that deep)",
                                  f"use at most {MAX_EMPHASIS_MARKS} in a paragraph (a line across the page is ---), "
                                  "or split the paragraph"))
+    for mark, limit in MAX_OPENERS.items():
+        if (count := source.count(mark)) > limit:
+            problems.append((line_of(source.index(mark)),
+                             f"the page holds {count:,} {mark} marks, more than the {limit:,} the site build reads in "
+                             "reasonable time (each one left open makes it read the rest of the paragraph again)",
+                             f"use fewer: at most {limit:,} on a page, or split the page"))
+    definitions = list(_DEFINITION.finditer(source))
+    if len(definitions) > MAX_DEFINITIONS:
+        for start, end in _paragraphs(source):
+            inside = [d for d in definitions if start <= d.start() < end]
+            if len(inside) > MAX_DEFINITIONS:
+                problems.append((line_of(inside[0].start()),
+                                 f"this definition list holds {len(inside):,} definitions with no blank line between "
+                                 f"them, more than the {MAX_DEFINITIONS} the site build can read (it crashes on a list "
+                                 "that long)", "put a blank line between the terms, or split the list"))
     if f"\n{' ' * MAX_INDENT}" in f"\n{source}" or "\t" in source:
         for number, (line, shown) in enumerate(zip(source.split("\n"), text.split("\n")), start=1):
             if line.strip():
