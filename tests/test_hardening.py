@@ -671,9 +671,10 @@ def test_every_git_command_goes_through_one_runner():
 
 _THEME_ID = "which the theme keeps for its own parts (its scripts read their settings from the element with the id __config)"
 _PAGE_ANCHOR = "section the handbook adds to every document's page, whose links would lead here instead"
-_THEME_CLASS = ("the theme's own, which its style sheet and scripts use to hide or move parts of the page - remove it (of "
-                "the theme's classes, a document may use only md-button and md-button--primary, which show a link as "
-                "a button)")
+_THEME_CLASS = ("not one a page may use: the theme's and the handbook's style sheets and scripts use their classes "
+                "to hide, move or restyle parts of the page and the PDF - remove it (a page may use only md-button and "
+                "md-button--primary, which show a link as a button, grid and cards, Material's grid of cards, and tel, "
+                "a phone number's link)")
 _HIDDEN = ("hides text from readers, while search and the inspectors' PDF still show it - remove it: everything a "
            "document holds is for its readers to see (a collapsible ??? box keeps text out of the way)")
 _SWALLOWS = "is opened here and never closed, so it would swallow the rest of the page, document control included"
@@ -711,6 +712,15 @@ TAKEN = [
      "the heading so it does not start with __"),
     ('<div class="md-toggle headerlink" markdown>\n\nText.\n\n</div>', "<div class",
      f"the classes 'md-toggle', 'headerlink' on <div> are {_THEME_CLASS}"),
+    ('<p class="running">Approved by the Responsible Individual</p>', "<p class",
+     f"the class 'running' on <p> is {_THEME_CLASS}"),
+    ('<div class="tabbed-block">Shown only in the PDF.</div>', "<div class",
+     f"the class 'tabbed-block' on <div> is {_THEME_CLASS}"),
+    ('```{.text #__config}\n{"search": "x"}\n```', "```{.text",
+     f"the id '__config' on an attribute list starts with __, {_THEME_ID} - give it an id that does not start with __, "
+     "or remove it"),
+    ("```{.text .tabbed-block}\nShown only in the PDF.\n```", "```{.text",
+     f"the class 'tabbed-block' on an attribute list is {_THEME_CLASS}"),
     ("Text.\n{: .md-toggle }", "{: .md-toggle }", f"the class 'md-toggle' on an attribute list is {_THEME_CLASS}"),
     ('<div data-md-component="toc">x</div>', "<div",
      "the data-md-component attribute on <div> is one of the theme's own, by which its scripts find the parts of the "
@@ -740,6 +750,12 @@ TAKEN = [
     ("".join("    " * i + "- x\n" for i in range(300)).rstrip("\n"), " " * 104 + "- x",
      "this line is indented by 104 spaces, more than the 100 the site build can read (it crashes on lists nested that "
      "deep) - indent it less: nest lists a few levels at most"),
+    ("- " * 500 + "x", "- - -",
+     "this line opens more than 50 lists or quotes inside each other, more than the site build can read (it crashes "
+     "on nesting that deep) - nest lists and quotes a few levels at most"),
+    ("".join(">" * depth + " x\n" for depth in range(1, 60)).rstrip("\n"), ">" * 51 + " x",
+     "this line opens more than 50 lists or quotes inside each other, more than the site build can read (it crashes "
+     "on nesting that deep) - nest lists and quotes a few levels at most"),
     (("Term\n: what it means\n" * 101).rstrip("\n"), ": what it means",
      "this definition list holds 101 definitions with no blank line between them, more than the 100 the site build "
      "can read (it crashes on a list that long) - put a blank line between the terms, or split the list"),
@@ -779,6 +795,8 @@ def test_a_document_cannot_take_over_the_page_around_it(mini, markup, at, messag
     "*Emphasis*, **strong**, ***both***, a_word_with_underscores and a rule:\n\n***",
     "{{ home.name }} and {% if edition == 'staff' %}staff only{% endif %}",
     "Term\n: what it means\n\n" * 101 + "[a](complaints.md) " * 1000,
+    "> - 1. A quote holding a list holding a list\n>     - 2) and deeper\n\n" + "> " * 50 + "fifty deep",
+    "```{.python}\nx = {'a': 1}\n```\n\n```yaml\nkey: {a: 1}\n```\n\n~~~ {.text}\nx\n~~~",
 ])
 def test_what_a_document_may_still_write(mini, markup):
     write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"))

@@ -21,6 +21,7 @@ import pytest
 from conftest import commit_all, copy_handbook, fixture_today, handbook_command, mkdocs_build
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from handbook.views.safe_html import (
     _STRICT,
@@ -62,6 +63,8 @@ ATTACKS = {
     "a style attribute laid over every page": ('<div style="position: fixed; inset: 0">x</div>',
                                                'the style="position: fixed; inset: 0" attribute of a <div>'),
     "an svg with a script": ("<svg><script>alert(1)</script></svg>", "a <script> element"),
+    "the theme's configuration taken": ('<div id="__config" class="highlight"><pre>{}</pre></div>',
+                                        'the id="__config" attribute of a <div> element'),
     "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',
                                           'the style="position: fixed" attribute of a <td> element'),
 }
@@ -395,6 +398,22 @@ def _picture_outside_assets(root):
     return "docs/photo.png: docs/ holds the site's pages (.md)"
 
 
+def _svg_named_png(root):
+    (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "assets" / "images" / "chart.png").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">Approved</text></svg>')
+    return ("docs/assets/images/chart.png: its name says it is a PNG picture, but it holds no picture Pillow can read "
+            "(an SVG drawing, for example): a browser would show it broken while the inspectors' PDF could draw what "
+            "it holds, so readers would not all see the same - save the picture as PNG, or give it the name of the "
+            "format it is in")
+
+
+def _jpeg_named_png(root):
+    (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4)).save(root / "docs" / "assets" / "images" / "photo.png", format="JPEG")
+    return "docs/assets/images/photo.png: its name says it is a PNG picture, but it holds a JPEG picture"
+
+
 def _file_in_overrides(root):
     (root / "overrides" / "secret.txt").write_text("x")
     return "overrides/secret.txt: overrides/ holds only the theme's templates (.html)"
@@ -409,7 +428,17 @@ STRAY = {
     "a stray file in docs/": _stray_file_in_docs,
     "a picture outside docs/assets/": _picture_outside_assets,
     "a file in the theme's overrides/": _file_in_overrides,
+    "an SVG drawing named as a PNG picture": _svg_named_png,
+    "a JPEG picture named as a PNG": _jpeg_named_png,
 }
+
+
+def test_a_picture_that_is_what_its_name_says_is_published(handbook_copy):
+    (handbook_copy / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    for name, kind in (("a.png", "PNG"), ("b.JPG", "JPEG"), ("c.gif", "GIF"), ("d.webp", "WEBP")):
+        Image.new("RGB", (4, 4)).save(handbook_copy / "docs" / "assets" / "images" / name, format=kind)
+    check = handbook_command(handbook_copy, "check")
+    assert check.returncode == 0 and "docs/assets" not in check.stdout + check.stderr
 
 
 @pytest.mark.parametrize("data_file", ["data/tags.yml", "data/home.yml"])

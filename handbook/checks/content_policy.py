@@ -43,10 +43,8 @@ from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.reserved import (
-    ALLOWED_THEME_CLASSES,
+    ALLOWED_CLASSES,
     DOCUMENT_ANCHORS,
-    THEME_CLASS_PREFIX,
-    THEME_CLASSES,
     THEME_DATA_PREFIX,
     THEME_ID_PREFIX,
 )
@@ -85,12 +83,18 @@ MAX_DEPTH = 50
 # never closed by looking through the rest of the paragraph: 5,000 of them take about 20 s
 # (2,000: 3 s, 500: 0.2 s). The real pages have at most 22 [ and a few < each.
 MAX_DEFINITIONS = 100
+# A line that opens lists and quotes inside each other ("- - - x", "1. 1. x", ">>> x") is read
+# a level at a time, each inside the last: about 450 crash it, and 1,000 lines each a level
+# deeper than the last took 18 s.
+MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
+# A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
+_NESTED = re.compile(r"\n(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){" + str(MAX_NESTING + 1) + "}")
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
 
@@ -99,6 +103,7 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _QUERY = re.compile(r"[?#]")  # where a link's path ends
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)  # a line that opens or closes fenced code
+_FIRST_CLASS = re.compile(r"(?<=[\s{])\.[^\s}]+")  # in a fence's attribute list, its first class names its language
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _BACKTICKS = re.compile(r"`+")
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
@@ -295,10 +300,20 @@ def _without_code_and_templates(text: str, templates: bool = True) -> str:
             spans.append((start, end))
     text = blank_spans(text, spans)
     # Fenced code blocks: from the line that opens one to the line that closes it (or the end).
+    # The attribute list of the opening line (```{.text #id}) is kept: superfences gives the
+    # block its id and classes, so it is checked like any other.
     spans, fence, opened = [], None, 0
     for match in _FENCE.finditer(text) if "```" in text or "~~~" in text else ():
         if fence is None:
             fence, opened = match.group(1), match.start()
+            line_end = text.find("\n", match.end())
+            first, last = text.find("{", match.end(), line_end), text.rfind("}", match.end(), line_end)
+            if -1 < first < last:
+                spans.append((opened, first))
+                language = _FIRST_CLASS.search(text, first, last)
+                if language and not text[match.end():first].strip():  # ```{.text ...}: the language it is shown as
+                    spans.append(language.span())
+                opened = last + 1
         elif match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
             line_end = text.find("\n", match.end())
             spans.append((opened, len(text) if line_end == -1 else line_end))
@@ -357,6 +372,11 @@ def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]
                              f"the page holds {count:,} {mark} marks, more than the {limit:,} the site build reads in "
                              "reasonable time (each one left open makes it read the rest of the paragraph again)",
                              f"use fewer: at most {limit:,} on a page, or split the page"))
+    if nested := _NESTED.search(f"\n{source}"):
+        problems.append((line_of(nested.start()),
+                         f"this line opens more than {MAX_NESTING} lists or quotes inside each other, more than the "
+                         "site build can read (it crashes on nesting that deep)",
+                         "nest lists and quotes a few levels at most"))
     definitions = list(_DEFINITION.finditer(source))
     if len(definitions) > MAX_DEFINITIONS:
         for start, end in _paragraphs(source):
@@ -489,14 +509,14 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name in ("id", "name") and value:
             problems += _id_problems(line, name, value, where)
         elif name == "class":
-            theirs = [c for c in value.split() if c in THEME_CLASSES
-                      or (c.startswith(THEME_CLASS_PREFIX) and c not in ALLOWED_THEME_CLASSES)]
+            theirs = [c for c in value.split() if c not in ALLOWED_CLASSES]
             if theirs:
                 named = (f"the class '{theirs[0]}' on {where} is" if len(theirs) == 1 else
                          f"the classes {', '.join(repr(c) for c in theirs)} on {where} are")
-                problems.append((line, f"{named} the theme's own, which its style sheet and scripts use to hide or "
-                                 "move parts of the page", "remove it (of the theme's classes, a document may use only "
-                                 "md-button and md-button--primary, which show a link as a button)"))
+                problems.append((line, f"{named} not one a page may use: the theme's and the handbook's style sheets "
+                                 "and scripts use their classes to hide, move or restyle parts of the page and the PDF",
+                                 "remove it (a page may use only md-button and md-button--primary, which show a link "
+                                 "as a button, grid and cards, Material's grid of cards, and tel, a phone number's link)"))
         elif name.startswith(THEME_DATA_PREFIX):
             problems.append((line, f"the {name} attribute on {where} is one of the theme's own, by which its scripts "
                              "find the parts of the page they work on", "remove it"))

@@ -18,7 +18,7 @@ from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.provider import shared_path
-from handbook.sources.files import SourceFile
+from handbook.sources.files import PICTURE_FORMATS, SourceFile
 
 ASSETS = "docs/assets/"
 ASSET_TYPES = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -62,7 +62,7 @@ def _finding(file: SourceFile) -> Finding | None:
     if file.kind != "file":
         return error("files", file.path, "not a regular file (a device, a pipe or a socket)", "remove it")
     if publishable(file.path):
-        return None
+        return _picture_finding(file)
     folder = shared_path(file.path).split("/", 1)[0]
     if folder in GOVERNED_FOLDERS:
         return error("files", file.path,
@@ -76,3 +76,14 @@ def _finding(file: SourceFile) -> Finding | None:
                      "remove it, or keep it outside the handbook's folders")
     return error("files", file.path, "overrides/ holds only the theme's templates (.html); this file would be "
                  "published as it is", "remove it, or keep it outside the handbook's folders")
+
+
+def _picture_finding(file: SourceFile) -> Finding | None:
+    named = PICTURE_FORMATS.get(PurePosixPath(file.path).suffix.lower())
+    if file.holds is None or named is None or file.holds == named:
+        return None
+    held = f"a {file.holds} picture" if file.holds else "no picture Pillow can read (an SVG drawing, for example)"
+    return error("files", file.path,
+                 f"its name says it is a {named} picture, but it holds {held}: a browser would show it broken while "
+                 "the inspectors' PDF could draw what it holds, so readers would not all see the same",
+                 f"save the picture as {named}, or give it the name of the format it is in")

@@ -23,10 +23,11 @@ DOCUMENT_ANCHORS = {DOCUMENT_CONTROL: "Document control", HISTORY: "History", SC
 REGULATION_MAP_PART = "regulation-map"
 PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map"}
 
-# The theme's classes ("md-" and headerlink, which its style sheet hides, moves or restyles) and
-# its data-md-* attributes (by which its scripts find their components). A document may use only
-# md-button and md-button--primary, which show a link as a button (the home page's quick links).
-THEME_CLASS_PREFIX = "md-"
-THEME_CLASSES = frozenset({"headerlink"})
-ALLOWED_THEME_CLASSES = frozenset({"md-button", "md-button--primary"})
+# Classes: the theme's style sheet and scripts, and the handbook's own (handbook.css, pdf.css),
+# hide, move or restyle what carries one of theirs (Material's tabbed-block is hidden on the
+# site and printed in the PDF; the PDF's running head is read from .running; .document-status
+# looks like the page's own status line). So a page may use only these: a link shown as a
+# button (the home page's quick links), Material's grid of cards, and the phone link a fact
+# such as {{ home.contacts.lado.phone }} prints (handbook/model/home.py).
+ALLOWED_CLASSES = frozenset({"md-button", "md-button--primary", "grid", "cards", "tel"})
 THEME_DATA_PREFIX = "data-md-"

@@ -9,11 +9,28 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+# What a picture's name says it holds, as Pillow names the format.
+PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
 
 @dataclass(frozen=True)
 class SourceFile:
     path: str          # relative to the repository root, with forward slashes
     kind: str          # "file", "symlink" or "other" (a device, a pipe, a socket)
+    holds: str | None = None  # a picture's format, as Pillow reads it ("" if it reads none); None if not a picture
+
+
+def picture_format(path: Path) -> str:
+    """The format Pillow reads in the file (from its first bytes), or "" if it reads none.
+    Browsers show a picture by what it holds, and the PDF maker draws one that Pillow cannot
+    read as SVG if it can: a "picture" must be what its name says, so all readers see the same."""
+    from PIL import Image  # only when the handbook has pictures
+
+    try:
+        with Image.open(path) as image:
+            return image.format or ""
+    except Exception:  # Pillow's many ways of saying it is not a picture it can read
+        return ""
 
 
 def files_under(root: Path, folders: tuple[str, ...]) -> list[SourceFile]:
@@ -33,7 +50,8 @@ def files_under(root: Path, folders: tuple[str, ...]) -> list[SourceFile]:
                 path = Path(dirpath) / name
                 kind = _kind(path)
                 if kind == "symlink" or (not name.startswith(".") and kind != "dir"):
-                    found.append(SourceFile(f"{relative_dir}/{name}", kind))
+                    picture = kind == "file" and path.suffix.lower() in PICTURE_FORMATS
+                    found.append(SourceFile(f"{relative_dir}/{name}", kind, picture_format(path) if picture else None))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _kind(Path(dirpath) / d) == "dir")
     return sorted(found, key=lambda f: f.path)
 

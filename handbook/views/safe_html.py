@@ -23,6 +23,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from handbook.model.reserved import THEME_ID_PREFIX
+
 # The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
 # admonitions, details, definition lists, attribute lists, code blocks), the handbook's own
 # generated blocks (document control, the copy stamp, what changed) and Material's article
@@ -75,10 +77,14 @@ _SVG_NAMES = {name.lower(): name for name in (
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
-def _image_source(tag: str, attribute: str, value: str) -> str | None:
+def _attribute_value(tag: str, attribute: str, value: str) -> str | None:
     """An image must be one of the handbook's own files: a relative address, never a URL that
-    a reader's browser (or the PDF maker) would fetch from elsewhere."""
+    a reader's browser (or the PDF maker) would fetch from elsewhere. And no id in a page's
+    article starts with the theme's "__": Material reads its settings (where search's worker
+    is) from the first element with the id __config."""
     if tag == "img" and attribute == "src" and (_SCHEME.match(value) or value.lstrip().startswith(("/", "\\"))):
+        return None
+    if attribute == "id" and value.startswith(THEME_ID_PREFIX):
         return None
     return value
 
@@ -88,7 +94,7 @@ _STRICT = nh3.Cleaner(
     attributes={"*": set(GENERIC_ATTRIBUTES), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
     tag_attribute_values={tag: {name: set(values) for name, values in allowed.items()}
                           for tag, allowed in ALLOWED_VALUES.items()},
-    attribute_filter=_image_source,
+    attribute_filter=_attribute_value,
     url_schemes=set(URL_SCHEMES),
     strip_comments=False,
     link_rel=None,
