@@ -5,6 +5,7 @@ point-in-time exports. Each test works in a throwaway git repository."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -25,6 +26,8 @@ from conftest import (
     statement_of_purpose,
     write_document,
 )
+
+from handbook.sources.clock import long_date
 
 pytestmark = pytest.mark.build
 
@@ -266,16 +269,22 @@ def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
     _merged_revision(repo, f"{revised.isoformat()}T09:00:00+00:00")
     as_of = base_day + dt.timedelta(days=5)
     working_tree = (repo / POLICY).read_text()
+    made = revised + dt.timedelta(days=1)
     result = handbook_command(repo, "export", "--as-of", as_of.isoformat(), "--dist", str(tmp_path / "dist"),
-                              today=revised + dt.timedelta(days=1), HANDBOOK_GIT_DATES="true")
+                              today=made, HANDBOOK_GIT_DATES="true")
     assert result.returncode == 0, result.stdout + result.stderr
     (bundle,) = (tmp_path / "dist").glob("*.zip")
-    assert bundle.name.endswith(f"-as-of-{as_of.isoformat()}.zip")
+    assert bundle.name.endswith(f"-as-of-{as_of.isoformat()}.zip") and f"-{made.isoformat()}-" in bundle.name
     with zipfile.ZipFile(bundle) as archive:
         name = next(n for n in archive.namelist() if n.endswith("policies/missing-child.html"))
         page = archive.read(name).decode()
+        about = archive.read(name.replace("policies/missing-child.html", "inspector-copy.html")).decode()
+        listing = json.loads(archive.read(name.replace("policies/missing-child.html", "manifest.json")))
     assert REMOVED_FROM in page and ADDED not in page
-    assert f"As in force on {as_of.day} {as_of:%B %Y}" in page
+    # It shows the handbook as it was on that day, and says truly on which day it was made.
+    assert f"As in force on {long_date(as_of)}. Inspector copy made on {long_date(made)}" in page
+    assert f"made for inspectors on {long_date(made)}" in about
+    assert (listing["made_on"], listing["as_in_force_on"]) == (made.isoformat(), as_of.isoformat())
     assert (repo / POLICY).read_text() == working_tree
     assert "handbook-as-of" not in git(repo, "worktree", "list")
 

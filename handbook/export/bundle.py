@@ -24,11 +24,21 @@ from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.model.handbook import Handbook
 from handbook.model.provider import urn_label
-from handbook.sources.clock import long_date
-from handbook.sources.edition import AS_OF_VAR, COMMIT_VAR, DRAFT_VAR, EDITION_VAR, HOME_VAR, SIGNED_VAR, as_of_day
+from handbook.sources import clock
+from handbook.sources.edition import (
+    AS_OF_VAR,
+    COMMIT_VAR,
+    DRAFT_VAR,
+    EDITION_VAR,
+    HOME_VAR,
+    MADE_ON_VAR,
+    SIGNED_VAR,
+    as_of_day,
+    copy_made_on,
+)
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
-from handbook.views.editions import DRAFT_MARK, slug, staff_only
+from handbook.views.editions import DRAFT_MARK, copy_made, slug, staff_only
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
@@ -89,7 +99,7 @@ def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:
     kind = "handbook-draft" if draft else "handbook"
     # A provider's home: its name and URN ("applying" until it has one), so no two homes' copies share a name.
     home = f"-{slug(urn_label(handbook.home))}" if handbook.home_id else ""
-    return f"{slug(str(handbook.home.facts['name']))}{home}-{kind}-{handbook.today.isoformat()}-{commit[:7]}"
+    return f"{slug(str(handbook.home.facts['name']))}{home}-{kind}-{copy_made_on(handbook.today).isoformat()}-{commit[:7]}"
 
 
 def _sha256(path: Path) -> str:
@@ -105,7 +115,7 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, sig
     files = {p.relative_to(site).as_posix(): _sha256(p) for p in sorted(site.rglob("*")) if p.is_file()}
     return {
         "home": str(handbook.home.facts["name"]),
-        "made_on": handbook.today.isoformat(),
+        "made_on": copy_made_on(handbook.today).isoformat(),
         "as_in_force_on": as_of,
         "commit": commit,
         # Whether the home signed this copy (manifest.json.sig), and the fingerprint of its key.
@@ -201,8 +211,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         raise refused
     commit = commit or git_commit(root)
     name = bundle_name(handbook, commit, draft) + (f"-as-of-{as_of}" if as_of else "")
-    stamp = (f"As in force on {long_date(dt.date.fromisoformat(as_of))}" if as_of
-             else f"Inspector copy made on {long_date(handbook.today)}")
+    stamp = copy_made(handbook)
     if draft:
         stamp = f"{DRAFT_MARK}. {stamp}"
     dist.mkdir(parents=True, exist_ok=True)
@@ -240,7 +249,8 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False,
     worktree = folder / "handbook"
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
-        env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat()}
+        env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat(),
+               MADE_ON_VAR: clock.today().isoformat()}
         if env.get(SIGNING_KEY_VAR):  # the command runs in the worktree: name the key from here
             env[SIGNING_KEY_VAR] = str(Path(env[SIGNING_KEY_VAR]).expanduser().resolve())
         published = root / PUBLIC_KEY_FILE

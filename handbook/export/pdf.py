@@ -23,6 +23,7 @@ from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
 from handbook.model.reserved import REGULATION_MAP_PART
+from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
 from handbook.views.safe_html import removed_by_sanitiser
@@ -122,7 +123,7 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
     parts.append((MAP_ID, "Regulation map", map_html))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
     facts = handbook.home.facts
-    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=handbook.today,
+    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=copy_made_on(handbook.today),
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
                   style=_style(booklet=False), single=None, booklet=False)
@@ -135,7 +136,7 @@ def document_html(handbook: Handbook, document: Document, reference: str | None,
     converter = _markdown_converter(handbook.root)
     _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
     facts = handbook.home.facts
-    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=handbook.today,
+    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=copy_made_on(handbook.today),
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=[],
                   parts=[(document.id, document.title, body)], style=_style(booklet), single=document,

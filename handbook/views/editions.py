@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
-from handbook.sources.edition import as_of_day, copy_commit, copy_signed_by, draft_copy
+from handbook.sources.edition import as_of_day, copy_commit, copy_made_on, copy_signed_by, draft_copy
 from handbook.views.templating import link_from, render
 
 DRAFT_MARK = "Draft: facts still to confirm"
@@ -36,16 +36,17 @@ def earliest_next_review(handbook: Handbook) -> dt.date | None:
     return min(reviews) if reviews else None
 
 
-def _made(handbook: Handbook) -> str:
+def copy_made(handbook: Handbook) -> str:
+    """What the copy stamp and the PDF's running head say of when the copy was made."""
+    made = f"Inspector copy made on {long_date(copy_made_on(handbook.today))}"
     as_of = as_of_day()
-    return (f"As in force on {long_date(dt.date.fromisoformat(as_of))}" if as_of
-            else f"Inspector copy made on {long_date(handbook.today)}")
+    return f"As in force on {long_date(dt.date.fromisoformat(as_of))}. {made}" if as_of else made
 
 
 def copy_stamp(handbook: Handbook, copy_link: str) -> str:
     """The notice on every page of the inspector copy. A small script compares the
     earliest next-review date with the reader's clock, so a stale copy says so offline."""
-    return render("copy_stamp.md", made=_made(handbook), reference=copy_commit()[:12], draft=draft_copy(),
+    return render("copy_stamp.md", made=copy_made(handbook), reference=copy_commit()[:12], draft=draft_copy(),
                   draft_mark=DRAFT_MARK, home=str(handbook.home.facts["name"]), copy_link=copy_link,
                   earliest=earliest_next_review(handbook))
 
@@ -54,7 +55,7 @@ def copy_page(handbook: Handbook) -> str:
     """"About this copy", for the inspector: what the copy holds, when and from what it was
     made, and how the home can show it has not been changed since."""
     as_of = as_of_day()
-    return render("copy_page.md", home=str(handbook.home.facts["name"]), today=handbook.today,
+    return render("copy_page.md", home=str(handbook.home.facts["name"]), today=copy_made_on(handbook.today),
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
                   draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
                   documents=sorted(handbook.documents, key=lambda d: d.title.lower()))
