@@ -53,7 +53,7 @@ def command_check(args) -> int:
             print(f"{finding.severity.value.upper()}: {finding}")
         documents = len(handbook.documents)
         print(f"Checked {documents} documents on {handbook.today.isoformat()}: "
-              f"{len(handbook.errors)} errors, {len(handbook.warnings)} warnings.")
+              f"{_counted(handbook.errors, 'error')}, {_counted(handbook.warnings, 'warning')}.")
     return 1 if handbook.errors else 0
 
 
@@ -71,7 +71,7 @@ def _check_provider(root: Path, args) -> int:
             print(f"{finding.severity.value.upper()}: {finding}")
         documents = len({d.path for handbook in provider.homes.values() for d in handbook.documents})
         print(f"Checked {len(provider.homes)} homes ({documents} documents) on {provider.today.isoformat()}: "
-              f"{len(provider.errors)} errors, {len(provider.warnings)} warnings.")
+              f"{_counted(provider.errors, 'error')}, {_counted(provider.warnings, 'warning')}.")
     return 1 if provider.errors else 0
 
 
@@ -94,8 +94,9 @@ def command_lint(args) -> int:
     findings = lint(root, paths)
     for finding in findings:
         print(format_vale(finding))
-    errors = sum(1 for f in findings if f.is_error)
-    print(f"House style: {errors} errors, {len(findings) - errors} warnings.", file=sys.stderr)
+    errors = [f for f in findings if f.is_error]
+    warnings = [f for f in findings if not f.is_error]
+    print(f"House style: {_counted(errors, 'error')}, {_counted(warnings, 'warning')}.", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -164,6 +165,11 @@ def command_publish(args) -> int:
     return 0
 
 
+def _counted(things: list, word: str) -> str:
+    """'1 error', '3 errors'."""
+    return f"{len(things)} {word}{'' if len(things) == 1 else 's'}"
+
+
 def _public_key(args):
     """--public-key, or the home's key in the handbook repository around the current folder."""
     from handbook.export.signing import read_public_key
@@ -188,6 +194,9 @@ def command_verify(args) -> int:
         return 1
     matching = "every file matches its manifest" + (f", and so does the PDF {result.pdf_checked}"
                                                      if result.pdf_checked else "")
+    if result.pdf_missing:
+        matching += (f"; the PDF it lists, {result.pdf_missing}, is not beside the zip and was NOT checked (put it "
+                     "beside the zip, or name it with --pdf FILE)")
     if result.signed_by:
         print(f"{args.bundle}: signed with the home's key {result.signed_by}; {matching}")
         return 0

@@ -213,6 +213,11 @@ def on_config(config):
         log.warning(str(problem))
         _build["histories"] = {}
     config.nav = expand_nav(config.nav, handbook)
+    if inspector_edition() or public_edition():
+        # A link to a document the edition leaves out (a draft in a final inspector copy, a
+        # staff document on the website) becomes its text.
+        _build["unlinker"] = UnpublishedLinks({d.path for d in handbook.withheld})
+        config.markdown_extensions.append(_build["unlinker"])
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
         config.extra_javascript.append(VALID_AS_OF_SCRIPT)
@@ -220,8 +225,6 @@ def on_config(config):
     elif public_edition():
         config.nav = _public_nav(config.nav)
         config.site_url = None  # no canonical links to the intranet from the public website
-        _build["unlinker"] = UnpublishedLinks({d.path for d in handbook.withheld})
-        config.markdown_extensions.append(_build["unlinker"])
     elif handbook.home_id is not None:  # a provider's home: its staff site also shows every home side by side
         config.nav.append({PROVIDER_TITLE: PROVIDER_PAGE})
     for finding in handbook.warnings:
@@ -423,11 +426,12 @@ def on_page_markdown(markdown, page, config, files):
     markdown = relink(handbook, page.file.src_uri, markdown)  # a provider's home: links lead to its documents
     document = handbook.document(page.file.src_uri)
     findings = handbook.findings_for(_source_path(handbook, page.file.src_uri))
+    if inspector_edition() or public_edition():
+        _build["unlinker"].page = page.file.src_uri
     if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
         banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
     elif public_edition():
         banner = ""
-        _build["unlinker"].page = page.file.src_uri
     else:
         banner = findings_banner(findings)
     if any(f.check == "front-matter" for f in findings) or (document is not None and not document.valid):

@@ -71,3 +71,18 @@ def test_properdocs_builds_the_site_unchanged(tmp_path):
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "policies" / "missing-child.html").read_text()
     assert "Missing child policy" in page and "Document control" in page
+
+
+@pytest.mark.unit
+def test_code_owners_review_the_approvals_and_the_code_that_builds_the_site():
+    """The README: a change to a governed document (where approvals are written) or to the
+    home's facts merges only with the approvers' review; code that runs in the build with the
+    maintainers'."""
+    from handbook.model.documents import GOVERNED_FOLDERS
+
+    owners = dict(line.split()[:2] for line in (REPO / ".github" / "CODEOWNERS").read_text().splitlines()
+                  if line.strip() and not line.startswith("#"))
+    approvers = {f"/{folder}/" for folder in GOVERNED_FOLDERS} | {"/homes/", "/data/home.yml"}
+    assert {path: owners.get(path) for path in approvers} == dict.fromkeys(approvers, "@cura-care-homes/responsible-individual")
+    code = {"/handbook/", "/macros/", "/mkdocs.yml", "/overrides/", "/Makefile", "/requirements.txt", "/.github/"}
+    assert {path: owners.get(path) for path in code} == dict.fromkeys(code, "@cura-care-homes/handbook-maintainers")

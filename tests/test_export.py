@@ -17,6 +17,7 @@ import pytest
 from conftest import (
     REPO,
     built_once,
+    commit_all,
     copy_handbook,
     fixture_today,
     front_matter,
@@ -229,6 +230,24 @@ def test_export_of_a_broken_handbook_leaves_dist_as_it_was(exported, handbook_co
     assert (dist / "old-export.zip").read_bytes() == b"the previous export"
 
 
+@pytest.mark.parametrize("command", [["export"], ["export", "--document", "missing-child"]])
+def test_a_copy_is_never_made_from_changes_its_commit_does_not_hold(tmp_path, command):
+    """A copy names the commit it was made from: an edit not committed would be in the copy
+    but not in the records the copy names (and a signed copy would vouch for it)."""
+    root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    path = root / "policies/missing-child.md"
+    path.write_text(path.read_text().replace("straight away.", "straight away, unless it is late.", 1))
+    (root / "docs" / "notes.md").write_text("# Notes\n")
+    result = handbook_command(root, *command)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert result.stderr == (f"ERROR: policies/missing-child.md (and 1 more): not as commit {commit[:7]} holds it, and "
+                             "the copy would name that commit as what it was made from - commit the change (or set it "
+                             "aside with git stash), then make the copy again\n")
+    assert not (root / "dist").exists()
+
+
 def test_linkchecker_finds_no_error_in_the_unzipped_copy(exported):
     _, _, _, site = exported
     base, stop = serve_folder(site)
@@ -384,6 +403,12 @@ def test_every_page_after_the_cover_names_the_copy_and_a_draft_says_so(exported,
     _, draft_pdf = real_draft_copy
     draft_pages = [page.extract_text() for page in pypdf.PdfReader(draft_pdf).pages]
     assert [number for number, text in enumerate(draft_pages[1:], start=2) if DRAFT_MARK not in text] == []
+    # The children's guide booklet made with it: a draft says so on every page, a final one on none.
+    (draft_booklet,) = draft_pdf.parent.glob("*-booklet-*.pdf")
+    booklet_pages = [page.extract_text() for page in pypdf.PdfReader(draft_booklet).pages]
+    assert len(booklet_pages) > 5 and [n for n, text in enumerate(booklet_pages, 1) if "Draft: " not in text] == []
+    (final_booklet,) = (exported[0] / "dist").glob("*-booklet-*.pdf")
+    assert [n for n, page in enumerate(pypdf.PdfReader(final_booklet).pages, 1) if "Draft" in page.extract_text()] == []
 
 
 def test_the_export_makes_the_childrens_guide_an_a5_booklet_for_a_child(exported):

@@ -897,6 +897,8 @@ def test_attack_a_definition_list_too_long_is_one_line_not_a_traceback(handbook_
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n" + "Term\n: what it means\n" * 500)
     _refused(handbook_copy, "policies/missing-child.md: this definition list holds 500 definitions")
+    summary = handbook_command(handbook_copy, "check").stdout.splitlines()[-1]
+    assert re.fullmatch(r"Checked \d+ documents on [\d-]+: 1 error, \d+ warnings\.", summary), summary
 
 
 def test_attack_emphasis_nested_too_deep_is_one_line_not_a_traceback(handbook_copy):

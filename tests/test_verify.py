@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, run
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,18 @@ def test_the_pdf_beside_the_zip_is_checked_against_the_signed_manifest(tmp_path)
     assert result.matches and result.pdf_checked == "copy.pdf"
     changed = verify(_with_pdf(tmp_path, PDF.replace(b"handbook", b"handbook, edited")), HOME_PUBLIC)
     assert changed.differences == ["changed: copy.pdf (the PDF)"]
+
+
+def test_verify_says_when_the_pdf_it_lists_was_not_checked(tmp_path):
+    path = _with_pdf(tmp_path, PDF)
+    (tmp_path / "copy.pdf").unlink()
+    assert verify(path, HOME_PUBLIC).pdf_missing == "copy.pdf"
+    public_key = tmp_path / "home.pub"
+    public_key.write_bytes(HOME_PUBLIC.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH))
+    said = run([sys.executable, "-m", "handbook.cli", "verify", "--public-key", str(public_key), str(path)], REPO)
+    assert said.returncode == 0 and said.stdout.endswith(
+        "every file matches its manifest; the PDF it lists, copy.pdf, is not beside the zip and was NOT checked (put "
+        "it beside the zip, or name it with --pdf FILE)\n"), said.stdout + said.stderr
 
 
 def test_a_pdf_given_for_a_copy_whose_manifest_lists_none_is_refused(tmp_path):

@@ -37,7 +37,7 @@ from handbook.sources.edition import (
     copy_made_on,
 )
 from handbook.sources.errors import HandbookError
-from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit
+from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit, uncommitted
 from handbook.views.editions import DRAFT_MARK, copy_made, slug, staff_only
 
 MANIFEST = "manifest.json"
@@ -86,12 +86,26 @@ class Export:
     commit: str
 
 
+# What a copy is made from: the documents, the site's pages and assets, the data, the theme's
+# templates, the configuration and the handbook's own code.
+COPY_SOURCES = ("policies", "statement-of-purpose", "homes", "docs", "data", "overrides", "mkdocs.yml", "handbook",
+                "macros")
+
+
 def git_commit(root: Path) -> str:
-    """The commit the copy is made from: its manifest and every page name it."""
+    """The commit the copy is made from: its manifest and every page name it. The files it is
+    made from must be exactly that commit's, or the copy would name records that do not hold
+    what it shows."""
     commit = head_commit(root)
     if commit is None:
         raise HandbookError(f"{root} {NOT_A_REPOSITORY}: an inspector copy names the commit it was made from - "
                             "run the export in a clone of the handbook's repository")
+    changed = uncommitted(root, COPY_SOURCES)
+    if changed:
+        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        raise HandbookError(f"{changed[0]}{more}: not as commit {commit[:7]} holds it, and the copy would name that "
+                            "commit as what it was made from - commit the change (or set it aside with git stash), "
+                            "then make the copy again")
     return commit
 
 

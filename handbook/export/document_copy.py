@@ -14,7 +14,7 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.checks.provider import check_home
-from handbook.export.bundle import ExportRefused
+from handbook.export.bundle import ExportRefused, git_commit
 from handbook.export.pdf import document_html, write_pdf
 from handbook.model.documents import Document
 from handbook.model.handbook import DOCS_DIR, Handbook
@@ -24,11 +24,11 @@ from handbook.sources.git import head_commit
 from handbook.views.editions import DRAFT_MARK, document_copy_name
 
 
-def _stamp(handbook: Handbook, document: Document, draft: bool) -> str:
-    made = f"Copy made on {long_date(handbook.today)}"
+def _draft_mark(document: Document, draft: bool) -> str:
+    """What the copy says on every page when it is not a final copy; "" when it is."""
     if not document.in_force:
-        return f"Draft: not yet approved. {made}"
-    return f"{DRAFT_MARK}. {made}" if draft else made
+        return "Draft: not yet approved"
+    return DRAFT_MARK if draft else ""
 
 
 def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False,
@@ -41,10 +41,12 @@ def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool
         if assets.is_dir():
             shutil.copytree(assets, site / "assets", symlinks=True)
         reference = head_commit(handbook.root)
-        stamp = _stamp(handbook, document, draft)
+        mark = _draft_mark(document, draft)
+        made = f"Copy made on {long_date(handbook.today)}"
+        stamp = f"{mark}. {made}" if mark else made
         write_pdf(handbook, reference or "", stamp, path, site,
                   source=document_html(handbook, document, reference[:12] if reference else None, stamp, site,
-                                       booklet=booklet))
+                                       booklet=booklet, draft_mark=mark))
 
 
 def _checked(root: Path, today: dt.date, home_id: str | None) -> Handbook:
@@ -78,6 +80,8 @@ def _copy_of(full: Handbook, dist: Path, document_id: str, draft: bool, booklet:
     if printed and not draft:
         raise HandbookError(f"{document.path}: the copy would show facts still to confirm ({', '.join(printed)}); "
                             "nothing was exported - confirm them in data/home.yml, or make a draft copy with --draft")
+    if head_commit(full.root) is not None:
+        git_commit(full.root)  # the copy names that commit: its files must be the commit's
     name = document_copy_name(full, document, draft=draft or not document.in_force, booklet=booklet)
     dist.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".copy-", dir=dist))

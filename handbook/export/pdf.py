@@ -130,9 +130,10 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
 
 
 def document_html(handbook: Handbook, document: Document, reference: str | None, stamp: str, site: Path,
-                  booklet: bool = False) -> str:
+                  booklet: bool = False, draft_mark: str = "") -> str:
     """One document alone, as HTML for its PDF: a cover with its version, approval and date; or,
-    as a `booklet`, the children's guide on A5 for a child to keep (its details stay at the end)."""
+    as a `booklet`, the children's guide on A5 for a child to keep (its details stay at the end;
+    a draft booklet says it is one at the top of every page)."""
     converter = _markdown_converter(handbook.root)
     _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
     facts = handbook.home.facts
@@ -140,7 +141,7 @@ def document_html(handbook: Handbook, document: Document, reference: str | None,
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=[],
                   parts=[(document.id, document.title, body)], style=_style(booklet), single=document,
-                  booklet=booklet)
+                  booklet=booklet, draft_mark=draft_mark)
 
 
 def _style(booklet: bool) -> str:

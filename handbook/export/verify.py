@@ -59,6 +59,7 @@ class Verification:
     signed_by: str | None = None   # the key's fingerprint, when the signature is the home's
     manifest: dict = field(default_factory=dict)
     pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
+    pdf_missing: str | None = None  # the PDF the manifest lists, when it was not found beside the zip nor given
 
     @property
     def matches(self) -> bool:
@@ -115,6 +116,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
         beside = bundle.parent / listed["file"]
         pdf = beside if beside.is_file() else None
     if pdf is None:
+        result.pdf_missing = listed["file"] if listed else None
         return
     if listed is None:
         raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")

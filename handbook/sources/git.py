@@ -93,6 +93,19 @@ def head_commit(root: Path) -> str | None:
     return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
+def uncommitted(root: Path, paths: tuple[str, ...]) -> list[str]:
+    """The files under `paths` that are not as the commit checked out holds them: changed,
+    added, deleted, or new and not ignored by git."""
+    listing = run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths).stdout
+    found, entries = [], iter(listing.split(b"\0"))
+    for entry in entries:
+        if entry:
+            found.append(_path(entry[3:]))
+            if entry[:1] in b"RC" or entry[1:2] in b"RC":
+                next(entries, None)  # a renamed or copied file: the name it had before follows
+    return found
+
+
 def files_at(root: Path, commit: str, folders: tuple[str, ...]) -> list[str]:
     listing = run_git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", *folders).stdout
     return [_path(name) for name in listing.split(b"\0") if name.endswith(b".md")]
