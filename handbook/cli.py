@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except HandbookError as problem:
         print(f"ERROR: {one_line(str(problem))}", file=sys.stderr)
+        for line in getattr(problem, "lines", ()):  # a failed build: its own lines, one by one
+            print(f"  {one_line(line)}", file=sys.stderr)
         return 1
 
 

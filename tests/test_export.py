@@ -50,6 +50,10 @@ def signing_key_of(root: Path) -> Path:
     return root.parent / f"{root.name}-signing-key.pem"
 
 
+LINK_TO_DRAFT = "how we practise leaving the building"
+LINK_TO_STAFF_PAGE = "how shifts are swapped"
+
+
 def make_repository(root: Path) -> None:
     """Add a draft and a staff-only document to the copy, give the home a signing key (its
     public half committed, its private half outside the repository) and commit it, like a real clone."""
@@ -63,6 +67,9 @@ def make_repository(root: Path) -> None:
     write_document(root, "policies/rota-swaps.md",
                    front_matter(id="rota-swaps", title="Swapping shifts", regulations=[], audience=["staff"], **dated),
                    f"Staff-only text with the word {STAFF_WORD}.\n")
+    complaints = root / "policies/complaints.md"  # an approved document that links to both: the copy holds neither
+    complaints.write_text(complaints.read_text() + f"\nSee also [{LINK_TO_DRAFT}](fire-drills-draft.md) and "
+                                                   f"[{LINK_TO_STAFF_PAGE}](rota-swaps.md).\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Handbook for the export tests")
@@ -114,6 +121,11 @@ def test_only_approved_documents_for_inspectors_are_in_the_copy(exported):
     assert DRAFT_WORD not in everything and STAFF_WORD not in everything
     assert "Fire drill procedure" not in everything and "Swapping shifts" not in everything
     assert not any("status.html" in n or "/how-to/" in n for n in names)
+    # A link to a document the copy leaves out is its text (a strict build fails on a broken link).
+    assert "fire-drills-draft" not in everything and "rota-swaps" not in everything
+    complaints = (site / "policies/complaints.html").read_text()
+    for words in (LINK_TO_DRAFT, LINK_TO_STAFF_PAGE):
+        assert f'<span class="unpublished-link">{words}</span>' in complaints
     assert "Missing child policy" in (site / "search/search_index.json").read_text()
     text = pdf_text(pdf)
     assert DRAFT_WORD not in text and STAFF_WORD not in text and "Swapping shifts" not in text

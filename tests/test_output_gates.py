@@ -495,10 +495,11 @@ def test_the_export_refuses_a_page_that_the_strict_build_refuses(handbook_copy):
     dist = old_dist(handbook_copy)
     export = handbook_command(handbook_copy, "export")
     assert export.returncode == 1 and "Traceback" not in export.stdout + export.stderr
-    (line,) = export.stderr.splitlines()  # one line: the build's own lines are kept in it, escaped
-    assert line.startswith("ERROR: the inspector site did not build; nothing was exported:")
-    assert "stray.md" in line and "Aborted with 1 warnings in strict mode" in line, line
-    assert "has no approved document" not in line, "the handbook's own warnings are left out"
+    first, *lines = export.stderr.splitlines()  # the reason, then the build's own lines, each on its own
+    assert first == "ERROR: the inspector site did not build; nothing was exported - the build's lines below say why"
+    assert lines and all(line.startswith("  ") for line in lines), lines
+    assert any("stray.md" in line for line in lines) and lines[-1] == "  Aborted with 1 warnings in strict mode!"
+    assert "has no approved document" not in export.stderr, "the handbook's own warnings are left out"
     assert_dist_unchanged(dist)
 
 

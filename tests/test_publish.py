@@ -332,7 +332,8 @@ def test_publish_refuses_a_page_that_holds_a_withheld_fact_and_changes_nothing(t
     (out / "nginx" / "handbook.conf").write_text("# the last good publish\n", encoding="utf-8")
     result = handbook_command(root, "publish", "--out", str(out), "--htpasswd", str(tmp_path / "htpasswd"))
     assert result.returncode == 1
-    assert result.stderr.startswith("ERROR: the public edition did not build; nothing was published:")
+    assert result.stderr.startswith("ERROR: the public edition did not build; nothing was published - the build's "
+                                    "lines below say why\n  ")
     assert ("statement-of-purpose/statement-of-purpose.md: the public website would show address and "
             "registered_manager.address from "
             "data/home.yml, which the home keeps off the website (website: false) - remove it from the text, or put "

@@ -36,7 +36,7 @@ from handbook.sources.edition import (
     as_of_day,
     copy_made_on,
 )
-from handbook.sources.errors import HandbookError
+from handbook.sources.errors import BuildFailed, HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit, uncommitted
 from handbook.views.editions import DRAFT_MARK, copy_made, slug, staff_only
 
@@ -174,8 +174,8 @@ def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str
                             cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         known = {str(f) for f in handbook.warnings}
-        raise HandbookError("the inspector site did not build; nothing was exported:\n"
-                            + "\n".join(build_problems(result.stderr + "\n" + result.stdout, known)))
+        raise BuildFailed("the inspector site did not build; nothing was exported - the build's lines below say "
+                          "why", build_problems(result.stderr + "\n" + result.stdout, known))
     linked = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.is_symlink()]
     if linked:
         raise HandbookError(f"the inspector site holds a symbolic link ({linked[0]}); nothing was exported - "

@@ -25,7 +25,7 @@ import jinja2
 from handbook.checks import load_and_check
 from handbook.export.bundle import ExportRefused, build_problems
 from handbook.sources.edition import EDITION_VAR
-from handbook.sources.errors import HandbookError
+from handbook.sources.errors import BuildFailed, HandbookError
 
 NGINX_TEMPLATE = "deploy/nginx/handbook.conf.j2"
 NGINX_CONFIG = "nginx/handbook.conf"
@@ -131,8 +131,8 @@ def build_edition(root: Path, site: Path, edition: str, today: dt.date, known_wa
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                             cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise HandbookError(f"the {edition} edition did not build; nothing was published:\n"
-                            + "\n".join(build_problems(result.stderr + "\n" + result.stdout, known_warnings)))
+        raise BuildFailed(f"the {edition} edition did not build; nothing was published - the build's lines below "
+                          "say why", build_problems(result.stderr + "\n" + result.stdout, known_warnings))
 
 
 def nginx_text(value: object) -> str:
