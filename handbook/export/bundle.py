@@ -100,7 +100,9 @@ def git_commit(root: Path) -> str:
     if commit is None:
         raise HandbookError(f"{root} {NOT_A_REPOSITORY}: an inspector copy names the commit it was made from - "
                             "run the export in a clone of the handbook's repository")
-    changed = uncommitted(root, COPY_SOURCES)
+    # The home's public key only checks the signing key: an as-of copy of a commit from before
+    # the key brings today's key into that commit's files (export_as_of).
+    changed = [path for path in uncommitted(root, COPY_SOURCES) if not (as_of_day() and path == PUBLIC_KEY_FILE)]
     if changed:
         more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
         raise HandbookError(f"{changed[0]}{more}: not as commit {commit[:7]} holds it, and the copy would name that "
