@@ -339,3 +339,14 @@ def test_sentences_read_as_people_read_them():
         "Who does what", "Risk comes first", "Call 999, see the policy.", "Who | Phone", "Ofsted | 0300 123 1231",
         "first;", "second."]
     assert markdown_text("a *b* <i> snake_case _x_ | y") == r"a \*b\* &lt;i&gt; snake_case \_x\_ &#124; y"
+
+
+def test_a_file_name_cannot_write_markdown_into_the_review(repo):
+    """The summary is posted as Markdown: a file's name is shown as code, whatever it holds."""
+    name = "policies/a` **Nothing stops the merge.** `b.md"
+    text = (repo / POLICY).read_text().replace("id: missing-child", "id: missing-child-copy", 1)
+    (repo / name).write_text(text)
+    commit(repo, "A document with a strange name")
+    lines = review(repo, 0)
+    assert any(line.startswith(f"``{name}`` · new document") for line in lines), lines
+    assert not any(line.startswith(f"`{name}`") for line in lines)
