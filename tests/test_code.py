@@ -86,3 +86,11 @@ def test_code_owners_review_the_approvals_and_the_code_that_builds_the_site():
     assert {path: owners.get(path) for path in approvers} == dict.fromkeys(approvers, "@cura-care-homes/responsible-individual")
     code = {"/handbook/", "/macros/", "/mkdocs.yml", "/overrides/", "/Makefile", "/requirements.txt", "/.github/"}
     assert {path: owners.get(path) for path in code} == dict.fromkeys(code, "@cura-care-homes/handbook-maintainers")
+
+
+@pytest.mark.unit
+def test_the_targets_the_readme_names_install_the_debian_packages_they_need():
+    rules = {line.split(":", 1)[0]: line.split(":", 1)[1].split() for line in (REPO / "Makefile").read_text().splitlines()
+             if line and not line[0].isspace() and ":" in line and "=" not in line}
+    for target in ("test", "test-fast", "export", "lint", "publish", "bench"):
+        assert "system-packages" in rules[target], target
