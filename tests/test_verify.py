@@ -100,6 +100,17 @@ def test_an_unsigned_copy_as_made_matches_but_is_not_signed(tmp_path):
     assert result.matches and result.signed_by is None
 
 
+def test_a_page_outside_the_copys_folder_cannot_stand_in_for_the_signed_one(tmp_path):
+    """A changed page in the copy's folder, and the signed page again outside it, under the
+    name the folder's page has once the folder is taken off: unzipped, the copy shows the change."""
+    changed = [(name, b"<p>Staff need not report a missing child.</p>\n" if name.endswith("missing-child.html")
+                else data) for name, data in entries()]
+    path = write(tmp_path, zip_bytes(changed + [("policies/missing-child.html", PAGES["policies/missing-child.html"])]))
+    assert refused(path) == (f"{path}: the entry 'policies/missing-child.html' lies outside the copy's folder "
+                             f"'{FOLDER}', where the export puts every file - do not rely on this copy; ask the home "
+                             "for a new one")
+
+
 # --- deliberate change ---------------------------------------------------------------------
 
 def _recomputed(key: SigningKey | None) -> bytes:

@@ -99,8 +99,11 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
             raise refuse(bundle, f"the manifest says the copy is signed, but {SIGNATURE} is missing")
         found: dict[str, str] = {}
         for name, info in files.items():
-            relative = name[len(folder):] if name.startswith(folder) else name
-            if relative in (MANIFEST, SIGNATURE) and name.startswith(folder):
+            if not name.startswith(folder):  # else it could stand in for the page of the same name in the copy
+                raise refuse(bundle, f"the entry {name!r} lies outside the copy's folder {folder.rstrip('/')!r}, "
+                                     "where the export puts every file")
+            relative = name[len(folder):]
+            if relative in (MANIFEST, SIGNATURE):
                 continue
             found[relative] = hashlib.sha256(_read(bundle, archive, info)).hexdigest()
     listed: dict[str, str] = expected["files"]
