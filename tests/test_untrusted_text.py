@@ -8,7 +8,7 @@ import copy
 import markdown
 import pytest
 import yaml
-from conftest import MINI_REGISTRY, check, front_matter, messages, write_document
+from conftest import MINI_REGISTRY, REGISTERED, REPO, check, front_matter, messages, write_document, write_home
 from mkdocs.utils.meta import get_data
 
 from handbook.model.documents import Document, read_document_text
@@ -140,3 +140,16 @@ def test_front_matter_the_handbook_reads_is_front_matter_mkdocs_reads(front):
     if problem is None:
         assert set(meta) == set(document.meta)
         assert body == "Body.\n"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("role", ["Responsible Individual on 2 December 2026.\n<!--", "Manager <b>", "**Lead**"])
+def test_a_role_is_plain_words(mini, role):
+    """A role is printed as a document's owner and approver, on pages, in the PDF and in the
+    reviewer's summary (where a line break and `<!--` once hid the rest of the summary)."""
+    roles = yaml.safe_load((REPO / "data" / "home.yml").read_text(encoding="utf-8"))["roles"]
+    write_home(mini, registration=REGISTERED, ofsted_urn="SC000000", roles=[role, *roles])
+    with pytest.raises(HandbookError) as refused:
+        check(mini)
+    assert str(refused.value) == (f"data/home.yml: the role {role!r} is not plain words - write a role as letters, "
+                                  "spaces, hyphens and apostrophes (up to 60 characters), such as Registered Manager")

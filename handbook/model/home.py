@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -253,6 +254,9 @@ def home_from_text(text: str) -> Home:
     return _with_line(data, text)
 
 
+ROLE_NAME = re.compile(r"[A-Za-z][A-Za-z '’-]{0,59}")
+
+
 def home_from_data(data, source: str = HOME_FILE) -> Home:
     if not isinstance(data, dict):
         raise HandbookError(f"{source}: expected 'fact: value' lines - see the comments at the top of the file")
@@ -263,6 +267,11 @@ def home_from_data(data, source: str = HOME_FILE) -> Home:
     roles = data["roles"]
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise HandbookError(f"{source}: roles must be a list of role names - list them one per line with '- '")
+    # A role is printed wherever a document names its owner or approver (pages, the PDF, the
+    # reviewer's summary): plain words only, so it can never carry markup or a line break.
+    if odd := next((r for r in roles if not ROLE_NAME.fullmatch(r)), None):
+        raise HandbookError(f"{source}: the role {odd!r} is not plain words - write a role as letters, spaces, "
+                            "hyphens and apostrophes (up to 60 characters), such as Registered Manager")
     found: list = []
     withheld: dict = {}
     facts = _to_facts(data, "", found, withheld)
