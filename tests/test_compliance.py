@@ -203,6 +203,21 @@ def test_links_between_the_documents_and_the_regulation_map_stay_inside_the_pdf(
     assert '<a href="#regulation-map--reg-chr2015-34-4">34(4) Missing child policy</a>' in text
 
 
+@pytest.mark.parametrize("markup", ['<p ID="safeguarding">Read this first.</p>', "<p id='safeguarding'>Read this.</p>",
+                                    '<p id = "safeguarding">Read this.</p>'])
+def test_a_document_cannot_take_another_documents_place_in_the_pdf(handbook_copy, tmp_path, markup):
+    """Each document's ids are its own in the PDF, however the HTML writes them: the contents
+    and every link to the safeguarding policy lead to that policy, not to a paragraph elsewhere."""
+    from handbook.export.pdf import handbook_html
+
+    complaints = handbook_copy / "policies/complaints.md"
+    complaints.write_text(complaints.read_text() + f"\n{markup}\n")
+    handbook = check(handbook_copy, fixture_today()).for_inspectors()
+    text = handbook_html(handbook, "commit", "Inspector copy", tmp_path)
+    assert re.findall(r'\bid="safeguarding"', text, flags=re.IGNORECASE) == ['id="safeguarding"']
+    assert re.search(r'<p id="complaints--safeguarding">Read this', text)
+
+
 def test_tables_kept_out_of_markdown_come_back_as_markdown_would_have_made_them(mini):
     """The site build keeps the long tables out of Markdown (ReadyHtml) and puts them back into
     the page's HTML: the page is what Markdown makes of the same tables written in place."""

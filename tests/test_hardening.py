@@ -731,6 +731,9 @@ TAKEN = [
     ('<h2 data-toc-label="Rewards">Restraint</h2>', "<h2",
      "the data-toc-label attribute on <h2> gives a heading other words in the page's contents than the words readers "
      "see under it - remove it: the contents list shows the heading's own words"),
+    ('<p dir="rtl">Checks at 15 30 60 minutes.</p>', "<p dir",
+     'the dir="rtl" attribute on <p> shows the text in another order than it is written (15 30 60 reads 60 30 15), '
+     'so readers would not see what was reviewed - remove it (dir="ltr" or dir="auto" may stay)'),
     ("<p hidden>Only search and the PDF see this.</p>", "<p hidden", f"the hidden attribute on <p> {_HIDDEN}"),
     ("Only search and the PDF see this.\n{: hidden }", "{: hidden }",
      f"the hidden attribute on an attribute list {_HIDDEN}"),

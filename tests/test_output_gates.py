@@ -63,6 +63,7 @@ ATTACKS = {
     "a style attribute laid over every page": ('<div style="position: fixed; inset: 0">x</div>',
                                                'the style="position: fixed; inset: 0" attribute of a <div>'),
     "an svg with a script": ("<svg><script>alert(1)</script></svg>", "a <script> element"),
+    "text shown right to left": ('<p dir="rtl">15 30 60</p>', 'the dir="rtl" attribute of a <p> element'),
     "the theme's configuration taken": ('<div id="__config" class="highlight"><pre>{}</pre></div>',
                                         'the id="__config" attribute of a <div> element'),
     "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',

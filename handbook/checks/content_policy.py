@@ -520,6 +520,10 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name.startswith(THEME_DATA_PREFIX):
             problems.append((line, f"the {name} attribute on {where} is one of the theme's own, by which its scripts "
                              "find the parts of the page they work on", "remove it"))
+        elif name == "dir" and value.strip().lower() not in ("ltr", "auto"):
+            problems.append((line, f'the dir="{value}" attribute on {where} shows the text in another order than it '
+                             "is written (15 30 60 reads 60 30 15), so readers would not see what was reviewed",
+                             'remove it (dir="ltr" or dir="auto" may stay)'))
         elif name == "data-toc-label":
             problems.append((line, f"the data-toc-label attribute on {where} gives a heading other words in the "
                              "page's contents than the words readers see under it", "remove it: the contents list "

@@ -26,7 +26,7 @@ from handbook.model.reserved import REGULATION_MAP_PART
 from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
-from handbook.views.safe_html import removed_by_sanitiser
+from handbook.views.safe_html import removed_by_sanitiser, sanitised
 from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
 
@@ -96,11 +96,14 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
 
 
 def _gate(path: str, fragment: str) -> str:
+    """The fragment, refused if the sanitiser would remove anything from it, else as the
+    sanitiser writes it: _relink then finds every id, href and src (`ID='x'` written by a
+    document would otherwise keep its name and take another part's place in the PDF)."""
     removed = removed_by_sanitiser(fragment)
     if removed is not None:
         raise RefusedInPdf(f"{path}: the PDF would hold {removed}, which the handbook does not publish - remove it; "
                            "a document may hold Markdown and the HTML listed in README.md, 'Security'")
-    return fragment
+    return sanitised(fragment)
 
 
 def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict,

@@ -81,10 +81,13 @@ def _attribute_value(tag: str, attribute: str, value: str) -> str | None:
     """An image must be one of the handbook's own files: a relative address, never a URL that
     a reader's browser (or the PDF maker) would fetch from elsewhere. And no id in a page's
     article starts with the theme's "__": Material reads its settings (where search's worker
-    is) from the first element with the id __config."""
+    is) from the first element with the id __config. No dir but ltr and auto: right to left,
+    "15 30 60" reads "60 30 15"."""
     if tag == "img" and attribute == "src" and (_SCHEME.match(value) or value.lstrip().startswith(("/", "\\"))):
         return None
     if attribute == "id" and value.startswith(THEME_ID_PREFIX):
+        return None
+    if attribute == "dir" and value.strip().lower() not in ("ltr", "auto"):  # text shown in another order
         return None
     return value
 
@@ -158,6 +161,12 @@ def serialised_elements(serialised: str) -> list[Element]:
              tuple(sorted((name.lower(), unescape(value))
                           for name, value in _SERIALISED_ATTRIBUTE.findall(match.group(2)))))
             for match in _SERIALISED.finditer(serialised) if match.group(1)]
+
+
+def sanitised(html: str) -> str:
+    """`html` as the sanitiser writes it: every attribute name in lower case, every value in
+    double quotes (what a later step that rewrites attributes can read without guessing)."""
+    return _STRICT.clean(html)
 
 
 def removed_by_sanitiser(html: str) -> Removed | None:
