@@ -218,6 +218,32 @@ def test_a_document_cannot_take_another_documents_place_in_the_pdf(handbook_copy
     assert re.search(r'<p id="complaints--safeguarding">Read this', text)
 
 
+@pytest.mark.build  # lays out a whole PDF
+def test_nothing_runs_off_the_pdfs_pages(handbook_copy, tmp_path):
+    """The site scrolls a wide table or a long code line; the PDF cannot, so what would run off
+    the page wraps instead: every word the site shows, the PDF shows."""
+    import subprocess
+
+    import weasyprint
+
+    from handbook.export.pdf import handbook_html
+
+    word = "Never_leave_a_child_alone_with_an_adult_who_is_not_checked_by_the_home_ENDOFWORD"
+    code = ("Step 1: call the on-call manager. Step 2: call the police at once if the child is in danger. Step 3: tell "
+            "the LADO within one working day. ENDOFCODE")
+    table = ("| " + " | ".join(f"Column {n}" for n in range(12)) + " |\n" + "|---" * 12 + "|\n"
+             + f"| {word} | " + "x | " * 10 + "LASTCELL |")
+    complaints = handbook_copy / "policies/complaints.md"
+    complaints.write_text(complaints.read_text() + f"\n{'A' * 260}ENDOFLONGWORD\n\n```text\n{code}\n```\n\n"
+                          f"{table}\n\n## Heading_{'x' * 80}_ENDOFHEADING\n")
+    handbook = check(handbook_copy, fixture_today()).for_inspectors()
+    weasyprint.HTML(string=handbook_html(handbook, "commit", "Inspector copy", tmp_path)).write_pdf(tmp_path / "c.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+    for end in ("ENDOFLONGWORD", "ENDOFCODE", "ENDOFWORD", "LASTCELL", "ENDOFHEADING"):
+        assert end in text, end
+
+
 def test_tables_kept_out_of_markdown_come_back_as_markdown_would_have_made_them(mini):
     """The site build keeps the long tables out of Markdown (ReadyHtml) and puts them back into
     the page's HTML: the page is what Markdown makes of the same tables written in place."""
