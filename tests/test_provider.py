@@ -333,3 +333,23 @@ def test_the_childrens_guide_is_checked_in_each_homes_own_guide(provider):
     assert [line.split(" - ")[0] for line in errors_of(provider)] == [
         "homes/elm-cottage/statement-of-purpose/childrens-guide.md: [elm-cottage] children's guide item complain "
         "(How to make a complaint about the home or about someone in it.) has no section in the children's guide"]
+
+
+def test_no_two_homes_copies_share_a_file_name(provider):
+    """Names that make the same slug ("Oak Lodge" and "Oak Lodge." with a URN that looks the same)
+    once gave Birch House's inspector copy Oak Lodge's file name, and the second export replaced
+    the first in dist/."""
+    from handbook.export.bundle import bundle_name
+    from handbook.views.editions import document_copy_name
+
+    home = provider / "homes" / "birch-house" / "home.yml"
+    home.write_text(home.read_text().replace("name: Birch House", "name: Oak Lodge.").replace(
+        "ofsted_urn: SC000002", "ofsted_urn: SC000001."))
+    checked = check_provider(provider, PROVIDER_TODAY)
+    oak, birch = checked.homes["oak-lodge"], checked.homes["birch-house"]
+    assert bundle_name(oak, "abcdef0") != bundle_name(birch, "abcdef0")
+    assert bundle_name(birch, "abcdef0").startswith("birch-house-")
+    guide = {name: next(d for d in edition.documents if d.kind == "childrens-guide") for name, edition in
+             (("oak", oak), ("birch", birch))}
+    assert (document_copy_name(oak, guide["oak"], booklet=True)
+            != document_copy_name(birch, guide["birch"], booklet=True))

@@ -38,7 +38,7 @@ from handbook.sources.edition import (
 )
 from handbook.sources.errors import BuildFailed, HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit, uncommitted
-from handbook.views.editions import DRAFT_MARK, copy_made, slug, staff_only
+from handbook.views.editions import DRAFT_MARK, copy_made, copy_owner, slug, staff_only
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
@@ -115,7 +115,7 @@ def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:
     kind = "handbook-draft" if draft else "handbook"
     # A provider's home: its name and URN ("applying" until it has one), so no two homes' copies share a name.
     home = f"-{slug(urn_label(handbook.home))}" if handbook.home_id else ""
-    return f"{slug(str(handbook.home.facts['name']))}{home}-{kind}-{copy_made_on(handbook.today).isoformat()}-{commit[:7]}"
+    return f"{copy_owner(handbook)}{home}-{kind}-{copy_made_on(handbook.today).isoformat()}-{commit[:7]}"
 
 
 def _sha256(path: Path) -> str:

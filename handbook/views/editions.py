@@ -136,8 +136,14 @@ def document_copy_name(handbook: Handbook, document, draft: bool = False, bookle
     so the copy sent to Ofsted or a placing authority says what it is (and the children's guide
     printed for a child says it is the A5 booklet)."""
     kind = ("-booklet-a5" if booklet else "") + ("-draft" if draft else "")
-    return (f"{slug(str(handbook.home.facts['name']))}-{document.id}-version-{document.version}"
-            f"{kind}-{handbook.today.isoformat()}.pdf")
+    return f"{copy_owner(handbook)}-{document.id}-version-{document.version}{kind}-{handbook.today.isoformat()}.pdf"
+
+
+def copy_owner(handbook: Handbook) -> str:
+    """How a copy's file name starts: the home's name; in a provider's handbook, the home's id
+    (its folder's name, unique), so no two homes' copies can share a name, whatever their
+    names hold (two names can make the same slug: "Oak Lodge" and "Oak Lodge." do)."""
+    return handbook.home_id or slug(str(handbook.home.facts["name"]))
 
 
 def ofsted_copy_due(handbook: Handbook):
