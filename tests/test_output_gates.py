@@ -415,6 +415,13 @@ def _jpeg_named_png(root):
     return "docs/assets/images/photo.png: its name says it is a PNG picture, but it holds a JPEG picture"
 
 
+def _names_alike(root):
+    (root / "policies" / "Complaints.md").write_text((root / "policies" / "complaints.md").read_text().replace(
+        "id: complaints", "id: complaints-again", 1))
+    return ("policies/complaints.md: its name differs from policies/Complaints.md only in capitals or in how an accent "
+            "is written: copied to Windows or a Mac, one would replace the other - rename one of them")
+
+
 def _file_in_overrides(root):
     (root / "overrides" / "secret.txt").write_text("x")
     return "overrides/secret.txt: overrides/ holds only the theme's templates (.html)"
@@ -431,6 +438,7 @@ STRAY = {
     "a file in the theme's overrides/": _file_in_overrides,
     "an SVG drawing named as a PNG picture": _svg_named_png,
     "a JPEG picture named as a PNG": _jpeg_named_png,
+    "two documents one file on Windows or a Mac": _names_alike,
 }
 
 

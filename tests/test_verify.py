@@ -100,6 +100,18 @@ def test_an_unsigned_copy_as_made_matches_but_is_not_signed(tmp_path):
     assert result.matches and result.signed_by is None
 
 
+@pytest.mark.parametrize("other", ["policies/Missing-child.html", "policies/missing-child.html"])
+def test_two_entries_one_file_on_windows_or_a_mac_are_refused(tmp_path, other):
+    page = "policies/caf\u00e9.html" if other == "policies/missing-child.html" else "policies/missing-child.html"
+    second = "policies/cafe\u0301.html" if other == "policies/missing-child.html" else other
+    pages = {**PAGES, page: b"<p>One.</p>\n", second: b"<p>The other.</p>\n"}
+    path = write(tmp_path, zip_bytes(entries(pages)))
+    page, second = sorted([page, second])  # the export writes the entries in order
+    assert refused(path) == (f"{path}: the entries '{FOLDER}/{page}' and '{FOLDER}/{second}' differ only in capitals "
+                             "or in how an accent is written: unzipped on Windows or a Mac, one would replace the "
+                             "other - do not rely on this copy; ask the home for a new one")
+
+
 def test_a_page_outside_the_copys_folder_cannot_stand_in_for_the_signed_one(tmp_path):
     """A changed page in the copy's folder, and the signed page again outside it, under the
     name the folder's page has once the folder is taken off: unzipped, the copy shows the change."""

@@ -18,7 +18,7 @@ from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.provider import shared_path
-from handbook.sources.files import PICTURE_FORMATS, SourceFile
+from handbook.sources.files import PICTURE_FORMATS, SourceFile, same_name
 
 ASSETS = "docs/assets/"
 ASSET_TYPES = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -48,7 +48,22 @@ def ignored(path: str) -> bool:
 
 
 def check_files(handbook: Handbook) -> list[Finding]:
-    return [finding for file in handbook.files if (finding := _finding(file)) is not None]
+    return [finding for file in handbook.files if (finding := _finding(file)) is not None] + _same_names(handbook)
+
+
+def _same_names(handbook: Handbook) -> list[Finding]:
+    """Two files whose names differ only in capitals or in how an accent is written: unzipped on
+    Windows or a Mac, one page of the inspectors' copy would replace the other."""
+    findings, seen = [], {}
+    for file in handbook.files:
+        if ignored(file.path):
+            continue
+        first = seen.setdefault(same_name(file.path), file.path)
+        if first != file.path:
+            findings.append(error("files", file.path, f"its name differs from {first} only in capitals or in how an "
+                                  "accent is written: copied to Windows or a Mac, one would replace the other",
+                                  "rename one of them"))
+    return findings
 
 
 def _finding(file: SourceFile) -> Finding | None:

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from handbook.export.bundle import MANIFEST, SIGNATURE
 from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
 from handbook.sources.errors import HandbookError
+from handbook.sources.files import same_name
 
 MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024        # the largest file an export holds is well under 1 MB
@@ -143,6 +144,7 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
     if len(entries) > MAX_ENTRIES:
         raise refuse(bundle, f"{len(entries)} entries, more than any handbook export holds")
     seen: set[str] = set()
+    alike: dict[str, str] = {}  # same_name(name) -> the first entry's name
     total = 0
     spans = []
     for info in entries:
@@ -150,6 +152,9 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
         if name in seen:
             raise refuse(bundle, f"two entries are named {name!r}: an unzip tool would extract only one of them")
         seen.add(name)
+        if (first := alike.setdefault(same_name(name), name)) != name:
+            raise refuse(bundle, f"the entries {first!r} and {name!r} differ only in capitals or in how an accent is "
+                                 "written: unzipped on Windows or a Mac, one would replace the other")
         if _unsafe(name):
             raise refuse(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
         if info.flag_bits & 0x1:

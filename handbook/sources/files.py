@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def picture_format(path: Path) -> str:
             return image.format or ""
     except Exception:  # Pillow's many ways of saying it is not a picture it can read
         return ""
+
+
+def same_name(path: str) -> str:
+    """What a file system that ignores capitals and how an accent is written (Windows, a Mac)
+    makes of a name: two paths with the same are one file there."""
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def files_under(root: Path, folders: tuple[str, ...]) -> list[SourceFile]:
