@@ -42,6 +42,7 @@ from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.provider import HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
+from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.style.readability import prepare as prepare_readability
 from handbook.views.document_page import document_details, document_top, search_tags
@@ -366,7 +367,11 @@ def on_files(files, config):
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
     elif handbook.home_id is not None:
-        files.append(File.generated(config, PROVIDER_PAGE, content=provider_page(check_provider(handbook.root, handbook.today))))
+        try:  # every home, side by side: another home's data file that cannot be read stops it in one line
+            provider = check_provider(handbook.root, handbook.today)
+        except HandbookError as problem:
+            raise PluginError(one_line(str(problem))) from None
+        files.append(File.generated(config, PROVIDER_PAGE, content=provider_page(provider)))
     # The allowlist: a file from docs/ or from the theme's overrides/ that may not be published is
     # left out (the files check has already failed the build for it). The installed theme's own files
     # are not the handbook's, even when the virtual environment lies inside the repository (.venv).

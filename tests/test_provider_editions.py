@@ -69,6 +69,18 @@ def test_the_site_build_needs_a_home_and_says_which_there_are(provider, tmp_path
 
 
 @pytest.mark.build
+def test_another_homes_unreadable_facts_stop_the_staff_site_in_one_line(provider, tmp_path):
+    """A home's staff site shows every home side by side (the provider page), so it needs every
+    home's facts: one it cannot read stops the build in one line, not with a traceback."""
+    home = provider / "homes" / "birch-house" / "home.yml"
+    home.write_text(home.read_text() + "name: [unclosed\n")
+    result = mkdocs_build(provider, "--site-dir", str(tmp_path / "site"), today=PROVIDER_TODAY, HANDBOOK_HOME="oak-lodge")
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert [line for line in result.stderr.splitlines() if "homes/birch-house/home.yml" in line], result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.build
 def test_a_homes_staff_site_holds_its_own_documents_and_the_provider_page(provider, tmp_path):
     site = tmp_path / "site"
     result = mkdocs_build(provider, "--site-dir", str(site), today=PROVIDER_TODAY, HANDBOOK_HOME="birch-house")
