@@ -69,9 +69,10 @@ def test_the_site_build_needs_a_home_and_says_which_there_are(provider, tmp_path
 
 
 @pytest.mark.build
-def test_another_homes_unreadable_facts_stop_the_staff_site_in_one_line(provider, tmp_path):
+def test_another_homes_unreadable_facts_stop_the_staff_site_in_one_line(tmp_path):
     """A home's staff site shows every home side by side (the provider page), so it needs every
     home's facts: one it cannot read stops the build in one line, not with a traceback."""
+    provider = copy_provider(tmp_path / "handbook")  # its own copy: the module's is shared
     home = provider / "homes" / "birch-house" / "home.yml"
     home.write_text(home.read_text() + "name: [unclosed\n")
     result = mkdocs_build(provider, "--site-dir", str(tmp_path / "site"), today=PROVIDER_TODAY, HANDBOOK_HOME="oak-lodge")

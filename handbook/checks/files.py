@@ -54,7 +54,8 @@ def check_files(handbook: Handbook) -> list[Finding]:
 def _same_names(handbook: Handbook) -> list[Finding]:
     """Two files whose names differ only in capitals or in how an accent is written: unzipped on
     Windows or a Mac, one page of the inspectors' copy would replace the other."""
-    findings, seen = [], {}
+    findings: list[Finding] = []
+    seen: dict[str, str] = {}  # same_name(path) -> the first path with it
     for file in handbook.files:
         if ignored(file.path):
             continue
