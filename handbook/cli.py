@@ -15,7 +15,7 @@ from handbook.export import PUBLIC_KEY_FILE
 from handbook.model.findings import one_line, sort_key
 from handbook.model.provider import is_provider
 from handbook.sources.clock import today
-from handbook.sources.errors import HandbookError
+from handbook.sources.errors import BuildFailed, HandbookError
 from handbook.sources.git import resolve
 from handbook.views.provider import provider_json
 
@@ -296,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except HandbookError as problem:
         print(f"ERROR: {one_line(str(problem))}", file=sys.stderr)
-        for line in getattr(problem, "lines", ()):  # a failed build: its own lines, one by one
-            print(f"  {one_line(line)}", file=sys.stderr)
+        if isinstance(problem, BuildFailed):  # the build's own lines, one by one
+            for line in problem.lines:
+                print(f"  {one_line(line)}", file=sys.stderr)
         return 1
 
 

@@ -671,7 +671,7 @@ def test_every_git_command_goes_through_one_runner():
 
 _THEME_ID = "which the theme keeps for its own parts (its scripts read their settings from the element with the id __config)"
 _PAGE_ANCHOR = "section the handbook adds to every document's page, whose links would lead here instead"
-_THEME_CLASS = ("not one a page may use: the theme's and the handbook's style sheets and scripts use their classes "
+_CLASS_NOT_ALLOWED = ("not one a page may use: the theme's and the handbook's style sheets and scripts use their classes "
                 "to hide, move or restyle parts of the page and the PDF - remove it (a page may use only md-button and "
                 "md-button--primary, which show a link as a button, grid and cards, Material's grid of cards, and tel, "
                 "a phone number's link)")
@@ -711,17 +711,17 @@ TAKEN = [
      "the heading '__config' would take an anchor starting with __, which the theme keeps for its own parts - reword "
      "the heading so it does not start with __"),
     ('<div class="md-toggle headerlink" markdown>\n\nText.\n\n</div>', "<div class",
-     f"the classes 'md-toggle', 'headerlink' on <div> are {_THEME_CLASS}"),
+     f"the classes 'md-toggle', 'headerlink' on <div> are {_CLASS_NOT_ALLOWED}"),
     ('<p class="running">Approved by the Responsible Individual</p>', "<p class",
-     f"the class 'running' on <p> is {_THEME_CLASS}"),
+     f"the class 'running' on <p> is {_CLASS_NOT_ALLOWED}"),
     ('<div class="tabbed-block">Shown only in the PDF.</div>', "<div class",
-     f"the class 'tabbed-block' on <div> is {_THEME_CLASS}"),
+     f"the class 'tabbed-block' on <div> is {_CLASS_NOT_ALLOWED}"),
     ('```{.text #__config}\n{"search": "x"}\n```', "```{.text",
      f"the id '__config' on an attribute list starts with __, {_THEME_ID} - give it an id that does not start with __, "
      "or remove it"),
     ("```{.text .tabbed-block}\nShown only in the PDF.\n```", "```{.text",
-     f"the class 'tabbed-block' on an attribute list is {_THEME_CLASS}"),
-    ("Text.\n{: .md-toggle }", "{: .md-toggle }", f"the class 'md-toggle' on an attribute list is {_THEME_CLASS}"),
+     f"the class 'tabbed-block' on an attribute list is {_CLASS_NOT_ALLOWED}"),
+    ("Text.\n{: .md-toggle }", "{: .md-toggle }", f"the class 'md-toggle' on an attribute list is {_CLASS_NOT_ALLOWED}"),
     ('<div data-md-component="toc">x</div>', "<div",
      "the data-md-component attribute on <div> is one of the theme's own, by which its scripts find the parts of the "
      "page they work on - remove it"),
