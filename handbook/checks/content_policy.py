@@ -44,6 +44,7 @@ from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
+    ALLOWED_DIRECTIONS,
     DOCUMENT_ANCHORS,
     THEME_DATA_PREFIX,
     THEME_ID_PREFIX,
@@ -520,7 +521,7 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name.startswith(THEME_DATA_PREFIX):
             problems.append((line, f"the {name} attribute on {where} is one of the theme's own, by which its scripts "
                              "find the parts of the page they work on", "remove it"))
-        elif name == "dir" and value.strip().lower() not in ("ltr", "auto"):
+        elif name == "dir" and value.strip().lower() not in ALLOWED_DIRECTIONS:
             problems.append((line, f'the dir="{value}" attribute on {where} shows the text in another order than it '
                              "is written (15 30 60 reads 60 30 15), so readers would not see what was reviewed",
                              'remove it (dir="ltr" or dir="auto" may stay)'))

@@ -113,7 +113,8 @@ def git_commit(root: Path) -> str:
 
 def bundle_name(handbook: Handbook, commit: str, draft: bool = False) -> str:
     kind = "handbook-draft" if draft else "handbook"
-    # A provider's home: its name and URN ("applying" until it has one), so no two homes' copies share a name.
+    # A provider's home: its id (copy_owner) and URN ("applying" until it has one), so no two homes' copies
+    # share a name.
     home = f"-{slug(urn_label(handbook.home))}" if handbook.home_id else ""
     return f"{copy_owner(handbook)}{home}-{kind}-{copy_made_on(handbook.today).isoformat()}-{commit[:7]}"
 

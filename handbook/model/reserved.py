@@ -1,7 +1,8 @@
 """The ids, anchors and classes the site's theme, the handbook's own page parts and the
-inspectors' PDF give their own elements, which a document may not take. One home for each
-list: the templates and the PDF read their names from here, and the checks keep documents off
-them (handbook/checks/content_policy.py, handbook/checks/versions.py)."""
+inspectors' PDF give their own elements, which a document may not take, and the text
+directions a document may use. One home for each list: the templates and the PDF read their
+names from here, and the checks keep documents off them (handbook/checks/content_policy.py,
+handbook/checks/versions.py), as the output gate does (handbook/views/safe_html.py)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,7 @@ PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map"}
 # such as {{ home.contacts.lado.phone }} prints (handbook/model/home.py).
 ALLOWED_CLASSES = frozenset({"md-button", "md-button--primary", "grid", "cards", "tel"})
 THEME_DATA_PREFIX = "data-md-"
+
+# The text directions a page may give an element: right to left shows "15 30 60" as "60 30 15",
+# so readers would not see what was reviewed (the content policy and the output gate both read this).
+ALLOWED_DIRECTIONS = frozenset({"ltr", "auto"})

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from handbook.model.reserved import THEME_ID_PREFIX
+from handbook.model.reserved import ALLOWED_DIRECTIONS, THEME_ID_PREFIX
 
 # The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
 # admonitions, details, definition lists, attribute lists, code blocks), the handbook's own
@@ -87,7 +87,7 @@ def _attribute_value(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "id" and value.startswith(THEME_ID_PREFIX):
         return None
-    if attribute == "dir" and value.strip().lower() not in ("ltr", "auto"):  # text shown in another order
+    if attribute == "dir" and value.strip().lower() not in ALLOWED_DIRECTIONS:  # text shown in another order
         return None
     return value
 
