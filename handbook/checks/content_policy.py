@@ -33,10 +33,14 @@ from __future__ import annotations
 import bisect
 import difflib
 import html
+import json
 import posixpath
 import re
 from html.parser import HTMLParser
 from urllib.parse import unquote
+
+import jinja2
+import markdown
 
 from handbook.checks.common import blank_spans, matches
 from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
@@ -49,6 +53,7 @@ from handbook.model.reserved import (
     THEME_DATA_PREFIX,
     THEME_ID_PREFIX,
 )
+from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.headings import heading_lines
 
 CHECK: CheckName = "content-policy"
@@ -133,6 +138,7 @@ def check_content_policy(handbook: Handbook) -> list[Finding]:
     written, and as its {{ }} and {% %} expressions make it."""
     findings = []
     renderer = PageRenderer(handbook)
+    kept = _KeptFindings(handbook)
     for document in handbook.documents:
         if document.readable:
             rendered = document.rendered
@@ -140,12 +146,13 @@ def check_content_policy(handbook: Handbook) -> list[Finding]:
                 rendered, found = _rendered(renderer, document.path, document.body, document.meta, document=True)
                 findings += found
             findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line,
-                                      rendered=rendered, document=True)
+                                      rendered=rendered, document=True, kept=kept)
             findings += _title_findings(document)
     for path, (text, first_line) in handbook.site_pages.items():
         rendered, found = _rendered(renderer, path, text, {}, document=False)
         findings += found + page_findings(handbook, path, path.removeprefix(DOCS_DIR + "/"), text, first_line,
-                                          rendered=rendered)
+                                          rendered=rendered, kept=kept)
+    kept.save()
     return findings
 
 
@@ -173,33 +180,76 @@ def _title_findings(document) -> list[Finding]:
     return []
 
 
-# Pages already checked: (path, site_path, text, first_line, rendered, document) -> (findings, the
-# link targets asked about and whether each existed). A page depends on the handbook only through
-# those answers, so when they are the same (a provider's policy, checked in each home's edition)
-# so are its findings.
-_checked: dict[tuple[str, str, str, int, str | None, bool], tuple[list[Finding], dict[str, bool]]] = {}
+# Pages already checked, by a digest of (path, site_path, text, first_line, rendered, document):
+# their findings, and the link targets asked about with whether each existed. A page depends on
+# the handbook only through those answers, so when they are the same (a provider's policy, checked
+# in each home's edition; a page unchanged since the last check) so are its findings.
+Checked = tuple[list[Finding], dict[str, bool]]
+_checked: dict[str, Checked] = {}
 CHECKED_KEPT = 8192
+# The same, kept between runs in the handbook's cache (handbook/sources/cache.py), one file for
+# each home's handbook (a provider's homes are checked in one run): a check or build reads again
+# only the pages that changed. Any change to the handbook's code, Python or the libraries that
+# read pages makes every page be read again.
+CACHE_VERSIONS = (f"markdown {markdown.__version__}", f"jinja2 {jinja2.__version__}")
+
+
+def cache_name(home_id: str | None) -> str:
+    return f"content-policy-{home_id}.json" if home_id else "content-policy.json"
+
+
+class _KeptFindings:
+    """The pages checked by the last run, read from the cache once, and this run's pages,
+    written back (and nothing else: a page deleted or changed since drops out) when any page
+    was read afresh."""
+
+    def __init__(self, handbook: Handbook):
+        self.root, self.name = handbook.root, cache_name(handbook.home_id)
+        self.fingerprint = code_fingerprint(*CACHE_VERSIONS)
+        self.before = read_cache(self.root, self.name, self.fingerprint)
+        self.now: dict[str, dict] = {}
+
+    def get(self, key: str) -> Checked | None:
+        stored = self.before.get(key)
+        if not isinstance(stored, dict):
+            return None
+        try:
+            return [Finding.from_dict(found) for found in stored["findings"]], {
+                str(target): answer is True for target, answer in stored["asked"].items()}
+        except (TypeError, KeyError, ValueError, AttributeError):  # not what keep() writes
+            return None
+
+    def keep(self, key: str, checked: Checked) -> None:
+        self.now[key] = {"findings": [found.to_dict() for found in checked[0]], "asked": checked[1]}
+
+    def save(self) -> None:
+        if self.now != self.before:
+            write_cache(self.root, self.name, self.fingerprint, self.now)
 
 
 def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1,
-                  rendered: str | None = None, document: bool = False) -> list[Finding]:
+                  rendered: str | None = None, document: bool = False, kept: _KeptFindings | None = None
+                  ) -> list[Finding]:
     """The findings about one page. `site_path` is where the page is on the site (a page in
     docs/ lives at the site's root), which relative links are resolved from; `rendered` is the
     page as its expressions make it (None if it has none); a governed `document` may not take
-    the anchors of the sections the handbook adds to its page."""
-    key = (path, site_path, text, first_line, rendered, document)
+    the anchors of the sections the handbook adds to its page. `kept`: the findings of earlier
+    runs, reused for an unchanged page whose links lead where they did."""
+    key = text_hash(json.dumps([path, site_path, text, first_line, rendered, document]))
     targets = _Targets(handbook, site_path)
-    kept = _checked.get(key)
-    if kept is not None and all(targets.exists(target) == answer for target, answer in kept[1].items()):
-        return list(kept[0])
-    targets = _Targets(handbook, site_path)
-    findings = _page_findings(targets, path, text, first_line, document)
-    if rendered is not None and rendered != text:
-        findings += _rendered_findings(targets, path, text, rendered, first_line, document, findings)
+    checked = _checked.get(key) or (kept.get(key) if kept is not None else None)
+    if checked is None or any(targets.exists(target) != answer for target, answer in checked[1].items()):
+        targets = _Targets(handbook, site_path)
+        findings = _page_findings(targets, path, text, first_line, document)
+        if rendered is not None and rendered != text:
+            findings += _rendered_findings(targets, path, text, rendered, first_line, document, findings)
+        checked = (findings, dict(targets.asked))
     if len(_checked) >= CHECKED_KEPT:
         _checked.clear()
-    _checked[key] = (findings, dict(targets.asked))
-    return list(findings)
+    _checked[key] = checked
+    if kept is not None:
+        kept.keep(key, checked)
+    return list(checked[0])
 
 
 def _rendered_findings(targets: _Targets, path: str, text: str, rendered: str, first_line: int, document: bool,

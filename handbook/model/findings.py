@@ -53,6 +53,16 @@ class Finding:
             data["homes"] = list(self.homes)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        """The finding `to_dict` gave (ValueError or TypeError if `data` is not one)."""
+        fields = dict(data)
+        fields["severity"] = Severity(fields["severity"])
+        fields["homes"] = tuple(fields.get("homes", ()))
+        if not all(isinstance(fields.get(name), str) for name in ("path", "message", "fix", "check")):
+            raise TypeError("a finding's path, message, fix and check are text")
+        return cls(**fields)
+
 
 # ... and the characters that reverse the order text is shown in (U+202A to U+202E, U+2066 to U+2069).
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

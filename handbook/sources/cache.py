@@ -3,16 +3,22 @@ name, kept between builds in `.cache/handbook/` at the top of the repository (ou
 ignored by git). HANDBOOK_CACHE_DIR names another folder (the tests share one).
 
 A cache file holds a fingerprint of everything its figures depend on besides the keys
-themselves (rule files, library versions); a file with another fingerprint is ignored and
-rewritten, never trusted. A cache that cannot be read or written is only a slower build."""
+themselves (rule files, library versions, the handbook's code); a file with another fingerprint
+is ignored and rewritten, never trusted. Nor is a cache folder that the repository holds: a
+change could commit one with made-up entries (a passing check for a page that fails it), so a
+committed cache is never read. A cache that cannot be read or written is only a slower build."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
+
+from handbook.sources.git import tracked
 
 CACHE_VAR = "HANDBOOK_CACHE_DIR"
 CACHE_DIR = ".cache/handbook"
@@ -40,11 +46,33 @@ def files_hash(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def code_fingerprint(*versions: str) -> str:
+    """The fingerprint of the handbook's own code as this process runs it (see package_fingerprint)."""
+    return package_fingerprint(Path(__file__).resolve().parent.parent, versions)
+
+
+def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
+    """One hash of a package's code (every module, by name and content), Python's version and the
+    `versions` of the libraries it uses ("markdown 3.7"): figures worked out by the handbook's
+    rules depend on all of them."""
+    digest = hashlib.sha256(sys.version.encode("utf-8"))
+    for version in versions:
+        digest.update(f"\0{version}".encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(b"\0" + path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def read_cache(root: Path, name: str, fingerprint: str) -> dict:
-    """The entries of cache file `name`, or {} when it is missing, unreadable or was made with
-    another fingerprint."""
+    """The entries of cache file `name`, or {} when it is missing, unreadable, was made with
+    another fingerprint, or is in a folder the repository holds (committed, not made here)."""
+    folder = cache_dir(root)
+    path = folder / name
+    if not path.is_file() or tracked(Path(root), folder):
+        return {}
     try:
-        stored = json.loads((cache_dir(root) / name).read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
