@@ -28,7 +28,8 @@ def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
     largest = results[-1]
     rows = [
         {"target": f"handbook check on {largest['size']} documents under {TARGETS['check_seconds']} s",
-         "value": f"{largest['check']['wall_s']:.2f} s (in-process load_and_check "
+         "value": f"{largest['check']['wall_s']:.2f} s with the findings the first run kept (first run, nothing "
+                  f"kept: {largest['check']['runs_s'][0]:.2f} s; in-process load_and_check "
                   f"{largest['check']['in_process']['load_and_check_s']:.2f} s, imports "
                   f"{largest['check']['in_process']['imports_s']:.2f} s)",
          "met": largest["check"]["wall_s"] < TARGETS["check_seconds"]},
@@ -69,7 +70,7 @@ def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
 
 
 def table(results: list[dict], repeats: int) -> str:
-    head = ["Documents (policies)", "check wall (s)", "load_and_check (s)", "handbook build (s)", "plain build (s)",
+    head = ["Documents (policies)", "check wall, first / best (s)", "load_and_check (s)", "handbook build (s)", "plain build (s)",
             "ratio", "site (MiB)", "site/doc (KiB)", "plain site (MiB)", "policy page (KiB)", "nav links in page",
             "plain page (KiB)", "peak RSS check / build / plain (MiB)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -77,7 +78,8 @@ def table(results: list[dict], repeats: int) -> str:
         page, plain_page = r["site"].get("page", {}), r["plain_site"].get("page", {})
         lines.append("| " + " | ".join([
             f"{r['governed_documents']} ({r['policies']})",
-            f"{r['check']['wall_s']:.2f}", f"{r['check']['in_process']['load_and_check_s']:.2f}",
+            f"{r['check']['runs_s'][0]:.2f} / {r['check']['wall_s']:.2f}",
+            f"{r['check']['in_process']['load_and_check_s']:.2f}",
             f"{r['build']['wall_s']:.2f}", f"{r['plain_build']['wall_s']:.2f}", f"{r['build_ratio']:.2f}",
             f"{r['site']['bytes'] / MIB:.1f}", f"{r['site']['bytes'] / 1024 / r['governed_documents']:.0f}",
             f"{r['plain_site']['bytes'] / MIB:.1f}",
@@ -86,7 +88,8 @@ def table(results: list[dict], repeats: int) -> str:
             f"{r['check']['max_rss_mib']:.0f} / {r['build']['max_rss_mib']:.0f} / {r['plain_build']['max_rss_mib']:.0f}",
         ]) + " |")
     lines += ["", f"Best of {repeats} runs for each command (the two builds taking turns); peak RSS is the largest "
-                  "of those runs."]
+                  "of those runs. The check's first run finds no findings kept (handbook/checks/content_policy.py); "
+                  "later runs, and every build, reuse them."]
     return "\n".join(lines)
 
 

@@ -15,9 +15,10 @@ policies, and synthetic policies up to N documents in policies/), then measures:
 - and, from the record the test suite leaves in .cache/handbook/test-run.json (tests/conftest.py),
   how long the last whole `make test` run took (the bench does not run the suite itself).
 
-Each command runs --repeats times and the best is kept: the first handbook build fills the
-reading grade cache (.cache/handbook/ in the temporary handbook) and later runs reuse it, as a
-developer's second build does. The handbook build and the plain build take turns (handbook,
+Each command runs --repeats times and the best is kept: the first check fills the cache of the
+content policy's findings, the first handbook build the reading grade cache (.cache/handbook/ in
+the temporary handbook), and later runs reuse them, as a developer's second check or build does.
+The check's first run (nothing kept) is reported beside its best. The handbook build and the plain build take turns (handbook,
 plain, handbook, plain...), so that a shared machine's slow minutes fall on both alike; the
 ratio of each turn is reported beside the ratio of the best runs.
 
