@@ -116,3 +116,18 @@ def test_a_cache_the_repository_holds_is_never_read(mini, cache, monkeypatch):
     doctor(cache)
     new_run(monkeypatch)
     assert DOCTORED in policy_messages(mini)
+
+
+@pytest.mark.build
+def test_a_cache_committed_behind_a_symbolic_link_is_never_read(mini, cache, monkeypatch):
+    """`.cache` committed as a link to a committed folder: git lists nothing under .cache/handbook
+    (it does not follow links), but the entries still came with the change."""
+    write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
+    assert policy_messages(mini) == [SCRIPT]
+    doctor(cache)
+    (mini / ".cache").rename(mini / "stash")
+    (mini / ".cache").symlink_to("stash")
+    assert (cache / "content-policy.json").is_file()
+    commit_all(mini, TODAY)
+    new_run(monkeypatch)
+    assert policy_messages(mini) == [SCRIPT]

@@ -67,9 +67,10 @@ def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
 def read_cache(root: Path, name: str, fingerprint: str) -> dict:
     """The entries of cache file `name`, or {} when it is missing, unreadable, was made with
     another fingerprint, or is in a folder the repository holds (committed, not made here)."""
-    folder = cache_dir(root)
-    path = folder / name
-    if not path.is_file() or tracked(Path(root), folder):
+    path = cache_dir(root) / name
+    # The folder the file really is in: a committed symbolic link (.cache -> a committed folder)
+    # would otherwise hide from git that its entries came with the change.
+    if not path.is_file() or tracked(Path(root), path.resolve().parent):
         return {}
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
