@@ -115,6 +115,21 @@ def write_home(root: Path, **changes) -> Path:
     return path
 
 
+def read_kept(path: Path) -> dict:
+    """A cache file of the handbook's (handbook/sources/cache.py): its signature line, then JSON."""
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
+def write_kept(path: Path, stored: dict) -> None:
+    """Write a cache file as this machine would, signed with its key: a made-up figure in it is
+    then read, which shows where an answer came from."""
+    from handbook.sources.cache import key_folder, machine_key, signed
+
+    key = machine_key(key_folder())
+    assert key is not None
+    path.write_bytes(signed(key, json.dumps(stored).encode("utf-8")))
+
+
 # --- test tiers --------------------------------------------------------------------
 # Every test belongs to one tier, by its nearest marker (a test's own marker beats its
 # module's `pytestmark`): unit (in-process, no subprocess, no build), build (end-to-end

@@ -1,20 +1,18 @@
 """The content policy's findings kept between runs (handbook/checks/content_policy.py, in the
 handbook's cache): an unchanged page is not read again, and nothing kept can hide a problem: a
-changed page, a link that no longer leads anywhere, changed code or a cache the repository holds
-all make the page be read again."""
+changed page, a link that no longer leads anywhere, changed code, a cache made on another machine
+(committed with a change) or a cache folder behind a symbolic link all make the page be read again."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, check, commit_all, front_matter, write_document
+from conftest import check, front_matter, read_kept, write_document, write_kept
 
 from handbook.checks import content_policy
 from handbook.checks.content_policy import cache_name
-from handbook.sources.cache import package_fingerprint
+from handbook.sources.cache import key_folder, machine_key, package_fingerprint, signed
 
 pytestmark = pytest.mark.unit
 
@@ -24,9 +22,11 @@ DOCTORED = "a finding no check makes, written into the cache"
 
 
 @pytest.fixture
-def cache(mini, monkeypatch) -> Path:
-    """The handbook's own cache folder, and no page remembered by this process (as in a new run)."""
+def cache(mini, monkeypatch, tmp_path) -> Path:
+    """The handbook's own cache folder, this machine's key in a folder of the test's, and no page
+    remembered by this process (as in a new run)."""
     monkeypatch.delenv("HANDBOOK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
     monkeypatch.setattr(content_policy, "_checked", {})
     return mini / ".cache" / "handbook"
 
@@ -40,13 +40,12 @@ def policy_messages(root: Path) -> list[str]:
 
 
 def doctor(cache: Path) -> None:
-    """Write over every kept page's findings one that no check makes, to see where an answer came from."""
-    path = cache / cache_name(None)
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    """Write over every kept page's findings one that no check makes, signed by this machine."""
+    stored = read_kept(cache / cache_name(None))
     for entry in stored["entries"].values():
         entry["findings"] = [{"severity": "error", "path": "the cache", "message": DOCTORED, "fix": "none",
                               "check": "content-policy", "field": None, "line": None}]
-    path.write_text(json.dumps(stored), encoding="utf-8")
+    write_kept(cache / cache_name(None), stored)
 
 
 def test_an_unchanged_page_is_not_read_again_and_a_changed_one_is(mini, cache, monkeypatch):
@@ -80,7 +79,7 @@ def test_a_cache_made_by_other_code_is_not_read(mini, cache, monkeypatch):
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
     policy_messages(mini)
     doctor(cache)
-    monkeypatch.setattr(content_policy, "code_fingerprint", lambda *libraries: "other code")
+    monkeypatch.setattr(content_policy, "CACHE_FINGERPRINT", "other code")
     new_run(monkeypatch)
     assert policy_messages(mini) == [SCRIPT]
 
@@ -98,36 +97,60 @@ def test_the_fingerprint_changes_with_any_module_of_the_code(tmp_path):
     assert len({first, changed, added, package_fingerprint(package, ("markdown 3.7", "jinja2 3.1"))}) == 4
 
 
-@pytest.mark.build
-def test_a_cache_the_repository_holds_is_never_read(mini, cache, monkeypatch):
-    """A change could commit a cache saying its harmful page passed; only a cache made on this
-    machine is read."""
+def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch, tmp_path):
+    """A change could commit a cache saying its harmful page passed, wherever the cache is read
+    from: only a file signed with this machine's key is read."""
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
     assert policy_messages(mini) == [SCRIPT]
-    doctor(cache)
-    for entry in json.loads((cache / "content-policy.json").read_text(encoding="utf-8"))["entries"].values():
-        assert entry["findings"][0]["message"] == DOCTORED
-    commit_all(mini, TODAY)   # .cache/ committed with the rest (this handbook has no .gitignore)
-    new_run(monkeypatch)
-    assert policy_messages(mini) == [SCRIPT]
-
-    # The same file, no longer committed, is this machine's own cache, and is read.
-    subprocess.run(["git", "rm", "-q", "-r", "--cached", ".cache"], cwd=mini, check=True)
-    doctor(cache)
+    doctor(cache)   # signed by the machine that made it
     new_run(monkeypatch)
     assert DOCTORED in policy_messages(mini)
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    doctor(cache)   # the same made-up cache, signed by another machine (as a committed one would be)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    new_run(monkeypatch)
+    assert policy_messages(mini) == [SCRIPT]
+    key = (tmp_path / "this-machine" / "cura-handbook" / "cache-key")
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
 
-@pytest.mark.build
-def test_a_cache_committed_behind_a_symbolic_link_is_never_read(mini, cache, monkeypatch):
-    """`.cache` committed as a link to a committed folder: git lists nothing under .cache/handbook
-    (it does not follow links), but the entries still came with the change."""
+
+def test_a_cache_folder_behind_a_symbolic_link_is_neither_read_nor_written(mini, cache, monkeypatch):
+    """A committed link (.cache -> another folder) could send the cache's writes anywhere."""
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
     assert policy_messages(mini) == [SCRIPT]
     doctor(cache)
-    (mini / ".cache").rename(mini / "stash")
-    (mini / ".cache").symlink_to("stash")
-    assert (cache / "content-policy.json").is_file()
-    commit_all(mini, TODAY)
+    (mini / ".cache").rename(mini / "elsewhere")
+    (mini / ".cache").symlink_to("elsewhere")
+    kept = (mini / "elsewhere" / "handbook" / "content-policy.json").read_bytes()
+    write_document(mini, POLICY, front_matter(), body="Changed.\n\n<script>alert(1)</script>\n")
+    new_run(monkeypatch)
+    assert policy_messages(mini) == [SCRIPT]
+    assert (mini / "elsewhere" / "handbook" / "content-policy.json").read_bytes() == kept   # nothing written there
+
+
+@pytest.mark.parametrize("entry", [
+    {"findings": [{"severity": "error", "path": "p", "message": "m", "fix": "f", "check": "content-policy",
+                   "field": None, "line": "x"}], "asked": {}},
+    {"findings": [{"severity": "error", "path": "p", "message": "m", "fix": "f", "check": "content-policy",
+                   "field": None, "line": 3, "homes": [1]}], "asked": {}},
+    {"findings": "not a list", "asked": []},
+], ids=["a line that is text", "a home that is a number", "wrong shapes"])
+def test_a_malformed_entry_is_read_again(mini, cache, monkeypatch, entry):
+    write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
+    policy_messages(mini)
+    stored = read_kept(cache / "content-policy.json")
+    stored["entries"] = {key: entry for key in stored["entries"]}
+    write_kept(cache / "content-policy.json", stored)
+    new_run(monkeypatch)
+    assert policy_messages(mini) == [SCRIPT]
+
+
+def test_a_cache_file_nested_too_deeply_to_read_is_only_a_slower_check(mini, cache, monkeypatch):
+    write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
+    policy_messages(mini)
+    key = machine_key(key_folder())
+    assert key is not None
+    (cache / "content-policy.json").write_bytes(signed(key, b"[" * 200_000))
     new_run(monkeypatch)
     assert policy_messages(mini) == [SCRIPT]

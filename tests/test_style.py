@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import REPO, handbook_command
+from conftest import REPO, handbook_command, read_kept, write_kept
 
 from handbook.model.documents import governed_paths
 from handbook.style import READABILITY_CACHE, StyleConfigError, format_vale, lint, readability, readability_scores
@@ -137,14 +137,14 @@ def test_childrens_guide_has_stricter_rules(styled):
 # --- reading grades are cached, and a changed rule or dictionary undoes the cache ------------
 
 def _cached_grades(cache: Path) -> dict:
-    return json.loads((cache / READABILITY_CACHE).read_text(encoding="utf-8"))["entries"]
+    return read_kept(cache / READABILITY_CACHE)["entries"]
 
 
 def _doctor(cache: Path, grade: float) -> None:
     """Write `grade` over every cached grade: a figure no document gives, to see where an answer came from."""
-    stored = json.loads((cache / READABILITY_CACHE).read_text(encoding="utf-8"))
+    stored = read_kept(cache / READABILITY_CACHE)
     stored["entries"] = {key: grade for key in stored["entries"]}
-    (cache / READABILITY_CACHE).write_text(json.dumps(stored), encoding="utf-8")
+    write_kept(cache / READABILITY_CACHE, stored)
 
 
 def test_reading_grades_are_cached_by_text_until_a_rule_file_changes(styled, monkeypatch):

@@ -191,7 +191,8 @@ CHECKED_KEPT = 8192
 # each home's handbook (a provider's homes are checked in one run): a check or build reads again
 # only the pages that changed. Any change to the handbook's code, Python or the libraries that
 # read pages makes every page be read again.
-CACHE_VERSIONS = (f"markdown {markdown.__version__}", f"jinja2 {jinja2.__version__}")
+# The fingerprint is taken as this module is imported: the code read is the code that runs.
+CACHE_FINGERPRINT = code_fingerprint(f"markdown {markdown.__version__}", f"jinja2 {jinja2.__version__}")
 
 
 def cache_name(home_id: str | None) -> str:
@@ -205,8 +206,7 @@ class _KeptFindings:
 
     def __init__(self, handbook: Handbook):
         self.root, self.name = handbook.root, cache_name(handbook.home_id)
-        self.fingerprint = code_fingerprint(*CACHE_VERSIONS)
-        self.before = read_cache(self.root, self.name, self.fingerprint)
+        self.before = read_cache(self.root, self.name, CACHE_FINGERPRINT)
         self.now: dict[str, dict] = {}
 
     def get(self, key: str) -> Checked | None:
@@ -224,7 +224,7 @@ class _KeptFindings:
 
     def save(self) -> None:
         if self.now != self.before:
-            write_cache(self.root, self.name, self.fingerprint, self.now)
+            write_cache(self.root, self.name, CACHE_FINGERPRINT, self.now)
 
 
 def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1,

@@ -3,6 +3,7 @@ page, command line, tests) decides how to show them."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -55,12 +56,17 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: dict) -> Finding:
-        """The finding `to_dict` gave (ValueError or TypeError if `data` is not one)."""
+        """The finding `to_dict` gave; ValueError if `data` is not one."""
         fields = dict(data)
-        fields["severity"] = Severity(fields["severity"])
+        fields["severity"] = Severity(fields.get("severity", ""))
         fields["homes"] = tuple(fields.get("homes", ()))
-        if not all(isinstance(fields.get(name), str) for name in ("path", "message", "fix", "check")):
-            raise TypeError("a finding's path, message, fix and check are text")
+        texts = [fields.get(name) for name in ("path", "message", "fix", "check")]
+        line = fields.get("line")
+        if (set(fields) != {f.name for f in dataclasses.fields(cls)} or not all(isinstance(t, str) for t in texts)
+                or not all(isinstance(home, str) for home in fields["homes"])
+                or not (fields.get("field") is None or isinstance(fields["field"], str))
+                or not (line is None or (isinstance(line, int) and not isinstance(line, bool)))):
+            raise ValueError("not a finding")
         return cls(**fields)
 
 

@@ -4,29 +4,84 @@ ignored by git). HANDBOOK_CACHE_DIR names another folder (the tests share one).
 
 A cache file holds a fingerprint of everything its figures depend on besides the keys
 themselves (rule files, library versions, the handbook's code); a file with another fingerprint
-is ignored and rewritten, never trusted. Nor is a cache folder that the repository holds: a
-change could commit one with made-up entries (a passing check for a page that fails it), so a
-committed cache is never read. A cache that cannot be read or written is only a slower build."""
+is ignored and rewritten, never trusted. A cache that cannot be read or written is only a slower
+build.
+
+Only a cache made on this machine is read. A change could commit a cache file saying its harmful
+page passed the checks, in `.cache/handbook/` or behind a symbolic link; so each file is signed
+(HMAC-SHA256) with a secret made on first use, outside any repository and readable by its owner
+only (`$XDG_CACHE_HOME/cura-handbook/cache-key`, by default under ~/.cache), and a file whose
+signature does not match is ignored. The handbook's own cache folder is used only where it
+really is (no symbolic link on the way), so a committed link cannot send the cache's writes
+anywhere else. Where the secret cannot be read or made, nothing is cached."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
-from handbook.sources.git import tracked
-
 CACHE_VAR = "HANDBOOK_CACHE_DIR"
 CACHE_DIR = ".cache/handbook"
+KEY_FOLDER = "cura-handbook"
+KEY_NAME = "cache-key"
+KEY_BYTES = 32
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # far more than a handbook of thousands of documents keeps
 
 
-def cache_dir(root: Path) -> Path:
+def cache_dir(root: Path) -> Path | None:
+    """The folder the cache is kept in, or None when the handbook's own folder is not where it
+    should be (`.cache` or `.cache/handbook` a symbolic link)."""
     given = os.environ.get(CACHE_VAR, "").strip()
-    return Path(given) if given else Path(root) / CACHE_DIR
+    if given:
+        return Path(given)
+    folder = Path(root).resolve() / CACHE_DIR
+    return folder if folder.resolve() == folder else None
+
+
+def key_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / KEY_FOLDER
+
+
+@functools.cache
+def machine_key(folder: Path) -> bytes | None:
+    """This machine's secret for signing cache files, in `folder` (made on first use, readable by
+    its owner only), or None if it cannot be read or made."""
+    path = folder / KEY_NAME
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            handle, temporary = tempfile.mkstemp(prefix=f".{KEY_NAME}.", dir=folder)  # the owner's only
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(secrets.token_bytes(KEY_BYTES))
+                os.link(temporary, path)  # whole, in one step; another process's key, if it made one first, stays
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(temporary)
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as kept:
+            key = kept.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def _signature(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def signed(key: bytes, payload: bytes) -> bytes:
+    """A cache file's bytes: the signature of `payload` on the first line, then `payload`."""
+    return _signature(key, payload) + b"\n" + payload
 
 
 def text_hash(text: str) -> str:
@@ -65,16 +120,21 @@ def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
 
 
 def read_cache(root: Path, name: str, fingerprint: str) -> dict:
-    """The entries of cache file `name`, or {} when it is missing, unreadable, was made with
-    another fingerprint, or is in a folder the repository holds (committed, not made here)."""
-    path = cache_dir(root) / name
-    # The folder the file really is in: a committed symbolic link (.cache -> a committed folder)
-    # would otherwise hide from git that its entries came with the change.
-    if not path.is_file() or tracked(Path(root), path.resolve().parent):
+    """The entries of cache file `name`, or {} when it is missing, unreadable, not signed by this
+    machine, or was made with another fingerprint."""
+    folder, key = cache_dir(root), machine_key(key_folder())
+    if folder is None or key is None:
         return {}
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # Never through a symbolic link, and only a regular file (a pipe would never end).
+        with os.fdopen(os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as kept:
+            if not stat.S_ISREG(os.fstat(kept.fileno()).st_mode):
+                return {}
+            signature, _, payload = kept.read(MAX_CACHE_BYTES + 1).partition(b"\n")
+        if len(payload) > MAX_CACHE_BYTES or not hmac.compare_digest(signature, _signature(key, payload)):
+            return {}
+        stored = json.loads(payload)
+    except (OSError, ValueError, RecursionError, MemoryError):
         return {}
     if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
         return {}
@@ -83,8 +143,11 @@ def read_cache(root: Path, name: str, fingerprint: str) -> dict:
 
 
 def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
-    """Replace cache file `name` in one step (a reader never sees half a file)."""
-    folder = cache_dir(root)
+    """Replace cache file `name` in one step (a reader never sees half a file), signed."""
+    folder, key = cache_dir(root), machine_key(key_folder())
+    if folder is None or key is None:
+        return
+    payload = json.dumps({"fingerprint": fingerprint, "entries": entries}, sort_keys=True).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
@@ -92,8 +155,8 @@ def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
         return
     try:
         os.chmod(temporary, 0o644)  # like any file the build writes (mkstemp makes it private)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"fingerprint": fingerprint, "entries": entries}, out, sort_keys=True)
+        with os.fdopen(handle, "wb") as out:
+            out.write(signed(key, payload))
         os.replace(temporary, folder / name)
     except OSError:
         Path(temporary).unlink(missing_ok=True)

@@ -106,15 +106,6 @@ def uncommitted(root: Path, paths: tuple[str, ...]) -> list[str]:
     return found
 
 
-def tracked(root: Path, folder: Path) -> bool:
-    """Does the repository at `root` hold any file under `folder`? False outside a repository
-    (or without git), where nothing is committed."""
-    try:
-        return bool(run_git(root, "ls-files", "-z", "--", str(folder), check=False).stdout)
-    except HandbookError:
-        return False
-
-
 def files_at(root: Path, commit: str, folders: tuple[str, ...]) -> list[str]:
     listing = run_git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", *folders).stdout
     return [_path(name) for name in listing.split(b"\0") if name.endswith(b".md")]
