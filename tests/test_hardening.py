@@ -274,6 +274,15 @@ CONTENT = [
     ('<a href="missing-child.md">the staff policy</a>',
      "<a href=\"missing-child.md\"> links to a file of the handbook in HTML, which the site does not turn into the "
      "page's address"),
+    ('!!! booklet-draft "Final copy"\n    Approved by the Responsible Individual.',
+     "the box type 'booklet-draft' is not one of the handbook's: each word after !!! or ??? becomes a class of the "
+     "box, which the theme or the PDF could read as one of its own parts"),
+    ("??? note running\n    Approved, in force.",
+     "the box type 'running' is not one of the handbook's: each word after !!! or ??? becomes a class of the box, "
+     "which the theme or the PDF could read as one of its own parts"),
+    ("???+ Tabbed-Block\n    Shown in the PDF only.",
+     "the box type 'tabbed-block' is not one of the handbook's: each word after !!! or ??? becomes a class of the "
+     "box, which the theme or the PDF could read as one of its own parts"),
     ("<!-- Child A is back on Friday -->",
      "an HTML comment (<!-- -->) is published in the page's source, where anyone who opens the page can read it"),
 ]
@@ -295,6 +304,8 @@ def test_the_content_policy_refuses_with_file_and_line(mini, markup, message):
     "`<script>` in code is text", "```html\n<script>alert(1)</script>\n```",
     "<details><summary>More</summary><p>Text</p></details>",
     "{% raw %}{{ not a fact }}{% endraw %} and {{ home.name }}",
+    '!!! danger emergency "In an emergency"\n    Call 999.\n\n???+ tip\n    Ask us.\n\n> !!! note\n>     Quoted.',
+    "```text\n!!! running\n```",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

@@ -49,6 +49,7 @@ from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
     ALLOWED_DIRECTIONS,
+    BOX_TYPES,
     DOCUMENT_ANCHORS,
     THEME_DATA_PREFIX,
     THEME_ID_PREFIX,
@@ -100,6 +101,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
 # A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
+# A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words.
+_BOX = re.compile(r"(?m)^[ \t>]*(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)")
 _NESTED = re.compile(r"\n(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){" + str(MAX_NESTING + 1) + "}")
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
@@ -288,7 +291,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     source = _without_code_and_templates(text, templates)
     _line = _LineNumbers(source)
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
-    problems += _text_problems(text, source, _line)
+    problems += _text_problems(text, source, _line) + _box_problems(source, _line)
 
     parser = _RawHtml(targets)
     try:
@@ -446,6 +449,17 @@ def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]
                                      "site build can read (it crashes on lists nested that deep)",
                                      "indent it less: nest lists a few levels at most"))
                     break
+    return problems
+
+
+def _box_problems(source: str, line_of) -> list[tuple[int, str, str]]:
+    """A box's words that are not box types (BOX_TYPES): each becomes a class of the box."""
+    problems = []
+    for match in _BOX.finditer(source) if ("!!!" in source or "???" in source) else ():
+        if unknown := [word for word in match.group(1).lower().split() if word not in BOX_TYPES]:
+            problems.append((line_of(match.start(1)), f"the box type '{unknown[0]}' is not one of the handbook's: "
+                             "each word after !!! or ??? becomes a class of the box, which the theme or the PDF could "
+                             "read as one of its own parts", "use one of note, info, tip, warning or danger"))
     return problems
 
 

@@ -31,6 +31,16 @@ PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map"}
 # button (the home page's quick links), Material's grid of cards, and the phone link a fact
 # such as {{ home.contacts.lado.phone }} prints (handbook/model/home.py).
 ALLOWED_CLASSES = frozenset({"md-button", "md-button--primary", "grid", "cards", "tel"})
+# The words of a box (`!!! info "Title"`, or `??? note` that opens and closes): each becomes a
+# class of the box, so only Material's own box types and their other names, and `emergency` (the
+# home page's emergency box, docs/assets/stylesheets/handbook.css). Any other word would take a
+# class the theme or the PDF's style sheets keep for their own parts (the PDF's running head, the
+# booklet's draft mark, a hidden heading link).
+BOX_TYPES = frozenset({
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
+    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
+    "bug", "example", "quote", "cite", "emergency",
+})
 THEME_DATA_PREFIX = "data-md-"
 
 # The text directions a page may give an element: right to left shows "15 30 60" as "60 30 15",
