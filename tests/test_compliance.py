@@ -204,7 +204,9 @@ def test_links_between_the_documents_and_the_regulation_map_stay_inside_the_pdf(
 
 
 @pytest.mark.parametrize("markup", ['<p ID="safeguarding">Read this first.</p>', "<p id='safeguarding'>Read this.</p>",
-                                    '<p id = "safeguarding">Read this.</p>'])
+                                    '<p id = "safeguarding">Read this.</p>',
+                                    '<span title="Ask any adult id=" id="safeguarding">Read this.</span>',
+                                    "<span title='a href=\"#x\" id=' id=\"safeguarding\">Read this.</span>"])
 def test_a_document_cannot_take_another_documents_place_in_the_pdf(handbook_copy, tmp_path, markup):
     """Each document's ids are its own in the PDF, however the HTML writes them: the contents
     and every link to the safeguarding policy lead to that policy, not to a paragraph elsewhere."""
@@ -215,7 +217,7 @@ def test_a_document_cannot_take_another_documents_place_in_the_pdf(handbook_copy
     handbook = check(handbook_copy, fixture_today()).for_inspectors()
     text = handbook_html(handbook, "commit", "Inspector copy", tmp_path)
     assert re.findall(r'\bid="safeguarding"', text, flags=re.IGNORECASE) == ['id="safeguarding"']
-    assert re.search(r'<p id="complaints--safeguarding">Read this', text)
+    assert re.search(r'id="complaints--safeguarding">Read this', text)
 
 
 @pytest.mark.build  # lays out a whole PDF
@@ -281,3 +283,16 @@ def test_ready_html_is_only_put_where_the_build_put_its_placeholder():
     assert ready.fill("<p>the page lost it</p>", blocks) == ("<p>the page lost it</p>", False)
     escaped = placeholder.replace("<", "&lt;").replace(">", "&gt;")
     assert ready.fill(f"<pre><code>{escaped}</code></pre>", blocks)[1] is False
+
+
+def test_attributes_are_rewritten_only_where_the_sanitiser_wrote_them():
+    """Text inside one attribute's value is never read as another attribute, and a tag not
+    written as nh3 writes tags is refused rather than left unread (its id would keep its name)."""
+    from handbook.sources.errors import HandbookError
+    from handbook.views.safe_html import rewrite_attributes, sanitised
+
+    written = sanitised('<span title="id=&quot;x&quot; id=" id="safeguarding">Text id="y"</span>')
+    assert rewrite_attributes(written, frozenset({"id"}), lambda name, value: f"part--{value}") == (
+        '<span title="id=&quot;x&quot; id=" id="part--safeguarding">Text id="y"</span>')
+    with pytest.raises(HandbookError, match="a tag is not written as the sanitiser writes tags: '<p id=x>'"):
+        rewrite_attributes("<p id=x>Text</p>", frozenset({"id"}), lambda name, value: value)

@@ -10,7 +10,6 @@ embedded file is never written."""
 
 from __future__ import annotations
 
-import html
 import mimetypes
 import posixpath
 import re
@@ -26,7 +25,7 @@ from handbook.model.reserved import REGULATION_MAP_PART
 from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
 from handbook.views.document_page import REGULATION_MAP, document_details, document_top
-from handbook.views.safe_html import removed_by_sanitiser, sanitised
+from handbook.views.safe_html import removed_by_sanitiser, rewrite_attributes, sanitised
 from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
 
@@ -45,8 +44,7 @@ def _markdown_converter(root: Path) -> markdown.Markdown:
 
 
 
-_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*\s*/?>""")
-_ATTRIBUTE = re.compile(r'(?<![\w-])(id|href|src)="([^"]*)"')
+RELINKED = frozenset({"id", "href", "src"})
 
 
 class RefusedInPdf(HandbookError):
@@ -55,7 +53,8 @@ class RefusedInPdf(HandbookError):
 
 def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str, str], site: Path) -> str:
     """Make ids unique per part, turn links between pages into links inside the PDF, and point
-    each picture at its file in the built copy. Only tags are touched, never the text."""
+    each picture at its file in the built copy. Only tags are touched, never the text; `fragment`
+    is as the sanitiser wrote it (_gate), whose attributes are read one after another."""
 
     def target(href: str) -> str | None:
         if re.match(r"^[a-z]+:", href):  # http:, https:, mailto:, tel: (the sanitiser allowed only these)
@@ -83,16 +82,14 @@ def _relink(fragment: str, prefix: str, source_path: str, ids_by_path: dict[str,
                                "in docs/assets/images/ and link to it from there")
         return (site / resolved).as_uri()
 
-    def attribute(match: re.Match) -> str:
-        name, value = match.group(1), html.unescape(match.group(2))
+    def attribute(name: str, value: str) -> str | None:
         if name == "id":
-            return f'id="{prefix}--{html.escape(value)}"'
+            return f"{prefix}--{value}"
         if name == "src":
-            return f'src="{html.escape(picture(value))}"'
-        linked = target(value)
-        return f'href="{html.escape(linked)}"' if linked is not None else ""
+            return picture(value)
+        return target(value)
 
-    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group(0)), fragment)
+    return rewrite_attributes(fragment, RELINKED, attribute)
 
 
 def _gate(path: str, fragment: str) -> str:

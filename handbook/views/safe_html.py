@@ -16,14 +16,16 @@ import multiprocessing
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
 
 from handbook.model.reserved import ALLOWED_DIRECTIONS, THEME_ID_PREFIX
+from handbook.sources.errors import HandbookError
 
 # The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
 # admonitions, details, definition lists, attribute lists, code blocks), the handbook's own
@@ -161,6 +163,29 @@ def serialised_elements(serialised: str) -> list[Element]:
              tuple(sorted((name.lower(), unescape(value))
                           for name, value in _SERIALISED_ATTRIBUTE.findall(match.group(2)))))
             for match in _SERIALISED.finditer(serialised) if match.group(1)]
+
+
+def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable[[str, str], str | None]) -> str:
+    """HTML written by nh3 (sanitised()) with the value of each attribute in `names` replaced by
+    `rewrite(name, value)` (the value unescaped; the attribute dropped when it gives None). Each
+    start tag's attributes are read one after another from its name, as nh3 wrote them, so text
+    inside one attribute's value (title="... id=") is never taken for another attribute."""
+
+    def attribute(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name not in names:
+            return match.group(0)
+        value = rewrite(name, unescape(match.group(2)))
+        return "" if value is None else f' {name}="{escape(value)}"'
+
+    def start_tag(match: re.Match) -> str:
+        if not match.group(1):
+            if re.match(r"<[a-zA-Z]", match.group(0)):  # never from nh3: refused rather than left unread
+                raise HandbookError(f"a tag is not written as the sanitiser writes tags: {match.group(0)[:80]!r}")
+            return match.group(0)  # a comment, an end tag or text
+        return f"<{match.group(1)}{_SERIALISED_ATTRIBUTE.sub(attribute, match.group(2))}>"
+
+    return _SERIALISED.sub(start_tag, serialised)
 
 
 def sanitised(html: str) -> str:
