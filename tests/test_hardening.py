@@ -297,6 +297,29 @@ def test_the_content_policy_refuses_with_file_and_line(mini, markup, message):
     assert found[0].line == _file_line(mini, POLICY, markup.splitlines()[-1 if "[ref]:" in markup else 0])
 
 
+@pytest.mark.parametrize("markup, where", [
+    ("Bedroom doors have alarms that sound in the office at night.\n{: #monitoring }", "an attribute list"),
+    ('<span id="monitoring">Bedroom doors have alarms.</span>', "<span>"),
+])
+def test_an_id_may_not_take_a_headings_anchor(mini, markup, where):
+    """The Statement of Purpose's index of Schedule 1 and every link to the heading would open
+    the inserted sentence instead (MkDocs renames the heading's anchor)."""
+    write_document(mini, POLICY, front_matter(), body=f"## Monitoring\n\nWe use no cameras.\n\n{markup}\n")
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [(f.message, f.line) for f in found] == [
+        (f"the id 'monitoring' on {where} is the anchor of the heading 'Monitoring', whose links would lead here "
+         "instead", _file_line(mini, POLICY, markup.splitlines()[-1]))]
+
+
+def test_an_id_given_twice_on_a_page_is_refused(mini):
+    write_document(mini, POLICY, front_matter(),
+                   body='<span id="contact">Call us.</span>\n\nWrite to us.\n{: #contact }\n\n## Contact us {: #ours }\n')
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [(f.message, f.line) for f in found] == [
+        ("the id 'contact' on an attribute list is given twice on the page, so links to it could lead to either",
+         _file_line(mini, POLICY, "{: #contact }"))]
+
+
 @pytest.mark.parametrize("markup", [
     "[Complaints](complaints.md) and [the statement](../statement-of-purpose/statement-of-purpose.md#our-ethos)",
     "[the map](../regulation-map.md#regulation-12), [mail](mailto:office@example.org), [call](tel:+441234567890)",
@@ -306,6 +329,7 @@ def test_the_content_policy_refuses_with_file_and_line(mini, markup, message):
     "{% raw %}{{ not a fact }}{% endraw %} and {{ home.name }}",
     '!!! danger emergency "In an emergency"\n    Call 999.\n\n???+ tip\n    Ask us.\n\n> !!! note\n>     Quoted.',
     "```text\n!!! running\n```",
+    "## Our rooms {: #rooms }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

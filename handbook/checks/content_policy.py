@@ -317,7 +317,10 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     for match in _COMMENT.finditer(source) if "<!--" in source else ():
         problems.append((_line(match.start()), "an HTML comment (<!-- -->) is published in the page's source, where "
                          "anyone who opens the page can read it", FIX_COMMENT))
-    problems += _attribute_list_problems(targets, source)
+    ids = parser.ids
+    problems += _attribute_list_problems(targets, source, ids)
+    if ids:
+        problems += _id_clashes(source, ids)
     if document:
         problems += _heading_problems(source)
 
@@ -474,10 +477,12 @@ def _destination(text: str, position: int) -> str:
     return match.group(0) if match else ""
 
 
-def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, str, str]]:
+def _attribute_list_problems(targets: _Targets, source: str, ids: list[tuple[int, str, str]]
+                             ) -> list[tuple[int, str, str]]:
     """Attribute lists ({: key="value" } after a heading, a paragraph or a link). attr_list
     reads one from a "{" to the last "}" of its line; every key=value between the first "{"
-    and the last "}" of a line is checked, which covers any list it could read."""
+    and the last "}" of a line is checked, which covers any list it could read. Each id given
+    is added to `ids` as (line, id, where)."""
     problems = []
     number, counted = 1, 0  # the line of `counted`, counted on from line to line
     brace = source.find("{")
@@ -500,6 +505,27 @@ def _attribute_list_problems(targets: _Targets, source: str) -> list[tuple[int, 
             attributes.append(("id", word[1:]) if word[0] == "#" else ("class", word[1:]) if word[0] == "."
                               else (word, None))
         problems += _attribute_problems(targets, number, "an attribute list", attributes, unescape=True)
+        ids += [(number, html.unescape(value), "an attribute list") for name, value in attributes
+                if name.lower() == "id" and value]
+    return problems
+
+
+def _id_clashes(source: str, ids: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """An id a page gives (in HTML or an attribute list) that a heading's anchor or another id
+    of the page already has: links to the heading (and the Statement of Purpose's index of
+    Schedule 1) would lead to the element instead, and MkDocs renames the heading's anchor."""
+    problems = []
+    headings = {anchor: (line, text) for line, anchor, text in heading_lines(source)}
+    first_given: dict[str, int] = {}
+    for line, value, where in sorted(ids):
+        heading = headings.get(value)
+        if heading is not None and heading[0] != line:  # a heading's own {: #id } is its anchor
+            problems.append((line, f"the id '{_shown(value)}' on {where} is the anchor of the heading "
+                             f"'{_shown(heading[1])}', whose links would lead here instead",
+                             "give it another id, or remove it"))
+        elif first_given.setdefault(value, line) != line:
+            problems.append((line, f"the id '{_shown(value)}' on {where} is given twice on the page, so links to it "
+                             "could lead to either", "give it another id, or remove it"))
     return problems
 
 
@@ -513,6 +539,7 @@ class _RawHtml(HTMLParser):
         self.problems: list[tuple[int, str, str]] = []
         self.open: list[tuple[str, int]] = []  # (element, line), innermost last
         self.too_deep = False
+        self.ids: list[tuple[int, str, str]] = []  # (line, id, where)
 
     def handle_starttag(self, tag, attrs):
         self._start(tag, attrs)
@@ -557,6 +584,7 @@ class _RawHtml(HTMLParser):
                                   "does not turn into the page's address",
                                   f"write the link in Markdown instead: [the link's words]({href})"))
         self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False))
+        self.ids += [(line, value, f"<{tag}>") for name, value in attrs if (name or "").lower() == "id" and value]
 
     def handle_startendtag(self, tag, attrs):
         self._start(tag, attrs)  # <x />: opened and closed at once
