@@ -283,6 +283,15 @@ CONTENT = [
     ("???+ Tabbed-Block\n    Shown in the PDF only.",
      "the box type 'tabbed-block' is not one of the handbook's: each word after !!! or ??? becomes a class of the "
      "box, which the theme or the PDF could read as one of its own parts"),
+    ("# Staff may take your phone away at night",
+     "the heading 'Staff may take your phone away at night' is a title (# or a line of =), which the page already has "
+     "from the front matter: the PDF would list it as a document of its own, and the booklet would hide it"),
+    ("Staff may take your phone\n===",
+     "the heading 'Staff may take your phone' is a title (# or a line of =), which the page already has from the "
+     "front matter: the PDF would list it as a document of its own, and the booklet would hide it"),
+    ("<h1>Staff may take your phone</h1>",
+     "<h1> is a title, which the page already has from the front matter: the PDF would list it as a document of its "
+     "own, and the booklet would hide it"),
     ("<!-- Child A is back on Friday -->",
      "an HTML comment (<!-- -->) is published in the page's source, where anyone who opens the page can read it"),
 ]

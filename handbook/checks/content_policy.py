@@ -293,7 +293,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
     problems += _text_problems(text, source, _line) + _box_problems(source, _line)
 
-    parser = _RawHtml(targets)
+    parser = _RawHtml(targets, document)
     try:
         # Nothing after the last ">" can be a complete tag; leaving it out keeps the tokenizer
         # quick on a page full of unclosed "<" (Python's reads those in quadratic time).
@@ -515,7 +515,7 @@ def _id_clashes(source: str, ids: list[tuple[int, str, str]]) -> list[tuple[int,
     of the page already has: links to the heading (and the Statement of Purpose's index of
     Schedule 1) would lead to the element instead, and MkDocs renames the heading's anchor."""
     problems = []
-    headings = {anchor: (line, text) for line, anchor, text in heading_lines(source)}
+    headings = {anchor: (line, text) for line, _, anchor, text in heading_lines(source)}
     first_given: dict[str, int] = {}
     for line, value, where in sorted(ids):
         heading = headings.get(value)
@@ -533,9 +533,10 @@ class _RawHtml(HTMLParser):
     """The raw HTML in a page: every start tag and its attributes, with its line, and the
     elements opened and not yet closed."""
 
-    def __init__(self, targets: _Targets):
+    def __init__(self, targets: _Targets, document: bool):
         super().__init__(convert_charrefs=True)
         self.targets = targets
+        self.document = document  # a governed document: its title is the front matter's
         self.problems: list[tuple[int, str, str]] = []
         self.open: list[tuple[str, int]] = []  # (element, line), innermost last
         self.too_deep = False
@@ -576,6 +577,10 @@ class _RawHtml(HTMLParser):
         line = self.getpos()[0]
         if tag in FORBIDDEN_ELEMENTS:
             self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
+        elif tag == "h1" and self.document:
+            self.problems.append((line, "<h1> is a title, which the page already has from the front matter: the PDF "
+                                  "would list it as a document of its own, and the booklet would hide it",
+                                  "make it a section heading: <h2>, or ## and the words"))
         href = dict(attrs).get("href") if tag == "a" else None
         if href and not href.startswith("#") and not _SCHEME.match(href):
             # MkDocs turns only Markdown links into pages' addresses (and the public website's into
@@ -656,10 +661,16 @@ def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int
 
 
 def _heading_problems(source: str) -> list[tuple[int, str, str]]:
-    """A governed document's own heading may not take an anchor of the page's own sections."""
+    """A governed document's own heading may not be a title (its title is in the front matter)
+    nor take an anchor of the page's own sections."""
     problems = []
     lines = source.split("\n")
-    for line, anchor, text in heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else ():
+    for line, level, anchor, text in heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else ():
+        if level == 1:
+            problems.append((line, f"the heading '{_shown(text)}' is a title (# or a line of =), which the page "
+                             "already has from the front matter: the PDF would list it as a document of its own, and "
+                             "the booklet would hide it", "make it a section heading: ## and the words"))
+            continue
         if f"#{anchor}" in lines[line - 1][len(text):]:
             continue  # an id of its own ({: #id }): the attribute list's is reported
         if anchor.startswith(THEME_ID_PREFIX) or text.startswith(THEME_ID_PREFIX):

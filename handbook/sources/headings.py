@@ -78,9 +78,9 @@ def heading_anchors(markdown_text: str) -> dict[str, str]:
     return {anchor: text for _, _, anchor, text in _headings(markdown_text)}
 
 
-def heading_lines(markdown_text: str) -> list[tuple[int, str, str]]:
-    """(line number, from 1; anchor; heading text) for each heading, in page order."""
-    return [(index + 1, anchor, text) for index, _, anchor, text in _headings(markdown_text)]
+def heading_lines(markdown_text: str) -> list[tuple[int, int, str, str]]:
+    """(line number, from 1; level; anchor; heading text) for each heading, in page order."""
+    return [(index + 1, level, anchor, text) for index, level, anchor, text in _headings(markdown_text)]
 
 
 def sections(markdown_text: str) -> dict[str, str]:
