@@ -292,6 +292,20 @@ CONTENT = [
     ("<h1>Staff may take your phone</h1>",
      "<h1> is a title, which the page already has from the front matter: the PDF would list it as a document of its "
      "own, and the booklet would hide it"),
+    ("> ## Document control\n>\n> | Version | 1.4 (approved) |",
+     "the heading 'Document control' inside a list or a quote would show in the page's contents and the PDF's "
+     "bookmarks as the Document control section the handbook adds to every document's page"),
+    ("- ## History", "the heading 'History' inside a list or a quote would show in the page's contents and the PDF's "
+     "bookmarks as the History section the handbook adds to every document's page"),
+    ("1. # Staff may lock your door",
+     "the heading 'Staff may lock your door' inside a list or a quote is a title, which the page already has from "
+     "the front matter"),
+    ("<p data-search-exclude>Restraint is never used.</p>",
+     "the data-search-exclude attribute on <p> keeps the text out of the site's search, so staff searching for it "
+     "would not find it"),
+    ("## Restraint {: data-search-exclude }",
+     "the data-search-exclude attribute on an attribute list keeps the text out of the site's search, so staff "
+     "searching for it would not find it"),
     ("<!-- Child A is back on Friday -->",
      "an HTML comment (<!-- -->) is published in the page's source, where anyone who opens the page can read it"),
 ]
@@ -339,6 +353,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     '!!! danger emergency "In an emergency"\n    Call 999.\n\n???+ tip\n    Ask us.\n\n> !!! note\n>     Quoted.',
     "```text\n!!! running\n```",
     "## Our rooms {: #rooms }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
+    "> ## What to do next\n\n- ### Who to call",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

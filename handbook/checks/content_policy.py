@@ -55,7 +55,7 @@ from handbook.model.reserved import (
     THEME_ID_PREFIX,
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
-from handbook.sources.headings import heading_lines
+from handbook.sources.headings import heading_lines, heading_slug
 
 CHECK: CheckName = "content-policy"
 
@@ -101,6 +101,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
 # A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
+# A heading after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x).
+_NESTED_HEADING = re.compile(r"(?m)^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)+(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words.
 _BOX = re.compile(r"(?m)^[ \t>]*(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)")
 _NESTED = re.compile(r"\n(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){" + str(MAX_NESTING + 1) + "}")
@@ -322,7 +324,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     if ids:
         problems += _id_clashes(source, ids)
     if document:
-        problems += _heading_problems(source)
+        problems += _heading_problems(source, _line)
 
     findings, seen = [], set()
     for line, what, fix in sorted(problems):
@@ -622,6 +624,9 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
             problems.append((line, f'the dir="{value}" attribute on {where} shows the text in another order than it '
                              "is written (15 30 60 reads 60 30 15), so readers would not see what was reviewed",
                              'remove it (dir="ltr" or dir="auto" may stay)'))
+        elif name == "data-search-exclude":
+            problems.append((line, f"the data-search-exclude attribute on {where} keeps the text out of the site's "
+                             "search, so staff searching for it would not find it", "remove it"))
         elif name == "data-toc-label":
             problems.append((line, f"the data-toc-label attribute on {where} gives a heading other words in the "
                              "page's contents than the words readers see under it", "remove it: the contents list "
@@ -660,11 +665,26 @@ def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int
     return []
 
 
-def _heading_problems(source: str) -> list[tuple[int, str, str]]:
+def _heading_problems(source: str, _line) -> list[tuple[int, str, str]]:
     """A governed document's own heading may not be a title (its title is in the front matter)
     nor take an anchor of the page's own sections."""
     problems = []
     lines = source.split("\n")
+    for match in _NESTED_HEADING.finditer(source) if "#" in source else ():
+        # A heading inside a list or a quote (- ## History): its anchor is made unique, but its
+        # words still show in the page's contents and the PDF's bookmarks as the section's own.
+        line, text, anchor = _line(match.start(2)), match.group(2), heading_slug(match.group(2))
+        inside = f"the heading '{_shown(text)}' inside a list or a quote"
+        if len(match.group(1)) == 1:
+            problems.append((line, f"{inside} is a title, which the page already has from the front matter",
+                             "make it bold text instead of a heading"))
+        elif anchor.startswith(THEME_ID_PREFIX):
+            problems.append((line, f"{inside} would take an anchor starting with {THEME_ID_PREFIX}, which the theme "
+                             "keeps for its own parts", f"reword it so it does not start with {THEME_ID_PREFIX}"))
+        elif anchor in DOCUMENT_ANCHORS:
+            problems.append((line, f"{inside} would show in the page's contents and the PDF's bookmarks as the "
+                             f"{DOCUMENT_ANCHORS[anchor]} section the handbook adds to every document's page",
+                             "reword it, or make it bold text instead of a heading"))
     for line, level, anchor, text in heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else ():
         if level == 1:
             problems.append((line, f"the heading '{_shown(text)}' is a title (# or a line of =), which the page "

@@ -73,6 +73,11 @@ def _headings(markdown_text: str):
         yield index, level, anchor, text.strip()
 
 
+def heading_slug(text: str) -> str:
+    """The anchor the toc extension makes of a heading's words (before it makes it unique)."""
+    return _slug(_INLINE.sub(lambda m: m.group(1) or "", text))
+
+
 def heading_anchors(markdown_text: str) -> dict[str, str]:
     """Anchor -> heading text, in page order, as the toc extension would make them."""
     return {anchor: text for _, _, anchor, text in _headings(markdown_text)}
