@@ -246,6 +246,32 @@ def test_nothing_runs_off_the_pdfs_pages(handbook_copy, tmp_path):
         assert end in text, end
 
 
+@pytest.mark.build  # lays out a whole PDF
+def test_the_pdfs_own_parts_are_found_where_they_are_not_by_a_class_a_document_could_carry(handbook_copy, tmp_path):
+    """A second layer behind the content policy (which refuses these boxes): the PDF's style
+    sheet finds its running head, cover and part titles by where they are in the page, so a
+    document's box with the class `running` or `cover` neither replaces the running head nor
+    looks like a cover, and a document's own title heading is not taken for a part title."""
+    import subprocess
+
+    import weasyprint
+
+    from handbook.export.pdf import handbook_html
+
+    complaints = handbook_copy / "policies/complaints.md"
+    complaints.write_text(complaints.read_text() + '\n!!! note running "FAKEHEAD approved, in force"\n    Text.\n\n'
+                          '!!! note cover\n    FAKECOVER\n')
+    handbook = check(handbook_copy, fixture_today())
+    assert "the box type 'running' is not one of the handbook's" in " ".join(messages(handbook, "content-policy"))
+    weasyprint.HTML(string=handbook_html(handbook.for_inspectors(), "commit", "Inspector copy", tmp_path)).write_pdf(
+        tmp_path / "c.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    heads = [page.strip().splitlines()[0] for page in pages[1:] if page.strip()]
+    assert heads and not [head for head in heads if "FAKEHEAD" in head]
+    assert all("Inspector copy" in head for head in heads)
+
+
 def test_tables_kept_out_of_markdown_come_back_as_markdown_would_have_made_them(mini):
     """The site build keeps the long tables out of Markdown (ReadyHtml) and puts them back into
     the page's HTML: the page is what Markdown makes of the same tables written in place."""
