@@ -165,6 +165,13 @@ def serialised_elements(serialised: str) -> list[Element]:
             for match in _SERIALISED.finditer(serialised) if match.group(1)]
 
 
+# The same, where an attribute may also be written with no value (` hidden`): nh3 never writes
+# one so, but the handbook's own templates do, and a PDF made with the gate switched off (as a
+# test of the layers behind it does) reads them.
+_WRITTEN = re.compile(r'<!--.*?-->|<([a-zA-Z][^\s/>]*)((?: [^\s="/>]+(?:="[^"]*")?)*)>|<[^>]*>|[^<]+', re.DOTALL)
+_WRITTEN_ATTRIBUTE = re.compile(r' ([^\s="/>]+)(?:="([^"]*)")?')
+
+
 def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable[[str, str], str | None]) -> str:
     """HTML written by nh3 (sanitised()) with the value of each attribute in `names` replaced by
     `rewrite(name, value)` (the value unescaped; the attribute dropped when it gives None). Each
@@ -175,7 +182,7 @@ def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable
         name = match.group(1).lower()
         if name not in names:
             return match.group(0)
-        value = rewrite(name, unescape(match.group(2)))
+        value = rewrite(name, unescape(match.group(2) or ""))
         return "" if value is None else f' {name}="{escape(value)}"'
 
     def start_tag(match: re.Match) -> str:
@@ -183,9 +190,9 @@ def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable
             if re.match(r"<[a-zA-Z]", match.group(0)):  # never from nh3: refused rather than left unread
                 raise HandbookError(f"a tag is not written as the sanitiser writes tags: {match.group(0)[:80]!r}")
             return match.group(0)  # a comment, an end tag or text
-        return f"<{match.group(1)}{_SERIALISED_ATTRIBUTE.sub(attribute, match.group(2))}>"
+        return f"<{match.group(1)}{_WRITTEN_ATTRIBUTE.sub(attribute, match.group(2))}>"
 
-    return _SERIALISED.sub(start_tag, serialised)
+    return _WRITTEN.sub(start_tag, serialised)
 
 
 def sanitised(html: str) -> str:
