@@ -293,12 +293,12 @@ CONTENT = [
      "<h1> is a title, which the page already has from the front matter: the PDF would list it as a document of its "
      "own, and the booklet would hide it"),
     ("> ## Document control\n>\n> | Version | 1.4 (approved) |",
-     "the heading 'Document control' inside a list or a quote would show in the page's contents and the PDF's "
+     "the heading 'Document control' inside a list, a quote or a box would show in the page's contents and the PDF's "
      "bookmarks as the Document control section the handbook adds to every document's page"),
-    ("- ## History", "the heading 'History' inside a list or a quote would show in the page's contents and the PDF's "
+    ("- ## History", "the heading 'History' inside a list, a quote or a box would show in the page's contents and the PDF's "
      "bookmarks as the History section the handbook adds to every document's page"),
     ("1. # Staff may lock your door",
-     "the heading 'Staff may lock your door' inside a list or a quote is a title, which the page already has from "
+     "the heading 'Staff may lock your door' inside a list, a quote or a box is a title, which the page already has from "
      "the front matter"),
     ("<p data-search-exclude>Restraint is never used.</p>",
      "the data-search-exclude attribute on <p> keeps the text out of the site's search, so staff searching for it "
@@ -334,6 +334,37 @@ def test_an_id_may_not_take_a_headings_anchor(mini, markup, where):
          "instead", _file_line(mini, POLICY, markup.splitlines()[-1]))]
 
 
+H1_TITLE = ("<h1> is a title, which the page already has from the front matter: the PDF would list it as a document "
+            "of its own, and the booklet would hide it")
+NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a box would show in the page's contents and "
+                  "the PDF's bookmarks as the Document control section the handbook adds to every document's page")
+
+
+@pytest.mark.parametrize("body, message, where", [
+    ("A lone backtick ` here.\n \n<h1>Raw title</h1>\n \nend ` here.", H1_TITLE, "<h1>Raw title</h1>"),
+    ("- one `\n- two <h1>Raw title</h1> `", H1_TITLE, "<h1>Raw title</h1>"),
+    ("An escaped \\` then <h1>Raw title</h1> and ` here.", H1_TITLE, "<h1>Raw title</h1>"),
+    ("Text.\n\n    ```\n\n<h1>Raw title</h1>\n\n    ```", H1_TITLE, "<h1>Raw title</h1>"),
+    ('- !!! tabbed-block "x"\n    Shown in the PDF only.',
+     "the box type 'tabbed-block' is not one of the handbook's: each word after !!! or ??? becomes a class of the "
+     "box, which the theme or the PDF could read as one of its own parts", "tabbed-block"),
+    ("##Document control", "the heading 'Document control' would take the anchor #document-control, which the "
+     "handbook keeps for the Document control section it adds to every document's page", "##Document control"),
+    ("#Fake title", "the heading 'Fake title' is a title (# or a line of =), which the page already has from the front "
+     "matter: the PDF would list it as a document of its own, and the booklet would hide it", "#Fake title"),
+    ("!!! note\n    ## Document control", NESTED_CONTROL, "## Document control"),
+    ("<div markdown>## Document control</div>", NESTED_CONTROL, "## Document control"),
+    ("- Item\n\n    ##Document control", NESTED_CONTROL, "##Document control"),
+], ids=["code span over a blank line of spaces", "code span over list items", "escaped backtick",
+        "indented fence", "box in a list item", "heading with no space", "title with no space", "heading in a box",
+        "heading in markdown HTML", "heading indented in a list item"])
+def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
+    """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
+    write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{body}\n\nLast paragraph.\n")
+    found = [f for f in check(mini).findings if f.check == "content-policy"]
+    assert [(f.message, f.line) for f in found] == [(message, _file_line(mini, POLICY, where))]
+
+
 def test_an_id_given_twice_on_a_page_is_refused(mini):
     write_document(mini, POLICY, front_matter(),
                    body='<span id="contact">Call us.</span>\n\nWrite to us.\n{: #contact }\n\n## Contact us {: #ours }\n')
@@ -354,6 +385,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     "```text\n!!! running\n```",
     "## Our rooms {: #rooms }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
     "> ## What to do next\n\n- ### Who to call",
+    "!!! Never leave a child alone!\n\n!!! Remember, we are here.",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

@@ -101,10 +101,14 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
 # A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
-# A heading after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x).
-_NESTED_HEADING = re.compile(r"(?m)^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)+(#{1,6})[ \t]+(.+?)[ \t#]*$")
-# A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words.
-_BOX = re.compile(r"(?m)^[ \t>]*(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)")
+# A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
+_TAGS = re.compile(r"<[^>\n]*>")
+_MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
+_NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})(?!#)[ \t]*(.+?)[ \t#]*$")
+# A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words and
+# perhaps a title in quotes, to the end of the line; wherever on a line (after a list's mark, a
+# definition's colon or an HTML tag, a box still opens).
+_BOX = re.compile(r"(?m)(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)(?: +\"[^\"\n]*\")? *$")
 _NESTED = re.compile(r"\n(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){" + str(MAX_NESTING + 1) + "}")
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
@@ -113,7 +117,10 @@ _TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _QUERY = re.compile(r"[?#]")  # where a link's path ends
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)  # a line that opens or closes fenced code
+# A line that opens or closes fenced code: indented less than four columns (inside a quote's >).
+# Indented further, Markdown reads it as text in an indented code block; the check then reads
+# the lines after it as it would read any text (a fence inside a list item is checked as text).
+_FENCE = re.compile(r"^(?:[ ]{0,3}>)*[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
 _FIRST_CLASS = re.compile(r"(?<=[\s{])\.[^\s}]+")  # in a fence's attribute list, its first class names its language
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _BACKTICKS = re.compile(r"`+")
@@ -380,15 +387,20 @@ def _without_code_and_templates(text: str, templates: bool = True) -> str:
     if fence is not None:
         spans.append((opened, len(text)))
     text = blank_spans(text, spans)
-    # Code spans: a run of backticks up to the next run of the same length in the same paragraph.
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)] if "`" in text else []
+    # Code spans: a run of backticks up to the next run of the same length on the same line. Python-
+    # Markdown lets one run over lines of a paragraph, but a line can start another block (a list
+    # item, a box, raw HTML), where the backticks are no code span and what lies between them is
+    # live; so a code span over lines is read as text (its HTML is checked). A backtick after a
+    # backslash is a backtick, not the start of a code span.
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text) if not text.startswith("\\", m.start() - 1)
+            ] if "`" in text else []
     spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
         length = end - start
         partner = next((j for j in range(index + 1, min(len(runs), index + 200))
                         if runs[j][1] - runs[j][0] == length), None)
-        if partner is not None and "\n\n" not in text[end:runs[partner][0]]:
+        if partner is not None and "\n" not in text[end:runs[partner][0]]:
             spans.append((start, runs[partner][1]))
             index = partner + 1
         else:
@@ -673,8 +685,8 @@ def _heading_problems(source: str, _line) -> list[tuple[int, str, str]]:
     for match in _NESTED_HEADING.finditer(source) if "#" in source else ():
         # A heading inside a list or a quote (- ## History): its anchor is made unique, but its
         # words still show in the page's contents and the PDF's bookmarks as the section's own.
-        line, text, anchor = _line(match.start(2)), match.group(2), heading_slug(match.group(2))
-        inside = f"the heading '{_shown(text)}' inside a list or a quote"
+        line, text, anchor = _line(match.start(2)), _TAGS.sub("", match.group(2)).strip(), heading_slug(match.group(2))
+        inside = f"the heading '{_shown(text)}' inside a list, a quote or a box"
         if len(match.group(1)) == 1:
             problems.append((line, f"{inside} is a title, which the page already has from the front matter",
                              "make it bold text instead of a heading"))

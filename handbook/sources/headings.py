@@ -9,7 +9,7 @@ from functools import lru_cache
 from markdown.extensions.toc import slugify, unique
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_ATX = re.compile(r"^(#{1,6})(?!#)\s*(.+?)\s*#*\s*$")  # as Python-Markdown reads one: no space needed after #
 _SETEXT = re.compile(r"^([=-])\1*[ ]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
