@@ -68,6 +68,13 @@ ATTACKS = {
                                         'the id="__config" attribute of a <div> element'),
     "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',
                                           'the style="position: fixed" attribute of a <td> element'),
+    "a box hidden on the site and printed in the PDF": (
+        '<div class="admonition tabbed-block"><p>x</p></div>', 'the class="admonition tabbed-block" attribute of a '
+        '<div> element'),
+    "text left out of search": ('<p class="linenodiv">Restraint</p>', 'the class="linenodiv" attribute of a <p>'),
+    "the PDF's running head": ('<div class="admonition note running"><p>x</p></div>',
+                               'the class="admonition note running" attribute of a <div> element'),
+    "a theme class": ('<span class="md-typeset">x</span>', 'the class="md-typeset" attribute of a <span> element'),
 }
 
 
@@ -91,6 +98,9 @@ MARKUP = [
     "<dl><dt>Term</dt><dd>Meaning</dd></dl><!-- a comment --><p>5 &lt; 6, “quotes” and é</p>",
     '<aside class="md-source-file"><span class="md-icon" title="Last update"><svg xmlns="http://www.w3.org/2000/svg" '
     'viewBox="0 0 24 24"><path d="M21 13.1"></path></svg></span></aside>',
+    '<div class="language-text highlight"><pre><span></span><code><span class="c1"># x</span> <span class="nb">y'
+    '</span></code></pre></div><div class="grid cards"><p><a class="md-button md-button--primary" href="x">x</a> '
+    '<a class="tel" href="tel:+44">1</a></p></div>',
 ]
 
 

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from handbook.model.reserved import ALLOWED_DIRECTIONS, THEME_ID_PREFIX
+from handbook.model.reserved import ALLOWED_CLASSES, ALLOWED_DIRECTIONS, BOX_TYPES, THEME_ID_PREFIX
 from handbook.sources.errors import HandbookError
 
 # The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
@@ -58,6 +58,37 @@ ALLOWED_ATTRIBUTES = {
     "svg": {"xmlns", "viewBox"},
     "path": {"d"},
 }
+# The classes an article may hold, by element: Markdown's boxes (BOX_TYPES, which the content
+# policy holds a document's boxes to), the handbook's own blocks (document control, the copy
+# stamp, notices, the regulation map's gaps), the classes a document may give (ALLOWED_CLASSES)
+# and what Material and its plugins write. Any other class is refused, wherever it came from: a
+# class is how the theme's and the PDF's style sheets and scripts find what to hide, move or
+# leave out of search (Material hides `tabbed-block`; its search skips `linenodiv`), so text
+# that reached the page past the checks cannot take one.
+ALLOWED_CLASSES_BY_TAG = {
+    "div": {"admonition", *BOX_TYPES, "copy-stamp", "document-control", "schedule-1-index", "stack-on-phone",
+            "highlight"},
+    "details": set(BOX_TYPES),
+    "p": {"admonition-title", "document-notice", "document-notice--draft", "document-notice--overdue",
+          "document-notice--retired", "document-status", "copy-stamp__stale"},
+    "a": {"external", "headerlink"},
+    "span": {"guide-page", "gap", "gap--expected", "md-icon", "md-source-file__fact",
+             "git-revision-date-localized-plugin", "git-revision-date-localized-plugin-date",
+             "review-badge", "review-badge--overdue", "review-badge--due-soon", "review-badge--in-date"},
+    "strong": {"gap", "gap--required", "review-badge", "review-badge--overdue", "review-badge--due-soon",
+               "review-badge--in-date"},
+    "aside": {"md-source-file"},
+}
+_CODE_CLASS = re.compile(r"language-[a-z0-9+#_-]+")  # the language of a code block, as superfences names it
+_TOKEN_CLASS = re.compile(r"[a-z]{1,3}[0-9]?")  # Pygments' names for the parts of highlighted code
+
+
+def allowed_class(tag: str, word: str) -> bool:
+    return (word in ALLOWED_CLASSES or word in ALLOWED_CLASSES_BY_TAG.get(tag, ())
+            or (tag in ("div", "code", "pre") and _CODE_CLASS.fullmatch(word) is not None)
+            or (tag == "span" and _TOKEN_CLASS.fullmatch(word) is not None))
+
+
 # Python-Markdown writes a table column's alignment as a style attribute, and nothing else may
 # carry one: `style="position: fixed"` would lay a box over every page of the PDF.
 TABLE_ALIGNMENT = {"text-align: left;", "text-align: center;", "text-align: right;"}
@@ -90,6 +121,8 @@ def _attribute_value(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "id" and value.startswith(THEME_ID_PREFIX):
         return None
     if attribute == "dir" and value.strip().lower() not in ALLOWED_DIRECTIONS:  # text shown in another order
+        return None
+    if attribute == "class" and not all(allowed_class(tag, word) for word in value.split()):
         return None
     return value
 
