@@ -355,9 +355,17 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
     ("!!! note\n    ## Document control", NESTED_CONTROL, "## Document control"),
     ("<div markdown>## Document control</div>", NESTED_CONTROL, "## Document control"),
     ("- Item\n\n    ##Document control", NESTED_CONTROL, "##Document control"),
+    ("- ### Monitoring\n    We watch everything.\n\n### Monitoring\n\nWe use no cameras.",
+     "the heading 'Monitoring' inside a list, a quote or a box has the words of another heading of the page, whose "
+     "anchor it would take: links to that heading (and the Statement of Purpose's index of Schedule 1) would lead "
+     "here", "- ### Monitoring"),
+    ("### We watch everything {: #monitoring }\n\n### Monitoring\n\nWe use no cameras.",
+     "the id 'monitoring' on an attribute list is the anchor of the heading 'Monitoring', whose links would lead "
+     "here instead", "{: #monitoring }"),
 ], ids=["code span over a blank line of spaces", "code span over list items", "escaped backtick",
         "indented fence", "box in a list item", "heading with no space", "title with no space", "heading in a box",
-        "heading in markdown HTML", "heading indented in a list item"])
+        "heading in markdown HTML", "heading indented in a list item", "a heading's anchor taken by a heading in a list",
+        "a heading's anchor taken by an earlier heading's id"])
 def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
     """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
     write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{body}\n\nLast paragraph.\n")
@@ -383,7 +391,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     "{% raw %}{{ not a fact }}{% endraw %} and {{ home.name }}",
     '!!! danger emergency "In an emergency"\n    Call 999.\n\n???+ tip\n    Ask us.\n\n> !!! note\n>     Quoted.',
     "```text\n!!! running\n```",
-    "## Our rooms {: #rooms }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
+    "## Our rooms {: #our-space }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
     "> ## What to do next\n\n- ### Who to call",
     "!!! Never leave a child alone!\n\n!!! Remember, we are here.",
 ])

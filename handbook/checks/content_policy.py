@@ -529,11 +529,15 @@ def _id_clashes(source: str, ids: list[tuple[int, str, str]]) -> list[tuple[int,
     of the page already has: links to the heading (and the Statement of Purpose's index of
     Schedule 1) would lead to the element instead, and MkDocs renames the heading's anchor."""
     problems = []
-    headings = {anchor: (line, text) for line, _, anchor, text in heading_lines(source)}
+    found = heading_lines(source)
+    # Each heading by its anchor, and by the anchor its words make (which an id given earlier takes).
+    by_anchor = {anchor: (line, text) for line, _, anchor, text in found}
+    by_words = {heading_slug(text): (line, text) for line, _, _, text in found}
     first_given: dict[str, int] = {}
     for line, value, where in sorted(ids):
-        heading = headings.get(value)
-        if heading is not None and heading[0] != line:  # a heading's own {: #id } is its anchor
+        # (a heading's own {: #id } is its anchor)
+        heading = next((h for h in (by_anchor.get(value), by_words.get(value)) if h is not None and h[0] != line), None)
+        if heading is not None:
             problems.append((line, f"the id '{_shown(value)}' on {where} is the anchor of the heading "
                              f"'{_shown(heading[1])}', whose links would lead here instead",
                              "give it another id, or remove it"))
@@ -682,11 +686,18 @@ def _heading_problems(source: str, _line) -> list[tuple[int, str, str]]:
     nor take an anchor of the page's own sections."""
     problems = []
     lines = source.split("\n")
+    found = heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else []
+    own_anchors = {heading_slug(text) for _, _, _, text in found}
     for match in _NESTED_HEADING.finditer(source) if "#" in source else ():
         # A heading inside a list or a quote (- ## History): its anchor is made unique, but its
         # words still show in the page's contents and the PDF's bookmarks as the section's own.
         line, text, anchor = _line(match.start(2)), _TAGS.sub("", match.group(2)).strip(), heading_slug(match.group(2))
         inside = f"the heading '{_shown(text)}' inside a list, a quote or a box"
+        if anchor in own_anchors:
+            problems.append((line, f"{inside} has the words of another heading of the page, whose anchor it would "
+                             "take: links to that heading (and the Statement of Purpose's index of Schedule 1) would "
+                             "lead here", "reword it, or make it bold text instead of a heading"))
+            continue
         if len(match.group(1)) == 1:
             problems.append((line, f"{inside} is a title, which the page already has from the front matter",
                              "make it bold text instead of a heading"))
@@ -697,7 +708,7 @@ def _heading_problems(source: str, _line) -> list[tuple[int, str, str]]:
             problems.append((line, f"{inside} would show in the page's contents and the PDF's bookmarks as the "
                              f"{DOCUMENT_ANCHORS[anchor]} section the handbook adds to every document's page",
                              "reword it, or make it bold text instead of a heading"))
-    for line, level, anchor, text in heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else ():
+    for line, level, anchor, text in found:
         if level == 1:
             problems.append((line, f"the heading '{_shown(text)}' is a title (# or a line of =), which the page "
                              "already has from the front matter: the PDF would list it as a document of its own, and "
