@@ -247,22 +247,29 @@ def test_nothing_runs_off_the_pdfs_pages(handbook_copy, tmp_path):
 
 
 @pytest.mark.build  # lays out a whole PDF
-def test_the_pdfs_own_parts_are_found_where_they_are_not_by_a_class_a_document_could_carry(handbook_copy, tmp_path):
-    """A second layer behind the content policy (which refuses these boxes): the PDF's style
-    sheet finds its running head, cover and part titles by where they are in the page, so a
-    document's box with the class `running` or `cover` neither replaces the running head nor
-    looks like a cover, and a document's own title heading is not taken for a part title."""
+def test_the_pdfs_own_parts_are_found_where_they_are_not_by_a_class_a_document_could_carry(
+        handbook_copy, tmp_path, monkeypatch):
+    """Layers behind the content policy (which refuses these boxes): the gate refuses a class
+    that is not the handbook's; and were the gate switched off, the PDF's style sheet finds its
+    running head, cover and part titles by where they are in the page, so a document's box with
+    the class `running` or `cover` neither replaces the running head nor looks like a cover."""
     import subprocess
 
     import weasyprint
 
-    from handbook.export.pdf import handbook_html
+    from handbook.export import pdf
+    from handbook.export.pdf import RefusedInPdf, handbook_html
 
     complaints = handbook_copy / "policies/complaints.md"
     complaints.write_text(complaints.read_text() + '\n!!! note running "FAKEHEAD approved, in force"\n    Text.\n\n'
                           '!!! note cover\n    FAKECOVER\n')
     handbook = check(handbook_copy, fixture_today())
     assert "the box type 'running' is not one of the handbook's" in " ".join(messages(handbook, "content-policy"))
+    with pytest.raises(RefusedInPdf, match='the PDF would hold the class="admonition note running" attribute of a '
+                                           "<div> element, which the handbook does not publish"):
+        handbook_html(handbook.for_inspectors(), "commit", "Inspector copy", tmp_path)
+
+    monkeypatch.setattr(pdf, "_gate", lambda path, fragment: fragment)
     weasyprint.HTML(string=handbook_html(handbook.for_inspectors(), "commit", "Inspector copy", tmp_path)).write_pdf(
         tmp_path / "c.pdf")
     pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True,

@@ -207,6 +207,9 @@ CHECKED_KEPT = 8192
 CACHE_FINGERPRINT = code_fingerprint(f"markdown {markdown.__version__}", f"jinja2 {jinja2.__version__}")
 
 
+KEPT_FINDINGS_MAX = 1000
+
+
 def cache_name(home_id: str | None) -> str:
     return f"content-policy-{home_id}.json" if home_id else "content-policy.json"
 
@@ -232,7 +235,8 @@ class _KeptFindings:
             return None
 
     def keep(self, key: str, checked: Checked) -> None:
-        self.now[key] = {"findings": [found.to_dict() for found in checked[0]], "asked": checked[1]}
+        if len(checked[0]) <= KEPT_FINDINGS_MAX:  # a page with thousands is read again rather than kept
+            self.now[key] = {"findings": [found.to_dict() for found in checked[0]], "asked": checked[1]}
 
     def save(self) -> None:
         if self.now != self.before:

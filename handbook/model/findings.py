@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -46,11 +46,9 @@ class Finding:
         return f"{one_line(self.path)}: {one_line(homes + self.message)} - {one_line(self.fix)}"
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        if not self.homes:  # a single home's findings read as they always have
-            del data["homes"]
-        else:
+        data: dict = {"severity": self.severity.value, "path": self.path, "message": self.message, "fix": self.fix,
+                "check": self.check, "field": self.field, "line": self.line}
+        if self.homes:  # a single home's findings read as they always have
             data["homes"] = list(self.homes)
         return data
 
