@@ -101,8 +101,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
 # A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
-# A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _TAGS = re.compile(r"<[^>\n]*>")
+# A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
 _NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})(?!#)[ \t]*(.+?)[ \t#]*$")
 # A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words and
@@ -396,7 +396,7 @@ def _without_code_and_templates(text: str, templates: bool = True) -> str:
     # item, a box, raw HTML), where the backticks are no code span and what lies between them is
     # live; so a code span over lines is read as text (its HTML is checked). A backtick after a
     # backslash is a backtick, not the start of a code span.
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text) if not text.startswith("\\", m.start() - 1)
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text) if text[m.start() - 1:m.start()] != "\\"
             ] if "`" in text else []
     spans, index = [], 0
     while index < len(runs):
