@@ -355,6 +355,8 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
     ("!!! note\n    ## Document control", NESTED_CONTROL, "## Document control"),
     ("<div markdown>## Document control</div>", NESTED_CONTROL, "## Document control"),
     ("- Item\n\n    ##Document control", NESTED_CONTROL, "##Document control"),
+    ("<div>\n```\n</div>\n\n<h1>Raw title</h1>\n\n<div>\n```\n</div>", H1_TITLE, "<h1>Raw title</h1>"),
+    ("<div>A code span `<h1>Raw title</h1>` in raw HTML.</div>", H1_TITLE, "<h1>Raw title</h1>"),
     ("- ### Monitoring\n    We watch everything.\n\n### Monitoring\n\nWe use no cameras.",
      "the heading 'Monitoring' inside a list, a quote or a box has the words of another heading of the page, whose "
      "anchor it would take: links to that heading (and the Statement of Purpose's index of Schedule 1) would lead "
@@ -364,7 +366,8 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
      "here instead", "{: #monitoring }"),
 ], ids=["code span over a blank line of spaces", "code span over list items", "escaped backtick",
         "indented fence", "box in a list item", "heading with no space", "title with no space", "heading in a box",
-        "heading in markdown HTML", "heading indented in a list item", "a heading's anchor taken by a heading in a list",
+        "heading in markdown HTML", "heading indented in a list item", "a fence in raw HTML",
+        "a code span in raw HTML", "a heading's anchor taken by a heading in a list",
         "a heading's anchor taken by an earlier heading's id"])
 def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
     """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
@@ -394,6 +397,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     "## Our rooms {: #our-space }\n\nText.\n\n## Rooms\n\n<span id=\"garden\">The garden.</span>",
     "> ## What to do next\n\n- ### Who to call",
     "!!! Never leave a child alone!\n\n!!! Remember, we are here.",
+    "<div markdown>\n\n```text\n<b>an example</b>\n```\n\n</div>",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

@@ -124,6 +124,7 @@ _FENCE = re.compile(r"^(?:[ ]{0,3}>)*[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
 _FIRST_CLASS = re.compile(r"(?<=[\s{])\.[^\s}]+")  # in a fence's attribute list, its first class names its language
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _BACKTICKS = re.compile(r"`+")
+_RAW_BLOCK_START = re.compile(r"(?m)^ {0,3}<([a-zA-Z][a-zA-Z0-9-]*)(?![^>\n]*\bmarkdown\b)")
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
 # "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
 _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
@@ -369,12 +370,15 @@ def _without_code_and_templates(text: str, templates: bool = True) -> str:
         else:
             spans.append((start, end))
     text = blank_spans(text, spans)
+    raw = _raw_html_blocks(text) if "<" in text else []
     # Fenced code blocks: from the line that opens one to the line that closes it (or the end).
     # The attribute list of the opening line (```{.text #id}) is kept: superfences gives the
     # block its id and classes, so it is checked like any other.
     spans, fence, opened = [], None, 0
     for match in _FENCE.finditer(text) if "```" in text or "~~~" in text else ():
         if fence is None:
+            if _inside(raw, match.start()):
+                continue  # in raw HTML, ``` is text and what follows is live
             fence, opened = match.group(1), match.start()
             line_end = text.find("\n", match.end())
             first, last = text.find("{", match.end(), line_end), text.rfind("}", match.end(), line_end)
@@ -404,12 +408,32 @@ def _without_code_and_templates(text: str, templates: bool = True) -> str:
         length = end - start
         partner = next((j for j in range(index + 1, min(len(runs), index + 200))
                         if runs[j][1] - runs[j][0] == length), None)
-        if partner is not None and "\n" not in text[end:runs[partner][0]]:
+        if partner is not None and "\n" not in text[end:runs[partner][0]] and not _inside(raw, start):
             spans.append((start, runs[partner][1]))
             index = partner + 1
         else:
             index += 1
     return blank_spans(text, spans)
+
+
+def _raw_html_blocks(text: str) -> list[tuple[int, int]]:
+    """Where a line opens an HTML element (not one marked `markdown`) up to the line that closes
+    it, or the end of the page: Python-Markdown passes such a block on as it is, so backticks and
+    ``` in it are text and the HTML around them is live. Read generously: a block taken for raw
+    HTML that is not is only checked as text, never left unchecked."""
+    blocks: list[tuple[int, int]] = []  # in order and apart: a block starting inside the last one is part of it
+    for match in _RAW_BLOCK_START.finditer(text):
+        if blocks and match.start() < blocks[-1][1]:
+            continue
+        close = text.find(f"</{match.group(1)}", match.end())
+        line_end = -1 if close == -1 else text.find("\n", close)
+        blocks.append((match.start(), len(text) if close == -1 or line_end == -1 else line_end))
+    return blocks
+
+
+def _inside(blocks: list[tuple[int, int]], position: int) -> bool:
+    index = bisect.bisect_right(blocks, position, key=lambda block: block[0]) - 1
+    return index >= 0 and blocks[index][0] <= position < blocks[index][1]
 
 
 def _code_point(character: str) -> str:
