@@ -333,10 +333,13 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
                          "anyone who opens the page can read it", FIX_COMMENT))
     ids = parser.ids
     problems += _attribute_list_problems(targets, source, ids)
+    # The page's headings, read once for both rules below (a page with none of #, "\n-" or "\n=" has none).
+    headings = (heading_lines(source) if (ids or document) and ("#" in source or "\n-" in source or "\n=" in source)
+                else [])
     if ids:
-        problems += _id_clashes(source, ids)
+        problems += _id_clashes(headings, ids)
     if document:
-        problems += _heading_problems(source, _line)
+        problems += _heading_problems(source, headings, _line)
 
     findings, seen = [], set()
     for line, what, fix in sorted(problems):
@@ -552,13 +555,13 @@ def _attribute_list_problems(targets: _Targets, source: str, ids: list[tuple[int
     return problems
 
 
-def _id_clashes(source: str, ids: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+def _id_clashes(found: list[tuple[int, int, str, str]], ids: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     """An id a page gives (in HTML or an attribute list) that a heading's anchor or another id
     of the page already has: links to the heading (and the Statement of Purpose's index of
     Schedule 1) would lead to the element instead, and MkDocs renames the heading's anchor."""
     problems = []
-    found = heading_lines(source)
-    # Each heading by its anchor, and by the anchor its words make (which an id given earlier takes).
+    # Each heading (`found`, from heading_lines) by its anchor, and by the anchor its words make
+    # (which an id given earlier takes).
     by_anchor = {anchor: (line, text) for line, _, anchor, text in found}
     by_words = {heading_slug(text): (line, text) for line, _, _, text in found}
     first_given: dict[str, int] = {}
@@ -709,12 +712,11 @@ def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int
     return []
 
 
-def _heading_problems(source: str, _line) -> list[tuple[int, str, str]]:
-    """A governed document's own heading may not be a title (its title is in the front matter)
-    nor take an anchor of the page's own sections."""
+def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line) -> list[tuple[int, str, str]]:
+    """A governed document's own heading (`found`, from heading_lines) may not be a title (its
+    title is in the front matter) nor take an anchor of the page's own sections."""
     problems = []
     lines = source.split("\n")
-    found = heading_lines(source) if "#" in source or "\n-" in source or "\n=" in source else []
     own_anchors = {heading_slug(text) for _, _, _, text in found}
     for match in _NESTED_HEADING.finditer(source) if "#" in source else ():
         # A heading inside a list or a quote (- ## History): its anchor is made unique, but its

@@ -76,8 +76,7 @@ ALLOWED_CLASSES_BY_TAG = {
     "span": {"guide-page", "gap", "gap--expected", "md-icon", "md-source-file__fact", UNPUBLISHED_CLASS,
              "git-revision-date-localized-plugin", "git-revision-date-localized-plugin-date",
              "review-badge", "review-badge--overdue", "review-badge--due-soon", "review-badge--in-date"},
-    "strong": {"gap", "gap--required", "review-badge", "review-badge--overdue", "review-badge--due-soon",
-               "review-badge--in-date"},
+    "strong": {"gap", "gap--required"},
     "aside": {"md-source-file"},
 }
 _CODE_CLASS = re.compile(r"language-[a-z0-9+#_-]+")  # the language of a code block, as superfences names it
@@ -186,9 +185,11 @@ class Removed:
 # tags as `_Elements` gives, as long as it holds no element whose text is written raw (<style>,
 # <script>, <xmp>, <iframe>, <noembed>, <noframes>, <plaintext>, <noscript>): the allowlist has
 # none, so a page the allowlist keeps whole has none either. tests/test_output_gates.py proves
-# the two readings the same on such pages.
-_SERIALISED = re.compile(r'<!--.*?-->|<([a-zA-Z][^\s/>]*)((?: [^\s="/>]+="[^"]*")*)>|<[^>]*>|[^<]+', re.DOTALL)
-_SERIALISED_ATTRIBUTE = re.compile(r' ([^\s="/>]+)="([^"]*)"')
+# the two readings the same on such pages. An attribute may also be written with no value
+# (` hidden`): nh3 never writes one so, but the handbook's own templates do, and a PDF made with
+# the gate switched off (as a test of the layers behind it does) holds them.
+_SERIALISED = re.compile(r'<!--.*?-->|<([a-zA-Z][^\s/>]*)((?: [^\s="/>]+(?:="[^"]*")?)*)>|<[^>]*>|[^<]+', re.DOTALL)
+_SERIALISED_ATTRIBUTE = re.compile(r' ([^\s="/>]+)(?:="([^"]*)")?')
 
 
 def serialised_elements(serialised: str) -> list[Element]:
@@ -197,13 +198,6 @@ def serialised_elements(serialised: str) -> list[Element]:
              tuple(sorted((name.lower(), unescape(value))
                           for name, value in _SERIALISED_ATTRIBUTE.findall(match.group(2)))))
             for match in _SERIALISED.finditer(serialised) if match.group(1)]
-
-
-# The same, where an attribute may also be written with no value (` hidden`): nh3 never writes
-# one so, but the handbook's own templates do, and a PDF made with the gate switched off (as a
-# test of the layers behind it does) reads them.
-_WRITTEN = re.compile(r'<!--.*?-->|<([a-zA-Z][^\s/>]*)((?: [^\s="/>]+(?:="[^"]*")?)*)>|<[^>]*>|[^<]+', re.DOTALL)
-_WRITTEN_ATTRIBUTE = re.compile(r' ([^\s="/>]+)(?:="([^"]*)")?')
 
 
 def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable[[str, str], str | None]) -> str:
@@ -224,9 +218,9 @@ def rewrite_attributes(serialised: str, names: frozenset[str], rewrite: Callable
             if re.match(r"<[a-zA-Z]", match.group(0)):  # never from nh3: refused rather than left unread
                 raise HandbookError(f"a tag is not written as the sanitiser writes tags: {match.group(0)[:80]!r}")
             return match.group(0)  # a comment, an end tag or text
-        return f"<{match.group(1)}{_WRITTEN_ATTRIBUTE.sub(attribute, match.group(2))}>"
+        return f"<{match.group(1)}{_SERIALISED_ATTRIBUTE.sub(attribute, match.group(2))}>"
 
-    return _WRITTEN.sub(start_tag, serialised)
+    return _SERIALISED.sub(start_tag, serialised)
 
 
 def sanitised(html: str) -> str:
