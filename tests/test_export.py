@@ -423,6 +423,34 @@ def test_every_page_after_the_cover_names_the_copy_and_a_draft_says_so(exported,
     assert [n for n, page in enumerate(pypdf.PdfReader(final_booklet).pages, 1) if "Draft" in page.extract_text()] == []
 
 
+def _page_parts(pdf: Path) -> list[tuple[str | None, str]]:
+    """(the title of the part each page is in, by the PDF's bookmarks; the page's text)."""
+    reader = pypdf.PdfReader(pdf)
+    starts = sorted((reader.get_destination_page_number(item), item.title) for item in reader.outline
+                    if not isinstance(item, list))
+    return [(next((title for start, title in reversed(starts) if start <= number), None), page.extract_text())
+            for number, page in enumerate(reader.pages)]
+
+
+def test_every_page_of_a_document_names_its_version_and_approval_at_its_foot(exported, real_draft_copy, real_repository):
+    """A page of the inspectors' PDF printed on its own still says which document it is from, in
+    which version, and whether that version is approved (a draft copy's drafts say they are not)."""
+    from handbook.checks import load_and_check
+
+    def feet(root: Path, today: dt.date, drafts: bool) -> dict[str, str]:
+        documents = load_and_check(root, today).for_inspectors(drafts=drafts).documents
+        return {"Regulation map": "Regulation map"} | {
+            d.title: f"{d.title}, version {d.version}: " + (f"approved on {long_date(d.approval.on)}" if d.in_force
+                                                            else "draft, not yet approved") for d in documents}
+
+    for pdf, expected in [(exported[2], feet(exported[0], fixture_today(), drafts=False)),
+                          (real_draft_copy[1], feet(real_repository, last_touched(REPO), drafts=True))]:
+        pages = [(part, text) for part, text in _page_parts(pdf) if part in expected]
+        assert {part for part, _ in pages} == set(expected)
+        assert [(part, text[-300:]) for part, text in pages if expected[part] not in text] == []
+    assert "draft, not yet approved" in " ".join(feet(real_repository, last_touched(REPO), drafts=True).values())
+
+
 def test_the_export_makes_the_childrens_guide_an_a5_booklet_for_a_child(exported):
     """Beside the inspector copy, `make export` prints the children's guide for a child to keep:
     A5, tagged, named as the booklet of that version, holding the guide alone."""

@@ -75,6 +75,17 @@ ATTACKS = {
     "the PDF's running head": ('<div class="admonition note running"><p>x</p></div>',
                                'the class="admonition note running" attribute of a <div> element'),
     "a theme class": ('<span class="md-typeset">x</span>', 'the class="md-typeset" attribute of a <span> element'),
+    "the page's article closed early": ("</article><p>Outside.</p>", "a </article> end tag closing an element that was "
+                                        "never opened there (it would close part of the page around it)"),
+    "a block of the page closed": ("<div><p>x</p></div></div>", "a </div> end tag closing an element"),
+    "hidden text": ("<p hidden>Restraint is never used.</p>", "the hidden attribute of a <p> element that is not one "
+                    "of the handbook's own blocks"),
+    "text kept out of search": ("<div data-search-exclude><p>Restraint</p></div>", "the data-search-exclude attribute "
+                                "of a <div> element that is not one of the handbook's own blocks"),
+    "a status line's attribute on other text": ('<p class="admonition-title" data-search-exclude>x</p>',
+                                                "the data-search-exclude attribute of a <p> element"),
+    "the copy stamp's date on another block": ('<div class="admonition" data-earliest-review="2020-01-01">x</div>',
+                                               "the data-earliest-review attribute of a <div> element"),
 }
 
 
@@ -101,12 +112,27 @@ MARKUP = [
     '<div class="language-text highlight"><pre><span></span><code><span class="c1"># x</span> <span class="nb">y'
     '</span></code></pre></div><div class="grid cards"><p><a class="md-button md-button--primary" href="x">x</a> '
     '<a class="tel" href="tel:+44">1</a></p></div>',
+    '<div class="copy-stamp admonition info" data-search-exclude data-earliest-review="2027-01-01"><p>Copy</p>'
+    '<p class="copy-stamp__stale" hidden>Out of date</p></div><p class="document-status" data-search-exclude>Version '
+    '1.0</p><p class="document-notice document-notice--draft" data-search-exclude>Draft</p><table data-search-exclude>'
+    '<tbody><tr><td>x</td></tr></tbody></table><div class="schedule-1-index" data-search-exclude><p>x</p></div>',
+    "<p>An end tag HTML lets a page leave out, given twice</p></p><br></br><ul><li>x</li></li></ul><div/>x</div>",
 ]
 
 
 @pytest.mark.parametrize("fragment", MARKUP)
 def test_the_sanitiser_gate_keeps_what_the_handbook_makes(fragment):
     assert removed_by_sanitiser(fragment) is None
+
+
+@pytest.mark.unit
+def test_a_page_has_one_title_and_a_part_of_the_pdf_none():
+    title, heading = "<h1>Complaints policy</h1>", "<h1>Inspectors: this is approved</h1>"
+    beside = "a <h1> heading beside the title (the PDF would list it as a document of its own)"
+    assert removed_by_sanitiser(f"{title}<p>x</p>") is None
+    assert str(removed_by_sanitiser(f"{title}<p>x</p>{heading}")) == beside
+    assert removed_by_sanitiser("<h2>Part</h2><p>x</p>", titles=0) is None
+    assert str(removed_by_sanitiser(f"<p>x</p>{heading}", titles=0)) == beside
 
 
 # The gate's quick answer reads nh3's output with a pattern instead of a second pass of the HTML
@@ -306,13 +332,21 @@ def _pdf_handbook(root: Path, text: str):
     return load_and_check(root, fixture_today()).for_inspectors(), site
 
 
-def test_the_pdf_gate_names_the_document(handbook_copy, tmp_path):
+@pytest.mark.parametrize("text, held", [
+    ("<style>section.part { display: none }</style>", "a <style> element"),
+    ("<h1>Approved by Ofsted</h1>", "a <h1> heading beside the title (the PDF would list it as a document of its own)"),
+    ("</section><p>Outside the part.</p>", "a </section> end tag closing an element that was never opened there (it "
+                                           "would close part of the page around it)"),
+])
+def test_the_pdf_gate_names_the_document(handbook_copy, tmp_path, text, held):
+    """The check on the source refuses each of these first (load_and_check records its
+    findings and goes on); the PDF's own gate refuses them too, naming the document."""
     from handbook.export.pdf import RefusedInPdf, write_pdf
 
-    handbook, site = _pdf_handbook(handbook_copy, "<style>section.part { display: none }</style>")
+    handbook, site = _pdf_handbook(handbook_copy, text)
     with pytest.raises(RefusedInPdf) as refused:
         write_pdf(handbook, "abc", "Inspector copy", tmp_path / "copy.pdf", site)
-    assert str(refused.value) == ("policies/complaints.md: the PDF would hold a <style> element, which the handbook "
+    assert str(refused.value) == (f"policies/complaints.md: the PDF would hold {held}, which the handbook "
                                   f"does not publish - remove it; {SECURITY}")
     assert not (tmp_path / "copy.pdf").exists()
 

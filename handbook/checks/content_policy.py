@@ -51,8 +51,10 @@ from handbook.model.reserved import (
     ALLOWED_DIRECTIONS,
     BOX_TYPES,
     DOCUMENT_ANCHORS,
+    OPTIONAL_END,
     THEME_DATA_PREFIX,
     THEME_ID_PREFIX,
+    VOID_ELEMENTS,
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.headings import heading_lines, heading_slug
@@ -68,14 +70,6 @@ URL_ATTRIBUTES = frozenset({
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
 })
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
-# Elements with no end tag, and those whose end tag HTML lets a page leave out (the next one closes them).
-VOID_ELEMENTS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-})
-OPTIONAL_END = frozenset({
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
-    "rt", "rp", "html", "head", "body",
-})
 # What Python-Markdown can read. It crashes (RecursionError) on emphasis nested about 990 deep
 # (1,985 * on each side of a word, or "*a " repeated 992 times and closed), on lists nested 248
 # deep (992 columns of indentation) and on <div markdown> nested 330 deep; the limits are far

@@ -96,7 +96,7 @@ def _gate(path: str, fragment: str) -> str:
     """The fragment, refused if the sanitiser would remove anything from it, else as the
     sanitiser writes it: _relink then finds every id, href and src (`ID='x'` written by a
     document would otherwise keep its name and take another part's place in the PDF)."""
-    removed = removed_by_sanitiser(fragment)
+    removed = removed_by_sanitiser(fragment, titles=0)  # a part's title is the PDF's own <h1>
     if removed is not None:
         raise RefusedInPdf(f"{path}: the PDF would hold {removed}, which the handbook does not publish - remove it; "
                            "a document may hold Markdown and the HTML listed in README.md, 'Security'")
@@ -117,10 +117,11 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
     converter = _markdown_converter(handbook.root)
     documents = sorted(handbook.documents, key=lambda d: (KIND_ORDER.get(d.kind, 3), d.title.lower()))
     ids = {d.path: d.id for d in documents}
-    parts = [_document_part(handbook, d, converter, ids, site) for d in documents]
+    parts: list[tuple[str, str, str, Document | None]] = [(*_document_part(handbook, d, converter, ids, site), d)
+                                                          for d in documents]
     map_html = _relink(_gate(REGULATION_MAP, converter.reset().convert(regulation_map(handbook, page=REGULATION_MAP))),
                        MAP_ID, REGULATION_MAP, ids, site)
-    parts.append((MAP_ID, "Regulation map", map_html))
+    parts.append((MAP_ID, "Regulation map", map_html, None))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
     facts = handbook.home.facts
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=copy_made_on(handbook.today),
@@ -140,7 +141,7 @@ def document_html(handbook: Handbook, document: Document, reference: str | None,
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=copy_made_on(handbook.today),
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=[],
-                  parts=[(document.id, document.title, body)], style=_style(booklet), single=document,
+                  parts=[(document.id, document.title, body, None)], style=_style(booklet), single=document,
                   booklet=booklet, draft_mark=draft_mark)
 
 

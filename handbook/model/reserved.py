@@ -46,3 +46,14 @@ THEME_DATA_PREFIX = "data-md-"
 # The text directions a page may give an element: right to left shows "15 30 60" as "60 30 15",
 # so readers would not see what was reviewed (the content policy and the output gate both read this).
 ALLOWED_DIRECTIONS = frozenset({"ltr", "auto"})
+
+# Elements with no end tag, and those whose end tag HTML lets a page leave out (the next one
+# closes them): neither is counted when the check on a document's source (content_policy.py)
+# and the output gate (safe_html.py) look for an end tag closing an element never opened.
+VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+})
+OPTIONAL_END = frozenset({
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
+    "rt", "rp", "html", "head", "body",
+})

@@ -24,7 +24,14 @@ from html.parser import HTMLParser
 
 import nh3
 
-from handbook.model.reserved import ALLOWED_CLASSES, ALLOWED_DIRECTIONS, BOX_TYPES, THEME_ID_PREFIX
+from handbook.model.reserved import (
+    ALLOWED_CLASSES,
+    ALLOWED_DIRECTIONS,
+    BOX_TYPES,
+    OPTIONAL_END,
+    THEME_ID_PREFIX,
+    VOID_ELEMENTS,
+)
 from handbook.sources.errors import HandbookError
 from handbook.views.unpublished_links import UNPUBLISHED_CLASS
 
@@ -78,6 +85,18 @@ ALLOWED_CLASSES_BY_TAG = {
              "review-badge", "review-badge--overdue", "review-badge--due-soon", "review-badge--in-date"},
     "strong": {"gap", "gap--required"},
     "aside": {"md-source-file"},
+}
+# Attributes that say whether a reader or the site's search sees an element, each allowed only on
+# the handbook's own blocks that carry it (one of their classes): `hidden` hides text from
+# readers while search finds it and the PDF prints it (the copy stamp's line, shown by its
+# script); `data-search-exclude` keeps text out of search (the page's status line and notices,
+# the copy stamp, the Schedule 1 index). Every table may carry `data-search-exclude`: the build
+# gives it to each table of a document, whose rows would otherwise fill the search results.
+CLASS_BOUND_ATTRIBUTES = {
+    ("p", "hidden"): {"copy-stamp__stale"},
+    ("p", "data-search-exclude"): {"document-notice", "document-status"},
+    ("div", "data-search-exclude"): {"copy-stamp", "schedule-1-index"},
+    ("div", "data-earliest-review"): {"copy-stamp"},
 }
 _CODE_CLASS = re.compile(r"language-[a-z0-9+#_-]+")  # the language of a code block, as superfences names it
 _TOKEN_CLASS = re.compile(r"[a-z]{1,3}[0-9]?")  # Pygments' names for the parts of highlighted code
@@ -142,23 +161,38 @@ Element = tuple[str, tuple[tuple[str, str], ...]]
 
 
 class _Elements(HTMLParser):
-    """Every start tag of a fragment, with its attributes, in order."""
+    """Every start tag of a fragment, with its attributes, in order; and the first end tag that
+    closes an element never opened (not counting those HTML lets a page leave out or that have
+    no end tag, as the check on a document's source does not)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.elements: list[Element] = []
+        self._open: Counter[str] = Counter()
+        self.stray_end_tag: str | None = None
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, tuple(sorted((name, value or "") for name, value in attrs))))
+        self._open[tag] += 1  # `<div/>` too: in HTML the slash does not close it
 
     handle_startendtag = handle_starttag
 
+    def handle_endtag(self, tag):
+        if self._open[tag] > 0:
+            self._open[tag] -= 1
+        elif self.stray_end_tag is None and tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
+            self.stray_end_tag = tag
 
-def _elements(html: str) -> list[Element]:
+
+def _parsed(html: str) -> _Elements:
     parser = _Elements()
     parser.feed(html)
     parser.close()
-    return parser.elements
+    return parser
+
+
+def _elements(html: str) -> list[Element]:
+    return _parsed(html).elements
 
 
 def _permissive(html: str, elements: list[Element]) -> str:
@@ -229,10 +263,15 @@ def sanitised(html: str) -> str:
     return _STRICT.clean(html)
 
 
-def removed_by_sanitiser(html: str) -> Removed | None:
-    """None if the allowlist keeps every element, attribute and word of `html`; otherwise the
-    first thing it would remove."""
-    elements = _elements(html)
+def removed_by_sanitiser(html: str, titles: int = 1) -> Removed | None:
+    """None if the allowlist keeps every element, attribute and word of `html`, and the page
+    keeps to the shape of the handbook's pages; otherwise the first thing it would remove. A
+    site page's article has one <h1> heading, its title (`titles`); a part of the PDF has none."""
+    parser = _parsed(html)
+    elements = parser.elements
+    out_of_shape = _out_of_shape(parser, titles)
+    if out_of_shape is not None:
+        return out_of_shape
     baseline = _permissive(html, elements)
     if _STRICT.clean(html) == baseline and not Counter(elements) - Counter(serialised_elements(baseline)):
         return None  # the quick answer for a page the allowlist keeps whole; anything else is said below
@@ -245,6 +284,25 @@ def removed_by_sanitiser(html: str) -> Removed | None:
         return None
     return _first_removal(elements) or Removed("text that is not shown as written (such as the content of "
                                                "an element the handbook does not publish)")
+
+
+def _out_of_shape(parser: _Elements, titles: int) -> Removed | None:
+    """What the allowlist keeps but the handbook's pages never hold: an end tag that would close
+    part of the page around the text (a stray </article> or </div>), a heading that would be
+    listed as a title of its own (in the PDF's contents, as a document), or an attribute that
+    hides text or keeps it from search outside the handbook's own blocks."""
+    if parser.stray_end_tag is not None:
+        return Removed(f"a </{parser.stray_end_tag}> end tag closing an element that was never opened there (it "
+                       "would close part of the page around it)")
+    if sum(tag == "h1" for tag, _ in parser.elements) > titles:
+        return Removed("a <h1> heading beside the title (the PDF would list it as a document of its own)")
+    for tag, attrs in parser.elements:
+        for name, _ in attrs:
+            blocks = CLASS_BOUND_ATTRIBUTES.get((tag, name))
+            if blocks is not None and not blocks.intersection(dict(attrs).get("class", "").split()):
+                return Removed(f"the {name} attribute of a <{tag}> element that is not one of the handbook's own "
+                               "blocks")
+    return None
 
 
 def _describe(element: Element) -> str:
