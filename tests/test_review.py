@@ -52,7 +52,7 @@ APPROVED = ("approved_by: Responsible Individual", f"approved_on: {DAY.isoformat
 def review(repo: Path, expected_code: int) -> list[str]:
     result = handbook_command(repo, "review", "--base", "main", today=DAY)
     assert result.returncode == expected_code, result.stdout + result.stderr
-    assert result.stderr == ""
+    assert result.stderr == "", result.stderr
     return result.stdout.splitlines()
 
 
@@ -350,3 +350,23 @@ def test_a_file_name_cannot_write_markdown_into_the_review(repo):
     lines = review(repo, 0)
     assert any(line.startswith(f"``{name}`` · new document") for line in lines), lines
     assert not any(line.startswith(f"`{name}`") for line in lines)
+
+
+def test_a_version_or_status_from_the_base_cannot_write_markdown_into_the_review(repo):
+    """What the base holds is not checked again: a version or a status that is not one (committed
+    before the checks held it) is shown as text, so it cannot add a picture fetched from a server
+    or a line of its own to the summary."""
+    pixel = "1.0 ![seen](https://example.org/pixel.png) **Approved**"
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "policies/anti-bullying.md", ('\nversion: "1.0"\n', f'\nversion: "{pixel}"\n'),
+         ("status: approved", "status: \"approved*\""))
+    commit(repo, "A version that is not one")
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "main")
+    edit(repo, "policies/anti-bullying.md", ("status: \"approved*\"", "status: retired"),
+         (f'\nversion: "{pixel}"\n', '\nversion: "1.1"\n'), entry("1.1", "Retired."))
+    commit(repo, "Anti-bullying policy retired")
+    lines = review(repo, 1)
+    assert "`policies/anti-bullying.md` · details only, text unchanged · version 1.0 !\\[seen\\](https://example.org/"\
+           "pixel.png) \\*\\*Approved\\*\\* → 1.1" in lines, lines
+    assert "- Status: approved\\* → retired (no longer in force; kept for the record)." in lines, "\n".join(lines)

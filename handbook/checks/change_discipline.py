@@ -20,9 +20,13 @@ def _new_entries(before: Document, after: Document) -> list[dict]:
     return [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
 
 
-def _next_version(version: str) -> str:
-    major, _, minor = version.partition(".")
-    return f"{major}.{int(minor or 0) + 1}"
+def _next_version(old: str, new: str) -> str:
+    """The version after `old`; after `new` (the schema holds it to major.minor) where `old` is
+    not one, as in a copy on the base branch committed before the checks held versions."""
+    major, _, minor = old.partition(".")
+    if not (major.isdecimal() and minor.isdecimal()):
+        major, _, minor = new.partition(".")
+    return f"{major}.{int(minor) + 1}"
 
 
 def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
@@ -59,9 +63,9 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
         lowered = version_key(new_version) < version_key(old_version)
     except ValueError:  # the old copy had a malformed version: nothing to compare
         raised, lowered = True, False
+    suggestion = _next_version(old_version, new_version)
     text_changed = before.body.strip() != after.body.strip()
     reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
-    suggestion = _next_version(old_version)
     problems: list[tuple[str, str, str]] = []  # (field, what is wrong, what to do)
 
     if lowered:
