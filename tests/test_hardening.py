@@ -364,11 +364,16 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
     ("### We watch everything {: #monitoring }\n\n### Monitoring\n\nWe use no cameras.",
      "the id 'monitoring' on an attribute list is the anchor of the heading 'Monitoring', whose links would lead "
      "here instead", "{: #monitoring }"),
+    ("> Document control\n> ----------------\n>\n> | Version | 1.4 (approved) |", NESTED_CONTROL, "> Document control"),
+    ("- Item\n\n    Staff may lock your door\n    ========================",
+     "the heading 'Staff may lock your door' inside a list, a quote or a box is a title, which the page already has "
+     "from the front matter", "    Staff may lock your door"),
 ], ids=["code span over a blank line of spaces", "code span over list items", "escaped backtick",
         "indented fence", "box in a list item", "heading with no space", "title with no space", "heading in a box",
         "heading in markdown HTML", "heading indented in a list item", "a fence in raw HTML",
         "a code span in raw HTML", "a heading's anchor taken by a heading in a list",
-        "a heading's anchor taken by an earlier heading's id"])
+        "a heading's anchor taken by an earlier heading's id", "an underlined heading in a quote",
+        "an underlined title in a list item"])
 def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
     """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
     write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{body}\n\nLast paragraph.\n")
@@ -398,6 +403,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     "> ## What to do next\n\n- ### Who to call",
     "!!! Never leave a child alone!\n\n!!! Remember, we are here.",
     "<div markdown>\n\n```text\n<b>an example</b>\n```\n\n</div>",
+    "> What to do next\n> ----------------\n\n- Who to call\n  ---\n\n> History\n    -------",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()

@@ -99,6 +99,11 @@ _TAGS = re.compile(r"<[^>\n]*>")
 # A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
 _NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})(?!#)[ \t]*(.+?)[ \t#]*$")
+# A heading underlined with = or - (setext) inside a quote (> History over > -------) or indented
+# into a list item, a box or a definition: the line of = or - (found by the line break before it,
+# with the quote marks or the indentation the text above it has), and the text above it.
+_UNDERLINE = re.compile(r"\n((?:[ \t]*>)+[ \t]*|[ \t]+)([=-])\2*[ \t]*(?=\n|\Z)")
+_UNDERLINED_TEXT = re.compile(r"((?:[ \t]*>)+[ \t]*|[ ]{4,}|[ ]*\t[ \t]*)([^\s>#=-].*)")
 # A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words and
 # perhaps a title in quotes, to the end of the line; wherever on a line (after a list's mark, a
 # definition's colon or an HTML tag, a box still opens).
@@ -706,23 +711,37 @@ def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int
     return []
 
 
+def _nested_headings(source: str) -> list[tuple[int, int, str]]:
+    """(where its words start, level, words) for each heading inside a list, a quote or a box:
+    written with # signs, or underlined with = (level 1) or - (level 2) inside the same quote
+    or indentation as its words."""
+    nested = [(match.start(2), len(match.group(1)), match.group(2))
+              for match in (_NESTED_HEADING.finditer(source) if "#" in source else ())]
+    for underline in _UNDERLINE.finditer(source):
+        above_start = source.rfind("\n", 0, underline.start()) + 1
+        above = _UNDERLINED_TEXT.fullmatch(source, above_start, underline.start())
+        if above is not None and (">" in above.group(1)) == (">" in underline.group(1)):
+            nested.append((above.start(2), 1 if underline.group(2) == "=" else 2, above.group(2)))
+    return sorted(nested)
+
+
 def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line) -> list[tuple[int, str, str]]:
     """A governed document's own heading (`found`, from heading_lines) may not be a title (its
     title is in the front matter) nor take an anchor of the page's own sections."""
     problems = []
     lines = source.split("\n")
     own_anchors = {heading_slug(text) for _, _, _, text in found}
-    for match in _NESTED_HEADING.finditer(source) if "#" in source else ():
+    for position, level, words in _nested_headings(source):
         # A heading inside a list or a quote (- ## History): its anchor is made unique, but its
         # words still show in the page's contents and the PDF's bookmarks as the section's own.
-        line, text, anchor = _line(match.start(2)), _TAGS.sub("", match.group(2)).strip(), heading_slug(match.group(2))
+        line, text, anchor = _line(position), _TAGS.sub("", words).strip(), heading_slug(words)
         inside = f"the heading '{_shown(text)}' inside a list, a quote or a box"
         if anchor in own_anchors:
             problems.append((line, f"{inside} has the words of another heading of the page, whose anchor it would "
                              "take: links to that heading (and the Statement of Purpose's index of Schedule 1) would "
                              "lead here", "reword it, or make it bold text instead of a heading"))
             continue
-        if len(match.group(1)) == 1:
+        if level == 1:
             problems.append((line, f"{inside} is a title, which the page already has from the front matter",
                              "make it bold text instead of a heading"))
         elif anchor.startswith(THEME_ID_PREFIX):
