@@ -368,12 +368,14 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
     ("- Item\n\n    Staff may lock your door\n    ========================",
      "the heading 'Staff may lock your door' inside a list, a quote or a box is a title, which the page already has "
      "from the front matter", "    Staff may lock your door"),
+    ("####### History", "the heading '# History' would take the anchor #history, which the handbook keeps for the "
+     "History section it adds to every document's page", "####### History"),
 ], ids=["code span over a blank line of spaces", "code span over list items", "escaped backtick",
         "indented fence", "box in a list item", "heading with no space", "title with no space", "heading in a box",
         "heading in markdown HTML", "heading indented in a list item", "a fence in raw HTML",
         "a code span in raw HTML", "a heading's anchor taken by a heading in a list",
         "a heading's anchor taken by an earlier heading's id", "an underlined heading in a quote",
-        "an underlined title in a list item"])
+        "an underlined title in a list item", "a heading with seven #"])
 def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
     """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
     write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{body}\n\nLast paragraph.\n")

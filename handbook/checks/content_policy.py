@@ -98,7 +98,7 @@ _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list
 _TAGS = re.compile(r"<[^>\n]*>")
 # A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
-_NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})(?!#)[ \t]*(.+?)[ \t#]*$")
+_NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})[ \t]*(.+?)[ \t#]*$")
 # A heading underlined with = or - (setext) inside a quote (> History over > -------) or indented
 # into a list item, a box or a definition: the line of = or - (found by the line break before it,
 # with the quote marks or the indentation the text above it has), and the text above it.

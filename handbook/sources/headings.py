@@ -9,7 +9,9 @@ from functools import lru_cache
 from markdown.extensions.toc import slugify, unique
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^(#{1,6})(?!#)\s*(.+?)\s*#*\s*$")  # as Python-Markdown reads one: no space needed after #
+# As Python-Markdown reads one: no space needed after #, and a seventh # starts the words
+# (####### History is a level-6 heading "# History", with the anchor #history).
+_ATX = re.compile(r"^(#{1,6})\s*(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^([=-])\1*[ ]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|<[^>]+>")
