@@ -8,7 +8,9 @@ the page is cleaned twice by nh3, once with the allowlist and once allowing ever
 attribute and URL scheme the page uses. Both outputs are serialised by the same HTML parser, so
 they are equal exactly when the allowlist removed nothing. The permissive pass must also keep
 every element of the page: an element the parser drops (such as a `<body onload=...>` inside
-the text, which a browser would apply to the whole page) is refused too."""
+the text, which a browser would apply to the whole page) is refused too. So is what the
+allowlist keeps but no page of the handbook holds (_out_of_shape): a stray end tag, a second
+title, and an attribute that hides text outside the handbook's own blocks."""
 
 from __future__ import annotations
 
@@ -162,8 +164,8 @@ Element = tuple[str, tuple[tuple[str, str], ...]]
 
 class _Elements(HTMLParser):
     """Every start tag of a fragment, with its attributes, in order; and the first end tag that
-    closes an element never opened (not counting those HTML lets a page leave out or that have
-    no end tag, as the check on a document's source does not)."""
+    closes an element never opened. Like the check on a document's source, it does not count
+    elements with no end tag (<br>) or whose end tag HTML lets a page leave out (</p>)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
