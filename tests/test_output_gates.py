@@ -351,6 +351,35 @@ def test_the_pdf_gate_names_the_document(handbook_copy, tmp_path, text, held):
     assert not (tmp_path / "copy.pdf").exists()
 
 
+def test_every_pdf_is_the_inspector_edition_as_the_zip_is(handbook_copy, tmp_path):
+    """A page that reads {{ edition }} says the same in the inspector copy's PDF, in a PDF of one
+    document and in the zip (built with HANDBOOK_EDITION=inspector): the PDFs are made outside
+    the build, where that variable is not set."""
+    import subprocess
+
+    from handbook.export.document_copy import document_pdf
+    from handbook.export.pdf import handbook_html
+
+    handbook, site = _pdf_handbook(handbook_copy, '{% if edition == "inspector" %}ONLYFORINSPECTORS{% else %}'
+                                                  "OTHEREDITION{{ edition }}{% endif %}")
+    whole = handbook_html(handbook, "abc", "Inspector copy", site)
+    assert "ONLYFORINSPECTORS" in whole and "OTHEREDITION" not in whole
+    complaints = next(d for d in handbook.documents if d.id == "complaints")
+    document_pdf(load_and_check_staff(handbook_copy), complaints, tmp_path / "one.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "ONLYFORINSPECTORS" in text and "OTHEREDITION" not in text
+
+
+def load_and_check_staff(root: Path):
+    """The handbook as `handbook export --document` loads it: the staff edition, unset."""
+    from handbook.checks import load_and_check
+
+    handbook = load_and_check(root, fixture_today())
+    assert handbook.edition == "staff"
+    return handbook
+
+
 PDF_ATTACKS = {
     "attachment from a server": ('<a href="{url}" rel="attachment">x</a>',
                                  'the PDF would carry {url} as an embedded file; a copy holds no attachment - remove '

@@ -6,6 +6,7 @@ still to confirm refuse it (unless a draft copy is asked for); nothing is writte
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -34,7 +35,9 @@ def _draft_mark(document: Document, draft: bool) -> str:
 def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool = False,
                  booklet: bool = False) -> None:
     """Write the PDF of `document` to `path` (raises RefusedInPdf, nothing written, as the
-    inspector copy's PDF does). Its pictures come from docs/assets, as on the site."""
+    inspector copy's PDF does). Its pictures come from docs/assets, as on the site. Like the
+    inspector copy's PDF, it is the inspector edition ({{ edition }} reads "inspector")."""
+    handbook = dataclasses.replace(handbook, edition="inspector")
     with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
         site = Path(folder)
         assets = handbook.root / DOCS_DIR / "assets"

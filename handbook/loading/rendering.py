@@ -33,7 +33,6 @@ from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import Facts, Placeholder, note_printed, printing
 from handbook.model.registry import SECTION_MAPS
-from handbook.sources.edition import edition_name
 
 # What one page's template may do. Generous for any real page; far below what would hurt.
 MAX_TEXT = 5_000_000       # characters a page's template may make, and the largest text or list it may build
@@ -395,7 +394,7 @@ class PageRenderer:
         given = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
         self.functions = {name: _trusted(function) for name, function in given.items()}
         self.environment = sandboxed_environment(functions=self.functions.values())
-        self.document_variables = {"home": handbook.home.facts, "edition": edition_name()}
+        self.document_variables = {"home": handbook.home.facts, "edition": handbook.edition}
         self.variables = {**self.document_variables, **self.functions}
         # A {{ fact }} such as {{ home.contacts.lado.phone }} reads only the home's facts, which
         # a page's front matter cannot change: it is rendered once per renderer, not once per page.

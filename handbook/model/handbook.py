@@ -13,6 +13,7 @@ from handbook.model.findings import Finding, WithFindings
 from handbook.model.home import Home, load_home, load_tags
 from handbook.model.provider import HOMES_DIR, home_ids, is_provider, load_home_edition, shared_path
 from handbook.model.registry import Registry, Regulation, load_registry
+from handbook.sources.edition import edition_name
 from handbook.sources.errors import HandbookError
 from handbook.sources.files import SourceFile, files_under
 from handbook.sources.yaml_files import BOM
@@ -41,6 +42,10 @@ class Handbook(WithFindings):
     # every file in the folders the site is built from (documents, pages, assets, templates)
     files: list[SourceFile] = field(default_factory=list)
     home_id: str | None = None  # the home of a provider this edition is for (None: a single home's handbook)
+    # The edition this is, which a page's {{ edition }} reads: as loaded, the one the build makes
+    # (HANDBOOK_EDITION, "staff" unset); for_inspectors and for_website make their own. The PDF
+    # is made outside the build, so it must not read the environment.
+    edition: str = field(default_factory=edition_name)
 
     def for_inspectors(self, drafts: bool = False) -> Handbook:
         """The inspectors' edition: approved documents whose audience includes inspectors.
@@ -48,7 +53,8 @@ class Handbook(WithFindings):
         a draft copy (for a home still applying for registration), where each is marked."""
         shown = [d for d in self.documents if "inspectors" in d.audience
                  and (d.in_force or (drafts and d.valid and d.status == "draft"))]
-        return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown])
+        return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown],
+                       edition="inspector")
 
     def for_website(self) -> Handbook:
         """The public edition: approved documents published on the website (the Statement of
@@ -56,7 +62,7 @@ class Handbook(WithFindings):
         website replaced by a stand-in. Drafts, retired and staff documents are left out."""
         shown = [d for d in self.documents if d.in_force and d.on_website]
         return replace(self, documents=shown, withheld=[d for d in self.documents if d not in shown],
-                       home=self.home.for_website())
+                       home=self.home.for_website(), edition="public")
 
     def placeholders_shown(self) -> dict[str, list[str]]:
         """Facts still to confirm that this edition's documents print: place -> documents."""
