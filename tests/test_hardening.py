@@ -308,6 +308,15 @@ CONTENT = [
      "searching for it would not find it"),
     ("<!-- Child A is back on Friday -->",
      "an HTML comment (<!-- -->) is published in the page's source, where anyone who opens the page can read it"),
+    ("<![CDATA[><p>Version 9.9, approved</p>",
+     "'<![CDATA[' starts markup that is not an element (a declaration or a processing instruction): browsers hide it, "
+     "and read the HTML after it differently from the handbook's checks"),
+    ("<?team-note changed without the manager's agreement?>",
+     "'<?team-no' starts markup that is not an element (a declaration or a processing instruction): browsers hide "
+     "it, and read the HTML after it differently from the handbook's checks"),
+    ("<?x?>`<h1>Complaints policy (approved)</h1>`",
+     "'<?x?>' starts markup that is not an element (a declaration or a processing instruction): browsers hide "
+     "it, and read the HTML after it differently from the handbook's checks"),
 ]
 
 

@@ -75,6 +75,14 @@ ATTACKS = {
     "the PDF's running head": ('<div class="admonition note running"><p>x</p></div>',
                                'the class="admonition note running" attribute of a <div> element'),
     "a theme class": ('<span class="md-typeset">x</span>', 'the class="md-typeset" attribute of a <span> element'),
+    "elements a browser reads inside a declaration": (
+        '<![CDATA[><p class="document-status" data-search-exclude>Version 9.9, approved</p><?]]>',
+        "'<![CDATA[><p...', markup that is not an element (a comment, a declaration or a processing instruction), "
+        "which browsers and the handbook's checks read differently"),
+    "a processing instruction": ("<?team-note changed without agreement?>", "'<?team-note ...', markup that is not"),
+    "a comment": ("<!-- Child A is back on Friday -->", "'<!-- Child A...', markup that is not an element"),
+    "a comment a browser ends at once": ("<!--><h1>Approved</h1><!-- -->", "'<!--><h1>App...', markup that is not"),
+    "an end tag with no name": ("</ x><p>x</p>", "'</ x><p>x</p...', markup that is not an element"),
     "the page's article closed early": ("</article><p>Outside.</p>", "a </article> end tag closing an element that was "
                                         "never opened there (it would close part of the page around it)"),
     "a block of the page closed": ("<div><p>x</p></div></div>", "a </div> end tag closing an element"),
@@ -106,7 +114,7 @@ MARKUP = [
     "<li><del>old</del></li></ul></details>",
     '<h2 id="what-staff-do">What staff do<a class="headerlink" href="#what-staff-do" title="Permanent link">¶</a></h2>',
     '<p><img src="../assets/images/map.png" alt="A map of the home"></p><ol start="3"><li>x</li></ol><hr>',
-    "<dl><dt>Term</dt><dd>Meaning</dd></dl><!-- a comment --><p>5 &lt; 6, “quotes” and é</p>",
+    "<dl><dt>Term</dt><dd>Meaning</dd></dl><p>5 &lt; 6, “quotes” and é</p>",
     '<aside class="md-source-file"><span class="md-icon" title="Last update"><svg xmlns="http://www.w3.org/2000/svg" '
     'viewBox="0 0 24 24"><path d="M21 13.1"></path></svg></span></aside>',
     '<div class="language-text highlight"><pre><span></span><code><span class="c1"># x</span> <span class="nb">y'

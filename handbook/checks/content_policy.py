@@ -130,6 +130,11 @@ _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,200
 _REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of the page, document control included
+# A declaration (<!DOCTYPE, <![CDATA[) or a processing instruction (<?x?>): Python-Markdown passes
+# each on as it is, a browser reads it as a hidden note ending at the first ">", and Python's HTML
+# parser (which the checks read pages with) reads a <![CDATA[ to its "]]>": the HTML between is
+# live on the page and unread by the checks.
+_DECLARATION = re.compile(r"<(?:!(?!--)|\?)")
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
 _ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
 # ... and a word alone: #id, .class, or an attribute with no value (hidden).
@@ -330,6 +335,11 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     for match in _COMMENT.finditer(source) if "<!--" in source else ():
         problems.append((_line(match.start()), "an HTML comment (<!-- -->) is published in the page's source, where "
                          "anyone who opens the page can read it", FIX_COMMENT))
+    for match in _DECLARATION.finditer(source) if ("<!" in source or "<?" in source) else ():
+        problems.append((_line(match.start()), f"'{_shown(source[match.start():match.start() + 9])}' starts markup "
+                         "that is not an element (a declaration or a processing instruction): browsers hide it, and "
+                         "read the HTML after it differently from the handbook's checks",
+                         "remove it (to show the character <, write &lt;)"))
     ids = parser.ids
     problems += _attribute_list_problems(targets, source, ids)
     # The page's headings, read once for both rules below (a page with none of #, "\n-" or "\n=" has none).

@@ -100,6 +100,12 @@ CLASS_BOUND_ATTRIBUTES = {
     ("div", "data-search-exclude"): {"copy-stamp", "schedule-1-index"},
     ("div", "data-earliest-review"): {"copy-stamp"},
 }
+# Markup that is not an element: a comment, a declaration (<!DOCTYPE, <![CDATA[), a processing
+# instruction (<?x?>) or an end tag with no name (</ x>). A browser reads each as a hidden note that
+# ends at the first ">"; Python's parser, which this gate and the checks read pages with, reads a
+# <![CDATA[ ... ]]> or a comment to a later end, so elements a browser shows could pass unread.
+# No page of the handbook holds one.
+_NOT_AN_ELEMENT = re.compile(r"<[!?]|</(?![a-zA-Z])")
 _CODE_CLASS = re.compile(r"language-[a-z0-9+#_-]+")  # the language of a code block, as superfences names it
 _TOKEN_CLASS = re.compile(r"[a-z]{1,3}[0-9]?")  # Pygments' names for the parts of highlighted code
 
@@ -271,7 +277,7 @@ def removed_by_sanitiser(html: str, titles: int = 1) -> Removed | None:
     site page's article has one <h1> heading, its title (`titles`); a part of the PDF has none."""
     parser = _parsed(html)
     elements = parser.elements
-    out_of_shape = _out_of_shape(parser, titles)
+    out_of_shape = _out_of_shape(html, parser, titles)
     if out_of_shape is not None:
         return out_of_shape
     baseline = _permissive(html, elements)
@@ -288,11 +294,16 @@ def removed_by_sanitiser(html: str, titles: int = 1) -> Removed | None:
                                                "an element the handbook does not publish)")
 
 
-def _out_of_shape(parser: _Elements, titles: int) -> Removed | None:
-    """What the allowlist keeps but the handbook's pages never hold: an end tag that would close
-    part of the page around the text (a stray </article> or </div>), a heading that would be
-    listed as a title of its own (in the PDF's contents, as a document), or an attribute that
-    hides text or keeps it from search outside the handbook's own blocks."""
+def _out_of_shape(html: str, parser: _Elements, titles: int) -> Removed | None:
+    """What the allowlist keeps but the handbook's pages never hold: markup that is not an
+    element, an end tag that would close part of the page around the text (a stray </article>
+    or </div>), a heading that would be listed as a title of its own (in the PDF's contents, as
+    a document), or an attribute that hides text or keeps it from search outside the handbook's
+    own blocks."""
+    if markup := _NOT_AN_ELEMENT.search(html):
+        shown = html[markup.start():markup.start() + 12].split("\n")[0]
+        return Removed(f"'{shown}...', markup that is not an element (a comment, a declaration or a processing "
+                       "instruction), which browsers and the handbook's checks read differently")
     if parser.stray_end_tag is not None:
         return Removed(f"a </{parser.stray_end_tag}> end tag closing an element that was never opened there (it "
                        "would close part of the page around it)")
