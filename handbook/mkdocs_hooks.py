@@ -45,7 +45,7 @@ from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.style.readability import prepare as prepare_readability
-from handbook.views.document_page import document_details, document_top, search_tags
+from handbook.views.document_page import UNPLACED, document_details, document_top, search_tags, sections_not_made
 from handbook.views.editions import (
     COPIES_FOLDER,
     COPY_PAGE,
@@ -481,7 +481,7 @@ def on_page_context(context, page, config, nav):
     blocks = _build["ready"].pop(page.file.src_uri, None)
     if blocks:
         page.content, placed = _build["details"].fill(page.content, blocks)
-        if not placed:
+        if not placed or sections_not_made(page.content):
             _unplaced(page.file.src_uri)
     listed = _build["listed_after_search"].pop(page.file.src_uri, None)
     if listed is not None:
@@ -499,8 +499,7 @@ def _filled(ready: ReadyHtml, html: str, blocks: dict[str, str], path: str) -> s
 
 
 def _unplaced(path: str) -> None:
-    raise PluginError(f"{path}: the page's own text keeps the handbook's tables from their place (a code block or "
-                      "HTML element it leaves open) - close it")
+    raise PluginError(f"{path}: {UNPLACED}")
 
 
 _ROOT_ABSOLUTE = re.compile(r'((?:href|src)=")/(?!/)')

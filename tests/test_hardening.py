@@ -860,6 +860,8 @@ TAKEN = [
     ("<details markdown>\n<summary>More</summary>\n\nText.", "<details",
      f"<details> {_SWALLOWS} - close it with </details>"),
     ("<div markdown>\n\nText.", "<div", f"<div> {_SWALLOWS} - close it with </div>"),
+    ("<p>", "<p>", f"<p> {_SWALLOWS} - close it with </p>"),
+    ("<li>An item on its own", "<li>", f"<li> {_SWALLOWS} - close it with </li>"),
     ("Text.\n\n</article>", "</article>", f"</article> {_STRAY} - remove it, or open <article> before it"),
     ("The line \u202eenil eht", "The line",
      "this line holds an invisible character (U+202E) that reverses the order the text is shown in, so readers would "

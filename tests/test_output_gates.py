@@ -340,6 +340,21 @@ def _pdf_handbook(root: Path, text: str):
     return load_and_check(root, fixture_today()).for_inspectors(), site
 
 
+def test_text_left_open_cannot_take_the_pdfs_document_control_from_its_place(handbook_copy, tmp_path):
+    """A <p> left open at the start of a line makes Python-Markdown pass the rest of the page on
+    as raw text, the Document control and History headings included. The check on the source
+    refuses it; the PDF, made from the same text, refuses it too."""
+    from handbook.export.pdf import RefusedInPdf, handbook_html
+
+    handbook, site = _pdf_handbook(handbook_copy, "<p>")
+    with pytest.raises(RefusedInPdf) as refused:
+        handbook_html(handbook, "abc", "Inspector copy", site)
+    assert str(refused.value) == (
+        "policies/complaints.md: the page's own text keeps the handbook's tables, or its Document control and History "
+        "headings, from their place (a code block or an HTML element it leaves open, such as a <p> at the start of a "
+        "line) - close it")
+
+
 @pytest.mark.parametrize("text, held", [
     ("<style>section.part { display: none }</style>", "a <style> element"),
     ("<h1>Approved by Ofsted</h1>", "a <h1> heading beside the title (the PDF would list it as a document of its own)"),

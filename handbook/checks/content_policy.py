@@ -602,7 +602,11 @@ class _RawHtml(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._start(tag, attrs)
-        if tag in VOID_ELEMENTS or tag in OPTIONAL_END or not _TAG_NAME.fullmatch(tag):
+        # An element whose end tag HTML lets a page leave out (<li> in a <ul>) need not be closed
+        # inside another element, but must be where it is outermost: a <p> left open there makes
+        # Python-Markdown pass the rest of the page on as raw HTML, the handbook's Document
+        # control and History headings included.
+        if tag in VOID_ELEMENTS or (tag in OPTIONAL_END and self.open) or not _TAG_NAME.fullmatch(tag):
             return
         if len(self.open) >= MAX_DEPTH:
             if not self.too_deep:
@@ -613,12 +617,14 @@ class _RawHtml(HTMLParser):
         self.open.append((tag, self.getpos()[0]))
 
     def handle_endtag(self, tag):
-        if tag in VOID_ELEMENTS or tag in OPTIONAL_END or not _TAG_NAME.fullmatch(tag) or self.too_deep:
+        if tag in VOID_ELEMENTS or not _TAG_NAME.fullmatch(tag) or self.too_deep:
             return
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
                 del self.open[index]
                 return
+        if tag in OPTIONAL_END:
+            return  # a </p> with no <p> makes an empty paragraph: nothing around the document is closed
         self.problems.append((self.getpos()[0], f"</{tag}> closes an element the document never opened, so it would "
                               "close part of the page around the document", f"remove it, or open <{tag}> before it"))
 

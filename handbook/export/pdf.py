@@ -24,7 +24,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.reserved import REGULATION_MAP_PART
 from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
-from handbook.views.document_page import REGULATION_MAP, document_details, document_top
+from handbook.views.document_page import REGULATION_MAP, UNPLACED, document_details, document_top, sections_not_made
 from handbook.views.safe_html import removed_by_sanitiser, rewrite_attributes, sanitised
 from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
@@ -108,6 +108,8 @@ def _document_part(handbook: Handbook, document: Document, converter: markdown.M
     text = (document_top(handbook, document) + render_text(handbook, document)
             + document_details(handbook, document, show_editors=False, standalone=standalone))
     body = _gate(document.path, converter.reset().convert(text))
+    if sections_not_made(body):
+        raise RefusedInPdf(f"{document.path}: {UNPLACED}")
     body = _relink(body, document.id, document.path, ids, site)
     return document.id, document.title, body
 

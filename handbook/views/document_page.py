@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from handbook.model.documents import Approval, Document, approval_of
 from handbook.model.handbook import Handbook
 from handbook.model.registry import section_map
+from handbook.model.reserved import DOCUMENT_ANCHORS, DOCUMENT_CONTROL, HISTORY
 from handbook.sources.headings import heading_anchors
 from handbook.views.history import DocumentHistory, what_changed
 from handbook.views.plain_text import plain_text
@@ -115,6 +116,18 @@ def document_top(handbook: Handbook, document: Document) -> str:
         return ""
     return render("document_top.md", document=document, state=document.review_state(handbook.today),
                   badge=STATE_BADGES.get(document.review_state(handbook.today), ""))
+
+
+UNPLACED = ("the page's own text keeps the handbook's tables, or its Document control and History headings, from "
+             "their place (a code block or an HTML element it leaves open, such as a <p> at the start of a line) - "
+             "close it")
+
+
+def sections_not_made(page_html: str) -> list[str]:
+    """The sections document_details adds (Document control, History) that a document's page, as
+    Markdown made it, does not hold as headings: text the document left open (a <p> at the start
+    of a line) made Python-Markdown pass them on as raw text."""
+    return [DOCUMENT_ANCHORS[anchor] for anchor in (DOCUMENT_CONTROL, HISTORY) if f'<h2 id="{anchor}">' not in page_html]
 
 
 def document_details(handbook: Handbook, document: Document, history: DocumentHistory | None = None,
