@@ -311,6 +311,9 @@ CONTENT = [
     ("<![CDATA[><p>Version 9.9, approved</p>",
      "'<![CDATA[' starts markup that is not an element (a declaration or a processing instruction): browsers hide it, "
      "and read the HTML after it differently from the handbook's checks"),
+    ('<svg viewBox="0 0 100 300"><path d="M0 0 L100 0 L100 300 Z"></path></svg>', "<svg> is not allowed in a document"),
+    ("<ol reversed><li>Third</li><li>Second</li></ol>",
+     "the reversed attribute on <ol> numbers the list differently on the site and in the PDF"),
     ("<?team-note changed without the manager's agreement?>",
      "'<?team-no' starts markup that is not an element (a declaration or a processing instruction): browsers hide "
      "it, and read the HTML after it differently from the handbook's checks"),
@@ -853,7 +856,10 @@ TAKEN = [
      "see under it - remove it: the contents list shows the heading's own words"),
     ('<p dir="rtl">Checks at 15 30 60 minutes.</p>', "<p dir",
      'the dir="rtl" attribute on <p> shows the text in another order than it is written (15 30 60 reads 60 30 15), '
-     'so readers would not see what was reviewed - remove it (dir="ltr" or dir="auto" may stay)'),
+     'so readers would not see what was reviewed - remove it (dir="ltr" may stay)'),
+    ('<p dir="auto">15 30 60</p>', "<p dir",
+     'the dir="auto" attribute on <p> shows the text in another order than it is written (15 30 60 reads 60 30 15), '
+     'so readers would not see what was reviewed - remove it (dir="ltr" may stay)'),
     ("<p hidden>Only search and the PDF see this.</p>", "<p hidden", f"the hidden attribute on <p> {_HIDDEN}"),
     ("Only search and the PDF see this.\n{: hidden }", "{: hidden }",
      f"the hidden attribute on an attribute list {_HIDDEN}"),
@@ -865,6 +871,9 @@ TAKEN = [
     ("Text.\n\n</article>", "</article>", f"</article> {_STRAY} - remove it, or open <article> before it"),
     ("The line \u202eenil eht", "The line",
      "this line holds an invisible character (U+202E) that reverses the order the text is shown in, so readers would "
+     "not see what was reviewed - delete it (retype the line if you cannot see it)"),
+    ("Times: 15\u200f 30\u200f 60 minutes.", "Times:",
+     "this line holds an invisible character (U+200F) that reverses the order the text is shown in, so readers would "
      "not see what was reviewed - delete it (retype the line if you cannot see it)"),
     ("*" * 3000 + "x" + "*" * 3000, "x",
      "this paragraph holds 6,000 * and _ marks, more than the 500 the site build can read (it crashes on emphasis "

@@ -64,6 +64,9 @@ ATTACKS = {
                                                'the style="position: fixed; inset: 0" attribute of a <div>'),
     "an svg with a script": ("<svg><script>alert(1)</script></svg>", "a <script> element"),
     "text shown right to left": ('<p dir="rtl">15 30 60</p>', 'the dir="rtl" attribute of a <p> element'),
+    "text shown right to left after a mark": ('<p dir="auto">\u200f15 30 60</p>', 'the dir="auto" attribute of a <p>'),
+    "a list numbered otherwise in the PDF": ('<ol reversed type="a"><li>x</li></ol>', 'the reversed="" attribute of a '
+                                             '<ol> element'),
     "the theme's configuration taken": ('<div id="__config" class="highlight"><pre>{}</pre></div>',
                                         'the id="__config" attribute of a <div> element'),
     "a table cell laid over every page": ('<table><tr><td style="position: fixed">x</td></tr></table>',

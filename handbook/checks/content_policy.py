@@ -64,6 +64,7 @@ CHECK: CheckName = "content-policy"
 FORBIDDEN_ELEMENTS = frozenset({
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta", "form",
     "base", "portal", "noscript", "template", "slot",
+    "svg", "math",  # drawn shapes and formulas: text that search, the PDF's text and a screen reader cannot read
 })
 URL_ATTRIBUTES = frozenset({
     "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
@@ -90,7 +91,7 @@ MAX_DEFINITIONS = 100
 MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
@@ -685,7 +686,7 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name == "dir" and value.strip().lower() not in ALLOWED_DIRECTIONS:
             problems.append((line, f'the dir="{value}" attribute on {where} shows the text in another order than it '
                              "is written (15 30 60 reads 60 30 15), so readers would not see what was reviewed",
-                             'remove it (dir="ltr" or dir="auto" may stay)'))
+                             'remove it (dir="ltr" may stay)'))
         elif name == "data-search-exclude":
             problems.append((line, f"the data-search-exclude attribute on {where} keeps the text out of the site's "
                              "search, so staff searching for it would not find it", "remove it"))
@@ -703,6 +704,9 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
         elif name == "rel" and "attachment" in value.lower().split():
             problems.append((line, f'rel="attachment" on {where} would attach a file to the inspectors\' PDF',
                              "remove it; an ordinary link is enough"))
+        elif name in ("type", "reversed") and where == "<ol>":
+            problems.append((line, f"the {name} attribute on <ol> numbers the list differently on the site and in the "
+                             "PDF", "remove it (start= may stay)"))
         elif name in ("srcset", "imagesrcset"):
             for candidate in value.split(","):
                 problems += _url_problems(targets, line, f"the {name} of {where}", candidate.strip().split(" ")[0])

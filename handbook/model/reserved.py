@@ -44,8 +44,9 @@ BOX_TYPES = frozenset({
 THEME_DATA_PREFIX = "data-md-"
 
 # The text directions a page may give an element: right to left shows "15 30 60" as "60 30 15",
-# so readers would not see what was reviewed (the content policy and the output gate both read this).
-ALLOWED_DIRECTIONS = frozenset({"ltr", "auto"})
+# so readers would not see what was reviewed (the content policy and the output gate both read
+# this). Not "auto" either: it is right to left when the text starts with a right-to-left mark.
+ALLOWED_DIRECTIONS = frozenset({"ltr"})
 
 # Elements with no end tag, and those whose end tag HTML lets a page leave out (the next one
 # closes them): neither is counted when the check on a document's source (content_policy.py)

@@ -55,7 +55,7 @@ GENERIC_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})
 ALLOWED_ATTRIBUTES = {
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "ol": {"start", "type", "reversed"},
+    "ol": {"start"},  # type and reversed: browsers and the PDF number the list differently
     "th": {"colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
     "col": {"span"},
