@@ -974,6 +974,24 @@ def test_a_title_reversed_by_an_invisible_character_is_refused(mini):
 
 
 @pytest.mark.unit
+def test_a_word_with_look_alike_letters_of_another_alphabet_is_refused(mini):
+    """'Histоry' with a Cyrillic о reads as History, but is not the word search, the reserved
+    sections' headings and the public website's withheld facts are compared with."""
+    write_document(mini, POLICY, front_matter(title="Missing child pоlicy"),
+                   body="First.\n\n## Dоcument cоntrol\n\nA dose of 5μg, a café in Zürich, and Здравствуйте.\n")
+    found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
+    assert found == [
+        "policies/missing-child.md: the title holds the word 'pоlicy', which mixes Latin letters with look-alike "
+        "Cyrillic ones: readers read the word it looks like, while search and the handbook's checks read another - "
+        "retype the word in Latin letters",
+        "policies/missing-child.md: this line holds the word 'Dоcument', which mixes Latin letters with look-alike "
+        "Cyrillic ones: readers read the word it looks like, while search and the handbook's checks read another - "
+        "retype the word in Latin letters"]
+    lines = [f.line for f in check(mini).findings if f.check == "content-policy"]
+    assert lines == [_file_line(mini, POLICY, "title:"), _file_line(mini, POLICY, "## D")]
+
+
+@pytest.mark.unit
 def test_a_finding_never_shows_a_character_that_reverses_the_line(mini):
     write_document(mini, POLICY, front_matter(), body="[x](javascript:\u202ealert(1))\n")
     (found,) = [str(f) for f in check(mini).findings if "javascript" in str(f)]

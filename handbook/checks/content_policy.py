@@ -36,6 +36,7 @@ import html
 import json
 import posixpath
 import re
+import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -92,6 +93,11 @@ MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A word written in Latin letters with a look-alike letter of another alphabet in it ("Histоry"
+# with a Cyrillic о): readers read the word it looks like, while search, the checks (a reserved
+# section's heading, a fact the public website withholds) and a reader's own search read another.
+_WORD_WITH_OTHER_LETTERS = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
+_LOOK_ALIKE_GREEK = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ")  # not μ: "5μg" is a dose
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
@@ -195,6 +201,9 @@ def _title_findings(document) -> list[Finding]:
         return [error(CHECK, document.path, f"the title holds an invisible character ({_code_point(bidi.group())}) "
                       "that reverses the order the text is shown in, so readers would not see what was reviewed",
                       "delete it (retype the title if you cannot see it)", field="title", line=document.line_of("title"))]
+    if isinstance(title, str) and (found := _look_alike(title)):
+        return [error(CHECK, document.path, _look_alike_message("the title", found), "retype the word in Latin letters",
+                      field="title", line=document.line_of("title"))]
     return []
 
 
@@ -453,6 +462,28 @@ def _code_point(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
+def _look_alike(text: str) -> tuple[int, str, str] | None:
+    """(where, the word, the other alphabet) for the first word of Latin letters that holds a
+    look-alike letter of another alphabet (Cyrillic, Greek, Armenian or Cherokee)."""
+    for match in _WORD_WITH_OTHER_LETTERS.finditer(text) if not text.isascii() else ():
+        alphabets = set()
+        for letter in match.group():
+            name = unicodedata.name(letter, "")
+            if name.startswith(("CYRILLIC", "ARMENIAN", "CHEROKEE")) or letter in _LOOK_ALIKE_GREEK:
+                alphabets.add(name.split(" ")[0].title())
+            elif name.startswith("LATIN"):
+                alphabets.add("Latin")
+        if "Latin" in alphabets and len(alphabets) > 1:
+            return match.start(), match.group(), min(alphabets - {"Latin"})
+    return None
+
+
+def _look_alike_message(where: str, found: tuple[int, str, str]) -> str:
+    _, word, alphabet = found
+    return (f"{where} holds the word '{word}', which mixes Latin letters with look-alike {alphabet} ones: readers read "
+            "the word it looks like, while search and the handbook's checks read another")
+
+
 def _paragraphs(source: str) -> list[tuple[int, int]]:
     """(start, end) of each stretch of the text between blank lines."""
     breaks = list(_PARAGRAPH_BREAK.finditer(source))
@@ -468,6 +499,9 @@ def _text_problems(text: str, source: str, line_of) -> list[tuple[int, str, str]
                          f"this line holds an invisible character ({_code_point(match.group())}) that reverses the "
                          "order the text is shown in, so readers would not see what was reviewed",
                          "delete it (retype the line if you cannot see it)"))
+    if found := _look_alike(text):
+        problems.append((text.count("\n", 0, found[0]) + 1, _look_alike_message("this line", found),
+                         "retype the word in Latin letters"))
     if source.count("*") + source.count("_") > MAX_EMPHASIS_MARKS:
         for start, end in _paragraphs(source):
             marks = source.count("*", start, end) + source.count("_", start, end)
