@@ -197,6 +197,22 @@ def test_templates_have_limits(mini, body, reason):
                      f"({reason}) - remove it; documents may only show the handbook's facts, such as {{{{ home.name }}}}"]
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("body, message", [
+    ("{{ ['Approved', 'Draft'] | random }}",
+     "a {{ }} expression uses a filter or test the handbook does not have (No filter named 'random'.) - remove it; "
+     "documents may only show the handbook's facts, such as {{ home.name }} (and a page prints the same every time, "
+     "so there is no random filter)"),
+    ("{{ lipsum(1) }}", "a {{ }} expression uses something that does not exist ('lipsum' is undefined) - check the "
+     "spelling against data/home.yml (for example {{ home.contacts.ofsted.phone }}), or remove the braces"),
+])
+def test_a_page_prints_the_same_text_every_time_it_is_rendered(mini, body, message):
+    """The check and the build each render the page: text that changes from one render to the
+    next would be checked as one text and published as another."""
+    write_document(mini, POLICY, front_matter(), body=body + "\n")
+    assert messages(check(mini), "template") == [f"policies/missing-child.md: {message}"]
+
+
 def test_an_unclosed_opener_repeated_200_kb_is_read_in_linear_time(mini):
     write_document(mini, POLICY, front_matter(), body="{{" * 100_000 + "\n")
     started = time.monotonic()

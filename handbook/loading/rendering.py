@@ -248,7 +248,10 @@ class HandbookSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args, functions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.functions = list(functions)
-        self.filters = {name: _guarded_filter(f) for name, f in self.filters.items()}
+        # A page prints the same text every time it is rendered: the check reads what the build
+        # publishes. So no `random` filter and no `lipsum` (random text).
+        self.filters = {name: _guarded_filter(f) for name, f in self.filters.items() if name != "random"}
+        self.globals.pop("lipsum", None)
         self.globals["range"] = _budgeted_range
 
     # Compiled pages, by their text: every sandbox is made alike (sandboxed_environment), so the code
@@ -642,6 +645,11 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
         return error("template", path, f"a {{{{ }}}} expression uses something that does not exist ({exc.message})",
                      "check the spelling against data/home.yml (for example {{ home.contacts.ofsted.phone }}), "
                      "or remove the braces", **where)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and (exc.message or "").startswith(("No filter named",
+                                                                                          "No test named")):
+        return error("template", path, f"a {{{{ }}}} expression uses a filter or test the handbook does not have "
+                     f"({exc.message})", "remove it; documents may only show the handbook's facts, such as "
+                     "{{ home.name }} (and a page prints the same every time, so there is no random filter)", **where)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return error("template", path, f"a {{{{ }}}} or {{% %}} expression is not complete ({exc.message})",
                      "close every {{ with }} and every {% with %}; to show braces as text, put them between "
