@@ -298,8 +298,8 @@ def _out_of_shape(html: str, parser: _Elements, titles: int) -> Removed | None:
     """What the allowlist keeps but the handbook's pages never hold: markup that is not an
     element, an end tag that would close part of the page around the text (a stray </article>
     or </div>), a heading that would be listed as a title of its own (in the PDF's contents, as
-    a document), or an attribute that hides text or keeps it from search outside the handbook's
-    own blocks."""
+    a document), an id given twice, or an attribute that hides text or keeps it from search
+    outside the handbook's own blocks."""
     if markup := _NOT_AN_ELEMENT.search(html):
         shown = html[markup.start():markup.start() + 12].split("\n")[0]
         return Removed(f"'{shown}...', markup that is not an element (a comment, a declaration or a processing "
@@ -309,6 +309,10 @@ def _out_of_shape(html: str, parser: _Elements, titles: int) -> Removed | None:
                        "would close part of the page around it)")
     if sum(tag == "h1" for tag, _ in parser.elements) > titles:
         return Removed("a <h1> heading beside the title (the PDF would list it as a document of its own)")
+    ids = Counter(value for _, attrs in parser.elements for name, value in attrs if name == "id")
+    if twice := next((value for value, count in ids.items() if count > 1), None):
+        return Removed(f"the id '{twice}' twice (links to it, such as the page's own to its Document control, could "
+                       "lead to either)")
     for tag, attrs in parser.elements:
         for name, _ in attrs:
             blocks = CLASS_BOUND_ATTRIBUTES.get((tag, name))
