@@ -370,3 +370,15 @@ def test_a_version_or_status_from_the_base_cannot_write_markdown_into_the_review
     assert "`policies/anti-bullying.md` · details only, text unchanged · version 1.0 !\\[seen\\](https://example.org/"\
            "pixel.png) \\*\\*Approved\\*\\* → 1.1" in lines, lines
     assert "- Status: approved\\* → retired (no longer in force; kept for the record)." in lines, "\n".join(lines)
+
+
+def test_a_line_break_in_a_field_cannot_start_a_line_of_the_review(repo):
+    """GitHub reads a lone carriage return as the end of a line: a summary holding one would
+    add a fake approval, or a heading, to the review."""
+    edit(repo, POLICY, ("Follow these steps in order, straight away.\n", "Follow these steps at once.\n"),
+         ('\nversion: "1.1"\n', '\nversion: "1.2"\n'),
+         entry("1.2", "Spelling.\\r\\r- Approved by the Board.\\u2028## Nothing stops the merge", *APPROVED))
+    commit(repo, "Missing child policy: spelling")
+    lines = review(repo, 0)
+    assert "- Summary: Spelling. - Approved by the Board. ## Nothing stops the merge." in lines, "\n".join(lines)
+    assert not any(char in "\n".join(lines) for char in "\r\u2028")

@@ -36,10 +36,12 @@ _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 def markdown_text(value: object) -> str:
     """Text to show as it is inside Markdown (a paragraph, a list item or a table cell): HTML
     is escaped, so a title can never become markup; no character starts emphasis or code; and
-    `|` and line breaks cannot break a table row."""
-    text = html.escape(str(value), quote=False)
+    `|` and line breaks cannot break a table row. Every kind of line break (a lone carriage
+    return ends a line in CommonMark, which GitHub shows the reviewer's summary with) becomes a
+    space, so a value can never start a line of its own: a heading, a list item."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
     text = _EDGE_UNDERSCORE.sub(r"\\_", _MARKDOWN_MARKS.sub(r"\\\1", text))
-    return text.replace("|", "&#124;").replace("\n", " ")
+    return text.replace("|", "&#124;")
 
 
 _BACKTICKS = re.compile(r"`+")
