@@ -43,6 +43,17 @@ def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
         "the review date and add a changes entry"]
 
 
+@pytest.mark.parametrize("audience, refused", [(["staff"], True), (["staff", "families"], False)])
+def test_a_staff_only_document_cannot_be_marked_for_the_public_website(mini, audience, refused):
+    write_document(mini, POLICY, front_matter(audience=audience, website=True))
+    found = [f for f in check(mini).findings if f.check == "website"]
+    assert [str(f) for f in found] == ([
+        "policies/missing-child.md: the document is for staff only (audience: [staff]), but website: true would "
+        "publish it on the home's public website - remove website: true, or add to audience the readers outside the "
+        "home it is written for"] if refused else [])
+    assert not refused or (found[0].field, found[0].is_error) == ("website", True)
+
+
 def test_review_due_within_60_days_is_a_warning_not_an_error(mini):
     reviewed = "2026-01-10"  # next review 10 January 2027, 45 days after TODAY
     write_document(mini, POLICY, front_matter(**reviewed_on(reviewed)))

@@ -382,3 +382,18 @@ def test_a_line_break_in_a_field_cannot_start_a_line_of_the_review(repo):
     lines = review(repo, 0)
     assert "- Summary: Spelling. - Approved by the Board. ## Nothing stops the merge." in lines, "\n".join(lines)
     assert not any(char in "\n".join(lines) for char in "\r\u2028")
+
+
+def test_publishing_a_document_on_the_website_is_a_recorded_change_the_review_names(repo):
+    """One line, website: true, puts a document on the public website: it needs a changes entry
+    like any change to who the document is for, and the summary says so in words."""
+    edit(repo, POLICY, ("\naudience:", "\nwebsite: true\naudience:"))
+    commit(repo, "Missing child policy on the website")
+    lines = review(repo, 1)
+    assert any(line.startswith("- `policies/missing-child.md`, line 12: website (none on main, now true) changed but "
+                               "changes has no new entry") for line in lines), "\n".join(lines)
+    edit(repo, POLICY, ('\nversion: "1.1"\n', '\nversion: "1.2"\n'),
+         entry("1.2", "Published on the home's website.", *APPROVED))
+    commit(repo, "Missing child policy on the website, approved")
+    lines = review(repo, 0)
+    assert "- Now published on the home's public website, for anyone to read, once approved." in lines, "\n".join(lines)

@@ -14,6 +14,7 @@ from handbook.checks.files import check_files
 from handbook.checks.home_facts import check_home_facts
 from handbook.checks.ofsted import check_ofsted_notification
 from handbook.checks.phone_numbers import check_phone_numbers
+from handbook.checks.publishing import check_public_documents
 from handbook.checks.regulations import check_coverage, check_registry_evidence, check_regulation_references
 from handbook.checks.section_maps import check_section_maps
 from handbook.checks.site_page_front_matter import check_site_page_front_matter
@@ -28,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     check_versions, check_approvals, check_unique_ids, check_regulation_references,
     check_reviews, check_coverage, check_section_maps, check_ofsted_notification, check_home_facts,
     check_registry_evidence, check_phone_numbers, check_content_policy, check_files, check_site_page_front_matter,
+    check_public_documents,
 )
 
 

@@ -12,7 +12,7 @@ from handbook.sources.git import files_at, read_blobs, resolve
 CHECK: CheckName = "change-discipline"
 # Changing any of these changes what the document is, who it is for or who answers for it:
 # the change needs its own entry in `changes`, like a change to the text.
-RECORDED_FIELDS = ("status", "audience", "owner", "regulations", "review_every_months")
+RECORDED_FIELDS = ("status", "audience", "owner", "regulations", "review_every_months", "website")
 
 
 def _new_entries(before: Document, after: Document) -> list[dict]:
@@ -121,6 +121,9 @@ def _newly_approved(before: Document, after: Document) -> bool:
 
 
 def _shown(value) -> str:
+    """A front matter value as it is written in YAML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(str(item) for item in value) + "]"
     return "none" if value is None else str(value)

@@ -20,7 +20,7 @@ CheckName = Literal[
     "front-matter", "template", "future-date", "version-history", "approval", "duplicate-id",
     "unknown-regulation", "review-overdue", "review-due-soon", "required-regulation", "expected-regulation",
     "awaiting-approval", "section-map", "ofsted-notification", "home-placeholder", "registry-evidence",
-    "law-to-verify", "change-discipline", "phone-number", "content-policy", "files", "home-documents",
+    "law-to-verify", "change-discipline", "phone-number", "content-policy", "files", "home-documents", "website",
 ]
 
 

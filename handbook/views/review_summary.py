@@ -96,6 +96,7 @@ class DocumentReview:
     audience: list[str] = field(default_factory=list)
     audience_added: list[str] = field(default_factory=list)
     audience_removed: list[str] = field(default_factory=list)
+    website: bool | None = None             # now published on the public website (True) or no longer (False)
     regulations: list[str] = field(default_factory=list)   # shown when the text changed
     cited: list[str] = field(default_factory=list)         # "40 (Notification of a serious event)"
     uncited: list[str] = field(default_factory=list)
@@ -248,6 +249,8 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     else:
         review.audience_added = [a for a in after.audience if a not in before.audience]
         review.audience_removed = [a for a in before.audience if a not in after.audience]
+        if before.on_website != after.on_website:
+            review.website = after.on_website
         review.cited = _citations(handbook, [c for c in after.regulations if c not in before.regulations])
         review.uncited = _citations(handbook, [c for c in before.regulations if c not in after.regulations])
     if change in ("new", "text"):
