@@ -397,3 +397,30 @@ def test_publishing_a_document_on_the_website_is_a_recorded_change_the_review_na
     commit(repo, "Missing child policy on the website, approved")
     lines = review(repo, 0)
     assert "- Now published on the home's public website, for anyone to read, once approved." in lines, "\n".join(lines)
+
+
+@pytest.mark.parametrize("edits, message", [
+    ([("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n",
+       "    approved_by: Board of Directors\n    approved_on: 2026-10-04\n")],
+     "the changes entry for version 1.0 has approved_by Board of Directors, but Responsible Individual on main: a record "
+     "of what happened is never rewritten. Fix: put back approved_by as it is on main; to correct it, add a new changes "
+     "entry that says what was wrong."),
+    ([('  - version: "1.0"\n    date: 2026-10-05\n    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n'
+       "    summary: First version, written for the home's registration.\n", "")],
+     "1 of the changes entries on main were removed. Fix: put them back as they are on main: the history keeps every "
+     "version and who approved it."),
+])
+def test_a_past_approval_is_never_rewritten_or_removed(repo, edits, message):
+    edit(repo, POLICY, *edits)
+    commit(repo, "Missing child policy: history tidied")
+    lines = review(repo, 1)
+    assert any(line.startswith("- `policies/missing-child.md`") and line.endswith(message) for line in lines), \
+        "\n".join(lines)
+
+
+def test_what_happened_since_may_be_added_to_a_past_entry(repo):
+    """A version's approval, once given, and the day Ofsted was sent a revision, are added to the
+    entry that version already has: that is not a rewrite."""
+    edit(repo, POLICY, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n    ofsted_notified_on: 2026-10-06\n"))
+    commit(repo, "Missing child policy: sent")
+    assert not any("never rewritten" in line for line in review(repo, 0))

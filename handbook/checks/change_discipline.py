@@ -13,6 +13,9 @@ CHECK: CheckName = "change-discipline"
 # Changing any of these changes what the document is, who it is for or who answers for it:
 # the change needs its own entry in `changes`, like a change to the text.
 RECORDED_FIELDS = ("status", "audience", "owner", "regulations", "review_every_months", "website")
+# What may be added to a changes entry already on the base branch, once it happens: the version's
+# approval, and the day a revised Statement of Purpose was sent to Ofsted. Nothing in it changes.
+ADDED_LATER = frozenset({"approved_by", "approved_on", "ofsted_notified_on"})
 
 
 def _new_entries(before: Document, after: Document) -> list[dict]:
@@ -66,7 +69,7 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     suggestion = _next_version(old_version, new_version)
     text_changed = before.body.strip() != after.body.strip()
     reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
-    problems: list[tuple[str, str, str]] = []  # (field, what is wrong, what to do)
+    problems: list[tuple[str, str, str]] = _history_rewritten(before, after, ref)  # (field, what is wrong, what to do)
 
     if lowered:
         problems.append(("version", f"version went down from {old_version} to {new_version}",
@@ -109,6 +112,28 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
                              "if this was a review, add review_only: true to the entry; if the details changed, "
                              f"raise version to \"{suggestion}\""))
     return [error(CHECK, path, what, fix, field=field, line=after.line_of(field)) for field, what, fix in problems]
+
+
+def _history_rewritten(before: Document, after: Document, ref: str) -> list[tuple[str, str, str]]:
+    """The base's changes entries, newest first, must end the new list as they were: a record
+    of who approved a version, when, and when Ofsted was sent it, is never rewritten or removed
+    (a correction is a new entry). Only what happened since may be added (ADDED_LATER)."""
+    old, new = before.changes, after.changes
+    if len(new) < len(old):
+        return [("changes", f"{len(old) - len(new)} of the changes entries on {ref} were removed",
+                 f"put them back as they are on {ref}: the history keeps every version and who approved it")]
+    problems = []
+    for was, now in zip(old, new[len(new) - len(old):]):
+        version = _shown(was.get("version"))
+        changed = [key for key in sorted(set(was) | set(now))
+                   if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
+        if changed:
+            key = changed[0]
+            problems.append(("changes", f"the changes entry for version {version} has {key} {_shown(now.get(key))}, "
+                             f"but {_shown(was.get(key))} on {ref}: a record of what happened is never rewritten",
+                             f"put back {key} as it is on {ref}; to correct it, add a new changes entry that says what "
+                             "was wrong"))
+    return problems
 
 
 def _newly_approved(before: Document, after: Document) -> bool:
