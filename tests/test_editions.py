@@ -116,6 +116,25 @@ def test_a_withheld_fact_is_found_through_invisible_characters_and_compatibility
     assert withheld_fact_in("\uff11 Example Road, Testbury, TB1 1AA", withheld) == "address"  # a full-width 1
 
 
+@pytest.mark.parametrize("text", [
+    "Our postcode is TB1 1AA.",
+    "1 Example Road Testbury TB1 1AA",
+    "1 Example Road,<br>Testbury, T<b>B1</b> 1AA",
+    "Testbury, \u0422\u04121 1\u0410\u0410",  # the postcode in Cyrillic letters
+    "TB\u034f1 1AA", "TB1\ufe00 1AA", "Testbury,\u3164TB1 1AA",  # invisible, but not format characters
+])
+def test_a_withheld_fact_is_found_however_it_is_written(text):
+    assert withheld_fact_in(text, {ADDRESS: "address"}) == "address"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Call +44 1234 567890.", "phone"), ("Call 01234567890.", "phone"), ('<a href="tel:+441234567890">us</a>', "phone"),
+    ("Call 01234 567891.", None), ("We live in Testbury, near the park.", None), ("1 Example Street", None),
+])
+def test_a_withheld_phone_number_is_found_in_its_other_forms_and_nothing_else(text, found):
+    assert withheld_fact_in(text, {ADDRESS: "address", "01234 567890": "phone"}) == found
+
+
 def test_a_withheld_fact_in_a_pictures_metadata_is_found():
     """A picture published in docs/assets/ may carry text: a PNG comment, an EXIF caption."""
     comment = b"tEXt" + b"Comment\x00Home address: " + ADDRESS.encode("latin-1")
@@ -124,6 +143,19 @@ def test_a_withheld_fact_in_a_pictures_metadata_is_found():
     caption = ADDRESS.encode("utf-16-le")  # as Windows writes an EXIF XPComment
     assert withheld_fact_in(readable_text("x.jpg", b"\xff\xd8\xff\xe1" + caption), {ADDRESS: "address"}) == "address"
     assert withheld_fact_in(readable_text("x.png", b"\x89PNG\r\n\x1a\n\xff"), {ADDRESS: "address"}) is None
+
+
+def test_a_withheld_fact_in_a_pictures_compressed_metadata_is_found():
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", ADDRESS, zip=True)
+    picture = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(picture, "PNG", pnginfo=info)
+    assert ADDRESS.encode() not in picture.getvalue()  # compressed: not in the file as bytes
+    assert withheld_fact_in(readable_text("dot.png", picture.getvalue()), {ADDRESS: "address"}) == "address"
 
 
 @pytest.mark.parametrize("template", [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
 import unicodedata
@@ -81,21 +82,62 @@ def _normalised(text: str) -> str:
     return " ".join(visible.split()).casefold()
 
 
+# Letters of other alphabets that look like Latin ones, as casefold() leaves them: a fact typed
+# with them ("ТВ1 1АА" in Cyrillic) reads as the fact.
+_LOOK_ALIKES = str.maketrans("авекмнорстухіјѕԁԛԝαβεζηικμνορτυχ", "abekmhopctyxijsdqwabezhikmnoptyx")
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that show nothing
+
+
+def _skeleton(text: str) -> str:
+    """Only the letters and digits of text as a reader sees it (entities decoded, compatibility
+    forms folded, look-alike letters read as the Latin ones), in lower case: what is left of a
+    fact however it is spaced, punctuated, marked up or padded with invisible characters."""
+    folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold().translate(_LOOK_ALIKES)
+    return "".join(c for c in folded if c.isalnum() and c not in _FILLERS)
+
+
+def _telling_parts(value: str) -> set[str]:
+    """The skeletons that give a withheld fact away: the whole value, each part of it between
+    commas that holds a number (the postcode, the house number and street), and a phone number
+    written from +44 or without its first 0. Short ones (fewer than 6 letters and digits) would
+    be found in ordinary words, and are left to the exact reading."""
+    parts = {_skeleton(value)} | {_skeleton(part) for part in re.split(r"[,;\n]", value)
+                                  if any(c.isdigit() for c in part)}
+    for part in list(parts):
+        if part.isdigit() and part.startswith("0") and len(part) >= 10:
+            parts |= {part[1:], "44" + part[1:]}
+    return {part for part in parts if len(part) >= 6}
+
+
 def readable_text(name: str, content: bytes) -> str | None:
     """The text a published file holds, as a reader or a search engine would find it: the
     strings of a JSON file decoded, entities of HTML and XML decoded. For a binary file (a
     picture), the text its metadata may carry (a comment, a caption, an EXIF field), read as
-    single bytes and as UTF-16; compressed metadata is not read."""
+    single bytes and as UTF-16, and as Pillow reads it (compressed PNG text too)."""
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return content.decode("latin-1") + "\n" + content.decode("utf-16-le", errors="ignore")
+        return "\n".join([content.decode("latin-1"), content.decode("utf-16-le", errors="ignore"),
+                          *_picture_metadata(content)])
     if name.endswith(".json"):
         try:
             return " ".join(_strings(json.loads(text)))
         except ValueError:
             return text
     return text
+
+
+def _picture_metadata(content: bytes) -> list[str]:
+    """The text fields of a picture's metadata as Pillow reads them (PNG text chunks, compressed
+    or not; EXIF; a GIF's comment); none for a file Pillow cannot read."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - only the public build reads pictures
+
+    try:
+        with Image.open(io.BytesIO(content)) as picture:
+            fields = [*picture.info.values(), *getattr(picture, "text", {}).values(), *picture.getexif().values()]
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return []
+    return [value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in fields]
 
 
 def _strings(value) -> list[str]:
@@ -111,13 +153,20 @@ _TAGS = re.compile(r"<[^>]*>")
 
 def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
     """The place in data/home.yml of a fact kept off the website whose value `text` holds
-    (ignoring case, spacing and markup between its words, and in web addresses too), or None."""
-    readings = {_normalised(version) for version in (text, _TAGS.sub(" ", text), _TAGS.sub("", text),
-                                                     unquote_plus(text))}
+    (ignoring case, spacing, punctuation, look-alike letters and markup between its words, and
+    in web addresses too), or that holds a telling part of (its postcode alone), or None."""
+    versions = (text, _TAGS.sub(" ", text), _TAGS.sub("", text), unquote_plus(text))
+    readings = {_normalised(version) for version in versions}
+    skeletons: set[str] | None = None
     for value, where in withheld.items():
         wanted = _normalised(value)
         if wanted and any(wanted in reading for reading in readings):
             return where
+        telling = _telling_parts(value)
+        if telling:
+            skeletons = skeletons if skeletons is not None else {_skeleton(version) for version in versions[2:]}
+            if any(part in skeleton for part in telling for skeleton in skeletons):
+                return where
     return None
 
 
