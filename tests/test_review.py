@@ -245,13 +245,27 @@ def test_new_and_retired_documents_and_what_retiring_leaves_uncovered(repo):
     ]
 
 
-def test_a_change_that_touches_nothing_governed_is_one_line(repo):
+def test_a_change_that_touches_no_document_names_the_files_it_touches(repo):
+    """A template, a site page or the code can put words on every page ("every document was
+    approved on ...") while no document changes: the reviewer is told to read them."""
     how_to = repo / "docs/how-to/add-or-review-a-document.md"
     how_to.write_text(how_to.read_text() + "\nAsk the Registered Manager if you are unsure.\n")
-    (repo / "notes.txt").write_text("A note for the team.\n")
+    (repo / "overrides").mkdir(exist_ok=True)
+    (repo / "overrides/main.html").write_text('{% extends "base.html" %}{% block announce %}Every document was approved '
+                                              "on 1 December 2026.{% endblock %}\n")
     commit(repo, "How-to: who to ask")
+    (repo / "notes.txt").write_text("A note for the team, not committed.\n")
     assert review(repo, 0) == [
-        "Handbook review against main: this change touches no governed document and nothing they print."]
+        "Handbook review against main: this change touches no governed document and no data they print, but it "
+        "changes how the handbook is built, checked or shown: read these files in the diff.",
+        "",
+        "- `docs/how-to/add-or-review-a-document.md`",
+        "- `notes.txt`",
+        "- `overrides/main.html`",
+    ]
+    (repo / "notes.txt").unlink()
+    git(repo, "reset", "-q", "--hard", "main")
+    assert review(repo, 0) == ["Handbook review against main: this change touches no file."]
 
 
 def test_an_unknown_base_is_one_clear_line(repo):
@@ -424,3 +438,27 @@ def test_what_happened_since_may_be_added_to_a_past_entry(repo):
     edit(repo, POLICY, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n    ofsted_notified_on: 2026-10-06\n"))
     commit(repo, "Missing child policy: sent")
     assert not any("never rewritten" in line for line in review(repo, 0))
+
+
+def test_the_workflow_judges_a_change_with_the_target_branchs_code(repo, tmp_path):
+    """A pull request that rewrites the summary's template (or the check) cannot write its own
+    review: the workflow's steps run the target branch's code on the pull request's files."""
+    import os
+    import subprocess
+
+    import yaml
+    from conftest import REPO
+
+    steps = {step.get("name"): step for step in
+             yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text())["jobs"]["check-test-export"]["steps"]}
+    template = repo / "handbook/views/templates/review.md.j2"
+    template.write_text("FORGED: nothing to see here.\n")
+    commit(repo, "A kinder summary")
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    (repo / ".venv").symlink_to(REPO / ".venv")
+    summary = tmp_path / "summary.md"
+    environment = {**os.environ, "BASE_REF": "main", "GITHUB_STEP_SUMMARY": str(summary), "HANDBOOK_TODAY": DAY.isoformat()}
+    for name in ("The target branch's code, to judge the change with", "The reviewer's summary"):
+        subprocess.run(["bash", "-e", "-c", steps[name]["run"]], cwd=repo, env=environment, check=True)
+    shown = summary.read_text()
+    assert "FORGED" not in shown and "- `handbook/views/templates/review.md.j2`" in shown, shown

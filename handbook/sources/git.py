@@ -106,6 +106,14 @@ def uncommitted(root: Path, paths: tuple[str, ...]) -> list[str]:
     return found
 
 
+def changed_since(root: Path, commit: str) -> list[str]:
+    """Every file of the working tree that is not as `commit` holds it: changed, added or
+    deleted since (committed or not), or new and not ignored by git; sorted."""
+    tracked = run_git(root, "diff", "--name-only", "-z", "--no-renames", commit, "--").stdout
+    untracked = run_git(root, "ls-files", "--others", "--exclude-standard", "-z").stdout
+    return sorted({_path(name) for name in (tracked + b"\0" + untracked).split(b"\0") if name})
+
+
 def files_at(root: Path, commit: str, folders: tuple[str, ...]) -> list[str]:
     listing = run_git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", *folders).stdout
     return [_path(name) for name in listing.split(b"\0") if name.endswith(b".md")]

@@ -27,7 +27,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
 from handbook.model.registry import REGISTRY_FILE, SECTION_MAPS, legal_items, section_map
 from handbook.sources.errors import HandbookError
-from handbook.sources.git import files_at, read_blobs, resolve
+from handbook.sources.git import changed_since, files_at, read_blobs, resolve
 from handbook.sources.headings import heading_anchors, sections
 from handbook.sources.yaml_files import YamlProblem, parse_yaml
 from handbook.views.history import what_changed
@@ -42,6 +42,7 @@ OTHER_DATA = {
 }
 
 MAX_SENTENCES = 10   # sentences shown per document; the rest are counted
+MAX_OTHER_FILES = 20  # other changed files named; the rest are counted
 MAX_FACTS = 10       # changed facts shown; the rest are counted
 
 # Listed first: the Statement of Purpose, then the children's guide; then the rest by title.
@@ -130,6 +131,10 @@ class ReviewSummary:
     documents: list[DocumentReview]
     home_facts: HomeFactsReview | None
     other_data: list[tuple[str, str]]         # (path, what it holds)
+    # Every other file the change touches (the theme's templates, the site's pages, the code, the
+    # configuration): what the documents say is unchanged, but how they are built, checked or shown
+    # may not be, so the reviewer reads these in the diff.
+    other_files: list[str] = field(default_factory=list)
 
     @property
     def touches_nothing_governed(self) -> bool:
@@ -178,7 +183,10 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
             home_facts.statement_of_purpose = False  # its own section already says what Ofsted needs
     other_data = [(path, what) for path, what in OTHER_DATA.items()
                   if base_texts[path] != _read(handbook.root / path)]
-    return ReviewSummary(base, stops, reviews, home_facts, other_data)
+    accounted = set(data_paths)
+    other_files = [path for path in changed_since(handbook.root, commit) if path not in accounted
+                   and not (path.endswith(".md") and path.split("/")[0] in GOVERNED_FOLDERS)]
+    return ReviewSummary(base, stops, reviews, home_facts, other_data, other_files)
 
 
 def _kind_rank(document: Document | None) -> int:
@@ -401,5 +409,5 @@ def _flat_facts(text: str) -> dict[str, str]:
 
 def render_review(summary: ReviewSummary) -> str:
     """The summary as Markdown, for the pull request's job summary and the terminal."""
-    text = render("review.md.j2", summary=summary)
+    text = render("review.md.j2", summary=summary, max_other_files=MAX_OTHER_FILES)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
