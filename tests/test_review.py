@@ -437,7 +437,9 @@ def test_what_happened_since_may_be_added_to_a_past_entry(repo):
     entry that version already has: that is not a rewrite."""
     edit(repo, POLICY, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n    ofsted_notified_on: 2026-10-06\n"))
     commit(repo, "Missing child policy: sent")
-    assert not any("never rewritten" in line for line in review(repo, 0))
+    lines = review(repo, 0)
+    assert not any("never rewritten" in line for line in lines)
+    assert "- Recorded as sent to Ofsted: version 1.0, on 6 October 2026." in lines, "\n".join(lines)
 
 
 def test_the_workflow_judges_a_change_with_the_target_branchs_code(repo, tmp_path):

@@ -4,7 +4,7 @@ governed document with the version on REF (the branch the pull request goes into
 from __future__ import annotations
 
 from handbook.checks.versions import version_key
-from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, read_document_text
+from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
 from handbook.sources.git import files_at, read_blobs, resolve
@@ -118,12 +118,12 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     """The base's changes entries, newest first, must end the new list as they were: a record
     of who approved a version, when, and when Ofsted was sent it, is never rewritten or removed
     (a correction is a new entry). Only what happened since may be added (ADDED_LATER)."""
-    old, new = before.changes, after.changes
-    if len(new) < len(old):
-        return [("changes", f"{len(old) - len(new)} of the changes entries on {ref} were removed",
+    kept = kept_entries(before, after)
+    if kept is None:
+        return [("changes", f"{len(before.changes) - len(after.changes)} of the changes entries on {ref} were removed",
                  f"put them back as they are on {ref}: the history keeps every version and who approved it")]
     problems = []
-    for was, now in zip(old, new[len(new) - len(old):]):
+    for was, now in kept:
         version = _shown(was.get("version"))
         changed = [key for key in sorted(set(was) | set(now))
                    if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]

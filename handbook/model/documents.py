@@ -195,6 +195,16 @@ class Approval:
     on: dt.date
 
 
+def kept_entries(before: Document, after: Document) -> list[tuple[dict, dict]] | None:
+    """Each changes entry of an earlier copy of a document (`before`) with the entry in its place
+    now: the history is newest first, so the earlier entries end the list. None when entries
+    were removed."""
+    old, new = before.changes, after.changes
+    if len(new) < len(old):
+        return None
+    return list(zip(old, new[len(new) - len(old):]))
+
+
 def approval_of(change: dict | None) -> Approval | None:
     """A version is approved when its changes entry records approved_by and approved_on."""
     day = _date(change.get("approved_on")) if change else None

@@ -21,7 +21,7 @@ from pathlib import Path
 from handbook.checks.change_discipline import check_against_base
 from handbook.checks.versions import version_key
 from handbook.loading.rendering import render_text
-from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, read_document_text
+from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text
 from handbook.model.findings import Finding, sort_key
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
@@ -98,6 +98,7 @@ class DocumentReview:
     audience_added: list[str] = field(default_factory=list)
     audience_removed: list[str] = field(default_factory=list)
     website: bool | None = None             # now published on the public website (True) or no longer (False)
+    sent_to_ofsted: list[tuple[str, dt.date]] = field(default_factory=list)  # (version, day) added to past entries
     regulations: list[str] = field(default_factory=list)   # shown when the text changed
     cited: list[str] = field(default_factory=list)         # "40 (Notification of a serious event)"
     uncited: list[str] = field(default_factory=list)
@@ -259,6 +260,8 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
         review.audience_removed = [a for a in before.audience if a not in after.audience]
         if before.on_website != after.on_website:
             review.website = after.on_website
+        review.sent_to_ofsted = [(str(now.get("version")), day) for was, now in kept_entries(before, after) or []
+                                 if not was.get("ofsted_notified_on") and (day := _date(now.get("ofsted_notified_on")))]
         review.cited = _citations(handbook, [c for c in after.regulations if c not in before.regulations])
         review.uncited = _citations(handbook, [c for c in before.regulations if c not in after.regulations])
     if change in ("new", "text"):
