@@ -43,14 +43,15 @@ def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
         "the review date and add a changes entry"]
 
 
-@pytest.mark.parametrize("audience, refused", [(["staff"], True), (["staff", "families"], False)])
+@pytest.mark.parametrize("audience, refused", [(["staff"], "staff"), (["staff", "inspectors"], "staff and inspectors"),
+                                               (["staff", "families"], None)])
 def test_a_staff_only_document_cannot_be_marked_for_the_public_website(mini, audience, refused):
     write_document(mini, POLICY, front_matter(audience=audience, website=True))
     found = [f for f in check(mini).findings if f.check == "website"]
     assert [str(f) for f in found] == ([
-        "policies/missing-child.md: the document is for staff only (audience: [staff]), but website: true would "
-        "publish it on the home's public website - remove website: true, or add to audience the readers outside the "
-        "home it is written for"] if refused else [])
+        f"policies/missing-child.md: the document is for {refused} only, but website: true would publish it on the "
+        "home's public website - remove website: true, or add to audience the readers it is written for (children, "
+        "families, professionals)"] if refused else [])
     assert not refused or (found[0].field, found[0].is_error) == ("website", True)
 
 

@@ -393,6 +393,7 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
      "the id 'monitoring' on an attribute list is the anchor of the heading 'Monitoring', whose links would lead "
      "here instead", "{: #monitoring }"),
     ("> Document control\n> ----------------\n>\n> | Version | 1.4 (approved) |", NESTED_CONTROL, "> Document control"),
+    ("1. > Document control\n   > ----------------\n   > Version 1.4, approved.", NESTED_CONTROL, "1. > Document"),
     ("- Item\n\n    Staff may lock your door\n    ========================",
      "the heading 'Staff may lock your door' inside a list, a quote or a box is a title, which the page already has "
      "from the front matter", "    Staff may lock your door"),
@@ -403,7 +404,7 @@ NESTED_CONTROL = ("the heading 'Document control' inside a list, a quote or a bo
         "heading in markdown HTML", "heading indented in a list item", "a fence in raw HTML",
         "a code span in raw HTML", "a heading's anchor taken by a heading in a list",
         "a heading's anchor taken by an earlier heading's id", "an underlined heading in a quote",
-        "an underlined title in a list item", "a heading with seven #"])
+        "an underlined heading in a quote in a list", "an underlined title in a list item", "a heading with seven #"])
 def test_what_markdown_reads_as_live_text_is_checked_as_such(mini, body, message, where):
     """The check blanks code before it reads a page; only what Python-Markdown reads as code."""
     write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{body}\n\nLast paragraph.\n")
@@ -434,6 +435,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
     "!!! Never leave a child alone!\n\n!!! Remember, we are here.",
     "<div markdown>\n\n```text\n<b>an example</b>\n```\n\n</div>",
     "> What to do next\n> ----------------\n\n- Who to call\n  ---\n\n> History\n    -------",
+    "We love it here <3 and a <? b is odd, best ever!<!\" Write <p> in HTML to start a paragraph.",
 ])
 def test_ordinary_content_passes(mini, markup):
     (mini / "docs").mkdir()
@@ -885,6 +887,8 @@ TAKEN = [
     ("<p>", "<p>", f"<p> {_SWALLOWS} - close it with </p>"),
     ("<li>An item on its own", "<li>", f"<li> {_SWALLOWS} - close it with </li>"),
     ("Text.\n\n</article>", "</article>", f"</article> {_STRAY} - remove it, or open <article> before it"),
+    ("<ul><li><div>One</li></ul>\n\nText between.\n\n</div>\n\nAfter the close.", "</div>",
+     f"</div> {_STRAY} - remove it, or open <div> before it"),
     ("The line \u202eenil eht", "The line",
      "this line holds an invisible character (U+202E) that reverses the order the text is shown in, so readers would "
      "not see what was reviewed - delete it (retype the line if you cannot see it)"),
@@ -997,14 +1001,25 @@ def test_a_word_with_look_alike_letters_of_another_alphabet_is_refused(mini):
                    body="First.\n\n## Dоcument cоntrol\n\nA dose of 5μg, a café in Zürich, and Здравствуйте.\n")
     found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
     assert found == [
-        "policies/missing-child.md: the title holds the word 'pоlicy', which mixes Latin letters with look-alike "
-        "Cyrillic ones: readers read the word it looks like, while search and the handbook's checks read another - "
-        "retype the word in Latin letters",
-        "policies/missing-child.md: this line holds the word 'Dоcument', which mixes Latin letters with look-alike "
-        "Cyrillic ones: readers read the word it looks like, while search and the handbook's checks read another - "
-        "retype the word in Latin letters"]
+        "policies/missing-child.md: the title holds the word 'pоlicy', written with Cyrillic letters that look like "
+        "Latin ones: readers read the word it looks like, while search and the handbook's checks read another - retype "
+        "the word in Latin letters",
+        "policies/missing-child.md: this line holds the word 'Dоcument', written with Cyrillic letters that look like "
+        "Latin ones: readers read the word it looks like, while search and the handbook's checks read another - retype "
+        "the word in Latin letters"]
     lines = [f.line for f in check(mini).findings if f.check == "content-policy"]
     assert lines == [_file_line(mini, POLICY, "title:"), _file_line(mini, POLICY, "## D")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("word, alphabet", [("\u13f4\u13da1", "Cherokee"), ("\ua4d0\ua4e21", "Lisu"),
+                                            ("\u0299s1", "small capital")])
+def test_a_word_in_letters_that_only_look_latin_is_refused(mini, word, alphabet):
+    """A postcode typed in Cherokee or Lisu letters, or in small capitals, reads as the postcode."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\nOur postcode is {word} 4DJ.\n")
+    found = [f.message for f in check(mini).findings if f.check == "content-policy"]
+    assert found == [f"this line holds the word '{word[:-1]}', written with {alphabet} letters that look like Latin "
+                     "ones: readers read the word it looks like, while search and the handbook's checks read another"]
 
 
 @pytest.mark.unit

@@ -89,6 +89,8 @@ ATTACKS = {
     "the page's article closed early": ("</article><p>Outside.</p>", "a </article> end tag closing an element that was "
                                         "never opened there (it would close part of the page around it)"),
     "a block of the page closed": ("<div><p>x</p></div></div>", "a </div> end tag closing an element"),
+    "a block closed by the list around it, then again": ("<ul><li><div>One</li></ul><p>x</p></div>",
+                                                         "a </div> end tag closing an element"),
     "a second element with the id of a section": ('<h2 id="document-control">Document control</h2><p>x</p>'
                                                   '<h2 id="document-control">Document control</h2>',
                                                   "the id 'document-control' twice (links to it, such as the page's "

@@ -125,7 +125,7 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     problems = []
     for was, now in kept:
         version = _shown(was.get("version"))
-        changed = [key for key in sorted(set(was) | set(now))
+        changed = [key for key in sorted(set(was) | set(now), key=str)
                    if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
         if changed:
             key = changed[0]

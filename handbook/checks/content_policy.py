@@ -98,6 +98,8 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # section's heading, a fact the public website withholds) and a reader's own search read another.
 _WORD_WITH_OTHER_LETTERS = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
 _LOOK_ALIKE_GREEK = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ")  # not μ: "5μg" is a dose
+_NEVER_USED_NAMES = {"CHEROKEE": "Cherokee", "LISU": "Lisu", "LATIN LETTER SMALL CAPITAL": "small capital"}
+_NEVER_USED = tuple(_NEVER_USED_NAMES)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
@@ -106,11 +108,14 @@ _TAGS = re.compile(r"<[^>\n]*>")
 # A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
 _NESTED_HEADING = re.compile(rf"(?m)^(?:[ \t]+(?:{_MARK}[ \t]*)*|[ \t]*(?:{_MARK}[ \t]*)+)(#{{1,6}})[ \t]*(.+?)[ \t#]*$")
-# A heading underlined with = or - (setext) inside a quote (> History over > -------) or indented
-# into a list item, a box or a definition: the line of = or - (found by the line break before it,
-# with the quote marks or the indentation the text above it has), and the text above it.
+# A heading underlined with = or - (setext) inside a quote (> History over > -------, or in a quote
+# in a list item: 1. > History) or indented into a list item, a box or a definition: the line of =
+# or - (found by the line break before it, with the quote marks or the indentation the text above
+# it has), and the text above it.
 _UNDERLINE = re.compile(r"\n((?:[ \t]*>)+[ \t]*|[ \t]+)([=-])\2*[ \t]*(?=\n|\Z)")
-_UNDERLINED_TEXT = re.compile(r"((?:[ \t]*>)+[ \t]*|[ ]{4,}|[ ]*\t[ \t]*)([^\s>#=-].*)")
+_LIST_MARK = r"(?:[-*+]|\d{1,9}[.)])[ \t]+"
+_UNDERLINED_TEXT = re.compile(rf"([ \t]*(?:{_LIST_MARK})*(?:>[ \t]*)+|[ ]{{4,}}|[ ]*\t[ \t]*)"
+                              r"([^\s>#=-].*)")
 # A box (admonition.py's and pymdownx.details' own patterns): !!! or ???, ???+, then its words and
 # perhaps a title in quotes, to the end of the line; wherever on a line (after a list's mark, a
 # definition's colon or an HTML tag, a box still opens).
@@ -141,7 +146,9 @@ _COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of t
 # each on as it is, a browser reads it as a hidden note ending at the first ">", and Python's HTML
 # parser (which the checks read pages with) reads a <![CDATA[ to its "]]>": the HTML between is
 # live on the page and unread by the checks.
-_DECLARATION = re.compile(r"<(?:!(?!--)|\?)")
+# Python-Markdown passes on a <![CDATA[ and a <?...?> anywhere, and any <! or <? that starts a
+# line; it escapes the others ("<3", "best!<!", "a <? b").
+_DECLARATION = re.compile(r"<!\[CDATA\[|<\?[^\n]*?\?>|^[ ]{0,3}<(?:![^-]|\?)", re.MULTILINE)
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
 _ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
 # ... and a word alone: #id, .class, or an attribute with no value (hidden).
@@ -321,7 +328,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
     problems += _text_problems(text, source, _line) + _box_problems(source, _line)
 
-    parser = _RawHtml(targets, document)
+    parser = _RawHtml(targets, document, source.split("\n"))
     try:
         # Nothing after the last ">" can be a complete tag; leaving it out keeps the tokenizer
         # quick on a page full of unclosed "<" (Python's reads those in quadratic time).
@@ -464,12 +471,17 @@ def _code_point(character: str) -> str:
 
 def _look_alike(text: str) -> tuple[int, str, str] | None:
     """(where, the word, the other alphabet) for the first word of Latin letters that holds a
-    look-alike letter of another alphabet (Cyrillic, Greek, Armenian or Cherokee)."""
+    look-alike letter of another alphabet (Cyrillic, Greek, Armenian), or any word holding a
+    letter of an alphabet whose letters look Latin and which these documents never use
+    (Cherokee, Lisu, Latin small capitals: "ᏴᏚ1 4ᎠᎫ" reads as a postcode)."""
     for match in _WORD_WITH_OTHER_LETTERS.finditer(text) if not text.isascii() else ():
         alphabets = set()
         for letter in match.group():
             name = unicodedata.name(letter, "")
-            if name.startswith(("CYRILLIC", "ARMENIAN", "CHEROKEE")) or letter in _LOOK_ALIKE_GREEK:
+            if name.startswith(_NEVER_USED):
+                return match.start(), match.group(), next(label for start, label in _NEVER_USED_NAMES.items()
+                                                          if name.startswith(start))
+            if name.startswith(("CYRILLIC", "ARMENIAN")) or letter in _LOOK_ALIKE_GREEK:
                 alphabets.add(name.split(" ")[0].title())
             elif name.startswith("LATIN"):
                 alphabets.add("Latin")
@@ -480,7 +492,7 @@ def _look_alike(text: str) -> tuple[int, str, str] | None:
 
 def _look_alike_message(where: str, found: tuple[int, str, str]) -> str:
     _, word, alphabet = found
-    return (f"{where} holds the word '{word}', which mixes Latin letters with look-alike {alphabet} ones: readers read "
+    return (f"{where} holds the word '{word}', written with {alphabet} letters that look like Latin ones: readers read "
             "the word it looks like, while search and the handbook's checks read another")
 
 
@@ -626,10 +638,11 @@ class _RawHtml(HTMLParser):
     """The raw HTML in a page: every start tag and its attributes, with its line, and the
     elements opened and not yet closed."""
 
-    def __init__(self, targets: _Targets, document: bool):
+    def __init__(self, targets: _Targets, document: bool, lines: list[str]):
         super().__init__(convert_charrefs=True)
         self.targets = targets
         self.document = document  # a governed document: its title is the front matter's
+        self.lines = lines  # the text fed, by line: whether a tag starts its line
         self.problems: list[tuple[int, str, str]] = []
         self.open: list[tuple[str, int]] = []  # (element, line), innermost last
         self.too_deep = False
@@ -641,7 +654,9 @@ class _RawHtml(HTMLParser):
         # inside another element, but must be where it is outermost: a <p> left open there makes
         # Python-Markdown pass the rest of the page on as raw HTML, the handbook's Document
         # control and History headings included.
-        if tag in VOID_ELEMENTS or (tag in OPTIONAL_END and self.open) or not _TAG_NAME.fullmatch(tag):
+        if tag in VOID_ELEMENTS or not _TAG_NAME.fullmatch(tag):
+            return
+        if tag in OPTIONAL_END and (self.open or self._inside_a_line()):
             return
         if len(self.open) >= MAX_DEPTH:
             if not self.too_deep:
@@ -656,12 +671,18 @@ class _RawHtml(HTMLParser):
             return
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
-                del self.open[index]
+                del self.open[index:]  # and those opened inside it: a browser closes them here too
                 return
         if tag in OPTIONAL_END:
             return  # a </p> with no <p> makes an empty paragraph: nothing around the document is closed
         self.problems.append((self.getpos()[0], f"</{tag}> closes an element the document never opened, so it would "
                               "close part of the page around the document", f"remove it, or open <{tag}> before it"))
+
+    def _inside_a_line(self) -> bool:
+        """The tag just read has text before it on its line (Python-Markdown passes the rest of
+        the page on as HTML only after a tag that starts a line)."""
+        line, column = self.getpos()
+        return bool(self.lines[line - 1][:column].strip()) if line <= len(self.lines) else False
 
     def unclosed(self) -> list[tuple[int, str, str]]:
         """Each element opened and never closed."""

@@ -1,5 +1,5 @@
-"""Who a document is published to: a document written for staff alone never goes on the home's
-public website."""
+"""Who a document is published to: a document written only for the home's staff and its
+inspectors never goes on the home's public website."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ from handbook.checks.common import valid_documents
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 
+INTERNAL_READERS = frozenset({"staff", "inspectors"})
+
 
 def check_public_documents(handbook: Handbook) -> list[Finding]:
-    """`website: true` publishes a document to anyone; its audience must say it is for more
-    than staff (a staff procedure marked for the website by one line would be published)."""
+    """`website: true` publishes a document to anyone; its audience must name readers outside
+    the home and its inspectors (a staff procedure marked for the website by one line would
+    be published). The Statement of Purpose is published whoever it names (regulation 16(4))."""
     return [error("website", document.path,
-                  "the document is for staff only (audience: [staff]), but website: true would publish it on the "
-                  "home's public website",
-                  "remove website: true, or add to audience the readers outside the home it is written for",
-                  field="website", line=document.line_of("website"))
+                  f"the document is for {' and '.join(document.audience)} only, but website: true would publish it on "
+                  "the home's public website",
+                  "remove website: true, or add to audience the readers it is written for (children, families, "
+                  "professionals)", field="website", line=document.line_of("website"))
             for document in valid_documents(handbook)
-            if document.on_website and set(document.audience) <= {"staff"}]
+            if document.kind != "statement-of-purpose" and document.on_website
+            and set(document.audience) <= INTERNAL_READERS]

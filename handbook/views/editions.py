@@ -86,27 +86,54 @@ def _normalised(text: str) -> str:
 # with them ("ТВ1 1АА" in Cyrillic) reads as the fact.
 _LOOK_ALIKES = str.maketrans("авекмнорстухіјѕԁԛԝαβεζηικμνορτυχ", "abekmhopctyxijsdqwabezhikmnoptyx")
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that show nothing
+_POSTCODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}")  # a UK postcode's letters and digits
 
 
 def _skeleton(text: str) -> str:
     """Only the letters and digits of text as a reader sees it (entities decoded, compatibility
-    forms folded, look-alike letters read as the Latin ones), in lower case: what is left of a
-    fact however it is spaced, punctuated, marked up or padded with invisible characters."""
+    forms folded, look-alike letters read as the Latin ones, a digit of any script as 0-9, a
+    small capital as its letter), in lower case: what is left of a fact however it is spaced,
+    punctuated, marked up or padded with invisible characters."""
+    return "".join(c for c in _spaced_skeleton(text) if c != " ")
+
+
+def _spaced_skeleton(text: str) -> str:
+    """The skeleton with one space where the text had spaces or punctuation between its letters
+    and digits (what shows nothing, such as a joiner, is left out): a postcode is looked for as
+    whole words in it, so "M1 1AE" is not found in "room 11 aeroplane"."""
     folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold().translate(_LOOK_ALIKES)
-    return "".join(c for c in folded if c.isalnum() and c not in _FILLERS)
+    kept = "".join(_plain(c) if c.isalnum() and c not in _FILLERS
+                   else " " if c.isspace() or unicodedata.category(c)[0] in "PSZ" else "" for c in folded)
+    return " ".join(kept.split())
+
+
+def _plain(character: str) -> str:
+    if character.isascii():
+        return character
+    if character.isdecimal():
+        return str(unicodedata.decimal(character))
+    name = unicodedata.name(character, "")
+    return name[-1].lower() if name.startswith("LATIN LETTER SMALL CAPITAL ") else character
 
 
 def _telling_parts(value: str) -> set[str]:
     """The skeletons that give a withheld fact away: the whole value, each part of it between
     commas that holds a number (the postcode, the house number and street), and a phone number
-    written from +44 or without its first 0. Short ones (fewer than 6 letters and digits) would
-    be found in ordinary words, and are left to the exact reading."""
+    written from +44 or without its first 0. Short ones (fewer than 6 letters and digits, but a
+    postcode such as M1 1AE) would be found in ordinary words, and are left to the exact reading."""
     parts = {_skeleton(value)} | {_skeleton(part) for part in re.split(r"[,;\n]", value)
                                   if any(c.isdigit() for c in part)}
     for part in list(parts):
         if part.isdigit() and part.startswith("0") and len(part) >= 10:
             parts |= {part[1:], "44" + part[1:]}
-    return {part for part in parts if len(part) >= 6}
+    return {part for part in parts if len(part) >= 6 and not _POSTCODE.fullmatch(part)}
+
+
+def _postcodes(value: str) -> list[re.Pattern]:
+    """Each postcode in a withheld fact, as a pattern for whole words of a spaced skeleton (its
+    two halves apart or together)."""
+    return [re.compile(rf"(?<![a-z0-9]){re.escape(code[:-3])} ?{re.escape(code[-3:])}(?![a-z0-9])")
+            for code in {_skeleton(part) for part in re.split(r"[,;\n]", value)} if _POSTCODE.fullmatch(code)]
 
 
 def readable_text(name: str, content: bytes) -> str | None:
@@ -157,15 +184,17 @@ def withheld_fact_in(text: str, withheld: dict[str, str]) -> str | None:
     in web addresses too), or that holds a telling part of (its postcode alone), or None."""
     versions = (text, _TAGS.sub(" ", text), _TAGS.sub("", text), unquote_plus(text))
     readings = {_normalised(version) for version in versions}
-    skeletons: set[str] | None = None
+    spaced: list[str] | None = None
     for value, where in withheld.items():
         wanted = _normalised(value)
         if wanted and any(wanted in reading for reading in readings):
             return where
-        telling = _telling_parts(value)
-        if telling:
-            skeletons = skeletons if skeletons is not None else {_skeleton(version) for version in versions[2:]}
-            if any(part in skeleton for part in telling for skeleton in skeletons):
+        telling, postcodes = _telling_parts(value), _postcodes(value)
+        if telling or postcodes:
+            spaced = spaced if spaced is not None else [_spaced_skeleton(version) for version in versions[2:]]
+            skeletons = [reading.replace(" ", "") for reading in spaced]
+            if (any(part in skeleton for part in telling for skeleton in skeletons)
+                    or any(code.search(reading) for code in postcodes for reading in spaced)):
                 return where
     return None
 

@@ -170,24 +170,27 @@ Element = tuple[str, tuple[tuple[str, str], ...]]
 
 class _Elements(HTMLParser):
     """Every start tag of a fragment, with its attributes, in order; and the first end tag that
-    closes an element never opened. Like the check on a document's source, it does not count
-    elements with no end tag (<br>) or whose end tag HTML lets a page leave out (</p>)."""
+    closes an element not open there. An end tag closes the elements opened inside its own, as a
+    browser does (`<li><div>x</li>` closes the <div>, so a later </div> closes part of the page
+    around it). Like the check on a document's source, it does not count elements with no end
+    tag (<br>) or whose end tag HTML lets a page leave out (</p>)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.elements: list[Element] = []
-        self._open: Counter[str] = Counter()
+        self._open: list[str] = []  # innermost last
         self.stray_end_tag: str | None = None
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, tuple(sorted((name, value or "") for name, value in attrs))))
-        self._open[tag] += 1  # `<div/>` too: in HTML the slash does not close it
+        if tag not in VOID_ELEMENTS:
+            self._open.append(tag)  # `<div/>` too: in HTML the slash does not close it
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag):
-        if self._open[tag] > 0:
-            self._open[tag] -= 1
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
         elif self.stray_end_tag is None and tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
             self.stray_end_tag = tag
 
