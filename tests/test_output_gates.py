@@ -403,6 +403,25 @@ def test_every_pdf_is_the_inspector_edition_as_the_zip_is(handbook_copy, tmp_pat
     assert "ONLYFORINSPECTORS" in text and "OTHEREDITION" not in text
 
 
+def test_a_one_document_copy_checks_what_only_inspectors_are_shown(handbook_copy, tmp_path):
+    """`handbook check` reads the staff edition; a copy of one document is the inspector
+    edition, so what a page prints only there is checked before the copy is made."""
+    from handbook.export.bundle import ExportRefused
+    from handbook.export.document_copy import document_copy
+
+    append(handbook_copy, "policies/complaints.md", '{% if edition != "staff" %}Give {{ "\\u202e" }}15 30 60 mg.'
+                                                    "{% endif %}")
+    assert load_and_check_staff(handbook_copy).errors == []
+    with pytest.raises(ExportRefused) as refused:
+        document_copy(handbook_copy, tmp_path / "dist", fixture_today(), "complaints", draft=True)
+    assert str(refused.value) == ("policies/complaints.md: the copy, as inspectors are shown it, has 1 error(s); "
+                                  "nothing was exported - fix them first")
+    assert [f.message for f in refused.value.findings] == [
+        "once its {{ }} and {% %} expressions are filled in, this line holds an invisible character (U+202E) that "
+        "reverses the order the text is shown in, so readers would not see what was reviewed"]
+    assert not (tmp_path / "dist").exists() or list((tmp_path / "dist").iterdir()) == []
+
+
 def load_and_check_staff(root: Path):
     """The handbook as `handbook export --document` loads it: the staff edition, unset."""
     from handbook.checks import load_and_check

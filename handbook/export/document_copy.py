@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from handbook.checks import load_and_check
+from handbook.checks.content_policy import check_content_policy
 from handbook.checks.provider import check_home
 from handbook.export.bundle import ExportRefused, git_commit
 from handbook.export.pdf import document_html, write_pdf
@@ -73,6 +74,13 @@ def _copy_of(full: Handbook, dist: Path, document_id: str, draft: bool, booklet:
     if full.errors:
         raise ExportRefused(full.errors, f"the handbook has {len(full.errors)} error(s); nothing was exported - "
                                          "fix them first")
+    # The copy is the inspector edition (document_pdf); the check above read the edition this
+    # command runs in, so what a page prints only for inspectors is checked here.
+    printed = [f for f in check_content_policy(dataclasses.replace(full, edition="inspector"))
+               if f.is_error and f.path == document.path]
+    if printed:
+        raise ExportRefused(printed, f"{document.path}: the copy, as inspectors are shown it, has {len(printed)} "
+                                     "error(s); nothing was exported - fix them first")
     if document.status == "retired":
         raise HandbookError(f"{document.path}: {document.title} is retired - a retired document is not sent as a "
                             "copy of what is in force")
