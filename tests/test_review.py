@@ -451,16 +451,18 @@ def test_the_workflow_judges_a_change_with_the_target_branchs_code(repo, tmp_pat
     import yaml
     from conftest import REPO
 
-    steps = {step.get("name"): step for step in
-             yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text())["jobs"]["check-test-export"]["steps"]}
+    job = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text())["jobs"]["judge"]
+    steps = {step.get("name"): step for step in job["steps"]}
+    assert [step.get("uses", "").split("@")[0] for step in job["steps"]][:2] == ["actions/checkout"] * 2
+    assert "make" not in " ".join(step.get("run", "") for step in job["steps"])  # none of the PR's own commands
     template = repo / "handbook/views/templates/review.md.j2"
     template.write_text("FORGED: nothing to see here.\n")
     commit(repo, "A kinder summary")
     git(repo, "update-ref", "refs/remotes/origin/main", "main")
-    (repo / ".venv").symlink_to(REPO / ".venv")
+    git(repo, "worktree", "add", "-q", "--detach", str(repo.parent / "target-code"), "main")  # the second checkout
+    (repo.parent / "judge-venv").symlink_to(REPO / ".venv")
     summary = tmp_path / "summary.md"
     environment = {**os.environ, "BASE_REF": "main", "GITHUB_STEP_SUMMARY": str(summary), "HANDBOOK_TODAY": DAY.isoformat()}
-    for name in ("The target branch's code, to judge the change with", "The reviewer's summary"):
-        subprocess.run(["bash", "-e", "-c", steps[name]["run"]], cwd=repo, env=environment, check=True)
+    subprocess.run(["bash", "-e", "-c", steps["The reviewer's summary"]["run"]], cwd=repo, env=environment, check=True)
     shown = summary.read_text()
     assert "FORGED" not in shown and "- `handbook/views/templates/review.md.j2`" in shown, shown
