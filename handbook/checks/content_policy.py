@@ -59,6 +59,7 @@ from handbook.model.reserved import (
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.headings import heading_lines, heading_slug
+from handbook.sources.letters import IN_DOSES, LOOK_ALIKES, NEVER_USED
 
 CHECK: CheckName = "content-policy"
 
@@ -97,9 +98,7 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # with a Cyrillic о): readers read the word it looks like, while search, the checks (a reserved
 # section's heading, a fact the public website withholds) and a reader's own search read another.
 _WORD_WITH_OTHER_LETTERS = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
-_LOOK_ALIKE_GREEK = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ")  # not μ: "5μg" is a dose
-_NEVER_USED_NAMES = {"CHEROKEE": "Cherokee", "LISU": "Lisu", "LATIN LETTER SMALL CAPITAL": "small capital"}
-_NEVER_USED = tuple(_NEVER_USED_NAMES)
+_NEVER_USED = tuple(NEVER_USED)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
@@ -479,9 +478,10 @@ def _look_alike(text: str) -> tuple[int, str, str] | None:
         for letter in match.group():
             name = unicodedata.name(letter, "")
             if name.startswith(_NEVER_USED):
-                return match.start(), match.group(), next(label for start, label in _NEVER_USED_NAMES.items()
+                return match.start(), match.group(), next(label for start, label in NEVER_USED.items()
                                                           if name.startswith(start))
-            if name.startswith(("CYRILLIC", "ARMENIAN")) or letter in _LOOK_ALIKE_GREEK:
+            if name.startswith(("CYRILLIC", "ARMENIAN")) or (
+                    name.startswith("GREEK") and letter.casefold() in LOOK_ALIKES and letter.casefold() not in IN_DOSES):
                 alphabets.add(name.split(" ")[0].title())
             elif name.startswith("LATIN"):
                 alphabets.add("Latin")

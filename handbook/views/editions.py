@@ -18,6 +18,7 @@ from urllib.parse import unquote_plus
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, copy_made_on, copy_signed_by, draft_copy
+from handbook.sources.letters import LOOK_ALIKES
 from handbook.views.templating import link_from, render
 
 DRAFT_MARK = "Draft: facts still to confirm"
@@ -82,9 +83,7 @@ def _normalised(text: str) -> str:
     return " ".join(visible.split()).casefold()
 
 
-# Letters of other alphabets that look like Latin ones, as casefold() leaves them: a fact typed
-# with them ("ТВ1 1АА" in Cyrillic) reads as the fact.
-_LOOK_ALIKES = str.maketrans("авекмнорстухіјѕԁԛԝαβεζηικμνορτυχ", "abekmhopctyxijsdqwabezhikmnoptyx")
+_LOOK_ALIKES = str.maketrans(LOOK_ALIKES)  # a fact typed with look-alike letters reads as the fact
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that show nothing
 _POSTCODE = re.compile(r"[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}")  # a UK postcode's letters and digits
 

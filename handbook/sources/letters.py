@@ -1,0 +1,15 @@
+"""Letters of other alphabets that look like Latin ones: one list, read by the check on what a
+document may hold (handbook/checks/content_policy.py: a word mixing them with Latin letters, or
+written in an alphabet these documents never use) and by the public build's reading of the facts
+the home keeps off its website (handbook/views/editions.py)."""
+
+from __future__ import annotations
+
+# Cyrillic and Greek letters that look like a Latin letter, as casefold() leaves them, and the
+# Latin letter each is read as ("ТВ1 1АА" typed in Cyrillic reads as the postcode TB1 1AA).
+LOOK_ALIKES = dict(zip("авекмнорстухіјѕԁԛԝαβεζηικμνορτυχ", "abekmhopctyxijsdqwabezhikmnoptyx"))
+# ... of which a word may still mix this one with Latin letters: the micro sign of a dose (5μg).
+IN_DOSES = frozenset("μ")
+# Alphabets these documents never use, whose letters look Latin ("ᏴᏚ1 4ᎠᎫ" reads as a postcode),
+# by the start of their letters' Unicode names, with the name a finding gives them.
+NEVER_USED = {"CHEROKEE": "Cherokee", "LISU": "Lisu", "LATIN LETTER SMALL CAPITAL": "small capital"}
