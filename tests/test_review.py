@@ -466,3 +466,15 @@ def test_the_workflow_judges_a_change_with_the_target_branchs_code(repo, tmp_pat
     subprocess.run(["bash", "-e", "-c", steps["The reviewer's summary"]["run"]], cwd=repo, env=environment, check=True)
     shown = summary.read_text()
     assert "FORGED" not in shown and "- `handbook/views/templates/review.md.j2`" in shown, shown
+
+
+def test_other_files_are_named_beside_the_documents(repo):
+    edit(repo, POLICY, ("\naudience:", "\nwebsite: true\naudience:"), ('\nversion: "1.1"\n', '\nversion: "1.2"\n'),
+         entry("1.2", "Published on the home's website.", *APPROVED))
+    (repo / "notes.txt").write_text("A note for the team.\n")
+    commit(repo, "On the website, with a note")
+    lines = review(repo, 0)
+    at = lines.index("### Other files")
+    assert lines[at:] == ["### Other files", "",
+                          "They change how the handbook is built, checked or shown, not what a document says: read it "
+                          "in the diff.", "", "- `notes.txt`"], "\n".join(lines)

@@ -98,11 +98,9 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # with a Cyrillic о): readers read the word it looks like, while search, the checks (a reserved
 # section's heading, a fact the public website withholds) and a reader's own search read another.
 _WORD_WITH_OTHER_LETTERS = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
-_NEVER_USED = tuple(NEVER_USED)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPHASIS = re.compile(r"[*_]")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.MULTILINE)  # as the def_list extension finds a definition
-# A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
 _TAGS = re.compile(r"<[^>\n]*>")
 # A heading indented, or after the marks of a list or a quote that hold it (> ## x, - ## x, 1. ## x, <div markdown>## x).
 _MARK = r"(?:>|[-*+:]|\d+[.)]|<[^>\n]*>)"  # a quote's, a list item's or a definition's mark, or an HTML tag
@@ -119,6 +117,7 @@ _UNDERLINED_TEXT = re.compile(rf"([ \t]*(?:{_LIST_MARK})*(?:>[ \t]*)+|[ ]{{4,}}|
 # perhaps a title in quotes, to the end of the line; wherever on a line (after a list's mark, a
 # definition's colon or an HTML tag, a box still opens).
 _BOX = re.compile(r"(?m)(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)(?: +\"[^\"\n]*\")? *$")
+# A line (found by the line break before it) starting with more than MAX_NESTING quote and list markers.
 _NESTED = re.compile(r"\n(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){" + str(MAX_NESTING + 1) + "}")
 # Files the build makes itself, which a page may link to.
 GENERATED_FILES = frozenset({"review-schedule.json", "review-schedule.ics", "inspector-copy.md"})
@@ -141,12 +140,11 @@ _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,200
 _REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of the page, document control included
-# A declaration (<!DOCTYPE, <![CDATA[) or a processing instruction (<?x?>): Python-Markdown passes
-# each on as it is, a browser reads it as a hidden note ending at the first ">", and Python's HTML
-# parser (which the checks read pages with) reads a <![CDATA[ to its "]]>": the HTML between is
-# live on the page and unread by the checks.
-# Python-Markdown passes on a <![CDATA[ and a <?...?> anywhere, and any <! or <? that starts a
-# line; it escapes the others ("<3", "best!<!", "a <? b").
+# A declaration (<!DOCTYPE, <![CDATA[) or a processing instruction (<?x?>) that Python-Markdown
+# passes on as it is: a <![CDATA[ and a <?...?> anywhere, and any <! or <? that starts a line (it
+# escapes the others: "<3", "best!<!", "a <? b"). A browser reads one as a hidden note ending at
+# the first ">", while Python's HTML parser (which the checks read pages with) reads a <![CDATA[ to
+# its "]]>": the HTML between would be live on the page and unread by the checks.
 _DECLARATION = re.compile(r"<!\[CDATA\[|<\?[^\n]*?\?>|^[ ]{0,3}<(?:![^-]|\?)", re.MULTILINE)
 # In an attribute list, a `key=value` (the value quoted or not), as attr_list reads them.
 _ATTRIBUTE = re.compile(r"""([^\s=}{]+)=("[^"\n]*"|'[^'\n]*'|[^\s=}]+)""")
@@ -477,9 +475,8 @@ def _look_alike(text: str) -> tuple[int, str, str] | None:
         alphabets = set()
         for letter in match.group():
             name = unicodedata.name(letter, "")
-            if name.startswith(_NEVER_USED):
-                return match.start(), match.group(), next(label for start, label in NEVER_USED.items()
-                                                          if name.startswith(start))
+            if never := next((label for start, label in NEVER_USED.items() if name.startswith(start)), None):
+                return match.start(), match.group(), never
             if name.startswith(("CYRILLIC", "ARMENIAN")) or (
                     name.startswith("GREEK") and letter.casefold() in LOOK_ALIKES and letter.casefold() not in IN_DOSES):
                 alphabets.add(name.split(" ")[0].title())

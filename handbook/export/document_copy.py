@@ -77,11 +77,11 @@ def _copy_of(full: Handbook, dist: Path, document_id: str, draft: bool, booklet:
     # The copy is the inspector edition (document_pdf); the check above read the edition this
     # command runs in, so what a page prints only for inspectors is checked here.
     shown_to_inspectors = [f for f in check_content_policy(dataclasses.replace(full, edition="inspector"))
-               if f.is_error and f.path == document.path]
+                           if f.is_error and f.path == document.path]
     if shown_to_inspectors:
         raise ExportRefused(shown_to_inspectors, f"{document.path}: the copy, as inspectors are shown it, has "
-                                                 f"{len(shown_to_inspectors)} "
-                                     "error(s); nothing was exported - fix them first")
+                                                 f"{len(shown_to_inspectors)} error(s); nothing was exported - fix "
+                                                 "them first")
     if document.status == "retired":
         raise HandbookError(f"{document.path}: {document.title} is retired - a retired document is not sent as a "
                             "copy of what is in force")

@@ -47,7 +47,7 @@ class Finding:
 
     def to_dict(self) -> dict:
         data: dict = {"severity": self.severity.value, "path": self.path, "message": self.message, "fix": self.fix,
-                "check": self.check, "field": self.field, "line": self.line}
+                      "check": self.check, "field": self.field, "line": self.line}
         if self.homes:  # a single home's findings read as they always have
             data["homes"] = list(self.homes)
         return data
