@@ -428,8 +428,9 @@ def _page_parts(pdf: Path) -> list[tuple[str | None, str]]:
     reader = pypdf.PdfReader(pdf)
     starts = sorted((reader.get_destination_page_number(item), item.title) for item in reader.outline
                     if not isinstance(item, list))
-    return [(next((title for start, title in reversed(starts) if start <= number), None), page.extract_text())
-            for number, page in enumerate(reader.pages)]
+    # A long foot may wrap onto a second line: the page's text is read with its spaces made one.
+    return [(next((title for start, title in reversed(starts) if start <= number), None),
+             " ".join(page.extract_text().split())) for number, page in enumerate(reader.pages)]
 
 
 def test_every_page_of_a_document_names_its_version_and_approval_at_its_foot(exported, real_draft_copy, real_repository):
