@@ -171,42 +171,55 @@ def _counted(things: list, word: str) -> str:
 
 
 def _public_key(args):
-    """--public-key, or the home's key in the handbook repository around the current folder."""
+    """The key to check a signed copy with, and where it was found: --public-key, or the home's key
+    in the handbook repository around the current folder (never one inside an exported copy,
+    which would vouch for itself)."""
+    from handbook.export.bundle import MANIFEST
     from handbook.export.signing import read_public_key
     if args.public_key:
-        return read_public_key(Path(args.public_key))
+        return read_public_key(Path(args.public_key)), args.public_key
     try:
         root = _repository_root(Path.cwd().resolve())
     except HandbookError:
-        return None
+        return None, None
+    if (root / MANIFEST).exists():
+        raise HandbookError(f"{root}: an exported copy, not the home's handbook, so its key proves nothing - give "
+                            "the home's public key with --public-key FILE")
     published = root / PUBLIC_KEY_FILE
-    return read_public_key(published) if published.is_file() else None
+    return (read_public_key(published), str(published)) if published.is_file() else (None, None)
 
 
 def command_verify(args) -> int:
     from handbook.export.verify import UNSIGNED, verify
-    result = verify(Path(args.bundle), _public_key(args), Path(args.pdf) if args.pdf else None)
+    bundle = Path(args.bundle)
+    public_key, key_file = _public_key(args)
+    result = verify(bundle, public_key, Path(args.pdf) if args.pdf else None)
     for difference in result.differences:
-        print(f"{args.bundle}: {difference}")
+        print(f"{bundle}: {difference}")
     if not result.matches:
-        print(f"{args.bundle}: does NOT match its manifest ({len(result.differences)} difference(s)) - do not rely on "
+        print(f"{bundle}: does NOT match its manifest ({len(result.differences)} difference(s)) - do not rely on "
               "this copy; ask the home for a new one", file=sys.stderr)
         return 1
-    matching = "every file matches its manifest" + (f", and so does the PDF {result.pdf_checked}"
-                                                     if result.pdf_checked else "")
-    if result.pdf_missing:
-        matching += (f"; the PDF it lists, {result.pdf_missing}, is not beside the zip and was NOT checked (put it "
-                     "beside the zip, or name it with --pdf FILE)")
+    matching = "every file matches its manifest"
+    if result.pdf_checked:
+        listed = result.manifest["pdf"]["file"]
+        matching += f", and so does the PDF {result.pdf_checked}" + (
+            f" (made as {listed})" if result.pdf_checked != listed else "")
     if result.signed_by:
-        print(f"{args.bundle}: signed with the home's key {result.signed_by}; {matching}")
-        return 0
-    print(f"{args.bundle}: {matching}")
-    if args.allow_unsigned:
-        print(f"{args.bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
-        return 0
-    print(f"{args.bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
-          file=sys.stderr)
-    return 1
+        print(f"{bundle}: signed with the home's key {result.signed_by} (the public key in {key_file}); {matching}")
+        print(f"{bundle}: {result.identity(bundle)}")
+    else:
+        print(f"{bundle}: {matching}")
+        if not args.allow_unsigned:
+            print(f"{bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
+                  file=sys.stderr)
+            return 1
+        print(f"{bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
+    if result.pdf_missing:
+        print(f"{bundle}: the PDF it lists, {result.pdf_missing}, is not beside the zip and was NOT checked - put it "
+              "beside the zip, or name it with --pdf FILE", file=sys.stderr)
+        return 1
+    return 0
 
 
 def command_keygen(args) -> int:

@@ -179,7 +179,14 @@ def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, t
     good = handbook_command(root, "verify", str(bundle))
     assert good.returncode == 0 and "every file matches its manifest" in good.stdout
     assert good.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
-    assert good.stdout.rstrip().endswith(f"every file matches its manifest, and so does the PDF {pdf.name}")
+    signed, identity = good.stdout.splitlines()
+    assert signed.endswith(f"(the public key in {root / 'data/inspector-copy-key.pub'}); every file matches its "
+                           f"manifest, and so does the PDF {pdf.name}")
+    with zipfile.ZipFile(bundle) as archive:
+        made = json.loads(archive.read(f"{site.name}/manifest.json"))
+    assert (made["copy"], made["draft"]) == (site.name, False)
+    assert identity == (f"{bundle}: the copy {site.name}: the handbook of {made['home']}, made on "
+                        f"{long_date(fixture_today())} from commit {made['commit'][:7]}")
 
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as target:

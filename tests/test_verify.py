@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.export.bundle import MANIFEST, SIGNATURE, ZIP_TIME, signature_file
+from handbook.export.bundle import MANIFEST, SIGNATURE, signature_file, zip_entry
 from handbook.export.signing import SigningKey, fingerprint
 from handbook.export.verify import MAX_ENTRY_BYTES, UNSIGNED, verify
 from handbook.sources.errors import HandbookError
@@ -44,7 +44,7 @@ HOME_PUBLIC = HOME_KEY.private.public_key()
 
 
 def manifest_bytes(pages: dict[str, bytes], signed_by: str | None, **changes) -> bytes:
-    listing = {"home": "Cura Care Homes", "made_on": "2026-11-26", "as_in_force_on": None,
+    listing = {"copy": FOLDER, "draft": False, "home": "Cura Care Homes", "made_on": "2026-11-26", "as_in_force_on": None,
                "commit": "abcdef0123456789abcdef0123456789abcdef01", "signed": signed_by is not None,
                "signing_key": signed_by, "documents": [],
                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(pages.items())}}
@@ -68,7 +68,7 @@ def zip_bytes(items: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w") as bundle:
         for name, data in items:
-            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            entry = zip_entry(name)  # as the export makes each entry
             entry.compress_type = method
             bundle.writestr(entry, data)
     return stream.getvalue()
@@ -196,9 +196,11 @@ def test_verify_says_when_the_pdf_it_lists_was_not_checked(tmp_path):
     public_key = tmp_path / "home.pub"
     public_key.write_bytes(HOME_PUBLIC.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH))
     said = run([sys.executable, "-m", "handbook.cli", "verify", "--public-key", str(public_key), str(path)], REPO)
-    assert said.returncode == 0 and said.stdout.endswith(
-        "every file matches its manifest; the PDF it lists, copy.pdf, is not beside the zip and was NOT checked (put "
-        "it beside the zip, or name it with --pdf FILE)\n"), said.stdout + said.stderr
+    # the PDF is what an inspector reads: a copy whose PDF was not checked is not verified
+    assert said.returncode == 1 and said.stderr == (
+        f"{path}: the PDF it lists, copy.pdf, is not beside the zip and was NOT checked - put it beside the zip, or "
+        "name it with --pdf FILE\n"), said.stdout + said.stderr
+    assert said.stdout.splitlines()[0].endswith("every file matches its manifest")
 
 
 def test_a_pdf_given_for_a_copy_whose_manifest_lists_none_is_refused(tmp_path):
@@ -228,8 +230,11 @@ def test_the_command_reads_the_public_key_given(tmp_path):
     key_file.write_text(public_key_line(HOME_PUBLIC, "test"))
     command = run([sys.executable, "-m", "handbook.cli", "verify", "--public-key", str(key_file), str(path)], REPO)
     assert command.returncode == 0, command.stderr
-    assert command.stdout == (f"{path}: signed with the home's key {fingerprint(HOME_PUBLIC)}; every file matches "
-                              "its manifest\n")
+    assert command.stdout == (
+        f"{path}: signed with the home's key {fingerprint(HOME_PUBLIC)} (the public key in {key_file}); every file "
+        "matches its manifest\n"
+        f"{path}: the copy {FOLDER}: the handbook of Cura Care Homes, made on 26 November 2026 from commit abcdef0 "
+        "(the zip's file name is not the copy's own: rely on this line, not on the file name)\n")
 
 
 # --- a zip that is not soundly made --------------------------------------------------------
@@ -317,11 +322,11 @@ def test_a_compression_method_the_export_never_uses_is_refused(tmp_path):
 
 
 def test_a_damaged_entry_is_refused(tmp_path):
-    data = bytearray(zip_bytes(entries(), method=zipfile.ZIP_STORED))
-    position = data.find(b"What staff do")
-    data[position] ^= 0x20
+    data = bytearray(zip_bytes(entries()))
+    for position in [0, *_central_offsets(bytes(data))[:1]]:  # a wrong checksum in both headers of the first entry
+        struct.pack_into("<I", data, position + (14 if position == 0 else 16), 0x12345678)
     path = write(tmp_path, bytes(data))
-    assert f"the entry '{FOLDER}/policies/missing-child.html' is damaged (Bad CRC-32" in refused(path)
+    assert f"the entry '{FOLDER}/index.html' is damaged (Bad CRC-32" in refused(path)
 
 
 def test_not_a_zip_and_a_missing_file(tmp_path):
@@ -446,3 +451,165 @@ def test_generated_zips_give_a_finding_or_a_verification(tmp_path, items, method
     result = _outcome(tmp_path, data)
     if result is not None and result.signed_by:
         assert result.manifest == json.loads(next(d for n, d in entries() if n.endswith("/" + MANIFEST)))
+
+
+# --- a zip laid out otherwise than the export writes it: what another tool would read ------------
+# Each of these passed before: Python's zipfile read the copy's files, and unzip, 7-Zip or a
+# streaming reader read others (the forged safeguarding page of the review's attack).
+
+FORGED = b"<html><body><p>Tell the LADO within ONE MONTH.</p></body></html>\n"
+HIDDEN = "bytes lie hidden before the entry"
+OTHER_TOOLS = "a zip built to show different files to different tools - do not rely on this copy; ask the home for " \
+              "a new one"
+
+
+def _zip_with(edit, items: list[tuple[str, bytes]] | None = None, comment: bytes = b"") -> bytes:
+    """The copy's entries written as the export writes them, with `edit(entry)` applied to each."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as bundle:
+        for name, data in items or entries():
+            entry = zip_entry(name)
+            edit(entry)
+            bundle.writestr(entry, data)
+        bundle.comment = comment
+    return stream.getvalue()
+
+
+def _unicode_path(name: str) -> bytes:
+    """An Info-ZIP Unicode Path extra field: unzip, 7-Zip and libarchive extract the entry as `name`."""
+    data = b"\x01" + struct.pack("<I", 0) + name.encode()
+    return struct.pack("<HH", 0x7075, len(data)) + data
+
+
+def test_a_name_in_an_extra_field_that_unzip_reads_is_refused(tmp_path):
+    def renamed(entry):
+        if entry.filename.endswith("missing-child.html"):
+            entry.extra = _unicode_path(f"{FOLDER}/assets/zz-original.html")
+    path = write(tmp_path, _zip_with(renamed))
+    assert refused(path) == (f"{path}: the entry '{FOLDER}/policies/missing-child.html' has details the export "
+                             f"never writes (extra): {OTHER_TOOLS}")
+
+
+@pytest.mark.parametrize("detail, value, shown", [
+    ("comment", b"superseded: the LADO is now told within a month", "comment"),
+    ("external_attr", 0o120777 << 16, "external attr"),   # a symbolic link to unzip
+    ("external_attr", 0x10, "external attr"),             # a folder to a Windows tool
+    ("internal_attr", 1, "internal attr"),                # text, which unzip -a rewrites
+])
+def test_an_entry_with_details_the_export_never_writes_is_refused(tmp_path, detail, value, shown):
+    def edited(entry):
+        if entry.filename.endswith("index.html"):
+            setattr(entry, detail, value)
+    path = write(tmp_path, _zip_with(edited))
+    assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes "
+                             f"({shown}): {OTHER_TOOLS}")
+
+
+def test_a_folder_entry_is_refused(tmp_path):
+    path = write(tmp_path, zip_bytes(entries() + [(f"{FOLDER}/assets/zz/", FORGED)]))
+    assert refused(path) == (f"{path}: the entry '{FOLDER}/assets/zz/' is a folder entry, which the export never "
+                             "writes - do not rely on this copy; ask the home for a new one")
+
+
+def test_a_name_that_goes_on_after_a_nul_is_refused(tmp_path):
+    data = zip_bytes(entries()).replace(b"/index.html", b"/index\0html")
+    path = write(tmp_path, data)
+    assert refused(path) == (f"{path}: the name of the entry '{FOLDER}/index' goes on after a NUL character: "
+                             f"{OTHER_TOOLS}")
+
+
+def test_a_zip_comment_that_unzip_prints_is_refused(tmp_path):
+    path = write(tmp_path, _zip_with(lambda entry: None, comment=b"IMPORTANT: the safeguarding policy was superseded"))
+    assert refused(path) == (f"{path}: the zip holds bytes its directory does not account for, after its last entry "
+                             f"(a comment, or a second directory): {OTHER_TOOLS}")
+
+
+def test_bytes_before_between_or_after_the_entries_are_refused(tmp_path):
+    genuine = zip_bytes(entries())
+    forged_zip = zip_bytes([(f"{FOLDER}/policies/missing-child.html", FORGED)])
+    prepended = write(tmp_path, forged_zip + genuine, "prepended.zip")   # a streaming reader reads the forged page
+    assert refused(prepended) == (f"{prepended}: {len(forged_zip)} {HIDDEN} '{FOLDER}/index.html', where the export "
+                                  f"writes none: {OTHER_TOOLS}")
+
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as bundle:
+        for number, (name, data) in enumerate(entries()):
+            if number == 1:  # a forged local entry hidden between the first two
+                bundle.fp.seek(bundle.start_dir)
+                bundle.fp.write(forged_zip[:forged_zip.find(b"PK\x01\x02")])
+                bundle.start_dir = bundle.fp.tell()
+            bundle.writestr(zip_entry(name), data)
+    gap = write(tmp_path, stream.getvalue(), "gap.zip")
+    second = entries()[1][0]
+    assert refused(gap) == (f"{gap}: {forged_zip.find(b'PK' + bytes([1, 2]))} {HIDDEN} '{second}', where the export "
+                            f"writes none: {OTHER_TOOLS}")
+
+    trailing = write(tmp_path, genuine + b"more", "trailing.zip")
+    assert refused(trailing) == (f"{trailing}: the zip holds bytes its directory does not account for, after its last "
+                                 f"entry (a comment, or a second directory): {OTHER_TOOLS}")
+
+
+def test_a_second_directory_behind_a_zip64_end_record_is_refused(tmp_path):
+    genuine = zip_bytes(entries())
+    end = genuine.rfind(b"PK\x05\x06")
+    count, size, offset = struct.unpack_from("<HII", genuine, end + 10)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    path = write(tmp_path, genuine[:end] + record + locator + genuine[end:])
+    assert refused(path) == (f"{path}: the zip holds {len(record) + len(locator)} bytes its directory does not "
+                             f"account for, after its last entry: {OTHER_TOOLS}")
+
+
+def test_a_pdf_carrying_the_zip_is_refused_and_named_for_what_it_is(tmp_path):
+    path = write(tmp_path, PDF + zip_bytes(entries()), "copy (signed copy).pdf")
+    with pytest.raises(HandbookError) as caught:
+        verify(path, HOME_PUBLIC)
+    assert str(caught.value) == (f"{path}: a PDF, not the copy's zip - verify the .zip file the export made, and name "
+                                 "its PDF with --pdf FILE")
+
+
+def test_a_renamed_copy_is_refused_and_a_signed_one_says_what_it_is(tmp_path):
+    final = FOLDER.replace("2026-11-26", "2027-03-10")
+    draft_listing = manifest_bytes(PAGES, HOME_KEY.fingerprint, draft=True)
+    renamed = [(name.replace(FOLDER, final), data) for name, data in entries(listing=draft_listing)]
+    path = write(tmp_path, zip_bytes(renamed), f"{final}.zip")
+    assert refused(path) == (f"{path}: its folder is named '{final}', but its manifest says the copy is '{FOLDER}': "
+                             "the copy was renamed - do not rely on this copy; ask the home for a new one")
+    as_made = write(tmp_path, zip_bytes(entries(listing=draft_listing)), f"{FOLDER}.zip")
+    assert verify(as_made, HOME_PUBLIC).identity(as_made) == (
+        f"the copy {FOLDER}: a DRAFT copy of the handbook of Cura Care Homes, made on 26 November 2026 from commit "
+        "abcdef0")
+
+
+def test_the_key_of_an_exported_copy_is_never_the_homes(tmp_path):
+    """A forged copy carrying its own mkdocs.yml and key: verified from inside it, its key would
+    vouch for it. The key is taken only from the home's handbook, or named with --public-key."""
+    from handbook.export.signing import public_key_line
+
+    copy = tmp_path / FOLDER
+    (copy / "data").mkdir(parents=True)
+    (copy / "mkdocs.yml").write_text("site_name: forged\n")
+    (copy / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
+    (copy / MANIFEST).write_bytes(manifest_bytes(PAGES, HOME_KEY.fingerprint))
+    path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
+    assert said.returncode == 1 and said.stderr == (
+        f"ERROR: {copy}: an exported copy, not the home's handbook, so its key proves nothing - give the home's "
+        "public key with --public-key FILE\n")
+
+
+def test_a_pipe_is_refused_in_one_line_instead_of_read_for_ever(tmp_path):
+    import os
+
+    pipe = tmp_path / "copy.zip"
+    os.mkfifo(pipe)
+    with pytest.raises(HandbookError) as caught:
+        verify(pipe, HOME_PUBLIC)
+    assert str(caught.value) == (f"{pipe}: not a regular file (a pipe or a device), not a file the export made - give "
+                                 "the .zip file the export made")
+    (tmp_path / "with-pdf").mkdir()
+    path = _with_pdf(tmp_path / "with-pdf", PDF)
+    with pytest.raises(HandbookError) as caught:
+        verify(path, HOME_PUBLIC, Path("/dev/zero"))
+    assert str(caught.value) == ("/dev/zero: not a regular file (a pipe or a device), not a file the export made - "
+                                 "name the PDF the export made with the zip")

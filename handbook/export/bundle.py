@@ -128,9 +128,13 @@ def _sha256(path: Path) -> str:
 
 
 def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, signed_by: str | None = None,
-             pdf: Path | None = None) -> dict:
+             pdf: Path | None = None, draft: bool = False) -> dict:
     files = {p.relative_to(site).as_posix(): _sha256(p) for p in sorted(site.rglob("*")) if p.is_file()}
     return {
+        # The copy's name (its folder in the zip) and whether it is a draft copy, signed with the rest:
+        # a renamed copy (a draft given a final copy's name, another day's or another home's) is found.
+        "copy": site.name,
+        "draft": draft,
         "home": str(handbook.home.facts["name"]),
         "made_on": copy_made_on(handbook.today).isoformat(),
         "as_in_force_on": as_of,
@@ -153,13 +157,19 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, sig
     }
 
 
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """The details the export gives every file of the zip (`handbook verify` refuses any other)."""
+    entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    entry.external_attr = 0o644 << 16
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
 def write_zip(site: Path, folder: str, path: Path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
         for file in sorted(p for p in site.rglob("*") if p.is_file()):
-            entry = zipfile.ZipInfo(f"{folder}/{file.relative_to(site).as_posix()}", date_time=ZIP_TIME)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(entry, file.read_bytes(), compresslevel=9)
+            bundle.writestr(zip_entry(f"{folder}/{file.relative_to(site).as_posix()}"), file.read_bytes(),
+                            compresslevel=9)
 
 
 def build_inspector_site(root: Path, site: Path, handbook: Handbook, commit: str, as_of: str | None,
@@ -238,7 +248,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         signed_by = key.fingerprint if key else None
         build_inspector_site(root, site, handbook, commit, as_of, draft, signed_by)
         write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site)
-        listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by, work / f"{name}.pdf"), indent=2)
+        listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by, work / f"{name}.pdf", draft), indent=2)
                    + "\n").encode()
         (site / MANIFEST).write_bytes(listing)
         if key:

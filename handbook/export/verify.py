@@ -1,11 +1,15 @@
 """`handbook verify`: is this zip the copy the home made?
 
-Before anything is extracted or trusted, the zip's structure is checked, and any of these is
-refused with one line: two entries with the same name (an unzip tool would extract only one of
-them), an encrypted entry, an entry whose name or details differ between its local header and
-the central directory, entries whose data overlap, a name that would land outside the copy's
-folder, an entry too large or compressed too far (a zip bomb), a compression method the export
-never uses, and a malformed manifest.
+Before anything is extracted or trusted, the zip must be laid out exactly as the export writes
+it, every byte accounted for: its entries back to back from the first byte, then the directory,
+then the end record, with no comment, no extra field, no folder entry and the details the export
+gives every file. Anything else could show one tool different files from another (a name in an
+extra field that unzip reads and Python does not, a second zip before or inside this one, a
+second directory, a comment unzip prints), so it is refused with one line, and so are two
+entries with the same name (an unzip tool would extract only one of them), an encrypted entry,
+an entry whose name or details differ between its local header and the central directory, a
+name that would land outside the copy's folder, an entry too large or compressed too far (a zip
+bomb), a compression method the export never uses, and a malformed manifest.
 
 Then what it proves:
 - signed copy (manifest.json.sig beside manifest.json): the signature is checked against the
@@ -23,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -32,8 +37,9 @@ from typing import BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from handbook.export.bundle import MANIFEST, SIGNATURE
+from handbook.export.bundle import MANIFEST, SIGNATURE, zip_entry
 from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
+from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
 from handbook.sources.files import same_name
 
@@ -46,6 +52,16 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 LOCAL_SIGNATURE = b"PK\x03\x04"
+CENTRAL_HEADER_BYTES = 46                 # before its name (the export writes no extra field and no comment)
+END_RECORD = struct.Struct("<4sHHHHIIH")  # the end of central directory record, with no comment after it
+END_SIGNATURE = b"PK\x05\x06"
+UTF8_NAME = 0x800                         # the only flag the export sets: for a name that is not ASCII
+DOS_FOLDER = 0x10                         # the MS-DOS attribute of a folder
+# What the export writes in every entry, and another tool could read otherwise than Python's
+# zipfile (a name in an extra field, a comment, a text flag): the details that do not (the time,
+# the permissions of a plain file) may differ in a copy zipped again, whose changed files are listed.
+SAME_AS_MADE = ("internal_attr", "volume", "extra", "comment")
+SHOWS_OTHER_FILES = "a zip built to show different files to different tools"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UNSIGNED = "not signed: it proves only that nothing changed by accident"
 
@@ -66,9 +82,39 @@ class Verification:
     def matches(self) -> bool:
         return not self.differences
 
+    def identity(self, bundle: Path) -> str:
+        """What the signed manifest says this copy is: its name, home, day, commit and whether it is
+        a draft, in one line (a file can be renamed; this cannot)."""
+        listing = self.manifest
+        home = " ".join(listing["home"].split())  # one line, whatever the home's name holds
+        said = f"the handbook of {home}, made on {long_date(dt.date.fromisoformat(listing['made_on']))} from commit " \
+               f"{listing['commit'][:7]}"
+        if listing.get("as_in_force_on"):
+            said += f", as it stood on {long_date(dt.date.fromisoformat(listing['as_in_force_on']))}"
+        if "copy" not in listing:
+            return (f"the copy of {said} (its manifest neither names the copy nor says whether it is a draft: it "
+                    "was made by an older version of the handbook's tools)")
+        said = f"the copy {listing['copy']}: " + ("a DRAFT copy of " if listing.get("draft") else "") + said
+        if bundle.name != f"{listing['copy']}.zip":
+            said += " (the zip's file name is not the copy's own: rely on this line, not on the file name)"
+        return said
+
 
 def refuse(bundle: Path, problem: str) -> HandbookError:
     return HandbookError(f"{bundle}: {problem} - do not rely on this copy; ask the home for a new one")
+
+
+PDF_START = b"%PDF"
+
+
+def _regular_file(path: Path, fix: str) -> None:
+    """One line unless `path` is a file (a folder, a pipe or a device is never a copy: a pipe would
+    be read for ever)."""
+    if not path.exists():
+        raise HandbookError(f"{path}: no such file - check the file name")
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file (a pipe or a device)"
+        raise HandbookError(f"{path}: {kind}, not a file the export made - {fix}")
 
 
 def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path | None = None) -> Verification:
@@ -76,12 +122,13 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
     copy is signed), and the PDF made with it: `pdf`, or the one the manifest names if it lies
     beside the zip. Raises HandbookError, one line, for a zip that is not a sound handbook
     export or whose signature is not the home's."""
+    _regular_file(bundle, "give the .zip file the export made")
+    with bundle.open("rb") as raw:
+        if raw.read(len(PDF_START)) == PDF_START:
+            raise HandbookError(f"{bundle}: a PDF, not the copy's zip - verify the .zip file the export made, and name "
+                                "its PDF with --pdf FILE")
     try:
         archive = zipfile.ZipFile(bundle)
-    except FileNotFoundError:
-        raise HandbookError(f"{bundle}: no such file - check the file name") from None
-    except IsADirectoryError:
-        raise HandbookError(f"{bundle}: a folder, not a zip file - give the .zip file the export made") from None
     except (*DAMAGED, UnicodeDecodeError) as problem:
         raise refuse(bundle, f"not a readable zip file ({_reason(problem)})") from None
     with archive, bundle.open("rb") as raw:
@@ -91,6 +138,9 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
         files = {info.filename: info for info in entries if not info.is_dir()}
         folder, listing = _find_manifest(bundle, archive, files)
         expected = read_manifest(bundle, listing)
+        if expected.get("copy", folder.rstrip("/")) != folder.rstrip("/"):
+            raise refuse(bundle, f"its folder is named {folder.rstrip('/')!r}, but its manifest says the copy is "
+                                 f"{expected['copy']!r}: the copy was renamed")
         result = Verification(manifest=expected)
         signature_name = folder + SIGNATURE
         if signature_name in files:
@@ -124,12 +174,19 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
         return
     if listed is None:
         raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
+    _regular_file(pdf, "name the PDF the export made with the zip")
+    digest = hashlib.sha256()
     try:
-        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        with pdf.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 16), b""):
+                digest.update(block)
+                if stream.tell() > MAX_TOTAL_BYTES:
+                    raise HandbookError(f"{pdf}: larger than any PDF the export makes - name the PDF the export made "
+                                        "with the zip")
     except OSError as problem:
         raise HandbookError(f"{pdf}: cannot be read ({problem.strerror}) - check the file name") from None
     result.pdf_checked = pdf.name
-    if digest != listed["sha256"]:
+    if digest.hexdigest() != listed["sha256"]:
         result.differences.append(f"changed: {pdf.name} (the PDF)")
 
 
@@ -146,7 +203,6 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
     seen: set[str] = set()
     alike: dict[str, str] = {}  # same_name(name) -> the first entry's name
     total = 0
-    spans = []
     for info in entries:
         name = info.filename
         if name in seen:
@@ -155,12 +211,17 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
         if (first := alike.setdefault(same_name(name), name)) != name:
             raise refuse(bundle, f"the entries {first!r} and {name!r} differ only in capitals or in how an accent is "
                                  "written: unzipped on Windows or a Mac, one would replace the other")
+        if info.orig_filename != name:  # Python's zipfile cuts a name at a NUL; other tools may not
+            raise refuse(bundle, f"the name of the entry {name!r} goes on after a NUL character: "
+                                 f"{SHOWS_OTHER_FILES}")
         if _unsafe(name):
             raise refuse(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
         if info.flag_bits & 0x1:
             raise refuse(bundle, f"the entry {name!r} is encrypted, which the export never does")
         if info.compress_type not in METHODS:
             raise refuse(bundle, f"the entry {name!r} is compressed with a method the export never uses")
+        if info.is_dir():
+            raise refuse(bundle, f"the entry {name!r} is a folder entry, which the export never writes")
         if info.file_size > MAX_ENTRY_BYTES:
             raise refuse(bundle, f"the entry {name!r} is {info.file_size} bytes, larger than any file of a copy")
         if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -169,15 +230,57 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise refuse(bundle, "the entries add up to more than any handbook export holds (a zip bomb)")
-        spans.append(_local_span(bundle, info, raw))
-    spans.sort()
-    for (_, end, name), (next_start, _, next_name) in zip(spans, spans[1:]):
-        if next_start < end:
-            raise refuse(bundle, f"the entries {name!r} and {next_name!r} share their data (a zip bomb, or a "
-                                 "zip built to show different files to different tools)")
-    if spans and spans[-1][1] > archive.start_dir:
-        raise refuse(bundle, f"the entry {spans[-1][2]!r} runs into the zip's directory")
+        _as_the_export_writes(bundle, info)
+    _every_byte_accounted_for(bundle, entries, raw)
     return entries
+
+
+def _name_bytes(info: zipfile.ZipInfo) -> bytes:
+    return info.orig_filename.encode("utf-8" if info.flag_bits & UTF8_NAME else "cp437", "surrogateescape")
+
+
+def _as_the_export_writes(bundle: Path, info: zipfile.ZipInfo) -> None:
+    """One line unless the entry's details that other tools read are those the export gives every
+    file (bundle.zip_entry): no extra field (where another name can hide), no comment, a plain file."""
+    made = zip_entry(info.filename)
+    differ = [detail for detail in SAME_AS_MADE if getattr(info, detail) != getattr(made, detail)]
+    if info.flag_bits & ~UTF8_NAME:
+        differ.append("flag_bits")
+    kind = stat.S_IFMT(info.external_attr >> 16)  # none, or a regular file
+    if info.external_attr & DOS_FOLDER or kind not in (0, stat.S_IFREG):
+        differ.append("external_attr")  # a symbolic link, a folder or a device, not a file
+    if differ:
+        shown = ", ".join(d.replace("_", " ") for d in differ)
+        raise refuse(bundle, f"the entry {info.filename!r} has details the export never writes ({shown}): "
+                             f"{SHOWS_OTHER_FILES}")
+
+
+def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw: BinaryIO) -> None:
+    """One line unless the entries lie back to back from the zip's first byte, each local header
+    agreeing with the directory, and the directory and its end record follow them to the last
+    byte: nothing hidden before, between or after them (a second zip, a second directory, a
+    comment), which some tool other than this one would read."""
+    size = raw.seek(0, 2)
+    position = 0
+    previous = None
+    for info in entries:
+        if info.header_offset != position:
+            raise refuse(bundle, f"the entries {previous!r} and {info.filename!r} share their data (a zip bomb, or "
+                                 f"{SHOWS_OTHER_FILES})" if info.header_offset < position else
+                                 f"{info.header_offset - position} bytes lie hidden before the entry {info.filename!r}, "
+                                 f"where the export writes none: {SHOWS_OTHER_FILES}")
+        position = _local_end(bundle, info, raw, size)
+        previous = info.filename
+    raw.seek(max(size - END_RECORD.size, 0))
+    end = raw.read(END_RECORD.size)
+    directory = sum(CENTRAL_HEADER_BYTES + len(_name_bytes(info)) for info in entries)
+    if len(end) < END_RECORD.size or END_RECORD.unpack(end) != (END_SIGNATURE, 0, 0, len(entries), len(entries),
+                                                                 directory, position, 0):
+        raise refuse(bundle, f"the zip holds bytes its directory does not account for, after its last entry (a "
+                             f"comment, or a second directory): {SHOWS_OTHER_FILES}")
+    if position + directory + END_RECORD.size != size:
+        raise refuse(bundle, f"the zip holds {size - position - directory - END_RECORD.size} bytes its directory "
+                             f"does not account for, after its last entry: {SHOWS_OTHER_FILES}")
 
 
 def _unsafe(name: str) -> bool:
@@ -187,38 +290,38 @@ def _unsafe(name: str) -> bool:
     return any(part in ("", ".", "..") for part in parts)
 
 
-def _local_span(bundle: Path, info: zipfile.ZipInfo, raw: BinaryIO) -> tuple[int, int, str]:
-    """Where the entry's local header and data lie, once its local header agrees with the
-    central directory (the name, the flags that matter, the method, and the sizes and checksum
-    when the header carries them)."""
+def _local_end(bundle: Path, info: zipfile.ZipInfo, raw: BinaryIO, zip_size: int) -> int:
+    """Where the entry's data ends, once its local header agrees with the central directory in
+    every detail (name, flags, method, time, sizes and checksum) and carries no extra field."""
     start = info.header_offset
-    zip_size = raw.seek(0, 2)
     if not 0 <= start < zip_size:
         raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
     raw.seek(start)
     header = raw.read(LOCAL_HEADER.size)
     if len(header) < LOCAL_HEADER.size:
         raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
-    (signature, _version, flags, method, _time, _date, crc, compressed, size, name_length,
+    (signature, version, flags, method, time, date, crc, compressed, size, name_length,
      extra_length) = LOCAL_HEADER.unpack(header)
     if signature != LOCAL_SIGNATURE:
         raise refuse(bundle, f"the entry {info.filename!r} has no local header where the directory says")
-    name_start = start + LOCAL_HEADER.size
     local_name = raw.read(name_length)
-    central_name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
-    if local_name != central_name:
+    if local_name != _name_bytes(info):
         shown = local_name.decode("utf-8", "replace")
         raise refuse(bundle, f"the entry {info.filename!r} is named {shown!r} in its local header: different tools "
                              "would extract different files")
-    if flags & 0x1 or method != info.compress_type:
+    made = (info.extract_version, info.flag_bits, info.compress_type, _dos_time(info), info.CRC, info.compress_size,
+            info.file_size, 0)
+    if (version, flags, method, (time, date), crc, compressed, size, extra_length) != made:
         raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
-    if not flags & 0x8 and 0xFFFFFFFF not in (compressed, size) and (crc, compressed, size) != (
-            info.CRC, info.compress_size, info.file_size):
-        raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
-    end = name_start + name_length + extra_length + info.compress_size
+    end = start + LOCAL_HEADER.size + name_length + info.compress_size
     if end > zip_size:
         raise refuse(bundle, f"the entry {info.filename!r} runs past the end of the zip")
-    return start, end, info.filename
+    return end
+
+
+def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
+    year, month, day, hour, minute, second = info.date_time
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
 
 
 def _find_manifest(bundle: Path, archive: zipfile.ZipFile, files: dict) -> tuple[str, bytes]:
@@ -270,12 +373,17 @@ def read_manifest(bundle: Path, listing: bytes) -> dict:
     for key in ("home", "made_on", "commit"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise malformed(f"'{key}' is missing or not text")
-    try:
-        dt.date.fromisoformat(data["made_on"])
-    except ValueError:
-        raise malformed("'made_on' is not a date") from None
-    if not isinstance(data.get("signed", False), bool):
-        raise malformed("'signed' is not true or false")
+    for key in ("made_on", "as_in_force_on"):
+        try:
+            if key == "made_on" or data.get(key) is not None:
+                dt.date.fromisoformat(data[key])
+        except (TypeError, ValueError):
+            raise malformed(f"'{key}' is not a date") from None
+    for key in ("signed", "draft"):
+        if not isinstance(data.get(key, False), bool):
+            raise malformed(f"'{key}' is not true or false")
+    if "copy" in data and not (isinstance(data["copy"], str) and re.fullmatch(r"[^/\\\x00]{1,200}", data["copy"])):
+        raise malformed("'copy' is not the copy's name")
     files = data.get("files")
     if not isinstance(files, dict) or not files:
         raise malformed("'files' is missing or empty")
