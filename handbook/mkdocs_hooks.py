@@ -44,6 +44,7 @@ from handbook.model.provider import HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
+from handbook.sources.letters import never_used_alphabet
 from handbook.style.readability import prepare as prepare_readability
 from handbook.views.document_page import UNPLACED, document_details, document_top, search_tags, sections_not_made
 from handbook.views.editions import (
@@ -528,10 +529,8 @@ def on_post_page(output, page, config):
     if removed is None:
         if not public_edition():
             return output
-        where = withheld_fact_in(output, _handbook(config).home.withheld_texts())
-        if where is None:
-            return output
-        return _refusal(_withheld_line(page.file.src_uri, where))
+        line = _public_problem(page.file.src_uri, output, _handbook(config).home.withheld_texts())
+        return output if line is None else _refusal(line)
     return _refusal(_sanitiser_line(page.file.src_uri, removed))
 
 
@@ -566,10 +565,19 @@ def on_build_error(error):
     _finish_gate()
 
 
-def _withheld_line(where_published: str, fact: str) -> str:
-    return (f"{where_published}: the public website would show {fact} from data/home.yml, which the home keeps off "
-            "the website (website: false) - remove it from the text, or put the passage between "
-            "{% if edition != \"public\" %} and {% endif %}")
+def _public_problem(where_published: str, text: str, withheld: dict[str, str]) -> str | None:
+    """Why the public website may not show `text`, in one line, or None: it holds a fact the home
+    keeps off the website, or letters of an alphabet the handbook never uses that look Latin (they
+    can spell such a fact where the reading of withheld facts does not see it)."""
+    if (fact := withheld_fact_in(text, withheld)) is not None:
+        return (f"{where_published}: the public website would show {fact} from data/home.yml, which the home keeps "
+                "off the website (website: false) - remove it from the text, or put the passage between "
+                "{% if edition != \"public\" %} and {% endif %}")
+    if withheld and (alphabet := never_used_alphabet(text)) is not None:
+        return (f"{where_published}: the public website would show {alphabet} letters, which look like Latin ones and "
+                "can spell a fact the home keeps off the website unseen by its checks - retype the text in Latin "
+                "letters")
+    return None
 
 
 def _public_sweep(config) -> None:
@@ -582,9 +590,8 @@ def _public_sweep(config) -> None:
             path = os.path.join(folder, name)
             with open(path, "rb") as stream:
                 text = readable_text(name, stream.read())
-            where = withheld_fact_in(text, withheld) if text is not None else None
-            if where is not None:
-                line = _withheld_line(os.path.relpath(path, site).replace(os.sep, "/"), where)
+            line = _public_problem(os.path.relpath(path, site).replace(os.sep, "/"), text, withheld) if text else None
+            if line is not None:
                 if line not in _build.setdefault("refused", []):
                     log.error(line)
                     _build["refused"].append(line)

@@ -266,7 +266,7 @@ CONTENT = [
     ('<meta http-equiv="refresh" content="0">', "<meta> is not allowed in a document"),
     ('<form action="https://example.org"><input name="x"></form>', "<form> is not allowed in a document"),
     ('<base href="https://example.org/">', "<base> is not allowed in a document"),
-    ('<img src="https://example.org/x.png" onerror=alert(1)>', "the onerror attribute on <img> would run a script"),
+    ('<img src="" onerror=alert(1)>', "the onerror attribute on <img> would run a script"),
     ('<p style="position: fixed">Hidden.</p>', "the style attribute on <p> changes how the page looks"),
     ('<a href="https://example.org" rel="attachment">x</a>',
      'rel="attachment" on <a> would attach a file to the inspectors\' PDF'),
@@ -278,6 +278,15 @@ CONTENT = [
     ("[x](javascript:alert(1))", "the link 'javascript:alert(1)' uses javascript:, which documents may not use"),
     ("![x](data:image/png;base64,iVBORw0KGgo=)",
      "the image 'data:image/png;base64,iVBORw0KGgo=' uses data:, which documents may not use"),
+    ("![Our logo](https://example.org/logo.png)",
+     "the image 'https://example.org/logo.png' is not a file of the handbook: a picture from another address shows "
+     "whatever is there on the day, and tells that site who is reading"),
+    ('<img src="https://example.org/logo.png" alt="Our logo">',
+     "the src of <img> 'https://example.org/logo.png' is not a file of the handbook: a picture from another address "
+     "shows whatever is there on the day, and tells that site who is reading"),
+    ('<img srcset="https://example.org/logo.png 2x" alt="Our logo">',
+     "the srcset of <img> 'https://example.org/logo.png' is not a file of the handbook: a picture from another "
+     "address shows whatever is there on the day, and tells that site who is reading"),
     ('<a href="&#106;avascript:alert(1)">x</a>',
      "the href of <a> 'javascript:alert(1)' uses javascript:, which documents may not use"),
     ("[x][ref]\n\n[ref]: file:///proc/self/environ",

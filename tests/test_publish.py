@@ -489,3 +489,20 @@ def test_the_status_page_links_the_copy_to_send_to_ofsted_while_a_revision_waits
     assert f'<a href="copies/{name}">the copy to send to Ofsted</a>' in status
     assert f"must reach Ofsted by <strong>{deadline.day} {deadline:%B %Y}</strong>" in status
     assert "Version 1.1 Approved" in pdf_text(site / "copies" / name)
+
+
+def test_the_public_build_refuses_letters_that_only_look_latin_anywhere(tmp_path):
+    """A postcode in Cherokee letters ("ᎢᏴ1 1AA" reads as TB1 1AA) in a field the document check
+    does not read, the summary, reached the public website: letters of an alphabet the handbook
+    never uses are refused on any file it publishes, as they can spell a withheld fact."""
+    root = copy_handbook(tmp_path / "handbook")
+    sop = root / "statement-of-purpose" / "statement-of-purpose.md"
+    text = sop.read_text(encoding="utf-8")
+    sop.write_text(re.sub(r"(?m)^summary: .*$", "summary: Find us at \u13a2\u13f41 1AA.", text, count=1), encoding="utf-8")
+    assert sop.read_text(encoding="utf-8") != text
+    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
+    assert result.returncode == 1
+    assert ("search/search_index.json: the public website would show Cherokee letters, which look like Latin ones and "
+            "can spell a fact the home keeps off the website unseen by its checks - retype the text in Latin "
+            "letters") in result.stderr
+    assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may read it

@@ -59,7 +59,7 @@ from handbook.model.reserved import (
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.headings import heading_lines, heading_slug
-from handbook.sources.letters import IN_DOSES, LOOK_ALIKES, NEVER_USED
+from handbook.sources.letters import IN_DOSES, LOOK_ALIKES, never_used_alphabet
 
 CHECK: CheckName = "content-policy"
 
@@ -68,6 +68,8 @@ FORBIDDEN_ELEMENTS = frozenset({
     "base", "portal", "noscript", "template", "slot",
     "svg", "math",  # drawn shapes and formulas: text that search, the PDF's text and a screen reader cannot read
 })
+# ... of which those the browser fetches to show on the page, not follow when asked.
+FETCHED = frozenset({"src", "poster", "background", "data"})
 URL_ATTRIBUTES = frozenset({
     "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
@@ -157,6 +159,8 @@ FIX_ELEMENT = ("remove it: documents hold text, links and images; the handbook's
                "and what runs on them")
 FIX_COMMENT = ("remove it: a note for the team belongs in the pull request, and a template comment {# ... #} "
                "is never published")
+FIX_PICTURE = ("keep the picture in docs/assets/images/ and give its path relative to this page, for example "
+               "../assets/images/front-door.png")
 FIX_URL = ("link only to https://, http://, mailto: or tel: addresses, or to a document, page or file of the "
            "handbook by its relative path")
 
@@ -341,7 +345,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
         links[match.end(2)] = (min(start, match.start()), image or bool(match.group(1)))
     for end, (start, image) in links.items():
         problems += _url_problems(targets, _line(start), "the image" if image else "the link",
-                                  _destination(source, end))
+                                  _destination(source, end), fetched=image)
     for match in _REFERENCE.finditer(source) if "]:" in source else ():
         problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
     for match in _AUTOLINK.finditer(source):
@@ -475,7 +479,7 @@ def _look_alike(text: str) -> tuple[int, str, str] | None:
         alphabets = set()
         for letter in match.group():
             name = unicodedata.name(letter, "")
-            if never := next((label for start, label in NEVER_USED.items() if name.startswith(start)), None):
+            if never := never_used_alphabet(letter):
                 return match.start(), match.group(), never
             if name.startswith(("CYRILLIC", "ARMENIAN")) or (
                     name.startswith("GREEK") and letter.casefold() in LOOK_ALIKES and letter.casefold() not in IN_DOSES):
@@ -692,9 +696,10 @@ class _RawHtml(HTMLParser):
         if not _TAG_NAME.fullmatch(tag):
             return  # not an element: an autolink such as <https://...> or <name@example.org>
         line = self.getpos()[0]
-        if tag in FORBIDDEN_ELEMENTS:
+        if tag in FORBIDDEN_ELEMENTS:  # refused whole: what its attributes would do is not said as well
             self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
-        elif tag == "h1" and self.document:
+            return
+        if tag == "h1" and self.document:
             self.problems.append((line, "<h1> is a title, which the page already has from the front matter: the PDF "
                                   "would list it as a document of its own, and the booklet would hide it",
                                   "make it a section heading: <h2>, or ## and the words"))
@@ -761,12 +766,13 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
                              "PDF", "remove it (start= may stay)"))
         elif name in ("srcset", "imagesrcset"):
             for candidate in value.split(","):
-                problems += _url_problems(targets, line, f"the {name} of {where}", candidate.strip().split(" ")[0])
+                problems += _url_problems(targets, line, f"the {name} of {where}", candidate.strip().split(" ")[0],
+                                          fetched=True)
         elif name == "ping":
             for url in value.split():
                 problems += _url_problems(targets, line, f"the ping of {where}", url)
         elif name in URL_ATTRIBUTES:
-            problems += _url_problems(targets, line, f"the {name} of {where}", value)
+            problems += _url_problems(targets, line, f"the {name} of {where}", value, fetched=name in FETCHED)
     return problems
 
 
@@ -872,13 +878,19 @@ def _shown(url: str) -> str:
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
-def _url_problems(targets: _Targets, line: int, what: str, url: str) -> list[tuple[int, str, str]]:
+def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bool = False
+                  ) -> list[tuple[int, str, str]]:
+    """What is wrong with `url`, the address of a link or, `fetched`, of a picture or other file
+    the page shows (which must be a file of the handbook)."""
     cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
     if not cleaned or cleaned.startswith(("#", "?")):
         return []  # this page itself
     scheme = _SCHEME.match(cleaned)
     if scheme:
         name = scheme.group(1).lower()
+        if name in ALLOWED_SCHEMES and fetched:
+            return [(line, f"{what} '{_shown(url)}' is not a file of the handbook: a picture from another address "
+                     "shows whatever is there on the day, and tells that site who is reading", FIX_PICTURE)]
         if name in ALLOWED_SCHEMES:
             return []
         return [(line, f"{what} '{_shown(url)}' uses {name}:, which documents may not use", FIX_URL)]

@@ -5,6 +5,8 @@ the home keeps off its website (handbook/views/editions.py)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 # Cyrillic and Greek letters that look like a Latin letter, as casefold() leaves them, and the
 # Latin letter each is read as ("ТВ1 1АА" typed in Cyrillic reads as the postcode TB1 1AA).
 LOOK_ALIKES = dict(zip("авекмнорстухіјѕԁԛԝαβεζηικμνορτυχ", "abekmhopctyxijsdqwabezhikmnoptyx"))
@@ -13,3 +15,12 @@ IN_DOSES = frozenset("μ")
 # Alphabets these documents never use, whose letters look Latin ("ᏴᏚ1 4ᎠᎫ" reads as a postcode),
 # by the start of their letters' Unicode names, with the name a finding gives them.
 NEVER_USED = {"CHEROKEE": "Cherokee", "LISU": "Lisu", "LATIN LETTER SMALL CAPITAL": "small capital"}
+
+
+def never_used_alphabet(text: str) -> str | None:
+    """The name of an alphabet these documents never use whose letter `text` holds, or None."""
+    for letter in sorted(set(text)) if not text.isascii() else ():
+        name = unicodedata.name(letter, "")
+        if never := next((label for start, label in NEVER_USED.items() if name.startswith(start)), None):
+            return never
+    return None
