@@ -472,3 +472,30 @@ def test_the_export_makes_the_childrens_guide_an_a5_booklet_for_a_child(exported
     assert "This copy is yours to keep." in text and "Children's guide" in text
     for other in ("Missing child policy", "Regulation map", "Schedule 1 index"):
         assert other not in text
+
+
+@pytest.mark.parametrize("changed", ["data/home.yml", "mkdocs.yml", "handbook/export/bundle.py"])
+def test_a_copy_is_never_made_from_uncommitted_data_configuration_or_code(tmp_path, changed):
+    """README, "Inspector copy": uncommitted documents, data, pages, configuration or code stop the
+    export (the copy would name a commit that does not hold what made it)."""
+    root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    with (root / changed).open("a", encoding="utf-8") as out:
+        out.write("\n# changed after the commit\n")
+    result = handbook_command(root, "export")
+    assert (result.returncode, result.stderr) == (1, (
+        f"ERROR: {changed}: not as commit {commit[:7]} holds it, and the copy would name that commit as what it was "
+        "made from - commit the change (or set it aside with git stash), then make the copy again\n"))
+    assert not (root / "dist").exists()
+
+
+def test_an_as_of_day_before_the_first_commit_is_refused(tmp_path):
+    """README, "Inspector copy": a day before the repository's first commit is refused."""
+    root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
+    before = fixture_today() - dt.timedelta(days=1)
+    result = handbook_command(root, "export", "--as-of", before.isoformat())
+    assert (result.returncode, result.stderr) == (1, (
+        f"ERROR: no commit on or before {before.isoformat()}: the handbook's history starts later\n"))
+    assert not (root / "dist").exists()

@@ -478,3 +478,37 @@ def test_other_files_are_named_beside_the_documents(repo):
     assert lines[at:] == ["### Other files", "",
                           "They change how the handbook is built, checked or shown, not what a document says: read it "
                           "in the diff.", "", "- `notes.txt`"], "\n".join(lines)
+
+
+def test_taking_the_statement_of_purpose_off_the_website_is_named(repo):
+    """README, "How to change": the summary names a document taken off the public website (the
+    Statement of Purpose is published unless it says website: false)."""
+    sop = "statement-of-purpose/statement-of-purpose.md"
+    edit(repo, sop, ("\naudience:", "\nwebsite: false\naudience:"), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
+         entry("1.1", "Kept off the home's website while the building work goes on.", *APPROVED))
+    commit(repo, "Statement of Purpose off the website")
+    lines = review(repo, 0)
+    assert "- No longer published on the home's public website." in lines, "\n".join(lines)
+
+
+def test_the_workflow_tests_and_exports_every_change_without_the_signing_key():
+    """README, "How to change": CI runs the README's test command, the house style and a draft
+    inspector export it attaches; the workflow is never given the home's private key (no secret
+    is named in it), and no job keeps a token a document could reach."""
+    import yaml
+    from conftest import REPO
+
+    text = (REPO / ".github/workflows/handbook.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert "secrets." not in text and "HANDBOOK_SIGNING_KEY" not in text
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = workflow["jobs"]["check-test-export"]["steps"]
+    runs = [step.get("run") for step in steps if "run" in step]
+    assert runs == ["sudo make test", "make lint", "make export DRAFT=1"]
+    assert {"name": "inspector-export", "path": "dist/"} in [step.get("with") for step in steps]
+    checkouts = [step for job in workflow["jobs"].values() for step in job["steps"]
+                 if step.get("uses", "").startswith("actions/checkout")]
+    assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts)
+    judge = {step.get("name"): step.get("run", "") for step in workflow["jobs"]["judge"]["steps"]}
+    for name in ("Change discipline against the target branch", "The reviewer's summary"):
+        assert judge[name].startswith("PYTHONPATH=../target-code ../judge-venv/bin/python -P -m handbook.cli ")
