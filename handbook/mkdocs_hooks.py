@@ -60,6 +60,7 @@ from handbook.views.editions import (
     readable_text,
     staff_only,
     withheld_fact_in,
+    written_text,
 )
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
@@ -529,7 +530,7 @@ def on_post_page(output, page, config):
     if removed is None:
         if not public_edition():
             return output
-        line = _public_problem(page.file.src_uri, output, _handbook(config).home.withheld_texts())
+        line = _public_problem(page.file.src_uri, output, _handbook(config).home.withheld_texts(), output)
         return output if line is None else _refusal(line)
     return _refusal(_sanitiser_line(page.file.src_uri, removed))
 
@@ -565,15 +566,16 @@ def on_build_error(error):
     _finish_gate()
 
 
-def _public_problem(where_published: str, text: str, withheld: dict[str, str]) -> str | None:
+def _public_problem(where_published: str, text: str, withheld: dict[str, str], written: str | None) -> str | None:
     """Why the public website may not show `text`, in one line, or None: it holds a fact the home
-    keeps off the website, or letters of an alphabet the handbook never uses that look Latin (they
-    can spell such a fact where the reading of withheld facts does not see it)."""
+    keeps off the website, or what its writers put there (`written`: the text of a page, the search
+    index, a picture's metadata) holds letters of an alphabet the handbook never uses that look
+    Latin (they can spell such a fact where the reading of withheld facts does not see it)."""
     if (fact := withheld_fact_in(text, withheld)) is not None:
         return (f"{where_published}: the public website would show {fact} from data/home.yml, which the home keeps "
                 "off the website (website: false) - remove it from the text, or put the passage between "
                 "{% if edition != \"public\" %} and {% endif %}")
-    if withheld and (alphabet := never_used_alphabet(text)) is not None:
+    if withheld and written and (alphabet := never_used_alphabet(written)) is not None:
         return (f"{where_published}: the public website would show {alphabet} letters, which look like Latin ones and "
                 "can spell a fact the home keeps off the website unseen by its checks - retype the text in Latin "
                 "letters")
@@ -589,8 +591,10 @@ def _public_sweep(config) -> None:
         for name in sorted(names):
             path = os.path.join(folder, name)
             with open(path, "rb") as stream:
-                text = readable_text(name, stream.read())
-            line = _public_problem(os.path.relpath(path, site).replace(os.sep, "/"), text, withheld) if text else None
+                content = stream.read()
+            text = readable_text(name, content)
+            line = _public_problem(os.path.relpath(path, site).replace(os.sep, "/"), text, withheld,
+                                   written_text(name, content)) if text else None
             if line is not None:
                 if line not in _build.setdefault("refused", []):
                     log.error(line)

@@ -266,9 +266,22 @@ def test_a_policy_attaching_a_local_file_is_refused_by_build_and_export(handbook
     assert_export_refuses(handbook_copy, f"ERROR: {ATTACHMENT_LINE}")
 
 
+def test_a_picture_from_a_web_address_is_refused_by_the_check_with_its_line(handbook_copy, local_server):
+    url, requests = local_server
+    append(handbook_copy, "policies/complaints.md", f"![a picture]({url})")
+    line = (f"policies/complaints.md: the image '{url}' is not a file of the handbook: a picture from another address "
+            "shows whatever is there on the day, and tells that site who is reading - keep the picture in "
+            "docs/assets/images/ and give its path relative to this page, for example ../assets/images/front-door.png")
+    assert_build_refuses(handbook_copy, line)
+    assert_export_refuses(handbook_copy, f"ERROR: {line}")
+    assert requests == []
+
+
+# A picture named through a reference definition ([pic]: address) is read by the source check as
+# a link, which may lead to a web address: the output gate refuses the picture it becomes.
 @pytest.mark.parametrize("markdown, line", [
-    ("![a picture]({url})", 'the built page holds the src="{url}" attribute of a <img> element'),
-], ids=["picture"])
+    ("![a picture][pic]\n\n[pic]: {url}", 'the built page holds the src="{url}" attribute of a <img> element'),
+], ids=["picture by reference"])
 def test_a_policy_pointing_at_a_local_server_is_refused_and_the_server_sees_nothing(handbook_copy, local_server,
                                                                                     markdown, line):
     url, requests = local_server
@@ -287,7 +300,7 @@ def test_a_large_handbook_is_gated_beside_the_build_and_refused_the_same_way(han
             source.replace("id: anti-bullying", f"id: extra-{number:03}")
                   .replace("title: Anti-bullying policy", f"title: Extra policy {number:03}"), encoding="utf-8")
     url, requests = local_server
-    append(handbook_copy, "policies/extra-042.md", f"![a picture]({url})")
+    append(handbook_copy, "policies/extra-042.md", f"![a picture][pic]\n\n[pic]: {url}")
     expected = (f'policies/extra-042.md: the built page holds the src="{url}" attribute of a <img> element, which the '
                 "handbook does not publish - remove it")
     assert_build_refuses(handbook_copy, f"{expected}; {SECURITY}")

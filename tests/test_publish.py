@@ -506,3 +506,25 @@ def test_the_public_build_refuses_letters_that_only_look_latin_anywhere(tmp_path
             "can spell a fact the home keeps off the website unseen by its checks - retype the text in Latin "
             "letters") in result.stderr
     assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may read it
+
+
+def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_latin(tmp_path):
+    """The same postcode in Cherokee letters in a PNG's comment: the picture's metadata is read, its
+    pixels are not (read as text they are any letters), nor the theme's own scripts."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    root = copy_handbook(tmp_path / "handbook")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "Our front door, \u13a2\u13f41 1AA")
+    stream = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(stream, "PNG", pnginfo=text)
+    (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "assets" / "images" / "sign.png").write_bytes(stream.getvalue())
+    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
+    assert result.returncode == 1, result.stdout
+    refused = [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
+    assert refused == ["assets/images/sign.png: the public website would show Cherokee letters, which look like Latin "
+                       "ones and can spell a fact the home keeps off the website unseen by its checks - retype the "
+                       "text in Latin letters"]

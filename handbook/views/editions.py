@@ -153,6 +153,21 @@ def readable_text(name: str, content: bytes) -> str | None:
     return text
 
 
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
+WRITTEN = (".html", ".json", ".xml", ".txt")
+
+
+def written_text(name: str, content: bytes) -> str | None:
+    """The text of a published file that its writers put there, as readable_text reads it: the
+    pages, the search index and the sitemap, and a picture's metadata. None for the theme's own
+    scripts, styles and fonts, and for a picture's pixels (read as text, they are any letters)."""
+    if name.endswith(WRITTEN):
+        return readable_text(name, content)
+    if name.lower().endswith(PICTURES):
+        return "\n".join(_picture_metadata(content))
+    return None
+
+
 def _picture_metadata(content: bytes) -> list[str]:
     """The text fields of a picture's metadata as Pillow reads them (PNG text chunks, compressed
     or not; EXIF; a GIF's comment); none for a file Pillow cannot read."""
