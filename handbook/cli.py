@@ -174,7 +174,7 @@ def _public_key(args):
     """The key to check a signed copy with, and where it was found: --public-key, or the home's key
     in the handbook repository around the current folder (never one inside an exported copy,
     which would vouch for itself)."""
-    from handbook.export.bundle import MANIFEST
+    from handbook.export.layout import MANIFEST
     from handbook.export.signing import read_public_key
     if args.public_key:
         return read_public_key(Path(args.public_key)), args.public_key
@@ -182,9 +182,10 @@ def _public_key(args):
         root = _repository_root(Path.cwd().resolve())
     except HandbookError:
         return None, None
-    if (root / MANIFEST).exists():
-        raise HandbookError(f"{root}: an exported copy, not the home's handbook, so its key proves nothing - give "
-                            "the home's public key with --public-key FILE")
+    here = Path.cwd().resolve()
+    if copy := next((folder for folder in (here, *here.parents) if (folder / MANIFEST).exists()), None):
+        raise HandbookError(f"{copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
+                            "give the home's public key with --public-key FILE")
     published = root / PUBLIC_KEY_FILE
     return (read_public_key(published), str(published)) if published.is_file() else (None, None)
 
@@ -218,6 +219,10 @@ def command_verify(args) -> int:
     if result.pdf_missing:
         print(f"{bundle}: the PDF it lists, {result.pdf_missing}, is not beside the zip and was NOT checked - put it "
               "beside the zip, or name it with --pdf FILE", file=sys.stderr)
+        return 1
+    if result.pdf_unlisted:
+        print(f"{bundle}: its manifest lists no PDF, so no PDF was checked - rely on the zip's pages only, or ask the "
+              "home for a new copy", file=sys.stderr)
         return 1
     return 0
 

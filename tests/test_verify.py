@@ -15,6 +15,7 @@ import struct
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.export.bundle import MANIFEST, SIGNATURE, signature_file, zip_entry
+from handbook.export.bundle import signature_file
+from handbook.export.layout import MANIFEST, SIGNATURE, zip_entry
 from handbook.export.signing import SigningKey, fingerprint
 from handbook.export.verify import MAX_ENTRY_BYTES, UNSIGNED, verify
 from handbook.sources.errors import HandbookError
@@ -169,7 +171,11 @@ def test_an_unsigned_forgery_is_reported_as_unsigned_by_the_command(tmp_path):
     assert command.stderr == (f"{path}: {UNSIGNED} - ask the home for a signed copy, or accept it with "
                               "--allow-unsigned\n")
     accepted = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", str(path)], REPO)
-    assert accepted.returncode == 0 and f"{path}: {UNSIGNED} (accepted with --allow-unsigned)" in accepted.stderr
+    assert f"{path}: {UNSIGNED} (accepted with --allow-unsigned)" in accepted.stderr
+    # accepted unsigned, but a copy whose manifest lists no PDF (made before copies listed theirs) still fails
+    assert accepted.returncode == 1 and accepted.stderr.endswith(
+        f"{path}: its manifest lists no PDF, so no PDF was checked - rely on the zip's pages only, or ask the home for "
+        "a new copy\n")
 
 
 PDF = b"%PDF-1.7 the handbook\n"
@@ -223,7 +229,7 @@ def test_a_signed_copy_with_no_public_key_to_check_it_is_refused(tmp_path):
 
 
 def test_the_command_reads_the_public_key_given(tmp_path):
-    path = write(tmp_path, zip_bytes(entries()))
+    path = _with_pdf(tmp_path, PDF)
     key_file = tmp_path / "home.pub"
     from handbook.export.signing import public_key_line
 
@@ -232,7 +238,7 @@ def test_the_command_reads_the_public_key_given(tmp_path):
     assert command.returncode == 0, command.stderr
     assert command.stdout == (
         f"{path}: signed with the home's key {fingerprint(HOME_PUBLIC)} (the public key in {key_file}); every file "
-        "matches its manifest\n"
+        "matches its manifest, and so does the PDF copy.pdf\n"
         f"{path}: the copy {FOLDER}: the handbook of Cura Care Homes, made on 26 November 2026 from commit abcdef0 "
         "(the zip's file name is not the copy's own: rely on this line, not on the file name)\n")
 
@@ -594,8 +600,8 @@ def test_the_key_of_an_exported_copy_is_never_the_homes(tmp_path):
     path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
     said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
     assert said.returncode == 1 and said.stderr == (
-        f"ERROR: {copy}: an exported copy, not the home's handbook, so its key proves nothing - give the home's "
-        "public key with --public-key FILE\n")
+        f"ERROR: {copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - give the "
+        "home's public key with --public-key FILE\n")
 
 
 def test_a_pipe_is_refused_in_one_line_instead_of_read_for_ever(tmp_path):
@@ -613,3 +619,147 @@ def test_a_pipe_is_refused_in_one_line_instead_of_read_for_ever(tmp_path):
         verify(path, HOME_PUBLIC, Path("/dev/zero"))
     assert str(caught.value) == ("/dev/zero: not a regular file (a pipe or a device), not a file the export made - "
                                  "name the PDF the export made with the zip")
+
+
+# --- the second review: what Python's zipfile reads, and what unzip does -------------------------
+
+GENUINE = PAGES["policies/missing-child.html"]
+SCRIPT = b"<script>document.body.innerHTML = 'Tell the LADO within ONE MONTH.'</script>"
+
+
+def _raw_zip(entries_: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip written byte by byte: (name, the entry's data as stored, method, CRC-32, size), each
+    with the details the export gives, so only the data differs from what the export writes."""
+    local, central = b"", b""
+    for name, data, method, crc, size in entries_:
+        encoded = name.encode()
+        header = struct.pack("<HHHHHIIIHH", 20, 0, method, 0, 33, crc, len(data), size, len(encoded), 0)
+        central += (b"PK\x01\x02" + struct.pack("<BBHHHHHIIIHHHHHII", 20, 3, 20, 0, method, 0, 33, crc, len(data),
+                                                size, len(encoded), 0, 0, 0, 0, 0o644 << 16, len(local)) + encoded)
+        local += b"PK\x03\x04" + header + encoded + data
+    return local + central + struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries_), len(entries_),
+                                         len(central), len(local), 0)
+
+
+def _deflated(data: bytes, finish: bool = True) -> bytes:
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return squeeze.compress(data) + squeeze.flush(zlib.Z_FINISH if finish else zlib.Z_SYNC_FLUSH)
+
+
+@pytest.mark.parametrize("data, method", [
+    (_deflated(GENUINE) + _deflated(SCRIPT), zipfile.ZIP_DEFLATED),   # unzip writes the script too, "No errors"
+    (GENUINE + SCRIPT, zipfile.ZIP_STORED),                           # unzip warns, and writes it all
+    (_deflated(GENUINE, finish=False), zipfile.ZIP_DEFLATED),         # no last block: unzip writes an empty page
+], ids=["after the deflate stream", "stored, longer than its size", "a deflate stream that never ends"])
+def test_an_entry_whose_data_does_not_end_at_its_size_is_refused(tmp_path, data, method):
+    """Python's zipfile stops at the size the directory gives and checks the checksum of that much:
+    verify read the genuine page while unzip wrote the page with a script that rewrites it."""
+    items = [(name, content, zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content)) for name, content in entries()]
+    items = [(name, _deflated(content), *rest) for name, content, *rest in items]
+    target = f"{FOLDER}/policies/missing-child.html"
+    items = [(name, data, method, zlib.crc32(GENUINE), len(GENUINE)) if name == target else item
+             for item in items for name in [item[0]]]
+    path = write(tmp_path, _raw_zip(items))
+    assert refused(path) == (f"{path}: the data of the entry '{target}' does not end where its size says: "
+                             f"{OTHER_TOOLS}")
+    as_made = [(name, _deflated(GENUINE), zipfile.ZIP_DEFLATED, crc, size) if name == target else (name, data, kind, crc, size)
+               for name, data, kind, crc, size in items]
+    assert verify(write(tmp_path, _raw_zip(as_made), "as-made.zip"), HOME_PUBLIC).matches  # the builder itself
+
+
+@pytest.mark.parametrize("detail, value, shown", [
+    ("extract_version", 63, "extract version"),           # unzip skips an entry that needs version 6.3
+    ("create_system", 19, "create system"),
+    ("external_attr", 0o100000 << 16, "external attr"),  # no permissions: unreadable once extracted
+    ("external_attr", 0o106777 << 16, "external attr"),  # setuid, writable by anyone
+    ("external_attr", (0o644 << 16) | 0x02, "external attr"),  # hidden to Windows
+])
+def test_an_entry_the_export_would_write_otherwise_is_refused(tmp_path, detail, value, shown):
+    def edited(entry):
+        if entry.filename.endswith("index.html"):
+            setattr(entry, detail, value)
+    data = _zip_with(edited)
+    if detail == "extract_version":  # zipfile writes its own: set it in both headers
+        data = data.replace(struct.pack("<4sH", b"PK\x03\x04", 20), struct.pack("<4sH", b"PK\x03\x04", 63), 1)
+        data = data.replace(struct.pack("<4sBBH", b"PK\x01\x02", 20, 3, 20), struct.pack("<4sBBH", b"PK\x01\x02", 20, 3, 63), 1)
+    path = write(tmp_path, data)
+    assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes ({shown}): "
+                             f"{OTHER_TOOLS}")
+
+
+def test_a_name_that_is_not_ascii_must_say_it_is_utf_8(tmp_path):
+    """Without the UTF-8 flag, unzip reads the name's bytes in cp437: café.html is written caf\\x82.html."""
+    pages = {**PAGES, "policies/café.html": b"<p>The caf\xc3\xa9</p>\n"}
+    data = bytearray(zip_bytes(entries(pages)))
+    name = f"{FOLDER}/policies/café.html".encode()
+    local = data.find(name) - 30
+    central = data.find(name, local + 31) - 46
+    for header, flags_at in [(local, 6), (central, 8)]:
+        struct.pack_into("<H", data, header + flags_at, 0)
+    path = write(tmp_path, bytes(data))
+    shown = name.decode("cp437")
+    assert refused(path) == (f"{path}: the entry {shown!r} has details the export never writes (flag bits): "
+                             f"{OTHER_TOOLS}")
+
+
+def test_a_name_with_a_control_character_is_refused_before_it_is_printed(tmp_path):
+    """An added file's name printed as is: "\\r" and escape sequences drew a success on screen over
+    the "does NOT match" line."""
+    name = f"{FOLDER}/x\r\x1b[2K{FOLDER}.zip: signed with the home's key"
+    path = write(tmp_path, zip_bytes(entries() + [(name, b"x")]))
+    assert refused(path) == (f"{path}: the name of the entry {name!r} holds a control character, which could "
+                             "rewrite what verify prints on screen - do not rely on this copy; ask the home for a new "
+                             "one")
+
+
+def test_entries_listed_in_another_order_than_they_lie_are_refused_as_such(tmp_path):
+    data = bytearray(zip_bytes(entries()))
+    first, second = _central_offsets(bytes(data))[:2]
+    end = data.find(b"PK\x05\x06")
+    directory = bytes(data[first:end])
+    one, two = directory[:second - first], directory[second - first:]
+    rest = two[two.find(b"PK\x01\x02", 4):] if two.find(b"PK\x01\x02", 4) > 0 else b""
+    two = two[:len(two) - len(rest)]
+    data[first:end] = two + one + rest
+    path = write(tmp_path, bytes(data))
+    assert refused(path) == (f"{path}: its directory lists the entries in another order than they lie in the zip, "
+                             f"which the export never writes: {OTHER_TOOLS}")
+
+
+def test_the_key_of_a_folder_inside_an_exported_copy_is_never_the_homes(tmp_path):
+    from handbook.export.signing import public_key_line
+
+    inner = tmp_path / FOLDER / "policies"
+    (inner / "data").mkdir(parents=True)
+    (inner / "mkdocs.yml").write_text("site_name: forged\n")
+    (inner / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
+    (tmp_path / FOLDER / MANIFEST).write_bytes(manifest_bytes(PAGES, HOME_KEY.fingerprint))
+    path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], inner)
+    assert said.returncode == 1 and said.stderr == (
+        f"ERROR: {tmp_path / FOLDER}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
+        "give the home's public key with --public-key FILE\n")
+
+
+def test_the_export_refuses_a_copy_that_would_not_pass_verify(tmp_path):
+    """The export verifies the copy it made, PDF included, before anything reaches dist/: a file
+    verify refuses would otherwise be found first by the inspector."""
+    from handbook.export.bundle import _passes_verify
+
+    zeros = {**PAGES, "search/search_index.json": b"\0" * (8 * 1024 * 1024)}
+    path = write(tmp_path, zip_bytes(entries(zeros, key=None)))
+    with pytest.raises(HandbookError) as caught:
+        _passes_verify(path, None, tmp_path / "copy.pdf")
+    ratio = str(caught.value).split("expands ")[1].split(" ")[0]
+    assert str(caught.value) == (f"the copy made does not pass handbook verify (the entry '{FOLDER}/search/"
+                                 f"search_index.json' expands {ratio} times over (a zip bomb)); nothing was exported")
+
+
+def test_keygen_into_a_folder_that_does_not_exist_says_so_in_one_line(tmp_path):
+    from conftest import copy_handbook
+
+    root = copy_handbook(tmp_path / "handbook")
+    missing = tmp_path / "no-such-folder" / "key.pem"
+    said = run([sys.executable, "-m", "handbook.cli", "keygen", "--private-key", str(missing)], root)
+    assert (said.returncode, said.stderr) == (1, f"ERROR: {missing.parent}: no such folder - make it first (outside "
+                                                 "the repository), or choose another place for the private key\n")

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.checks.provider import check_home
+from handbook.export.layout import MANIFEST, SIGNATURE, zip_entry
 from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
+from handbook.export.verify import verify
 from handbook.model.handbook import Handbook
 from handbook.model.provider import urn_label
 from handbook.sources import clock
@@ -39,11 +41,6 @@ from handbook.sources.edition import (
 from handbook.sources.errors import BuildFailed, HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit, uncommitted
 from handbook.views.editions import DRAFT_MARK, copy_made, copy_owner, slug, staff_only
-
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
-# Every entry in the zip gets this timestamp, so the same inputs give the same bytes.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class ExportRefused(HandbookError):
@@ -157,14 +154,6 @@ def manifest(handbook: Handbook, commit: str, site: Path, as_of: str | None, sig
     }
 
 
-def zip_entry(name: str) -> zipfile.ZipInfo:
-    """The details the export gives every file of the zip (`handbook verify` refuses any other)."""
-    entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    entry.external_attr = 0o644 << 16
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
-
-
 def write_zip(site: Path, folder: str, path: Path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
         for file in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -254,11 +243,26 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         if key:
             (site / SIGNATURE).write_text(signature_file(key, listing), encoding="utf-8")
         write_zip(site, name, work / f"{name}.zip")
+        _passes_verify(work / f"{name}.zip", key, work / f"{name}.pdf")
         for suffix in (".zip", ".pdf"):
             os.replace(work / f"{name}{suffix}", dist / f"{name}{suffix}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Export(dist / f"{name}.zip", dist / f"{name}.pdf", commit)
+
+
+def _passes_verify(bundle: Path, key: SigningKey | None, pdf: Path) -> None:
+    """The copy as made passes `handbook verify` with the home's key, PDF included: otherwise the
+    inspector would be the first to find out (a file verify refuses, such as one compressed more
+    than a zip bomb would be)."""
+    try:
+        made = verify(bundle, key.private.public_key() if key else None, pdf)
+    except HandbookError as problem:
+        reason = str(problem).split(": ", 1)[-1].split(" - ", 1)[0]  # without the temporary zip's path
+        raise HandbookError(f"the copy made does not pass handbook verify ({reason}); nothing was exported") from None
+    if not made.matches or made.pdf_checked is None:
+        raise HandbookError(f"the copy made does not match its own manifest ({', '.join(made.differences)}); nothing "
+                            "was exported")
 
 
 def signature_file(key: SigningKey, listing: bytes) -> str:

@@ -129,7 +129,14 @@ def create_key_pair(root: Path, private_path: Path, comment: str) -> str:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileNotFoundError:
+        raise HandbookError(f"{private_path.parent}: no such folder - make it first (outside the repository), or "
+                            "choose another place for the private key") from None
+    except OSError as problem:
+        raise HandbookError(f"{private_path}: cannot be written ({problem.strerror}) - choose another place for the "
+                            "private key") from None
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(pem)
     published.write_text(public_key_line(key.public_key(), comment), encoding="utf-8")

@@ -29,6 +29,7 @@ import json
 import re
 import stat
 import struct
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from typing import BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from handbook.export.bundle import MANIFEST, SIGNATURE, zip_entry
+from handbook.export.layout import FILE_MODE, MANIFEST, SIGNATURE, zip_entry
 from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
@@ -56,11 +57,12 @@ CENTRAL_HEADER_BYTES = 46                 # before its name (the export writes n
 END_RECORD = struct.Struct("<4sHHHHIIH")  # the end of central directory record, with no comment after it
 END_SIGNATURE = b"PK\x05\x06"
 UTF8_NAME = 0x800                         # the only flag the export sets: for a name that is not ASCII
-DOS_FOLDER = 0x10                         # the MS-DOS attribute of a folder
 # What the export writes in every entry, and another tool could read otherwise than Python's
 # zipfile (a name in an extra field, a comment, a text flag): the details that do not (the time,
 # the permissions of a plain file) may differ in a copy zipped again, whose changed files are listed.
-SAME_AS_MADE = ("internal_attr", "volume", "extra", "comment")
+SAME_AS_MADE = ("internal_attr", "volume", "extra", "comment", "create_version", "extract_version")
+MADE_ON = (0, 3)                          # the system the zip was written on: Windows, or Unix (Linux, macOS)
+ARCHIVE_BIT = 0x20                        # the one MS-DOS attribute a plain file may carry
 SHOWS_OTHER_FILES = "a zip built to show different files to different tools"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UNSIGNED = "not signed: it proves only that nothing changed by accident"
@@ -77,6 +79,7 @@ class Verification:
     manifest: dict = field(default_factory=dict)
     pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
     pdf_missing: str | None = None  # the PDF the manifest lists, when it was not found beside the zip nor given
+    pdf_unlisted: bool = False      # the manifest lists no PDF (a copy made before copies listed theirs)
 
     @property
     def matches(self) -> bool:
@@ -86,14 +89,15 @@ class Verification:
         """What the signed manifest says this copy is: its name, home, day, commit and whether it is
         a draft, in one line (a file can be renamed; this cannot)."""
         listing = self.manifest
-        home = " ".join(listing["home"].split())  # one line, whatever the home's name holds
+        home = "".join(c if c.isprintable() else " " for c in listing["home"])  # one line, whatever it holds
         said = f"the handbook of {home}, made on {long_date(dt.date.fromisoformat(listing['made_on']))} from commit " \
                f"{listing['commit'][:7]}"
         if listing.get("as_in_force_on"):
             said += f", as it stood on {long_date(dt.date.fromisoformat(listing['as_in_force_on']))}"
         if "copy" not in listing:
             return (f"the copy of {said} (its manifest neither names the copy nor says whether it is a draft: it "
-                    "was made by an older version of the handbook's tools)")
+                    "was made by an older version of the handbook's tools; rely on the draft mark on its pages, not "
+                    "on the file name)")
         said = f"the copy {listing['copy']}: " + ("a DRAFT copy of " if listing.get("draft") else "") + said
         if bundle.name != f"{listing['copy']}.zip":
             said += " (the zip's file name is not the copy's own: rely on this line, not on the file name)"
@@ -127,16 +131,21 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
         if raw.read(len(PDF_START)) == PDF_START:
             raise HandbookError(f"{bundle}: a PDF, not the copy's zip - verify the .zip file the export made, and name "
                                 "its PDF with --pdf FILE")
+        # Before Python's zipfile reads the whole directory into memory: its size and count.
+        if raw.seek(0, 2) > MAX_TOTAL_BYTES:
+            raise refuse(bundle, "larger than any handbook export")
+        raw.seek(max(raw.tell() - END_RECORD.size, 0))
+        end = raw.read(END_RECORD.size)
+        if len(end) == END_RECORD.size and end.startswith(END_SIGNATURE) and END_RECORD.unpack(end)[4] > MAX_ENTRIES:
+            raise refuse(bundle, f"{END_RECORD.unpack(end)[4]} entries, more than any handbook export holds")
     try:
         archive = zipfile.ZipFile(bundle)
     except (*DAMAGED, UnicodeDecodeError) as problem:
         raise refuse(bundle, f"not a readable zip file ({_reason(problem)})") from None
     with archive, bundle.open("rb") as raw:
-        if bundle.stat().st_size > MAX_TOTAL_BYTES:
-            raise refuse(bundle, "larger than any handbook export")
         entries = _sound_entries(bundle, archive, raw)
         files = {info.filename: info for info in entries if not info.is_dir()}
-        folder, listing = _find_manifest(bundle, archive, files)
+        folder, listing = _find_manifest(bundle, raw, files)
         expected = read_manifest(bundle, listing)
         if expected.get("copy", folder.rstrip("/")) != folder.rstrip("/"):
             raise refuse(bundle, f"its folder is named {folder.rstrip('/')!r}, but its manifest says the copy is "
@@ -144,7 +153,7 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
         result = Verification(manifest=expected)
         signature_name = folder + SIGNATURE
         if signature_name in files:
-            result.signed_by = _check_signature(bundle, _read(bundle, archive, files[signature_name]), listing,
+            result.signed_by = _check_signature(bundle, _read(bundle, raw, files[signature_name]), listing,
                                                 public_key)
         elif expected.get("signed"):
             raise refuse(bundle, f"the manifest says the copy is signed, but {SIGNATURE} is missing")
@@ -156,7 +165,7 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
             relative = name[len(folder):]
             if relative in (MANIFEST, SIGNATURE):
                 continue
-            found[relative] = hashlib.sha256(_read(bundle, archive, info)).hexdigest()
+            found[relative] = hashlib.sha256(_read(bundle, raw, info)).hexdigest()
     listed: dict[str, str] = expected["files"]
     result.differences += [f"added: {r}" for r in sorted(set(found) - set(listed))]
     result.differences += [f"removed: {r}" for r in sorted(set(listed) - set(found))]
@@ -171,6 +180,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
         pdf = beside if beside.is_file() else None
     if pdf is None:
         result.pdf_missing = listed["file"] if listed else None
+        result.pdf_unlisted = listed is None
         return
     if listed is None:
         raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
@@ -214,6 +224,9 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
         if info.orig_filename != name:  # Python's zipfile cuts a name at a NUL; other tools may not
             raise refuse(bundle, f"the name of the entry {name!r} goes on after a NUL character: "
                                  f"{SHOWS_OTHER_FILES}")
+        if _controls(name):
+            raise refuse(bundle, f"the name of the entry {name!r} holds a control character, which could rewrite "
+                                 "what verify prints on screen")
         if _unsafe(name):
             raise refuse(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
         if info.flag_bits & 0x1:
@@ -244,11 +257,17 @@ def _as_the_export_writes(bundle: Path, info: zipfile.ZipInfo) -> None:
     file (bundle.zip_entry): no extra field (where another name can hide), no comment, a plain file."""
     made = zip_entry(info.filename)
     differ = [detail for detail in SAME_AS_MADE if getattr(info, detail) != getattr(made, detail)]
-    if info.flag_bits & ~UTF8_NAME:
+    if info.create_system not in MADE_ON:
+        differ.append("create_system")
+    # The UTF-8 flag, exactly when the name is not ASCII: without it, unzip reads the name in cp437.
+    if info.flag_bits != (0 if info.orig_filename.isascii() else UTF8_NAME):
         differ.append("flag_bits")
-    kind = stat.S_IFMT(info.external_attr >> 16)  # none, or a regular file
-    if info.external_attr & DOS_FOLDER or kind not in (0, stat.S_IFREG):
-        differ.append("external_attr")  # a symbolic link, a folder or a device, not a file
+    # A plain file its reader may read: not a link, a folder or a device, not executable or
+    # writable by others, not hidden or read-only to Windows.
+    mode = info.external_attr >> 16
+    if (stat.S_IFMT(mode) not in (0, stat.S_IFREG) or stat.S_IMODE(mode) & ~FILE_MODE
+            or (mode and not mode & stat.S_IRUSR) or info.external_attr & 0xFFFF & ~ARCHIVE_BIT):
+        differ.append("external_attr")
     if differ:
         shown = ", ".join(d.replace("_", " ") for d in differ)
         raise refuse(bundle, f"the entry {info.filename!r} has details the export never writes ({shown}): "
@@ -261,6 +280,10 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
     byte: nothing hidden before, between or after them (a second zip, a second directory, a
     comment), which some tool other than this one would read."""
     size = raw.seek(0, 2)
+    offsets = [info.header_offset for info in entries]
+    if offsets != sorted(offsets):
+        raise refuse(bundle, "its directory lists the entries in another order than they lie in the zip, which the "
+                             f"export never writes: {SHOWS_OTHER_FILES}")
     position = 0
     previous = None
     for info in entries:
@@ -283,8 +306,15 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
                              f"does not account for, after its last entry: {SHOWS_OTHER_FILES}")
 
 
+def _controls(name: str) -> bool:
+    """Whether a name holds a control or format character: printed, a carriage return or an escape
+    sequence could rewrite what verify says on screen ("does NOT match" hidden, a success shown)."""
+    return not name.isprintable() and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name)
+
+
 def _unsafe(name: str) -> bool:
-    if not name or "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+    """A name that could land outside the copy's folder, or hold a control character."""
+    if not name or "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or _controls(name):
         return True
     parts = name.rstrip("/").split("/")
     return any(part in ("", ".", "..") for part in parts)
@@ -324,25 +354,38 @@ def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
     return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
 
 
-def _find_manifest(bundle: Path, archive: zipfile.ZipFile, files: dict) -> tuple[str, bytes]:
+def _find_manifest(bundle: Path, raw: BinaryIO, files: dict) -> tuple[str, bytes]:
     manifests = [n for n in files if n.count("/") == 1 and n.endswith("/" + MANIFEST)]
     if len(manifests) != 1:
         raise refuse(bundle, f"no {MANIFEST} at the top of the bundle: this is not a handbook export")
     info = files[manifests[0]]
     if info.file_size > MAX_MANIFEST_BYTES:
         raise refuse(bundle, f"{MANIFEST} is larger than any manifest the export writes")
-    return manifests[0].split("/")[0] + "/", _read(bundle, archive, info)
+    return manifests[0].split("/")[0] + "/", _read(bundle, raw, info)
 
 
-def _read(bundle: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    try:
-        with archive.open(info) as stream:
-            data = stream.read(info.file_size + 1)
-    except (*DAMAGED, UnicodeDecodeError) as problem:
-        raise refuse(bundle, f"the entry {info.filename!r} is damaged ({_reason(problem)})") from None
-    if len(data) != info.file_size:
-        raise refuse(bundle, f"the entry {info.filename!r} is damaged (its size does not match)")
-    return data
+def _read(bundle: Path, raw: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """The entry's contents, read from its own bytes in the zip (once the layout is known to be
+    sound): every byte of its data must be the file, its size and checksum as the directory says.
+    Python's zipfile stops reading at the size the directory gives, and so would hash a page whose
+    data goes on with more (a script unzip writes too), or a deflate stream that never ends."""
+    raw.seek(info.header_offset + LOCAL_HEADER.size + len(_name_bytes(info)))
+    data = raw.read(info.compress_size)
+    if info.compress_type == zipfile.ZIP_STORED:
+        contents, ended = data, len(data) == info.file_size
+    else:
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            contents = inflate.decompress(data, info.file_size + 1)
+        except zlib.error as problem:
+            raise refuse(bundle, f"the entry {info.filename!r} is damaged ({_reason(problem)})") from None
+        ended = inflate.eof and not inflate.unused_data and not inflate.unconsumed_tail
+    if not ended or len(contents) != info.file_size:
+        raise refuse(bundle, f"the data of the entry {info.filename!r} does not end where its size says: "
+                             f"{SHOWS_OTHER_FILES}")
+    if zlib.crc32(contents) != info.CRC:
+        raise refuse(bundle, f"the entry {info.filename!r} is damaged (Bad CRC-32)")
+    return contents
 
 
 # --- the manifest -------------------------------------------------------------------
@@ -382,7 +425,8 @@ def read_manifest(bundle: Path, listing: bytes) -> dict:
     for key in ("signed", "draft"):
         if not isinstance(data.get(key, False), bool):
             raise malformed(f"'{key}' is not true or false")
-    if "copy" in data and not (isinstance(data["copy"], str) and re.fullmatch(r"[^/\\\x00]{1,200}", data["copy"])):
+    if "copy" in data and not (isinstance(data["copy"], str) and len(data["copy"]) <= 200
+                               and not _unsafe(data["copy"]) and "/" not in data["copy"]):
         raise malformed("'copy' is not the copy's name")
     files = data.get("files")
     if not isinstance(files, dict) or not files:
@@ -394,7 +438,8 @@ def read_manifest(bundle: Path, listing: bytes) -> dict:
             raise malformed(f"the checksum of {name[:120]!r} is not a SHA-256")
     pdf = data.get("pdf")
     if pdf is not None and not (isinstance(pdf, dict) and isinstance(pdf.get("file"), str)
-                                and re.fullmatch(r"[^/\\\x00]+\.pdf", pdf["file"]) and isinstance(pdf.get("sha256"), str)
+                                and re.fullmatch(r"[^/\\\x00]+\.pdf", pdf["file"]) and not _unsafe(pdf["file"])
+                                and isinstance(pdf.get("sha256"), str)
                                 and SHA256.fullmatch(pdf["sha256"])):
         raise malformed("'pdf' is not a file name and its SHA-256")
     return data
