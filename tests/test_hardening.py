@@ -284,6 +284,15 @@ CONTENT = [
     ('<img src="https://example.org/logo.png" alt="Our logo">',
      "the src of <img> 'https://example.org/logo.png' is not a file of the handbook: a picture from another address "
      "shows whatever is there on the day, and tells that site who is reading"),
+    ("![Our logo][ref]\n\n[ref]: https://example.org/logo.png",
+     "the image 'https://example.org/logo.png' is not a file of the handbook: a picture from another address shows "
+     "whatever is there on the day, and tells that site who is reading"),
+    ("![Ref]\n\n[ref]: https://example.org/logo.png",
+     "the image 'https://example.org/logo.png' is not a file of the handbook: a picture from another address shows "
+     "whatever is there on the day, and tells that site who is reading"),
+    ('<img lowsrc="https://example.org/logo.png" alt="Our logo">',
+     "the lowsrc of <img> 'https://example.org/logo.png' is not a file of the handbook: a picture from another "
+     "address shows whatever is there on the day, and tells that site who is reading"),
     ('<img srcset="https://example.org/logo.png 2x" alt="Our logo">',
      "the srcset of <img> 'https://example.org/logo.png' is not a file of the handbook: a picture from another "
      "address shows whatever is there on the day, and tells that site who is reading"),

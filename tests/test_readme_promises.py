@@ -105,3 +105,32 @@ def test_make_build_replaces_site_only_with_a_complete_clean_build(tmp_path):
     assert failed.returncode != 0 and "policies/missing-child.md" in failed.stdout + failed.stderr
     assert {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == good
     assert not (root / ".site-build").exists()
+
+
+def test_every_check_asks_one_place_for_todays_date():
+    """"Dates": every check and build asks handbook/sources/clock.py for today (HANDBOOK_TODAY
+    overrides it there); no other module reads the system's clock for a date."""
+    import re
+    from pathlib import Path
+
+    repository = Path(__file__).resolve().parent.parent
+    clock = re.compile(r"\b(?:date|datetime)\.(?:today|now|utcnow)\(|\btime\.(?:time|localtime|gmtime)\(")
+    readers = sorted(str(p.relative_to(repository)) for folder in ("handbook", "macros")
+                     for p in (repository / folder).rglob("*.py") if clock.search(p.read_text(encoding="utf-8")))
+    assert readers == ["handbook/sources/clock.py"]
+
+
+@pytest.mark.build
+def test_make_review_compares_with_origin_main_or_the_base_given():
+    """"Commands": `make review` summarises the change against origin/main, or BASE=branch."""
+    import subprocess
+
+    from conftest import REPO
+
+    def planned(*args: str) -> list[str]:
+        done = subprocess.run(["make", "-n", "review", *args], cwd=REPO, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return [line for line in done.stdout.splitlines() if "handbook " in line]
+
+    assert planned() == [".venv/bin/handbook review --base origin/main"]
+    assert planned("BASE=release") == [".venv/bin/handbook review --base release"]

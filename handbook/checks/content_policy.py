@@ -68,12 +68,13 @@ FORBIDDEN_ELEMENTS = frozenset({
     "base", "portal", "noscript", "template", "slot",
     "svg", "math",  # drawn shapes and formulas: text that search, the PDF's text and a screen reader cannot read
 })
-# ... of which those the browser fetches to show on the page, not follow when asked.
-FETCHED = frozenset({"src", "poster", "background", "data"})
 URL_ATTRIBUTES = frozenset({
     "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
 })
+# ... of which those the browser fetches to show on the page, not follow when asked (srcset and
+# imagesrcset too, read candidate by candidate).
+FETCHED = frozenset({"src", "poster", "background", "lowsrc", "dynsrc", "icon"})
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 # What Python-Markdown can read. It crashes (RecursionError) on emphasis nested about 990 deep
 # (1,985 * on each side of a word, or "*a " repeated 992 times and closed), on lists nested 248
@@ -139,7 +140,9 @@ _RAW_BLOCK_START = re.compile(r"(?m)^ {0,3}<([a-zA-Z][a-zA-Z0-9-]*)(?![^>\n]*\bm
 # Markdown: "](" ends a link's text (the destination follows), "[id]: url" defines a reference,
 # "<scheme:...>" is an autolink, "{: ... }" and "{ ... }" are attribute lists.
 _LINK_TEXT_END = re.compile(r"(?=(!?)(\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\())")  # at every "[": links nest
-_REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[[^\]\n]{1,1000}\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
+_REFERENCE = re.compile(r"(?m)^[ ]{0,3}\[([^\]\n]{1,1000})\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)")
+# A picture named by a reference: ![words][label], ![label][] or ![label] (its definition is fetched).
+_IMAGE_REFERENCE = re.compile(r"!\[([^\]\n]{0,1000})\](?:[ ]?\[([^\]\n]{0,1000})\])?")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _COMMENT = re.compile(r"<!--")  # closed or not: an open one hides the rest of the page, document control included
 # A declaration (<!DOCTYPE, <![CDATA[) or a processing instruction (<?x?>) that Python-Markdown
@@ -346,8 +349,12 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     for end, (start, image) in links.items():
         problems += _url_problems(targets, _line(start), "the image" if image else "the link",
                                   _destination(source, end), fetched=image)
+    pictures = {_label(match.group(2) or match.group(1)) for match in _IMAGE_REFERENCE.finditer(source)
+                } if "![" in source else set()
     for match in _REFERENCE.finditer(source) if "]:" in source else ():
-        problems += _url_problems(targets, _line(match.start(1)), "the link", match.group(1).strip("<>"))
+        picture = _label(match.group(1)) in pictures
+        problems += _url_problems(targets, _line(match.start(2)), "the image" if picture else "the link",
+                                  match.group(2).strip("<>"), fetched=picture)
     for match in _AUTOLINK.finditer(source):
         problems += _url_problems(targets, _line(match.start()), "the link", match.group(1))
     for match in _COMMENT.finditer(source) if "<!--" in source else ():
@@ -876,6 +883,11 @@ def _shown(url: str) -> str:
     """A link's address as a message shows it: on one line, at most 80 characters."""
     shown = " ".join(url.split())
     return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _label(words: str) -> str:
+    """A reference's label as Markdown matches it: case and spacing aside."""
+    return " ".join(words.split()).casefold()
 
 
 def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bool = False
