@@ -183,7 +183,8 @@ def _public_key(args):
     except HandbookError:
         return None, None
     here = Path.cwd().resolve()
-    if copy := next((folder for folder in (here, *here.parents) if (folder / MANIFEST).exists()), None):
+    copy = next((folder for folder in (here, *here.parents) if (folder / MANIFEST).exists()), None)
+    if copy is not None and (root == copy or copy in root.parents):  # the key would come from inside the copy
         raise HandbookError(f"{copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
                             "give the home's public key with --public-key FILE")
     published = root / PUBLIC_KEY_FILE
@@ -221,8 +222,8 @@ def command_verify(args) -> int:
               "beside the zip, or name it with --pdf FILE", file=sys.stderr)
         return 1
     if result.pdf_unlisted:
-        print(f"{bundle}: its manifest lists no PDF, so no PDF was checked - rely on the zip's pages only, or ask the "
-              "home for a new copy", file=sys.stderr)
+        print(f"{bundle}: its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so "
+              "only the zip's files were checked, and no PDF", file=sys.stderr)
         return 1
     return 0
 

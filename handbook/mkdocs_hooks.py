@@ -594,7 +594,7 @@ def _public_sweep(config) -> None:
                 content = stream.read()
             text = readable_text(name, content)
             line = _public_problem(os.path.relpath(path, site).replace(os.sep, "/"), text, withheld,
-                                   written_text(name, content)) if text else None
+                                   written_text(name, content, text)) if text else None
             if line is not None:
                 if line not in _build.setdefault("refused", []):
                     log.error(line)

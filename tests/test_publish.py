@@ -491,10 +491,11 @@ def test_the_status_page_links_the_copy_to_send_to_ofsted_while_a_revision_waits
     assert "Version 1.1 Approved" in pdf_text(site / "copies" / name)
 
 
-def test_the_public_build_refuses_letters_that_only_look_latin_anywhere(tmp_path):
+def test_the_public_build_refuses_letters_that_only_look_latin_in_a_summary(tmp_path):
     """A postcode in Cherokee letters ("ᎢᏴ1 1AA" reads as TB1 1AA) in a field the document check
     does not read, the summary, reached the public website: letters of an alphabet the handbook
-    never uses are refused on any file it publishes, as they can spell a withheld fact."""
+    never uses are refused in what its writers publish (pages, search index, a picture's
+    metadata), as they can spell a withheld fact."""
     root = copy_handbook(tmp_path / "handbook")
     sop = root / "statement-of-purpose" / "statement-of-purpose.md"
     text = sop.read_text(encoding="utf-8")

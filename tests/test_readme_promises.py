@@ -64,7 +64,7 @@ def test_a_word_wholly_in_greek_or_cyrillic_is_fine(mini):
 
 
 def test_a_file_whose_name_starts_with_an_underscore_is_never_read(mini):
-    """"Folders": names starting with _ in policies/ are never read and never published."""
+    """"Folders": names starting with _ in policies/ are never read (so never published either)."""
     write_document(mini, "policies/_template.md", "not: [valid", body="<script>alert(1)</script>\n")
     handbook = check(mini)
     assert handbook.errors == []

@@ -174,8 +174,8 @@ def test_an_unsigned_forgery_is_reported_as_unsigned_by_the_command(tmp_path):
     assert f"{path}: {UNSIGNED} (accepted with --allow-unsigned)" in accepted.stderr
     # accepted unsigned, but a copy whose manifest lists no PDF (made before copies listed theirs) still fails
     assert accepted.returncode == 1 and accepted.stderr.endswith(
-        f"{path}: its manifest lists no PDF, so no PDF was checked - rely on the zip's pages only, or ask the home for "
-        "a new copy\n")
+        f"{path}: its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so only "
+        "the zip's files were checked, and no PDF\n")
 
 
 PDF = b"%PDF-1.7 the handbook\n"
@@ -763,3 +763,30 @@ def test_keygen_into_a_folder_that_does_not_exist_says_so_in_one_line(tmp_path):
     said = run([sys.executable, "-m", "handbook.cli", "keygen", "--private-key", str(missing)], root)
     assert (said.returncode, said.stderr) == (1, f"ERROR: {missing.parent}: no such folder - make it first (outside "
                                                  "the repository), or choose another place for the private key\n")
+
+
+def test_a_copy_unzipped_inside_the_homes_repository_is_checked_with_the_repositorys_key(tmp_path):
+    """Run from inside a copy unzipped in dist/ of the home's repository, the key is the
+    repository's own (outside the copy): verify uses it, and a name with a soft hyphen is no
+    control character."""
+    from handbook.export.signing import public_key_line
+
+    repository = tmp_path / "handbook"
+    (repository / "data").mkdir(parents=True)
+    (repository / "mkdocs.yml").write_text("site_name: the home\n")
+    key_file = repository / "data" / "inspector-copy-key.pub"
+    key_file.write_text(public_key_line(HOME_PUBLIC, "the home"))
+    dist = repository / "dist"
+    pages = {**PAGES, "policies/well\u00adbeing.html": b"<p>Wellbeing</p>\n"}
+    listing = manifest_bytes(pages, HOME_KEY.fingerprint, pdf={"file": f"{FOLDER}.pdf",
+                                                               "sha256": hashlib.sha256(PDF).hexdigest()})
+    dist.mkdir()
+    (dist / f"{FOLDER}.pdf").write_bytes(PDF)
+    path = write(dist, zip_bytes(entries(pages, listing=listing)), f"{FOLDER}.zip")
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(dist)
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], dist / FOLDER)
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.splitlines()[0] == (
+        f"{path}: signed with the home's key {fingerprint(HOME_PUBLIC)} (the public key in {key_file}); every file "
+        f"matches its manifest, and so does the PDF {FOLDER}.pdf")

@@ -59,7 +59,7 @@ from handbook.model.reserved import (
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.headings import heading_lines, heading_slug
-from handbook.sources.letters import IN_DOSES, LOOK_ALIKES, never_used_alphabet
+from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, never_used_alphabet
 
 CHECK: CheckName = "content-policy"
 
@@ -96,7 +96,7 @@ MAX_DEFINITIONS = 100
 MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile(f"[{DIRECTION_MARKS}]")
 # A word written in Latin letters with a look-alike letter of another alphabet in it ("Histоry"
 # with a Cyrillic о): readers read the word it looks like, while search, the checks (a reserved
 # section's heading, a fact the public website withholds) and a reader's own search read another.

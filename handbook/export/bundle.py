@@ -23,7 +23,7 @@ from handbook.checks.provider import check_home
 from handbook.export.layout import MANIFEST, SIGNATURE, zip_entry
 from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
-from handbook.export.verify import verify
+from handbook.export.verify import Refused, verify
 from handbook.model.handbook import Handbook
 from handbook.model.provider import urn_label
 from handbook.sources import clock
@@ -257,10 +257,10 @@ def _passes_verify(bundle: Path, key: SigningKey | None, pdf: Path) -> None:
     than a zip bomb would be)."""
     try:
         made = verify(bundle, key.private.public_key() if key else None, pdf)
-    except HandbookError as problem:
-        reason = str(problem).split(": ", 1)[-1].split(" - ", 1)[0]  # without the temporary zip's path
-        raise HandbookError(f"the copy made does not pass handbook verify ({reason}); nothing was exported") from None
-    if not made.matches or made.pdf_checked is None:
+    except Refused as refused:
+        raise HandbookError(f"the copy made does not pass handbook verify ({refused.problem}); nothing was "
+                            "exported") from None
+    if not made.matches:
         raise HandbookError(f"the copy made does not match its own manifest ({', '.join(made.differences)}); nothing "
                             "was exported")
 

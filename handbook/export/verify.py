@@ -9,7 +9,7 @@ second directory, a comment unzip prints), so it is refused with one line, and s
 entries with the same name (an unzip tool would extract only one of them), an encrypted entry,
 an entry whose name or details differ between its local header and the central directory, a
 name that would land outside the copy's folder, an entry too large or compressed too far (a zip
-bomb), a compression method the export never uses, and a malformed manifest.
+bomb), a compression method other than deflate (or none), and a malformed manifest.
 
 Then what it proves:
 - signed copy (manifest.json.sig beside manifest.json): the signature is checked against the
@@ -29,7 +29,6 @@ import json
 import re
 import stat
 import struct
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
 from handbook.sources.files import same_name
+from handbook.sources.letters import DIRECTION_MARKS
 
 MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024        # the largest file an export holds is well under 1 MB
@@ -58,12 +58,15 @@ END_RECORD = struct.Struct("<4sHHHHIIH")  # the end of central directory record,
 END_SIGNATURE = b"PK\x05\x06"
 UTF8_NAME = 0x800                         # the only flag the export sets: for a name that is not ASCII
 # What the export writes in every entry, and another tool could read otherwise than Python's
-# zipfile (a name in an extra field, a comment, a text flag): the details that do not (the time,
-# the permissions of a plain file) may differ in a copy zipped again, whose changed files are listed.
-SAME_AS_MADE = ("internal_attr", "volume", "extra", "comment", "create_version", "extract_version")
-MADE_ON = (0, 3)                          # the system the zip was written on: Windows, or Unix (Linux, macOS)
+# zipfile (a name in an extra field, a comment, a text flag, a version): the details that do not
+# (the time, the permissions of a plain file) may differ in a copy zipped again with Python's
+# zipfile, whose changed files are then listed.
+FIXED_DETAILS = ("internal_attr", "volume", "extra", "comment", "create_version", "extract_version")
+CREATE_SYSTEMS = (0, 3)                   # the system the zip was written on: Windows, or Unix (Linux, macOS)
 ARCHIVE_BIT = 0x20                        # the one MS-DOS attribute a plain file may carry
 SHOWS_OTHER_FILES = "a zip built to show different files to different tools"
+PDF_START = b"%PDF"
+MAX_PDF_BYTES = 512 * 1024 * 1024         # the handbook's PDF is a few MB
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UNSIGNED = "not signed: it proves only that nothing changed by accident"
 
@@ -104,11 +107,17 @@ class Verification:
         return said
 
 
-def refuse(bundle: Path, problem: str) -> HandbookError:
-    return HandbookError(f"{bundle}: {problem} - do not rely on this copy; ask the home for a new one")
+class Refused(HandbookError):
+    """A zip that is not a sound handbook export: the problem, in words, is kept for the export's
+    own check of the copy it made."""
+
+    def __init__(self, bundle: Path, problem: str):
+        super().__init__(f"{bundle}: {problem} - do not rely on this copy; ask the home for a new one")
+        self.problem = problem
 
 
-PDF_START = b"%PDF"
+def refuse(bundle: Path, problem: str) -> Refused:
+    return Refused(bundle, problem)
 
 
 def _regular_file(path: Path, fix: str) -> None:
@@ -144,7 +153,7 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
         raise refuse(bundle, f"not a readable zip file ({_reason(problem)})") from None
     with archive, bundle.open("rb") as raw:
         entries = _sound_entries(bundle, archive, raw)
-        files = {info.filename: info for info in entries if not info.is_dir()}
+        files = {info.filename: info for info in entries}
         folder, listing = _find_manifest(bundle, raw, files)
         expected = read_manifest(bundle, listing)
         if expected.get("copy", folder.rstrip("/")) != folder.rstrip("/"):
@@ -190,7 +199,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
         with pdf.open("rb") as stream:
             for block in iter(lambda: stream.read(1 << 16), b""):
                 digest.update(block)
-                if stream.tell() > MAX_TOTAL_BYTES:
+                if stream.tell() > MAX_PDF_BYTES:
                     raise HandbookError(f"{pdf}: larger than any PDF the export makes - name the PDF the export made "
                                         "with the zip")
     except OSError as problem:
@@ -256,8 +265,8 @@ def _as_the_export_writes(bundle: Path, info: zipfile.ZipInfo) -> None:
     """One line unless the entry's details that other tools read are those the export gives every
     file (bundle.zip_entry): no extra field (where another name can hide), no comment, a plain file."""
     made = zip_entry(info.filename)
-    differ = [detail for detail in SAME_AS_MADE if getattr(info, detail) != getattr(made, detail)]
-    if info.create_system not in MADE_ON:
+    differ = [detail for detail in FIXED_DETAILS if getattr(info, detail) != getattr(made, detail)]
+    if info.create_system not in CREATE_SYSTEMS:
         differ.append("create_system")
     # The UTF-8 flag, exactly when the name is not ASCII: without it, unzip reads the name in cp437.
     if info.flag_bits != (0 if info.orig_filename.isascii() else UTF8_NAME):
@@ -306,10 +315,14 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
                              f"does not account for, after its last entry: {SHOWS_OTHER_FILES}")
 
 
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{DIRECTION_MARKS}]")
+
+
 def _controls(name: str) -> bool:
-    """Whether a name holds a control or format character: printed, a carriage return or an escape
-    sequence could rewrite what verify says on screen ("does NOT match" hidden, a success shown)."""
-    return not name.isprintable() and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name)
+    """Whether a name holds a control character, a line separator or a direction mark: printed, a
+    carriage return or an escape sequence could rewrite what verify says on screen ("does NOT
+    match" hidden, a success shown), and a direction mark reorder it."""
+    return _CONTROLS.search(name) is not None
 
 
 def _unsafe(name: str) -> bool:
@@ -339,9 +352,9 @@ def _local_end(bundle: Path, info: zipfile.ZipInfo, raw: BinaryIO, zip_size: int
         shown = local_name.decode("utf-8", "replace")
         raise refuse(bundle, f"the entry {info.filename!r} is named {shown!r} in its local header: different tools "
                              "would extract different files")
-    made = (info.extract_version, info.flag_bits, info.compress_type, _dos_time(info), info.CRC, info.compress_size,
-            info.file_size, 0)
-    if (version, flags, method, (time, date), crc, compressed, size, extra_length) != made:
+    expected = (info.extract_version, info.flag_bits, info.compress_type, _dos_time(info), info.CRC,
+                info.compress_size, info.file_size, 0)
+    if (version, flags, method, (time, date), crc, compressed, size, extra_length) != expected:
         raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
     end = start + LOCAL_HEADER.size + name_length + info.compress_size
     if end > zip_size:

@@ -13,11 +13,13 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, copy_made_on, copy_signed_by, draft_copy
+from handbook.sources.files import PICTURE_FORMATS
 from handbook.sources.letters import LOOK_ALIKES
 from handbook.views.templating import link_from, render
 
@@ -153,17 +155,17 @@ def readable_text(name: str, content: bytes) -> str | None:
     return text
 
 
-PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
 WRITTEN = (".html", ".json", ".xml", ".txt")
 
 
-def written_text(name: str, content: bytes) -> str | None:
-    """The text of a published file that its writers put there, as readable_text reads it: the
-    pages, the search index and the sitemap, and a picture's metadata. None for the theme's own
-    scripts, styles and fonts, and for a picture's pixels (read as text, they are any letters)."""
-    if name.endswith(WRITTEN):
-        return readable_text(name, content)
-    if name.lower().endswith(PICTURES):
+def written_text(name: str, content: bytes, text: str) -> str | None:
+    """Of a published file and its `text` (as readable_text reads it), what its writers put there:
+    the text of the pages, the search index and the sitemap, and a picture's metadata. None for the
+    theme's own scripts, styles and fonts, and for a picture's pixels (read as text, any letters)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in WRITTEN:
+        return text
+    if suffix in (*PICTURE_FORMATS, ".ico"):
         return "\n".join(_picture_metadata(content))
     return None
 
