@@ -587,18 +587,20 @@ def test_a_renamed_copy_is_refused_and_a_signed_one_says_what_it_is(tmp_path):
         "abcdef0")
 
 
-def test_the_key_of_an_exported_copy_is_never_the_homes(tmp_path):
+@pytest.mark.parametrize("inside", ["", "policies"], ids=["the copy's own folder", "a folder in the copy"])
+def test_the_key_of_an_exported_copy_is_never_the_homes(tmp_path, inside):
     """A forged copy carrying its own mkdocs.yml and key: verified from inside it, its key would
     vouch for it. The key is taken only from the home's handbook, or named with --public-key."""
     from handbook.export.signing import public_key_line
 
     copy = tmp_path / FOLDER
-    (copy / "data").mkdir(parents=True)
-    (copy / "mkdocs.yml").write_text("site_name: forged\n")
-    (copy / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
+    folder = copy / inside
+    (folder / "data").mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text("site_name: forged\n")
+    (folder / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
     (copy / MANIFEST).write_bytes(manifest_bytes(PAGES, HOME_KEY.fingerprint))
     path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
-    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], folder)
     assert said.returncode == 1 and said.stderr == (
         f"ERROR: {copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - give the "
         "home's public key with --public-key FILE\n")
@@ -724,21 +726,6 @@ def test_entries_listed_in_another_order_than_they_lie_are_refused_as_such(tmp_p
     path = write(tmp_path, bytes(data))
     assert refused(path) == (f"{path}: its directory lists the entries in another order than they lie in the zip, "
                              f"which the export never writes: {OTHER_TOOLS}")
-
-
-def test_the_key_of_a_folder_inside_an_exported_copy_is_never_the_homes(tmp_path):
-    from handbook.export.signing import public_key_line
-
-    inner = tmp_path / FOLDER / "policies"
-    (inner / "data").mkdir(parents=True)
-    (inner / "mkdocs.yml").write_text("site_name: forged\n")
-    (inner / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
-    (tmp_path / FOLDER / MANIFEST).write_bytes(manifest_bytes(PAGES, HOME_KEY.fingerprint))
-    path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
-    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], inner)
-    assert said.returncode == 1 and said.stderr == (
-        f"ERROR: {tmp_path / FOLDER}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
-        "give the home's public key with --public-key FILE\n")
 
 
 def test_the_export_refuses_a_copy_that_would_not_pass_verify(tmp_path):
