@@ -174,7 +174,7 @@ def _public_key(args):
     """The key to check a signed copy with, and where it was found: --public-key, or the home's key
     in the handbook repository around the current folder (never one inside an exported copy,
     which would vouch for itself)."""
-    from handbook.export.layout import MANIFEST
+    from handbook.export.layout import ABOUT_PAGE, MANIFEST, SIGNATURE
     from handbook.export.signing import read_public_key
     if args.public_key:
         return read_public_key(Path(args.public_key)), args.public_key
@@ -183,7 +183,8 @@ def _public_key(args):
     except HandbookError:
         return None, None
     here = Path.cwd().resolve()
-    copy = next((folder for folder in (here, *here.parents) if (folder / MANIFEST).exists()), None)
+    copy = next((folder for folder in (here, *here.parents)
+                 if any((folder / mark).exists() for mark in (MANIFEST, SIGNATURE, ABOUT_PAGE))), None)
     if copy is not None and (root == copy or copy in root.parents):  # the key would come from inside the copy
         raise HandbookError(f"{copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
                             "give the home's public key with --public-key FILE")
@@ -193,6 +194,11 @@ def _public_key(args):
 
 def command_verify(args) -> int:
     from handbook.export.verify import UNSIGNED, verify
+    from handbook.sources.files import has_controls
+    for given in (args.bundle, args.pdf, args.public_key):
+        if given and has_controls(given):  # printed, it could draw a success over what verify says
+            raise HandbookError(f"{given!r}: the file's name holds a control character or a direction mark - rename "
+                                "the file, then verify it")
     bundle = Path(args.bundle)
     public_key, key_file = _public_key(args)
     result = verify(bundle, public_key, Path(args.pdf) if args.pdf else None)

@@ -1121,3 +1121,19 @@ def test_attack_what_an_expression_prints_is_checked_like_the_text(handbook_copy
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + f"\n{expression}\n")
     _refused(handbook_copy, f"policies/missing-child.md: {expected}")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", ["docs/assets/a\\b.css", "docs/assets/a\x1bb.css", "docs/assets/a\u202eb.css"])
+def test_a_file_name_the_inspector_copy_cannot_hold_is_refused_by_the_check(mini, name):
+    """A backslash (a folder on Windows), a control character or a direction mark in a file's name:
+    the build passed it, and only the export's check of its own copy refused it, naming no file."""
+    path = mini / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("p { color: black }\n", encoding="utf-8")
+    (found,) = [f for f in check(mini).findings if f.check == "files"]
+    assert (found.path, found.is_error) == (name, True)
+    assert found.message == ("its name holds a backslash, a control character or a direction mark: unzipped on Windows "
+                             "it would land elsewhere, and printed it could change the line around it, so the "
+                             "inspector copy cannot hold it")
+    assert str(found).isprintable()  # the line that shows it is safe to print

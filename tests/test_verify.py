@@ -777,3 +777,73 @@ def test_a_copy_unzipped_inside_the_homes_repository_is_checked_with_the_reposit
     assert said.stdout.splitlines()[0] == (
         f"{path}: signed with the home's key {fingerprint(HOME_PUBLIC)} (the public key in {key_file}); every file "
         f"matches its manifest, and so does the PDF {FOLDER}.pdf")
+
+
+# --- the third review ---------------------------------------------------------------------------
+
+def test_an_entry_marked_as_made_on_vms_is_refused(tmp_path):
+    """The upper byte of "version needed" in the directory (Python's ZipInfo.reserved): set to 2,
+    unzip asks before extracting the entry "stored in VMS format", and leaves it out unasked."""
+    data = bytearray(zip_bytes(entries()))
+    first = _central_offsets(bytes(data))[0]
+    data[first + 7] = 2
+    path = write(tmp_path, bytes(data))
+    assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes "
+                             f"(reserved): {OTHER_TOOLS}")
+
+
+def test_a_directory_too_large_for_any_copy_is_refused_before_it_is_read(tmp_path):
+    """Python's zipfile reads the whole directory before verify counts its entries: a directory of
+    hundreds of MB took minutes and gigabytes. Its size in the end record is read first."""
+    genuine = bytearray(zip_bytes(entries()))
+    end = genuine.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", genuine, end + 12, 100 * 1024 * 1024)
+    path = write(tmp_path, bytes(genuine))
+    assert refused(path) == (f"{path}: a directory of {len(entries())} entries in {100 * 1024 * 1024} bytes, more "
+                             "than any handbook export holds - do not rely on this copy; ask the home for a new one")
+    commented = write(tmp_path, _zip_with(lambda entry: None, comment=b"x" * 100), "commented.zip")
+    assert refused(commented).startswith(f"{commented}: the zip holds bytes its directory does not account for, after "
+                                         "its last entry (a comment, or a second directory)")
+
+
+@pytest.mark.parametrize("given", ["zip", "pdf"])
+def test_a_path_with_a_control_character_is_refused_before_it_is_printed(tmp_path, given):
+    """The zip's or the PDF's own path, printed in each line of verify's answer: an escape sequence
+    in it drew a success over the "does NOT match" line."""
+    folder = tmp_path / "copy\x1b[2J"
+    folder.mkdir()
+    path = write(folder, zip_bytes(entries()))
+    args = [str(path)] if given == "zip" else [str(write(tmp_path, zip_bytes(entries()))), "--pdf", str(path)]
+    said = run([sys.executable, "-m", "handbook.cli", "verify", *args], REPO)
+    assert said.returncode == 1 and said.stdout == "" and "\x1b" not in said.stderr
+    assert said.stderr.startswith("ERROR: ") and said.stderr.endswith(
+        "the file's name holds a control character or a direction mark - rename the file, then verify it\n")
+
+
+def test_a_long_copy_name_the_file_system_allows_is_accepted(tmp_path):
+    long_folder = "h" * 180 + FOLDER[15:]
+    listing = manifest_bytes(PAGES, HOME_KEY.fingerprint, copy=long_folder)
+    items = [(name.replace(FOLDER, long_folder), data) for name, data in entries(listing=listing)]
+    assert verify(write(tmp_path, zip_bytes(items)), HOME_PUBLIC).matches
+
+
+def test_the_about_page_marks_a_copy_whose_manifest_unzip_left_out(tmp_path):
+    """A copy that carries its own key, unzipped without its manifest: its "About this copy" page
+    still marks it as a copy, so its key is not taken."""
+    from handbook.export.signing import public_key_line
+
+    copy = tmp_path / FOLDER
+    (copy / "data").mkdir(parents=True)
+    (copy / "mkdocs.yml").write_text("site_name: forged\n")
+    (copy / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
+    (copy / "inspector-copy.html").write_text("<p>About this copy</p>\n")
+    path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
+    assert said.returncode == 1 and "an exported copy, not the home's handbook" in said.stderr
+
+
+def test_the_about_page_name_is_the_one_the_export_builds():
+    from handbook.export.layout import ABOUT_PAGE
+    from handbook.views.editions import COPY_PAGE
+
+    assert ABOUT_PAGE == COPY_PAGE.removesuffix(".md") + ".html"

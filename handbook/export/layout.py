@@ -8,6 +8,7 @@ import zipfile
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"   # beside the manifest in a signed copy: the home's signature of its bytes
+ABOUT_PAGE = "inspector-copy.html"  # every copy's "About this copy" page, as built from views/editions.py COPY_PAGE
 # Every entry in the zip gets this timestamp, so the same inputs give the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644                 # a plain file its reader may read and its owner write

@@ -41,8 +41,7 @@ from handbook.export.layout import FILE_MODE, MANIFEST, SIGNATURE, zip_entry
 from handbook.export.signing import ALGORITHM, fingerprint, signature_matches
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
-from handbook.sources.files import same_name
-from handbook.sources.letters import DIRECTION_MARKS
+from handbook.sources.files import has_controls, same_name
 
 MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024        # the largest file an export holds is well under 1 MB
@@ -61,11 +60,13 @@ UTF8_NAME = 0x800                         # the only flag the export sets: for a
 # zipfile (a name in an extra field, a comment, a text flag, a version): the details that do not
 # (the time, the permissions of a plain file) may differ in a copy zipped again with Python's
 # zipfile, whose changed files are then listed.
-FIXED_DETAILS = ("internal_attr", "volume", "extra", "comment", "create_version", "extract_version")
+FIXED_DETAILS = ("internal_attr", "volume", "extra", "comment", "create_version", "extract_version", "reserved")
 CREATE_SYSTEMS = (0, 3)                   # the system the zip was written on: Windows, or Unix (Linux, macOS)
 ARCHIVE_BIT = 0x20                        # the one MS-DOS attribute a plain file may carry
 SHOWS_OTHER_FILES = "a zip built to show different files to different tools"
 PDF_START = b"%PDF"
+MAX_COPY_NAME_BYTES = 251                 # a file name's 255 bytes, less ".zip"
+MAX_DIRECTORY_BYTES = MAX_ENTRIES * 1024  # each entry's 46 bytes and its name: far more than a copy's
 MAX_PDF_BYTES = 512 * 1024 * 1024         # the handbook's PDF is a few MB
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UNSIGNED = "not signed: it proves only that nothing changed by accident"
@@ -120,6 +121,13 @@ def refuse(bundle: Path, problem: str) -> Refused:
     return Refused(bundle, problem)
 
 
+def _ends_in_a_comment(raw: BinaryIO) -> bool:
+    """Whether an end record lies before the last 22 bytes (within the 64 KB a comment can take)."""
+    size = raw.seek(0, 2)
+    raw.seek(max(size - END_RECORD.size - 0xFFFF, 0))
+    return END_SIGNATURE in raw.read()
+
+
 def _regular_file(path: Path, fix: str) -> None:
     """One line unless `path` is a file (a folder, a pipe or a device is never a copy: a pipe would
     be read for ever)."""
@@ -145,8 +153,16 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
             raise refuse(bundle, "larger than any handbook export")
         raw.seek(max(raw.tell() - END_RECORD.size, 0))
         end = raw.read(END_RECORD.size)
-        if len(end) == END_RECORD.size and end.startswith(END_SIGNATURE) and END_RECORD.unpack(end)[4] > MAX_ENTRIES:
-            raise refuse(bundle, f"{END_RECORD.unpack(end)[4]} entries, more than any handbook export holds")
+        if len(end) == END_RECORD.size and end.startswith(END_SIGNATURE):
+            *_, count, directory, _, _ = END_RECORD.unpack(end)
+            if count > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+                raise refuse(bundle, f"a directory of {count} entries in {directory} bytes, more than any handbook "
+                                     "export holds")
+        elif END_SIGNATURE in end or _ends_in_a_comment(raw):
+            # Python's zipfile would look for the end record further back (behind a comment),
+            # and read a directory of any size first.
+            raise refuse(bundle, "the zip holds bytes its directory does not account for, after its last entry (a "
+                                 f"comment, or a second directory): {SHOWS_OTHER_FILES}")
     try:
         archive = zipfile.ZipFile(bundle)
     except (*DAMAGED, UnicodeDecodeError) as problem:
@@ -233,7 +249,7 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
         if info.orig_filename != name:  # Python's zipfile cuts a name at a NUL; other tools may not
             raise refuse(bundle, f"the name of the entry {name!r} goes on after a NUL character: "
                                  f"{SHOWS_OTHER_FILES}")
-        if _controls(name):
+        if has_controls(name):
             raise refuse(bundle, f"the name of the entry {name!r} holds a control character, which could rewrite "
                                  "what verify prints on screen")
         if _unsafe(name):
@@ -315,19 +331,9 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
                              f"does not account for, after its last entry: {SHOWS_OTHER_FILES}")
 
 
-_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{DIRECTION_MARKS}]")
-
-
-def _controls(name: str) -> bool:
-    """Whether a name holds a control character, a line separator or a direction mark: printed, a
-    carriage return or an escape sequence could rewrite what verify says on screen ("does NOT
-    match" hidden, a success shown), and a direction mark reorder it."""
-    return _CONTROLS.search(name) is not None
-
-
 def _unsafe(name: str) -> bool:
     """A name that could land outside the copy's folder, or hold a control character."""
-    if not name or "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or _controls(name):
+    if not name or "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or has_controls(name):
         return True
     parts = name.rstrip("/").split("/")
     return any(part in ("", ".", "..") for part in parts)
@@ -438,7 +444,7 @@ def read_manifest(bundle: Path, listing: bytes) -> dict:
     for key in ("signed", "draft"):
         if not isinstance(data.get(key, False), bool):
             raise malformed(f"'{key}' is not true or false")
-    if "copy" in data and not (isinstance(data["copy"], str) and len(data["copy"]) <= 200
+    if "copy" in data and not (isinstance(data["copy"], str) and len(data["copy"].encode()) <= MAX_COPY_NAME_BYTES
                                and not _unsafe(data["copy"]) and "/" not in data["copy"]):
         raise malformed("'copy' is not the copy's name")
     files = data.get("files")

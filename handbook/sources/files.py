@@ -5,10 +5,13 @@ refused by the checks), never read through."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from handbook.sources.letters import DIRECTION_MARKS
 
 # What a picture's name says it holds, as Pillow names the format.
 PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -32,6 +35,21 @@ def picture_format(path: Path) -> str:
             return image.format or ""
     except Exception:  # Pillow's many ways of saying it is not a picture it can read
         return ""
+
+
+# Control characters, line separators and direction marks: printed, "\r" or an escape sequence
+# can rewrite the line around a name on a terminal, and a direction mark reorder it.
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{DIRECTION_MARKS}]")
+
+
+def has_controls(name: str) -> bool:
+    return _CONTROLS.search(name) is not None
+
+
+def unsafe_name(path: str) -> bool:
+    """A file name the inspector copy cannot hold: a backslash (a folder on Windows) or a control
+    character, line separator or direction mark."""
+    return "\\" in path or has_controls(path)
 
 
 def same_name(path: str) -> str:
