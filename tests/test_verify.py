@@ -799,8 +799,8 @@ def test_a_directory_too_large_for_any_copy_is_refused_before_it_is_read(tmp_pat
     end = genuine.rfind(b"PK\x05\x06")
     struct.pack_into("<I", genuine, end + 12, 100 * 1024 * 1024)
     path = write(tmp_path, bytes(genuine))
-    assert refused(path) == (f"{path}: a directory of {len(entries())} entries in {100 * 1024 * 1024} bytes, more "
-                             "than any handbook export holds - do not rely on this copy; ask the home for a new one")
+    assert refused(path) == (f"{path}: a directory of {100 * 1024 * 1024} bytes listing {len(entries())} entries, "
+                             "more than any handbook export holds - do not rely on this copy; ask the home for a new one")
     commented = write(tmp_path, _zip_with(lambda entry: None, comment=b"x" * 100), "commented.zip")
     assert refused(commented).startswith(f"{commented}: the zip holds bytes its directory does not account for, after "
                                          "its last entry (a comment, or a second directory)")

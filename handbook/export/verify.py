@@ -156,8 +156,8 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
         if len(end) == END_RECORD.size and end.startswith(END_SIGNATURE):
             *_, count, directory, _, _ = END_RECORD.unpack(end)
             if count > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
-                raise refuse(bundle, f"a directory of {count} entries in {directory} bytes, more than any handbook "
-                                     "export holds")
+                raise refuse(bundle, f"a directory of {directory} bytes listing {count} entr"
+                                     f"{'y' if count == 1 else 'ies'}, more than any handbook export holds")
         elif END_SIGNATURE in end or _ends_in_a_comment(raw):
             # Python's zipfile would look for the end record further back (behind a comment),
             # and read a directory of any size first.
