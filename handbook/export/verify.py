@@ -82,12 +82,16 @@ class Verification:
     signed_by: str | None = None   # the key's fingerprint, when the signature is the home's
     manifest: dict = field(default_factory=dict)
     pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
-    pdf_missing: str | None = None  # the PDF the manifest lists, when it was not found beside the zip nor given
-    pdf_unlisted: bool = False      # the manifest lists no PDF (a copy made before copies listed theirs)
+    pdf_unchecked: str | None = None  # why no PDF was checked, in words for the reader, when none was
 
     @property
     def matches(self) -> bool:
         return not self.differences
+
+    @property
+    def whole(self) -> bool:
+        """Every file and the PDF were checked, and match: the copy is verified (signed or not)."""
+        return self.matches and self.pdf_unchecked is None
 
     def identity(self, bundle: Path) -> str:
         """What the signed manifest says this copy is: its name, home, day, commit and whether it is
@@ -204,8 +208,11 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
         beside = bundle.parent / listed["file"]
         pdf = beside if beside.is_file() else None
     if pdf is None:
-        result.pdf_missing = listed["file"] if listed else None
-        result.pdf_unlisted = listed is None
+        result.pdf_unchecked = (
+            f"the PDF it lists, {listed['file']}, is not beside the zip and was NOT checked - put it beside the zip, "
+            "or name it with --pdf FILE" if listed else
+            "its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so only the "
+            "zip's files were checked, and no PDF")
         return
     if listed is None:
         raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
