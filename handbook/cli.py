@@ -176,19 +176,27 @@ def _public_key(args):
     which would vouch for itself)."""
     from handbook.export.layout import ABOUT_PAGE, MANIFEST, SIGNATURE
     from handbook.export.signing import read_public_key
+    from handbook.sources.files import has_controls
     if args.public_key:
         return read_public_key(Path(args.public_key)), args.public_key
     try:
-        root = _repository_root(Path.cwd().resolve())
+        here = Path.cwd().resolve()
+        root = _repository_root(here)
+        # Is the current folder in an exported copy (a folder holding two of a copy's marks)?
+        copy = next((folder for folder in (here, *here.parents)
+                     if sum((folder / mark).exists() for mark in (MANIFEST, SIGNATURE, ABOUT_PAGE)) >= 2), None)
+    except OSError as problem:
+        raise HandbookError(f"the current folder cannot be read ({problem.strerror}) - give the home's public key "
+                            "with --public-key FILE") from None
     except HandbookError:
         return None, None
-    here = Path.cwd().resolve()
-    copy = next((folder for folder in (here, *here.parents)
-                 if any((folder / mark).exists() for mark in (MANIFEST, SIGNATURE, ABOUT_PAGE))), None)
     if copy is not None and (root == copy or copy in root.parents):  # the key would come from inside the copy
         raise HandbookError(f"{copy}: an exported copy, not the home's handbook, so a key found in it proves nothing - "
                             "give the home's public key with --public-key FILE")
     published = root / PUBLIC_KEY_FILE
+    if has_controls(str(published)):
+        raise HandbookError(f"{str(published)!r}: the key's path holds a control character or a direction mark - "
+                            "give the home's public key with --public-key FILE")
     return (read_public_key(published), str(published)) if published.is_file() else (None, None)
 
 

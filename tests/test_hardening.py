@@ -1124,7 +1124,8 @@ def test_attack_what_an_expression_prints_is_checked_like_the_text(handbook_copy
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["docs/assets/a\\b.css", "docs/assets/a\x1bb.css", "docs/assets/a\u202eb.css"])
+@pytest.mark.parametrize("name", ["docs/assets/a\\b.css", "docs/assets/c:b.css", "docs/assets/a\x1bb.css",
+                                  "docs/assets/a\u202eb.css"])
 def test_a_file_name_the_inspector_copy_cannot_hold_is_refused_by_the_check(mini, name):
     """A backslash (a folder on Windows), a control character or a direction mark in a file's name:
     the build passed it, and only the export's check of its own copy refused it, naming no file."""
@@ -1133,7 +1134,7 @@ def test_a_file_name_the_inspector_copy_cannot_hold_is_refused_by_the_check(mini
     path.write_text("p { color: black }\n", encoding="utf-8")
     (found,) = [f for f in check(mini).findings if f.check == "files"]
     assert (found.path, found.is_error) == (name, True)
-    assert found.message == ("its name holds a backslash, a control character or a direction mark: unzipped on Windows "
-                             "it would land elsewhere, and printed it could change the line around it, so the "
-                             "inspector copy cannot hold it")
+    assert found.message == ("its name holds a backslash, a colon, a control character or a direction mark: unzipped "
+                             "on Windows it would land elsewhere, and printed it could change the line around it, so "
+                             "the inspector copy cannot hold it")
     assert str(found).isprintable()  # the line that shows it is safe to print

@@ -562,8 +562,8 @@ def test_a_second_directory_behind_a_zip64_end_record_is_refused(tmp_path):
     record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
     locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
     path = write(tmp_path, genuine[:end] + record + locator + genuine[end:])
-    assert refused(path) == (f"{path}: the zip holds {len(record) + len(locator)} bytes its directory does not "
-                             f"account for, after its last entry: {OTHER_TOOLS}")
+    assert refused(path) == (f"{path}: the zip holds a Zip64 record before its end record, which the export never "
+                             f"writes (a second directory): {OTHER_TOOLS}")
 
 
 def test_a_pdf_carrying_the_zip_is_refused_and_named_for_what_it_is(tmp_path):
@@ -599,6 +599,7 @@ def test_the_key_of_an_exported_copy_is_never_the_homes(tmp_path, inside):
     (folder / "mkdocs.yml").write_text("site_name: forged\n")
     (folder / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
     (copy / MANIFEST).write_bytes(manifest_bytes(PAGES, HOME_KEY.fingerprint))
+    (copy / "inspector-copy.html").write_text("<p>About this copy</p>\n")
     path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
     said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], folder)
     assert said.returncode == 1 and said.stderr == (
@@ -829,7 +830,8 @@ def test_a_long_copy_name_the_file_system_allows_is_accepted(tmp_path):
 
 def test_the_about_page_marks_a_copy_whose_manifest_unzip_left_out(tmp_path):
     """A copy that carries its own key, unzipped without its manifest: its "About this copy" page
-    still marks it as a copy, so its key is not taken."""
+    and its signature still mark it as a copy (two of its three marks), so its key is not taken;
+    one file named manifest.json above a repository does not make the repository a copy."""
     from handbook.export.signing import public_key_line
 
     copy = tmp_path / FOLDER
@@ -837,9 +839,15 @@ def test_the_about_page_marks_a_copy_whose_manifest_unzip_left_out(tmp_path):
     (copy / "mkdocs.yml").write_text("site_name: forged\n")
     (copy / "data" / "inspector-copy-key.pub").write_text(public_key_line(HOME_PUBLIC, "forged"))
     (copy / "inspector-copy.html").write_text("<p>About this copy</p>\n")
+    (copy / SIGNATURE).write_text("{}\n")
     path = write(tmp_path, zip_bytes(entries()), f"{FOLDER}.zip")
     said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
     assert said.returncode == 1 and "an exported copy, not the home's handbook" in said.stderr
+    (copy / "inspector-copy.html").unlink()
+    (copy / SIGNATURE).unlink()  # manifest.json alone: a repository's own file, say, not a copy
+    (copy / MANIFEST).write_text("{}\n")
+    said = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], copy)
+    assert "an exported copy" not in said.stderr and "(the public key in " in said.stdout
 
 
 def test_the_about_page_name_is_the_one_the_export_builds():
@@ -847,3 +855,17 @@ def test_the_about_page_name_is_the_one_the_export_builds():
     from handbook.views.editions import COPY_PAGE
 
     assert ABOUT_PAGE == COPY_PAGE.removesuffix(".md") + ".html"
+
+
+def test_verify_from_a_folder_that_was_deleted_says_so_in_one_line(tmp_path):
+    import os
+    import subprocess
+
+    path = _with_pdf(tmp_path, PDF)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    said = subprocess.run(["bash", "-c", f'cd "{gone}" && rmdir "{gone}" && "{sys.executable}" -m handbook.cli verify '
+                           f'"{path}"'], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (said.returncode, said.stderr) == (1, "ERROR: the current folder cannot be read (No such file or directory) "
+                                                 "- give the home's public key with --public-key FILE\n")

@@ -76,8 +76,8 @@ def _finding(file: SourceFile) -> Finding | None:
     if ignored(file.path):
         return None
     if unsafe_name(file.path):
-        return error("files", file.path, "its name holds a backslash, a control character or a direction mark: "
-                     "unzipped on Windows it would land elsewhere, and printed it could change the line around it, so "
+        return error("files", file.path, "its name holds a backslash, a colon, a control character or a direction "
+                     "mark: unzipped on Windows it would land elsewhere, and printed it could change the line around it, so "
                      "the inspector copy cannot hold it", "rename it with letters, digits, - and _")
     if file.kind != "file":
         return error("files", file.path, "not a regular file (a device, a pipe or a socket)", "remove it")

@@ -55,6 +55,8 @@ LOCAL_SIGNATURE = b"PK\x03\x04"
 CENTRAL_HEADER_BYTES = 46                 # before its name (the export writes no extra field and no comment)
 END_RECORD = struct.Struct("<4sHHHHIIH")  # the end of central directory record, with no comment after it
 END_SIGNATURE = b"PK\x05\x06"
+ZIP64_LOCATOR = b"PK\x06\x07"             # where a Zip64 end record is, just before the end record
+ZIP64_LOCATOR_BYTES = 20
 UTF8_NAME = 0x800                         # the only flag the export sets: for a name that is not ASCII
 # What the export writes in every entry, and another tool could read otherwise than Python's
 # zipfile (a name in an extra field, a comment, a text flag, a version): the details that do not
@@ -162,6 +164,10 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
             if count > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
                 raise refuse(bundle, f"a directory of {directory} bytes listing {count} entr"
                                      f"{'y' if count == 1 else 'ies'}, more than any handbook export holds")
+            raw.seek(max(raw.tell() - END_RECORD.size - ZIP64_LOCATOR_BYTES, 0))
+            if raw.read(len(ZIP64_LOCATOR)) == ZIP64_LOCATOR:  # zipfile would follow it to a directory of any size
+                raise refuse(bundle, "the zip holds a Zip64 record before its end record, which the export never "
+                                     f"writes (a second directory): {SHOWS_OTHER_FILES}")
         elif END_SIGNATURE in end or _ends_in_a_comment(raw):
             # Python's zipfile would look for the end record further back (behind a comment),
             # and read a directory of any size first.

@@ -47,9 +47,9 @@ def has_controls(name: str) -> bool:
 
 
 def unsafe_name(path: str) -> bool:
-    """A file name the inspector copy cannot hold: a backslash (a folder on Windows) or a control
-    character, line separator or direction mark."""
-    return "\\" in path or has_controls(path)
+    """A file name the inspector copy cannot hold: a backslash or a colon (a folder, or a drive, on
+    Windows) or a control character, line separator or direction mark."""
+    return "\\" in path or ":" in path or has_controls(path)
 
 
 def same_name(path: str) -> str:
