@@ -1138,3 +1138,17 @@ def test_a_file_name_the_inspector_copy_cannot_hold_is_refused_by_the_check(mini
                              "on Windows it would land elsewhere, and printed it could change the line around it, so "
                              "the inspector copy cannot hold it")
     assert str(found).isprintable()  # the line that shows it is safe to print
+
+
+@pytest.mark.unit
+def test_two_pages_whose_built_names_differ_only_in_capitals_are_refused_by_the_check(mini):
+    """docs/Policies/missing-child.md beside policies/missing-child.md: two pages, Policies/ and
+    policies/missing-child.html, one file on Windows or a Mac. The build passed them, and only the
+    export's check of its own copy refused them, naming no source file."""
+    page = mini / "docs" / "Policies" / "missing-child.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Notes\n\nText.\n", encoding="utf-8")
+    found = [str(f) for f in check(mini).findings if f.check == "files"]
+    assert found == ["policies/missing-child.md: its page, policies/missing-child.html, differs from the page of "
+                     "docs/Policies/missing-child.md only in capitals or in how an accent is written: copied to Windows "
+                     "or a Mac, one would replace the other - rename one of them"]

@@ -55,16 +55,27 @@ def _same_names(handbook: Handbook) -> list[Finding]:
     """Two files whose names differ only in capitals or in how an accent is written: unzipped on
     Windows or a Mac, one page of the inspectors' copy would replace the other."""
     findings: list[Finding] = []
-    seen: dict[str, str] = {}  # same_name(path) -> the first path with it
+    seen: dict[str, str] = {}  # same_name(where the file is in the built copy) -> the first path with it
     for file in handbook.files:
-        if ignored(file.path):
+        if ignored(file.path) or file.path.startswith("overrides/"):
             continue
-        first = seen.setdefault(same_name(file.path), file.path)
-        if first != file.path:
-            findings.append(error("files", file.path, f"its name differs from {first} only in capitals or in how an "
-                                  "accent is written: copied to Windows or a Mac, one would replace the other",
-                                  "rename one of them"))
+        first = seen.setdefault(same_name(_built(file.path)), file.path)
+        if first == file.path:
+            continue
+        if same_name(first) == same_name(file.path):
+            problem = f"its name differs from {first} only in capitals or in how an accent is written"
+        else:  # docs/Policies/x.md beside policies/x.md: two pages Policies/x.html and policies/x.html
+            problem = (f"its page, {_built(file.path)}, differs from the page of {first} only in capitals or in how "
+                       "an accent is written")
+        findings.append(error("files", file.path, f"{problem}: copied to Windows or a Mac, one would replace the other",
+                              "rename one of them"))
     return findings
+
+
+def _built(path: str) -> str:
+    """Where a file is in the built site and copy: docs/ is the site's root, and a page is .html."""
+    path = path.removeprefix("docs/")
+    return path.removesuffix(".md") + ".html" if path.endswith(".md") else path
 
 
 def _finding(file: SourceFile) -> Finding | None:
