@@ -14,7 +14,8 @@ LOOK_ALIKES = dict(zip("авекмнорстухіјѕԁԛԝαβεζηικμνο
 IN_DOSES = frozenset("μ")
 # Alphabets these documents never use, whose letters look Latin ("ᏴᏚ1 4ᎠᎫ" reads as a postcode),
 # by the start of their letters' Unicode names, with the name a finding gives them.
-NEVER_USED = {"CHEROKEE": "Cherokee", "LISU": "Lisu", "LATIN LETTER SMALL CAPITAL": "small capital"}
+SMALL_CAPITAL = "LATIN LETTER SMALL CAPITAL"  # the public build reads one as its letter ("ᴛʙ1" as "tb1")
+NEVER_USED = {"CHEROKEE": "Cherokee", "LISU": "Lisu", SMALL_CAPITAL: "small capital"}
 # Characters that reverse the order text is shown in ("15 30 60" reads "60 30 15"): refused in a
 # document, and in the name of a file of an inspector copy (printed, they would reorder verify's line).
 DIRECTION_MARKS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"

@@ -8,6 +8,7 @@ variables, so MkDocs builds each with the same configuration."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import json
@@ -20,7 +21,7 @@ from handbook.model.handbook import Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, copy_made_on, copy_signed_by, draft_copy
 from handbook.sources.files import PICTURE_FORMATS
-from handbook.sources.letters import LOOK_ALIKES
+from handbook.sources.letters import LOOK_ALIKES, SMALL_CAPITAL
 from handbook.views.templating import link_from, render
 
 DRAFT_MARK = "Draft: facts still to confirm"
@@ -114,7 +115,7 @@ def _plain(character: str) -> str:
     if character.isdecimal():
         return str(unicodedata.decimal(character))
     name = unicodedata.name(character, "")
-    return name[-1].lower() if name.startswith("LATIN LETTER SMALL CAPITAL ") else character
+    return name[-1].lower() if name.startswith(SMALL_CAPITAL + " ") else character
 
 
 def _telling_parts(value: str) -> set[str]:
@@ -170,7 +171,8 @@ def written_text(name: str, content: bytes, text: str) -> str | None:
     return None
 
 
-def _picture_metadata(content: bytes) -> list[str]:
+@functools.lru_cache(maxsize=2)  # readable_text and written_text both read a picture's: Pillow opens it once
+def _picture_metadata(content: bytes) -> tuple[str, ...]:
     """The text fields of a picture's metadata as Pillow reads them (PNG text chunks, compressed
     or not; EXIF; a GIF's comment); none for a file Pillow cannot read."""
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - only the public build reads pictures
@@ -179,8 +181,8 @@ def _picture_metadata(content: bytes) -> list[str]:
         with Image.open(io.BytesIO(content)) as picture:
             fields = [*picture.info.values(), *getattr(picture, "text", {}).values(), *picture.getexif().values()]
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return []
-    return [value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in fields]
+        return ()
+    return tuple(value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in fields)
 
 
 def _strings(value) -> list[str]:
