@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import datetime as dt
 import fcntl
 import json
@@ -153,6 +154,9 @@ _run: dict = {}
 
 def pytest_configure(config):
     _run["started"] = time.perf_counter()
+    if not hasattr(config, "workerinput"):  # once, before pytest-xdist's workers start
+        for name in CODE:
+            compileall.compile_dir(REPO / name, quiet=1)
     if "HANDBOOK_CACHE_DIR" not in os.environ:
         _run["cache"] = tempfile.mkdtemp(prefix="handbook-test-cache-")
         os.environ["HANDBOOK_CACHE_DIR"] = _run["cache"]
@@ -234,7 +238,10 @@ def messages(handbook, check_name: str | None = None) -> list[str]:
 # and theme. Editing a real policy therefore never breaks a test about the machinery.
 
 FIXTURE = REPO / "tests" / "fixtures" / "handbook"
-FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", "handbook", "deploy", ".vale", ".vale.ini"]
+# A copy holds .gitignore, as a clone does: the code's compiled files (__pycache__) and what the
+# commands write (site/, dist/, .cache/) are no change to the commit the copy is made from.
+FROM_REPOSITORY = ["mkdocs.yml", "docs", "overrides", "macros", "handbook", "deploy", ".vale", ".vale.ini", ".gitignore"]
+CODE = ("handbook", "macros")
 FROM_FIXTURE = ["data", "policies", "statement-of-purpose"]  # and docs/index.md, laid over the repository's docs/
 SCHEMA = "data/front-matter.schema.yml"  # the fixture links to the repository's own: one set of rules
 
@@ -257,14 +264,21 @@ def last_touched(root: Path) -> dt.date:
     return max(d for d in dates if d)
 
 
+def copy_source(source: Path, copy: Path) -> None:
+    """Copy one file or folder of a handbook. The code keeps its compiled files (compiled once for
+    the run by pytest_configure, and still valid in the copy, which keeps each file's time), so a
+    command run in a copy does not compile the whole package again."""
+    if source.is_dir():
+        shutil.copytree(source, copy, ignore=None if source.name in CODE else shutil.ignore_patterns("__pycache__"))
+    elif source.exists():
+        shutil.copy2(source, copy)
+
+
 def copy_handbook(copy: Path) -> Path:
     """A throwaway handbook: the repository's code and configuration, the fixture's content (no git)."""
     copy.mkdir(parents=True)
     for source in [REPO / name for name in FROM_REPOSITORY] + [FIXTURE / name for name in FROM_FIXTURE]:
-        if source.is_dir():
-            shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy(source, copy / source.name)
+        copy_source(source, copy / source.name)
     shutil.copytree(FIXTURE / "docs", copy / "docs", dirs_exist_ok=True)  # its own home page, for its own policies
     return copy
 

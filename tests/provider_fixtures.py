@@ -8,7 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import FROM_REPOSITORY, REPO
+from conftest import FROM_REPOSITORY, REPO, copy_source
 
 PROVIDER = REPO / "tests" / "fixtures" / "provider"
 PROVIDER_TODAY = dt.date(2026, 11, 26)   # the newest date in the fixture's documents
@@ -26,10 +26,7 @@ def copy_provider(copy: Path, code: bool = True) -> Path:
     (unless `code` is False, for in-process tests) its code and configuration."""
     copy.mkdir(parents=True)
     for source in [REPO / name for name in FROM_REPOSITORY if code or name == "docs"]:
-        if source.is_dir():
-            shutil.copytree(source, copy / source.name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, copy / source.name)
+        copy_source(source, copy / source.name)
     for name in ("data", "policies", "homes"):
         shutil.copytree(PROVIDER / name, copy / name)
     shutil.copytree(PROVIDER / "docs", copy / "docs", dirs_exist_ok=True)
