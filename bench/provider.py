@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from bench import REPO, synthetic
-from bench.handbooks import code_fingerprint
+from bench.handbooks import code_fingerprint, copy_from_repository
 from bench.measure import environment, repeated, tool
 from bench.report import _rounded
 
@@ -26,12 +26,7 @@ PROVIDER_FACTS = ("legal_form", "company_number", "registered_provider", "respon
 
 
 def make_provider(root: Path, today: dt.date, homes: int = HOMES, per_home: int = PER_HOME, own: int = OWN) -> dict:
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / name)
+    copy_from_repository(root, COPIED)
     (root / "data").mkdir()
     for name in ("regulations.yml", "tags.yml", "front-matter.schema.yml"):
         shutil.copy2(REPO / "data" / name, root / "data" / name)
