@@ -18,7 +18,7 @@ from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.provider import shared_path
-from handbook.sources.files import PICTURE_FORMATS, SourceFile, same_name, unsafe_name
+from handbook.sources.files import PICTURE_FORMATS, SourceFile, name_problem, same_name
 
 ASSETS = "docs/assets/"
 ASSET_TYPES = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -86,10 +86,9 @@ def _finding(file: SourceFile) -> Finding | None:
                      "put the file itself here, or remove the link")
     if ignored(file.path):
         return None
-    if unsafe_name(file.path):
-        return error("files", file.path, "its name holds a backslash, a colon, a control character or a direction "
-                     "mark: unzipped on Windows it would land elsewhere, and printed it could change the line around it, so "
-                     "the inspector copy cannot hold it", "rename it with letters, digits, - and _")
+    if problem := name_problem(file.path):
+        return error("files", file.path, f"{problem}, so the inspector copy cannot hold it",
+                     "rename it with letters, digits, - and _")
     if file.kind != "file":
         return error("files", file.path, "not a regular file (a device, a pipe or a socket)", "remove it")
     if publishable(file.path):

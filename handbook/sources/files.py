@@ -46,10 +46,27 @@ def has_controls(name: str) -> bool:
     return _CONTROLS.search(name) is not None
 
 
-def unsafe_name(path: str) -> bool:
-    """A file name the inspector copy cannot hold: a backslash or a colon (a folder, or a drive, on
-    Windows) or a control character, line separator or direction mark."""
-    return "\\" in path or ":" in path or has_controls(path)
+# What Windows does not allow in a file name (a backslash is a folder there, a colon a drive), and
+# the names it keeps for its devices, whatever follows the first dot: "con.html" is the console.
+# Inspectors may unzip the copy on Windows, where such a file is skipped or lands elsewhere.
+WINDOWS_FORBIDDEN = '\\:*?"<>|'
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in "123456789¹²³")})
+
+
+def name_problem(path: str) -> str | None:
+    """Why the inspector copy cannot hold a file of this name (relative to the repository root,
+    with forward slashes), or None if it can."""
+    if has_controls(path):
+        return "its name holds a control character or a direction mark, which printed could change the line around it"
+    if forbidden := sorted({c for c in path if c in WINDOWS_FORBIDDEN}):
+        return f"its name holds {' and '.join(forbidden)}, which Windows does not allow in a file name"
+    for part in path.split("/"):
+        if part.endswith((".", " ")):
+            return f"'{part}' in its name ends with a dot or a space, which Windows drops from a name"
+        if part.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICES:
+            return (f"'{part}' in its name is the name of a device on Windows (CON, PRN, AUX, NUL, COM1 to COM9 and "
+                    "LPT1 to LPT9 are, whatever follows the dot)")
+    return None
 
 
 def same_name(path: str) -> str:
