@@ -666,15 +666,15 @@ def git(repo: Path, *args: str, when: str | None = None, who: str = "Sam Author"
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
-QUOTED = 'policies/café "quoted".md'
+QUOTED = "policies/café «quoted».md"  # git quotes every name with letters outside ASCII
 
 
 @pytest.fixture
 def quoted_repo(handbook_copy):
-    """The fixture handbook with a policy whose name git quotes (non-ASCII and quotes), in git."""
+    """The fixture handbook with a policy whose name git quotes (letters outside ASCII), in git."""
     text = (handbook_copy / "policies/anti-bullying.md").read_text()
     text = text.replace("id: anti-bullying", "id: cafe-quoted", 1).replace("title: Anti-bullying policy",
-                                                                            'title: Café "quoted" policy', 1)
+                                                                            "title: Café «quoted» policy", 1)
     (handbook_copy / QUOTED).write_text(text)
     git(handbook_copy, "init", "-q", "-b", "main")
     git(handbook_copy, "add", "-A")
