@@ -81,6 +81,8 @@ def test_text_change_with_its_version_and_approval(repo):
         "- Added: Check the gate first, and call 999 if it is open; the safeguarding policy says why.",
         "- Removed: Who does what",
         "- Added: Who does what, and when",
+        "- Link added: 999 → `tel:999`",
+        "- Link added: safeguarding policy → `safeguarding.md`",
     ]
 
 
@@ -256,8 +258,9 @@ def test_a_change_that_touches_no_document_names_the_files_it_touches(repo):
     commit(repo, "How-to: who to ask")
     (repo / "notes.txt").write_text("A note for the team, not committed.\n")
     assert review(repo, 0) == [
-        "Handbook review against main: this change touches no governed document and no data they print, but it "
-        "changes how the handbook is built, checked or shown: read these files in the diff.",
+        "Handbook review against main: no governed document reads differently and no fact they print changed, but "
+        "this change touches other files, which may change how the handbook is built, checked or shown: read these "
+        "files in the diff.",
         "",
         "- `docs/how-to/add-or-review-a-document.md`",
         "- `notes.txt`",
@@ -266,6 +269,70 @@ def test_a_change_that_touches_no_document_names_the_files_it_touches(repo):
     (repo / "notes.txt").unlink()
     git(repo, "reset", "-q", "--hard", "main")
     assert review(repo, 0) == ["Handbook review against main: this change touches no file."]
+
+
+def test_every_changed_file_is_named_even_when_no_reader_sees_a_change(repo):
+    """A second review found "this change touches no file" printed for a change that touched
+    several: a document whose layout alone changed, a document that is never read (a "_" or hidden
+    name), a file whose mode alone changed, data/home.yml with only a comment changed."""
+    edit(repo, "policies/anti-bullying.md", ("\nkind:", "\n# A comment.\nkind:"))
+    (repo / "policies/_notes.md").write_text("Not read.\n")
+    (repo / "policies/.drafts").mkdir()
+    (repo / "policies/.drafts/records.md").write_text("Not read either.\n")
+    (repo / "policies/complaints.md").chmod(0o755)
+    edit(repo, "data/home.yml", ("legal_form:", "# A comment.\nlegal_form:"))
+    commit(repo, "Nothing a reader sees")
+    lines = review(repo, 0)
+    assert lines[0].startswith("Handbook review against main: no governed document reads differently"), lines
+    assert lines[2:] == ["- `data/home.yml`", "- `policies/.drafts/records.md`", "- `policies/_notes.md`",
+                         "- `policies/anti-bullying.md`", "- `policies/complaints.md`"]
+
+
+def test_a_fact_published_on_the_website_is_shown_as_a_change(repo):
+    """Dropping `website: false` publishes the home's address on the public website (regulation
+    16(4)); the staff pages print the same, and the review said "this change touches no file"."""
+    edit(repo, "data/home.yml", ('address: {value: "1 Example Road, Testbury, TB1 1AA", website: false}\nlocation',
+                                 'address: "1 Example Road, Testbury, TB1 1AA"\nlocation'))
+    commit(repo, "The address on the website")
+    lines = review(repo, 0)
+    assert ("- address: 1 Example Road, Testbury, TB1 1AA (kept off the public website) → "
+            "1 Example Road, Testbury, TB1 1AA") in lines, lines
+
+
+def test_a_key_written_with_dots_cannot_stand_in_for_a_changed_fact(repo):
+    edit(repo, "data/home.yml", ('phone: "0300 123 1231"', 'phone: "0300 666 6666"'))
+    (repo / "data/home.yml").write_text((repo / "data/home.yml").read_text()
+                                        + '"contacts.ofsted.phone": "0300 123 1231"\n')
+    commit(repo, "Ofsted's number, hidden")
+    lines = review(repo, 0)
+    assert "- contacts.ofsted.phone: 0300 123 1231 → 0300 666 6666" in lines, lines
+    assert '- \\["contacts.ofsted.phone"\\] (new): 0300 123 1231' in lines, lines
+
+
+def test_indenting_the_first_line_is_a_change_of_text(repo):
+    """Four spaces before a document's first line make it a block of code: the check and the
+    review used to compare the text with its leading spaces stripped, and saw no change."""
+    edit(repo, POLICY, ("---\n\n", "---\n\n    "))
+    commit(repo, "The first paragraph as code")
+    result = handbook_command(repo, "check", "--base", "main", today=DAY)
+    assert f"ERROR: {POLICY}: the text changed but version is still 1.1" in result.stdout, result.stdout
+    lines = review(repo, 1)
+    assert f"`{POLICY}` · text change · version 1.1, not raised" in lines, lines
+
+
+def test_a_link_that_leads_elsewhere_and_a_new_title_are_shown(repo):
+    """A sentence can read the same and send the reader elsewhere; a title and a summary can
+    change with the text: the review used to say "only the layout changed" and showed neither."""
+    edit(repo, POLICY, ("](safeguarding.md)", "](https://example.org/elsewhere)"),
+         ("title: Missing child policy", "title: Missing child policy (superseded - do not follow)"),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "A link updated.", *APPROVED))
+    commit(repo, "A link updated")
+    lines = review(repo, 0)
+    assert "- Title: was Missing child policy." in lines, lines
+    assert "- Front matter changed: title." in lines, lines
+    assert "- Link removed: safeguarding policy → `safeguarding.md`" in lines, lines
+    assert "- Link added: safeguarding policy → `https://example.org/elsewhere`" in lines, lines
+    assert not any("only the layout changed" in line for line in lines), lines
 
 
 def test_an_unknown_base_is_one_clear_line(repo):
@@ -303,6 +370,8 @@ def test_a_revision_and_a_fact_change_together(repo):
         "- Added: Ofsted (social care enquiries and complaints) &#124; 0300 123 4666",
         f"- Removed: {HEALTH_BEFORE}",
         f"- Added: {HEALTH_AFTER}",
+        "- Link removed: 0300 123 1231 → `tel:03001231231`",
+        "- Link added: 0300 123 4666 → `tel:03001234666`",
         "",
         "### Facts about the home (data/home.yml)",
         "",

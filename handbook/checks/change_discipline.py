@@ -4,7 +4,7 @@ governed document with the version on REF (the branch the pull request goes into
 from __future__ import annotations
 
 from handbook.checks.versions import version_key
-from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text
+from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text, text_changed
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
 from handbook.sources.git import files_at, read_blobs, resolve
@@ -67,7 +67,7 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     except ValueError:  # the old copy had a malformed version: nothing to compare
         raised, lowered = True, False
     suggestion = _next_version(old_version, new_version)
-    text_changed = before.body.strip() != after.body.strip()
+    changed_text = text_changed(before, after)
     reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
     problems: list[tuple[str, str, str]] = _history_rewritten(before, after, ref)  # (field, what is wrong, what to do)
 
@@ -86,7 +86,7 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     if unapproved:
         problems.append(("status", f"the approved document became a draft (it is approved on {ref})",
                          "keep it approved and raise its version for the change; to withdraw it, set status: retired"))
-    if text_changed:
+    if changed_text:
         if not raised and not lowered:
             problems.append(("version", f"the text changed but version is still {new_version}",
                              f"set version to \"{suggestion}\" and add a changes entry: version: \"{suggestion}\", "

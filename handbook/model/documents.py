@@ -195,6 +195,15 @@ class Approval:
     on: dt.date
 
 
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+
+
+def text_changed(before: Document, after: Document) -> bool:
+    """Does the document's text read differently? Blank lines at its start and spaces at its end
+    change nothing a reader sees; anything else may (four spaces before the first line make it code)."""
+    return _LEADING_BLANK_LINES.sub("", before.body).rstrip() != _LEADING_BLANK_LINES.sub("", after.body).rstrip()
+
+
 def kept_entries(before: Document, after: Document) -> list[tuple[dict, dict]] | None:
     """Each changes entry of an earlier copy of a document (`before`) with the entry in its place
     now: the history is newest first, so the earlier entries end the list. None when entries

@@ -48,6 +48,36 @@ class _TextBlocks(HTMLParser):
         self._flush()
 
 
+class _Links(HTMLParser):
+    """Each link of an HTML page: (its text, where it leads)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+        self._open: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "a":
+            self._open.append((dict(attrs).get("href") or "", []))
+
+    def handle_data(self, data) -> None:
+        for _, text in self._open:
+            text.append(data)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "a" and self._open:
+            address, text = self._open.pop()
+            self.found.append((" ".join("".join(text).split()), address))
+
+
+def links(markdown_text: str) -> list[tuple[str, str]]:
+    """The links of a rendered page's Markdown, as a reader follows them: (text, address)."""
+    parser = _Links()
+    parser.feed(markdown.markdown(markdown_text, extensions=_EXTENSIONS))
+    parser.close()
+    return parser.found
+
+
 def plain_text(markdown_text: str) -> str:
     """A rendered page's Markdown as the text a reader sees: one block (heading, paragraph,
     list item, table row) per paragraph of the result, without Markdown marks; a link reads

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handbook.checks.change_discipline import check_against_base
 from handbook.checks.versions import version_key
 from handbook.loading.rendering import render_text
-from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text
+from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text, text_changed
 from handbook.model.findings import Finding, sort_key
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
@@ -31,7 +33,7 @@ from handbook.sources.git import changed_since, files_at, read_blobs, resolve
 from handbook.sources.headings import heading_anchors, sections
 from handbook.sources.yaml_files import YamlProblem, parse_yaml
 from handbook.views.history import what_changed
-from handbook.views.plain_text import plain_text
+from handbook.views.plain_text import links, plain_text
 from handbook.views.templating import render
 
 # The handbook's other data files, and what each holds (data/home.yml has its own section).
@@ -44,6 +46,9 @@ OTHER_DATA = {
 MAX_SENTENCES = 10   # sentences shown per document; the rest are counted
 MAX_OTHER_FILES = 20  # other changed files named; the rest are counted
 MAX_FACTS = 10       # changed facts shown; the rest are counted
+# Front-matter fields whose change the summary says in its own words; any other is named.
+SAID_FIELDS = frozenset({"version", "status", "changes", "last_reviewed", "audience", "website", "regulations",
+                         *SECTION_MAPS})
 
 # Listed first: the Statement of Purpose, then the children's guide; then the rest by title.
 KIND_ORDER = ("statement-of-purpose", "childrens-guide")
@@ -105,6 +110,14 @@ class DocumentReview:
     sections: list[SectionsChanged] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     more_sentences: int = 0
+    # Links that lead somewhere new, or no longer lead where they did: (change, text, address),
+    # change being "Added" or "Removed". A sentence can read the same and send the reader elsewhere.
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+    more_links: int = 0
+    # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
+    # the title before, when it changed.
+    fields: list[str] = field(default_factory=list)
+    title_before: str = ""
     ofsted: OfstedNotice | None = None
 
 
@@ -184,9 +197,11 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
             home_facts.statement_of_purpose = False  # its own section already says what Ofsted needs
     other_data = [(path, what) for path, what in OTHER_DATA.items()
                   if base_texts[path] != _read(handbook.root / path)]
-    accounted = set(data_paths)
-    other_files = [path for path in changed_since(handbook.root, commit) if path not in accounted
-                   and not (path.endswith(".md") and path.split("/")[0] in GOVERNED_FOLDERS)]
+    # Every other changed file is named, so the summary never leaves one out: a document whose
+    # layout alone changed, a file the handbook does not read (a hidden or "_" name), data/home.yml
+    # when no fact a reader sees changed, a file whose mode alone changed.
+    accounted = {r.path for r in reviews} | {path for path, _ in other_data} | ({HOME_FILE} if home_facts else set())
+    other_files = [path for path in changed_since(handbook.root, commit) if path not in accounted]
     return ReviewSummary(base, stops, reviews, home_facts, other_data, other_files)
 
 
@@ -229,13 +244,13 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     if not after.valid:
         return DocumentReview(after.path, after.title, "unreadable", before.version if before else "", "")
 
-    text_changed = before is None or before.body.strip() != after.body.strip()
+    changed_text = before is None or text_changed(before, after)
     new_entries = _new_entries(before, after)
     reviews = [c for c in new_entries if c.get("review_only")]
     revisions = [c for c in new_entries if not c.get("review_only")]
     if before is None:
         change = "new"
-    elif text_changed:
+    elif changed_text:
         change = "text"
     elif reviews:
         change = "review"
@@ -244,7 +259,7 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
 
     review = DocumentReview(after.path, after.title, change, before.version if before else "", after.version,
                             before.status if before else "", after.status)
-    review.approval_state, review.approval = _approval(before, after, text_changed)
+    review.approval_state, review.approval = _approval(before, after, changed_text)
     if change == "review":
         review.entry_summary = str(reviews[0].get("summary", ""))
         review.reviewed_on = _date(reviews[0].get("date"))
@@ -264,6 +279,10 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
                                  if not was.get("ofsted_notified_on") and (day := _date(now.get("ofsted_notified_on")))]
         review.cited = _citations(handbook, [c for c in after.regulations if c not in before.regulations])
         review.uncited = _citations(handbook, [c for c in before.regulations if c not in after.regulations])
+        review.fields = [name for name in sorted(set(before.meta) | set(after.meta))
+                         if name not in SAID_FIELDS and before.meta.get(name) != after.meta.get(name)]
+        if before.title != after.title:
+            review.title_before = before.title
     if change in ("new", "text"):
         review.regulations = after.regulations
 
@@ -274,10 +293,18 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
             changed = [Sentence(kind.capitalize(), text)
                        for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
             review.sentences, review.more_sentences = changed[:MAX_SENTENCES], max(0, len(changed) - MAX_SENTENCES)
+            moved = _links_changed(old_text, new_text)
+            review.links, review.more_links = moved[:MAX_SENTENCES], max(0, len(moved) - MAX_SENTENCES)
 
     if after.kind == "statement-of-purpose" and change == "text":
         review.ofsted = _ofsted_notice(handbook, after, revisions)
     return review
+
+
+def _links_changed(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
+    old, new = Counter(links(old_text)), Counter(links(new_text))
+    return ([("Removed", text, address) for (text, address) in sorted((old - new).elements())]
+            + [("Added", text, address) for (text, address) in sorted((new - old).elements())])
 
 
 def _approval(before: Document | None, after: Document, text_changed: bool) -> tuple[str, Approval | None]:
@@ -356,6 +383,9 @@ def _date(value) -> dt.date | None:
 
 # --- the home's facts ---------------------------------------------------------------
 
+OFF_WEBSITE = " (kept off the public website)"  # said after a fact written {value: ..., website: false}
+
+
 def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: str,
                        head_text: str) -> HomeFactsReview | None:
     """The facts that changed in data/home.yml, and every document that now prints differently
@@ -385,27 +415,36 @@ def _flat_facts(text: str) -> dict[str, str]:
         return {}
     flat: dict[str, str] = {}
 
-    def walk(value, where: str) -> None:
+    def walk(value, where: str, off_website: str = "") -> None:
         try:
             kept = website_form(value, where)
         except HandbookError:
             kept = None
-        value = value if kept is None else kept
+        if kept is not None:
+            value, off_website = kept, OFF_WEBSITE
         if isinstance(value, dict) and set(value) == {"to_confirm"}:
-            flat[where] = f"[to confirm: {value['to_confirm']}]"
+            flat[where] = f"[to confirm: {value['to_confirm']}]{off_website}"
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, f"{where}.{key}" if where else str(key))
+                walk(item, _place(where, str(key)), off_website)
         elif isinstance(value, list) and all(not isinstance(item, dict | list) for item in value):
-            flat[where] = ", ".join(str(item) for item in value)
+            flat[where] = ", ".join(str(item) for item in value) + off_website
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                walk(item, f"{where}[{index}]")
+                walk(item, f"{where}[{index}]", off_website)
         else:
-            flat[where] = "" if value is None else str(value)
+            flat[where] = ("" if value is None else str(value)) + off_website
 
     walk(data if isinstance(data, dict) else {}, "")
     return flat
+
+
+def _place(where: str, key: str) -> str:
+    """A fact's place: contacts.ofsted.phone. A key holding a dot or a bracket is quoted
+    (contacts["ofsted.phone"]), so that no two places read alike."""
+    if re.search(r'[.\[\]"]', key) or not key:
+        return f"{where}[{json.dumps(key, ensure_ascii=False)}]"
+    return f"{where}.{key}" if where else key
 
 
 # --- the words ------------------------------------------------------------------------
