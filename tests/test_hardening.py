@@ -727,6 +727,24 @@ def test_an_empty_or_unknown_base_is_refused_in_one_line(quoted_repo):
         assert result.stderr.splitlines() == [message]
 
 
+def test_a_new_title_summary_or_kind_needs_a_changes_entry_and_an_id_never_changes(quoted_repo):
+    """An attack on the reviewer's summary retitled an approved policy "(superseded - do not
+    follow)", rewrote its summary and made it a procedure, with no version and no changes entry,
+    and the check passed; it changed its id too, which never changes."""
+    path = quoted_repo / POLICY
+    text = path.read_text()
+    path.write_text(text.replace("title: Missing child policy", "title: Missing child policy (superseded)", 1)
+                    .replace("kind: policy", "kind: procedure", 1).replace("id: missing-child", "id: missing", 1))
+    result = handbook_command(quoted_repo, "check", "--base", "main")
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("ERROR")] == [
+        "ERROR: policies/missing-child.md: id changed from missing-child (on main) to missing: a document's id never "
+        "changes - put back id: missing-child",
+        "ERROR: policies/missing-child.md: title (Missing child policy on main, now Missing child policy (superseded)), "
+        "kind (policy on main, now procedure) changed but changes has no new entry - raise version to \"1.2\" and add "
+        f"a changes entry for it: version: \"1.2\", date: {fixture_today().isoformat()}, summary: what changed and why"]
+
+
 def test_a_change_of_audience_needs_a_changes_entry(quoted_repo):
     path = quoted_repo / POLICY
     path.write_text(path.read_text().replace("audience: [staff, families, professionals, inspectors]",

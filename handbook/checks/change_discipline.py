@@ -10,9 +10,10 @@ from handbook.model.handbook import Handbook
 from handbook.sources.git import files_at, read_blobs, resolve
 
 CHECK: CheckName = "change-discipline"
-# Changing any of these changes what the document is, who it is for or who answers for it:
-# the change needs its own entry in `changes`, like a change to the text.
-RECORDED_FIELDS = ("status", "audience", "owner", "regulations", "review_every_months", "website")
+# Changing any of these changes what the document is, what it is called, who it is for or who
+# answers for it: the change needs its own entry in `changes`, like a change to the text.
+RECORDED_FIELDS = ("title", "summary", "kind", "status", "audience", "owner", "regulations", "review_every_months",
+                   "website")
 # What may be added to a changes entry already on the base branch, once it happens: the version's
 # approval, and the day a revised Statement of Purpose was sent to Ofsted. Nothing in it changes.
 ADDED_LATER = frozenset({"approved_by", "approved_on", "ofsted_notified_on"})
@@ -71,6 +72,10 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
     problems: list[tuple[str, str, str]] = _history_rewritten(before, after, ref)  # (field, what is wrong, what to do)
 
+    if before.meta.get("id") != after.meta.get("id"):
+        problems.append(("id", f"id changed from {_shown(before.meta.get('id'))} (on {ref}) to "
+                               f"{_shown(after.meta.get('id'))}: a document's id never changes",
+                         f"put back id: {_shown(before.meta.get('id'))}"))
     if lowered:
         problems.append(("version", f"version went down from {old_version} to {new_version}",
                          f"versions only go up: set version to \"{suggestion}\" or higher"))
