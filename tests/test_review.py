@@ -335,6 +335,18 @@ def test_a_link_that_leads_elsewhere_and_a_new_title_are_shown(repo):
     assert not any("only the layout changed" in line for line in lines), lines
 
 
+def test_a_change_to_the_regulation_registry_says_what_changed(repo):
+    """The review said only "data/regulations.yml changed (the regulation registry)" when a pull
+    request gave the Statement of Purpose's notice to Ofsted 365 days instead of 28."""
+    edit(repo, "data/regulations.yml", ("notice_days: 28", "notice_days: 365"))
+    commit(repo, "A longer notice")
+    lines = review(repo, 0)
+    start = lines.index("### Other handbook data")
+    assert lines[start + 2:start + 4] == [
+        "- `data/regulations.yml` changed (the regulation registry):",
+        '  - instruments.chr2015.regulations\\["16"\\].notice_days: 28 → 365']
+
+
 def test_an_unknown_base_is_one_clear_line(repo):
     result = handbook_command(repo, "review", "--base", "no-such-branch", today=DAY)
     assert result.returncode == 1 and result.stdout == ""

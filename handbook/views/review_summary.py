@@ -138,13 +138,23 @@ class HomeFactsReview:
     notice_days: int
 
 
+@dataclass(frozen=True)
+class DataReview:
+    """Another data file that changed (data/regulations.yml, the topics, the front-matter rules):
+    what it holds, and each value that changed in it."""
+    path: str
+    what: str
+    changes: list[FactChange]
+    more_changes: int
+
+
 @dataclass
 class ReviewSummary:
     base: str
     stops: list[Finding]                      # the findings that stop the merge
     documents: list[DocumentReview]
     home_facts: HomeFactsReview | None
-    other_data: list[tuple[str, str]]         # (path, what it holds)
+    other_data: list[DataReview]
     # Every other file the change touches (the theme's templates, the site's pages, the code, the
     # configuration): what the documents say is unchanged, but how they are built, checked or shown
     # may not be, so the reviewer reads these in the diff.
@@ -195,12 +205,12 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
         revised = any(r.ofsted is not None for r in reviews)
         if home_facts is not None and revised:
             home_facts.statement_of_purpose = False  # its own section already says what Ofsted needs
-    other_data = [(path, what) for path, what in OTHER_DATA.items()
-                  if base_texts[path] != _read(handbook.root / path)]
+    other_data = [_review_data(path, what, base_texts[path], head) for path, what in OTHER_DATA.items()
+                  if base_texts[path] != (head := _read(handbook.root / path))]
     # Every other changed file is named, so the summary never leaves one out: a document whose
     # layout alone changed, a file the handbook does not read (a hidden or "_" name), data/home.yml
     # when no fact a reader sees changed, a file whose mode alone changed.
-    accounted = {r.path for r in reviews} | {path for path, _ in other_data} | ({HOME_FILE} if home_facts else set())
+    accounted = {r.path for r in reviews} | {data.path for data in other_data} | ({HOME_FILE} if home_facts else set())
     other_files = [path for path in changed_since(handbook.root, commit) if path not in accounted]
     return ReviewSummary(base, stops, reviews, home_facts, other_data, other_files)
 
@@ -390,9 +400,7 @@ def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: s
                        head_text: str) -> HomeFactsReview | None:
     """The facts that changed in data/home.yml, and every document that now prints differently
     (each rendered with the facts before and after). None if nothing a reader sees changed."""
-    before, after = _flat_facts(base_text), _flat_facts(head_text)
-    facts = [FactChange(where, before.get(where), after.get(where))
-             for where in sorted(set(before) | set(after)) if before.get(where) != after.get(where)]
+    facts = _changed(_flat_facts(base_text), _flat_facts(head_text))
     printed = []
     if base_handbook is not handbook:
         for document in handbook.documents:
@@ -407,13 +415,37 @@ def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: s
         handbook.registry.statement_of_purpose_notice_days())
 
 
-def _flat_facts(text: str) -> dict[str, str]:
-    """place -> value as the documents print it ("[to confirm: ...]" for a fact still to confirm)."""
+def _changed(before: dict[str, str], after: dict[str, str]) -> list[FactChange]:
+    return [FactChange(where, before.get(where), after.get(where))
+            for where in sorted(set(before) | set(after)) if before.get(where) != after.get(where)]
+
+
+def _review_data(path: str, what: str, base_text: str | None, head_text: str | None) -> DataReview:
+    changes = _changed(_flat_facts(base_text or "", named_items=True), _flat_facts(head_text or "", named_items=True))
+    return DataReview(path, what, changes[:MAX_FACTS], max(0, len(changes) - MAX_FACTS))
+
+
+# What names an item of a list in the other data files: a regulation by its ref, a Schedule 1
+# matter by its number, a children's guide item by its id. An item is named, not counted, so that
+# one added to a list does not make every later one read as changed.
+ITEM_NAMES = ("ref", "matter", "id")
+
+
+def _flat_facts(text: str, named_items: bool = False) -> dict[str, str]:
+    """place -> value as the documents print it ("[to confirm: ...]" for a fact still to confirm).
+    With `named_items`, an item of a list is placed by its name (ITEM_NAMES) where it has one."""
     try:
         data = parse_yaml(text)
     except YamlProblem:
         return {}
     flat: dict[str, str] = {}
+
+    def item_place(where: str, index: int, item) -> str:
+        if named_items and isinstance(item, dict):
+            name = next((item[key] for key in ITEM_NAMES if isinstance(item.get(key), str | int)), None)
+            if name is not None:
+                return f"{where}[{json.dumps(str(name), ensure_ascii=False)}]"
+        return f"{where}[{index}]"
 
     def walk(value, where: str, off_website: str = "") -> None:
         try:
@@ -431,7 +463,7 @@ def _flat_facts(text: str) -> dict[str, str]:
             flat[where] = ", ".join(str(item) for item in value) + off_website
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                walk(item, f"{where}[{index}]", off_website)
+                walk(item, item_place(where, index, item), off_website)
         else:
             flat[where] = ("" if value is None else str(value)) + off_website
 
