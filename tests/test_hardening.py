@@ -556,12 +556,12 @@ def test_attack_6_the_build_shows_a_document_nothing_but_the_handbook(handbook_c
     secret_marks = "".join(f"{{% if {name} is defined %}}LEAK-{name}{{% endif %}}"
                            for name in ("config", "page", "git", "environment", "plugin", "macros", "files"))
     path = handbook_copy / POLICY
-    path.write_text(path.read_text() + "\n" + secret_marks + "\n\nThe edition is {{ edition }}.\n")
+    path.write_text(path.read_text() + "\n" + secret_marks + '\n\n{% if edition != "public" %}Not the website.{% endif %}\n')
     build = mkdocs_build(handbook_copy)
     assert build.returncode == 0, build.stderr
     page = (handbook_copy / "site" / "policies" / "missing-child.html").read_text()
     assert "LEAK-" not in page and str(handbook_copy) not in page
-    assert "The edition is staff." in page
+    assert "Not the website." in page
 
 
 @pytest.mark.parametrize("comment", ["<!-- Child A is back on Friday: tell night staff -->", "<!-- left open"])
@@ -961,7 +961,7 @@ TAKEN = [
      "once its {{ }} and {% %} expressions are filled in, an HTML comment (<!-- -->) is published in the page's "
      "source, where anyone who opens the page can read it - remove it: a note for the team belongs in the pull "
      "request, and a template comment {# ... #} is never published"),
-    ("{% if edition == 'staff' %}{{ '<details markdown>' }}{% endif %}", "{%",
+    ("{% if edition != 'public' %}{{ '<details markdown>' }}{% endif %}", "{%",
      f"once its {{{{ }}}} and {{% %}} expressions are filled in, <details> {_SWALLOWS} - close it with </details>"),
 ]
 
@@ -983,7 +983,7 @@ def test_a_document_cannot_take_over_the_page_around_it(mini, markup, at, messag
     "<table><tr><td>A<td>B</table>",
     '<span title="a hidden note">x</span> and <abbr title="Designated safeguarding lead">DSL</abbr>',
     "*Emphasis*, **strong**, ***both***, a_word_with_underscores and a rule:\n\n***",
-    "{{ home.name }} and {% if edition == 'staff' %}staff only{% endif %}",
+    "{{ home.name }} and {% if edition != 'public' %}not on the website{% endif %}",
     "Term\n: what it means\n\n" * 101 + "[a](complaints.md) " * 1000,
     "> - 1. A quote holding a list holding a list\n>     - 2) and deeper\n\n" + "> " * 50 + "fifty deep",
     "```{.python}\nx = {'a': 1}\n```\n\n```yaml\nkey: {a: 1}\n```\n\n~~~ {.text}\nx\n~~~",

@@ -18,7 +18,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import check, commit_all, copy_handbook, fixture_today, handbook_command, mkdocs_build
+from conftest import (
+    check,
+    commit_all,
+    copy_handbook,
+    fixture_today,
+    front_matter,
+    handbook_command,
+    mkdocs_build,
+    write_document,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -388,43 +397,44 @@ def test_the_pdf_gate_names_the_document(handbook_copy, tmp_path, text, held):
     assert not (tmp_path / "copy.pdf").exists()
 
 
-def test_every_pdf_is_the_inspector_edition_as_the_zip_is(handbook_copy, tmp_path):
-    """A page that reads {{ edition }} says the same in the inspector copy's PDF, in a PDF of one
-    document and in the zip (built with HANDBOOK_EDITION=inspector): the PDFs are made outside
-    the build, where that variable is not set."""
+def test_every_pdf_shows_what_is_kept_off_the_website_only(handbook_copy, tmp_path):
+    """A passage between {% if edition != "public" %} and {% endif %} is in the inspector copy's
+    PDF and in a PDF of one document (made outside the build, where HANDBOOK_EDITION is not set)."""
     import subprocess
 
     from handbook.export.document_copy import document_pdf
     from handbook.export.pdf import handbook_html
 
-    handbook, site = _pdf_handbook(handbook_copy, '{% if edition == "inspector" %}ONLYFORINSPECTORS{% else %}'
-                                                  "OTHEREDITION{{ edition }}{% endif %}")
+    handbook, site = _pdf_handbook(handbook_copy, '{% if edition != "public" %}NOTONTHEWEBSITE{% else %}'
+                                                  "ONTHEWEBSITE{% endif %}")
     whole = handbook_html(handbook, "abc", "Inspector copy", site)
-    assert "ONLYFORINSPECTORS" in whole and "OTHEREDITION" not in whole
+    assert "NOTONTHEWEBSITE" in whole and "ONTHEWEBSITE" not in whole.replace("NOTONTHEWEBSITE", "")
     complaints = next(d for d in handbook.documents if d.id == "complaints")
     document_pdf(load_and_check_staff(handbook_copy), complaints, tmp_path / "one.pdf")
     text = subprocess.run(["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "ONLYFORINSPECTORS" in text and "OTHEREDITION" not in text
+    assert "NOTONTHEWEBSITE" in text
 
 
-def test_a_one_document_copy_checks_what_only_inspectors_are_shown(handbook_copy, tmp_path):
-    """`handbook check` reads the staff edition; a copy of one document is the inspector
-    edition, so what a page prints only there is checked before the copy is made."""
-    from handbook.export.bundle import ExportRefused
-    from handbook.export.document_copy import document_copy
+EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to ask whether it is the public website "
+                 "(ASKED): staff and inspectors read the same words - write {% if edition != \"public\" %} ... "
+                 "{% endif %} around what the home keeps off the website, and nothing else with edition")
 
-    append(handbook_copy, "policies/complaints.md", '{% if edition != "staff" %}Give {{ "\\u202e" }}15 30 60 mg.'
-                                                    "{% endif %}")
-    assert load_and_check_staff(handbook_copy).errors == []
-    with pytest.raises(ExportRefused) as refused:
-        document_copy(handbook_copy, tmp_path / "dist", fixture_today(), "complaints", draft=True)
-    assert str(refused.value) == ("policies/complaints.md: the copy, as inspectors are shown it, has 1 error(s); "
-                                  "nothing was exported - fix them first")
-    assert [f.message for f in refused.value.findings] == [
-        "once its {{ }} and {% %} expressions are filled in, this line holds an invisible character (U+202E) that "
-        "reverses the order the text is shown in, so readers would not see what was reviewed"]
-    assert not (tmp_path / "dist").exists() or list((tmp_path / "dist").iterdir()) == []
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup, asked", [
+    ('{% if edition == "inspector" %}For inspectors.{% else %}For staff.{% endif %}', "edition compared with 'inspector'"),
+    ('{% if edition != "staff" %}Give 60 mg.{% endif %}', "edition compared with 'staff'"),
+    ("{% if 'inspector' == edition %}x{% endif %}", "edition compared with 'inspector'"),
+    ("The edition is {{ edition }}.", "edition printed"),
+    ("{{ edition | upper }}", "edition printed"),
+])
+def test_a_document_may_ask_only_whether_it_is_on_the_public_website(mini, markup, asked):
+    """An attack made the staff site say one thing and the inspectors' copy another with
+    {% if edition == "inspector" %}: a document may ask only whether it is the public website."""
+    write_document(mini, "policies/missing-child.md", front_matter(), body=f"First.\n\n{markup}\n")
+    found = [f for f in check(mini).findings if f.path == "policies/missing-child.md" and f.is_error]
+    assert [f.message + " - " + f.fix for f in found] == [EDITION_ASKED.replace("ASKED", asked)]
 
 
 def load_and_check_staff(root: Path):

@@ -193,7 +193,7 @@ def _assert_the_quick_way_is_the_whole_render(root, body: str) -> None:
 def test_a_document_of_expressions_takes_the_quick_way(mini):
     handbook = load_and_check(mini, TODAY)
     renderer = PageRenderer(handbook)
-    body = "# {{ title }}\n\nCall {{ home.name }} on {{ edition }}.\n\n"
+    body = "# {{ title }}\n\nCall {{ home.name }} about version {{ version }}.\n\n"
     spans = expressions_only(body)
     assert spans is not None and len(spans) == 3
     quick = renderer._expressions(body, spans, {**handbook.document("policies/missing-child.md").meta,

@@ -61,6 +61,34 @@ class TemplateLimit(jinja2.TemplateError):
     """A template asked for more than a page may have: too large, too long, too slow."""
 
 
+class EditionAsked(jinja2.TemplateError):
+    """A document asked which edition it is in beyond whether it is the public website."""
+
+
+class DocumentEdition:
+    """The edition as a governed document sees it. A document may ask only whether it is on the
+    public website (`edition == "public"`, `edition != "public"`), to leave out what the home
+    keeps off the website: staff and inspectors must read the same words, so any other use (a
+    comparison with "inspector" or "staff", printing it, a filter) is refused. The site's own
+    pages in docs/ see the edition's name."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, name: str):
+        self._public = name == "public"
+
+    def __eq__(self, other) -> bool:
+        if not (isinstance(other, str) and other == "public"):
+            raise EditionAsked(f"edition compared with {other!r}")
+        return self._public
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __str__(self) -> str:
+        raise EditionAsked("edition printed")
+
+
 # --- the budget of the page being rendered ----------------------------------------
 
 class _Budget:
@@ -397,8 +425,8 @@ class PageRenderer:
         given = functions if functions is not None else {name: _not_run for name in PAGE_FUNCTIONS}
         self.functions = {name: _trusted(function) for name, function in given.items()}
         self.environment = sandboxed_environment(functions=self.functions.values())
-        self.document_variables = {"home": handbook.home.facts, "edition": handbook.edition}
-        self.variables = {**self.document_variables, **self.functions}
+        self.document_variables = {"home": handbook.home.facts, "edition": DocumentEdition(handbook.edition)}
+        self.variables = {"home": handbook.home.facts, "edition": handbook.edition, **self.functions}
         # A {{ fact }} such as {{ home.contacts.lado.phone }} reads only the home's facts, which
         # a page's front matter cannot change: it is rendered once per renderer, not once per page.
         self._facts_printed: dict[str, tuple[str, set]] = {}
@@ -634,6 +662,11 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
     if isinstance(exc, jinja2.TemplateSyntaxError):
         line = exc.lineno if line is None else line
     where = {"line": line + first_line - 1} if line else {}
+    if isinstance(exc, EditionAsked):
+        return error("template", path, f"a {{% if %}} or {{{{ }}}} uses the edition other than to ask whether it is the "
+                     f"public website ({exc}): staff and inspectors read the same words",
+                     "write {% if edition != \"public\" %} ... {% endif %} around what the home keeps off the website, "
+                     "and nothing else with edition", **where)
     if isinstance(exc, TemplateLimit):
         return error("template", path, f"a {{{{ }}}} or {{% %}} expression asks for more than a page may have ({exc})",
                      "remove it; documents may only show the handbook's facts, such as {{ home.name }}", **where)
