@@ -1184,6 +1184,58 @@ def test_a_name_that_only_starts_like_a_windows_device_passes(mini, name):
     assert [f for f in check(mini).findings if f.check == "files"] == []
 
 
+PICTURE_FIX = ("keep the picture in docs/assets/images/ and give its path relative to this page, for example "
+               "../assets/images/front-door.png")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup, problem", [
+    ('<img src="../assets/x.css#only-dark" alt="Shown in the PDF only">',
+     "the src of <img> '../assets/x.css#only-dark' holds #"),
+    ("![Shown in dark mode only](../assets/images/door.png#only-dark)",
+     "the image '../assets/images/door.png#only-dark' holds #"),
+    ("![A query](../assets/images/door.png?v=2)", "the image '../assets/images/door.png?v=2' holds ?"),
+])
+def test_a_picture_shown_in_one_colour_scheme_only_is_refused(mini, markup, problem):
+    """An attack on the PDF: Material hides a picture whose address ends in #only-dark in the light
+    scheme (the default), so its description was in the inspectors' PDF and not on the staff's screen."""
+    _pictures(mini)
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{markup}\n")
+    assert [(f.message, f.fix) for f in check(mini).findings if f.path == POLICY and f.is_error] == [
+        (f"{problem}: the theme shows a picture whose address ends in #only-light or #only-dark in one colour scheme "
+         "only, so readers would not all see the same", PICTURE_FIX)]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup, shown", [
+    ('<img src="../assets/x.css" alt="Shown in the PDF only">', "the src of <img> '../assets/x.css'"),
+    ("![A document](complaints.md)", "the image 'complaints.md'"),
+])
+def test_a_picture_that_is_not_a_picture_is_refused(mini, markup, shown):
+    """A stylesheet named as a picture: the site shows a broken picture, the PDF its description."""
+    _pictures(mini)
+    write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"))
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{markup}\n")
+    assert [(f.message, f.fix) for f in check(mini).findings if f.path == POLICY and f.is_error] == [
+        (f"{shown} is not a picture (.png, .jpg, .jpeg, .gif, .webp): the PDF would print its description (alt "
+         "text) in its place, where the site shows a broken picture", PICTURE_FIX)]
+
+
+def _pictures(root: Path) -> None:
+    from PIL import Image
+
+    (root / "docs/assets/images").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (2, 2)).save(root / "docs/assets/images/door.png")
+    (root / "docs/assets/x.css").write_text("p { color: black }\n", encoding="utf-8")
+
+
+@pytest.mark.unit
+def test_a_picture_of_the_handbook_passes(mini):
+    _pictures(mini)
+    write_document(mini, POLICY, front_matter(), body="![The front door](../assets/images/door.png)\n")
+    assert [f for f in check(mini).findings if f.path == POLICY and f.is_error] == []
+
+
 @pytest.mark.unit
 def test_two_pages_whose_built_names_differ_only_in_capitals_are_refused_by_the_check(mini):
     """docs/Policies/missing-child.md beside policies/missing-child.md: two pages, Policies/ and

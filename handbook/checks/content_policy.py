@@ -58,6 +58,7 @@ from handbook.model.reserved import (
     VOID_ELEMENTS,
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
+from handbook.sources.files import PICTURE_FORMATS
 from handbook.sources.headings import heading_lines, heading_slug
 from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, never_used_alphabet
 
@@ -895,6 +896,10 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
     """What is wrong with `url`, the address of a link or, `fetched`, of a picture or other file
     the page shows (which must be a file of the handbook)."""
     cleaned = _INVISIBLE.sub("", html.unescape(url)).replace("\\", "/")
+    if fetched and (marks := sorted({mark for mark in "#?" if mark in cleaned})):
+        return [(line, f"{what} '{_shown(url)}' holds {' and '.join(marks)}: the theme shows a picture whose address "
+                 "ends in #only-light or #only-dark in one colour scheme only, so readers would not all see the same",
+                 FIX_PICTURE)]
     if not cleaned or cleaned.startswith(("#", "?")):
         return []  # this page itself
     scheme = _SCHEME.match(cleaned)
@@ -921,4 +926,7 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
     if not targets.exists(target):
         return [(line, f"{what} '{_shown(url)}' does not lead to a document, page or file of the handbook",
                  "check the path: write it relative to this page, for example ../policies/complaints.md")]
+    if fetched and posixpath.splitext(target)[1].lower() not in PICTURE_FORMATS:
+        return [(line, f"{what} '{_shown(url)}' is not a picture ({', '.join(PICTURE_FORMATS)}): the PDF would print "
+                 "its description (alt text) in its place, where the site shows a broken picture", FIX_PICTURE)]
     return []
