@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 from conftest import (
+    REGISTERED,
     SOP_BODY,
     TODAY,
     approved_change,
@@ -15,6 +17,7 @@ from conftest import (
     reviewed_on,
     statement_of_purpose,
     write_document,
+    write_home,
 )
 
 from handbook.loading.rendering import PageRenderer
@@ -320,6 +323,32 @@ def test_home_placeholders_are_listed_as_one_warning(mini):
     assert len(found) == 1
     assert found[0].startswith("data/home.yml: ")
     assert "company_number" in found[0] and "registered_manager.name" in found[0]
+
+
+@pytest.mark.parametrize("name, marks", [
+    ('Cura Care Homes <span title="x">Unit B</span>', "< >"),
+    ("Cura Care Homes *Unit B*", "*"),
+    ("Cura Care Homes [Unit B](https://example.org)", "[ ]"),
+    ("Cura `Care` Homes", "`"),
+])
+def test_a_fact_is_plain_words_never_markup(mini, name, marks):
+    """An attack on the PDF: a home's name holding markup was italic in every document, and
+    printed as written, markup and all, on the PDF's cover, its running head and the file names."""
+    write_home(mini, registration=REGISTERED, ofsted_urn="SC000000", name=name)
+    found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
+    assert found == [f"data/home.yml: name holds {marks}, which a page would read as markup, while the PDF's cover "
+                     "and the copy's file names print the fact as it is written - write name as plain words, without "
+                     "<>*`[]"]
+
+
+def test_a_fact_still_to_confirm_is_plain_words_too(mini):
+    facts = yaml.safe_load((mini / "data/home.yml").read_text(encoding="utf-8"))
+    facts["contacts"]["lado"]["phone"] = {"to_confirm": "the LADO's <b>direct</b> line"}
+    (mini / "data/home.yml").write_text(yaml.safe_dump(facts, sort_keys=False), encoding="utf-8")
+    found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
+    assert [line.split(" - ")[0] for line in found] == [
+        "data/home.yml: contacts.lado.phone holds < >, which a page would read as markup, while the PDF's cover and "
+        "the copy's file names print the fact as it is written"]
 
 
 def test_broken_registry_names_the_file(mini):

@@ -1,13 +1,50 @@
-"""Facts about the home still to confirm: listed while drafts print them, refused in what the
-home has approved."""
+"""Facts about the home: plain words, never markup; and those still to confirm, listed while
+drafts print them, refused in what the home has approved."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
+from handbook.model.home import Facts, Placeholder
+
+# What a page would read as markup in a fact it prints (HTML, emphasis, code, a link), while the
+# PDF's cover and running head, and the copy's file names, print the fact as it is written.
+MARKUP = "<>*`[]"
+
+
+def check_fact_text(handbook: Handbook) -> list[Finding]:
+    """A fact is printed the same everywhere only if it is plain words."""
+    findings = []
+    for where, text in _texts(handbook.home.facts, ""):
+        if marks := sorted({c for c in text if c in MARKUP}, key=MARKUP.index):
+            findings.append(error(
+                "home-facts", handbook.home.file_of(where),
+                f"{where} holds {' '.join(marks)}, which a page would read as markup, while the PDF's cover and the "
+                "copy's file names print the fact as it is written", f"write {where} as plain words, without {MARKUP}",
+                field=where))
+    return findings
+
+
+def _texts(value, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Facts):
+        for key, item in value.items():
+            yield from _texts(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{where}[{index}]")
+    elif isinstance(value, Placeholder):
+        yield where, value.description
+    elif isinstance(value, str):
+        yield where, value
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
+    return check_fact_text(handbook) + _placeholders(handbook)
+
+
+def _placeholders(handbook: Handbook) -> list[Finding]:
     """A fact still to confirm may appear in a draft (a warning); a document the home has
     approved stands behind every word it prints, so printing one there is an error. Each is
     reported on the file it is written in: data/home.yml, or for a provider's home its

@@ -21,6 +21,7 @@ CheckName = Literal[
     "unknown-regulation", "review-overdue", "review-due-soon", "required-regulation", "expected-regulation",
     "awaiting-approval", "section-map", "ofsted-notification", "home-placeholder", "registry-evidence",
     "law-to-verify", "change-discipline", "phone-number", "content-policy", "files", "home-documents", "website",
+    "home-facts",
 ]
 
 
