@@ -14,7 +14,7 @@ from handbook.model.home import Facts, Placeholder
 MARKUP = "<>*`[]"
 
 
-def check_fact_text(handbook: Handbook) -> list[Finding]:
+def _markup_in_facts(handbook: Handbook) -> list[Finding]:
     """A fact is printed the same everywhere only if it is plain words."""
     findings = []
     for where, text in _texts(handbook.home.facts, ""):
@@ -41,7 +41,7 @@ def _texts(value, where: str) -> Iterator[tuple[str, str]]:
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
-    return check_fact_text(handbook) + _placeholders(handbook)
+    return _markup_in_facts(handbook) + _placeholders(handbook)
 
 
 def _placeholders(handbook: Handbook) -> list[Finding]:

@@ -156,8 +156,9 @@ class ReviewSummary:
     home_facts: HomeFactsReview | None
     other_data: list[DataReview]
     # Every other file the change touches (the theme's templates, the site's pages, the code, the
-    # configuration): what the documents say is unchanged, but how they are built, checked or shown
-    # may not be, so the reviewer reads these in the diff.
+    # configuration, a document whose layout alone changed, a file the handbook never reads): what
+    # the documents say is unchanged, but how they are built, checked or shown may not be, so the
+    # reviewer reads these in the diff.
     other_files: list[str] = field(default_factory=list)
 
     @property
@@ -317,13 +318,13 @@ def _links_changed(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
             + [("Added", text, address) for (text, address) in sorted((new - old).elements())])
 
 
-def _approval(before: Document | None, after: Document, text_changed: bool) -> tuple[str, Approval | None]:
+def _approval(before: Document | None, after: Document, changed_text: bool) -> tuple[str, Approval | None]:
     """Whose approval the version now shown carries, and in which words to say so."""
     try:
         raised = before is None or version_key(after.version) > version_key(before.version)
     except ValueError:
         raised = True
-    if not text_changed and not raised:
+    if not changed_text and not raised:
         return ("kept", after.approval) if after.approval else ("none", None)
     if not raised:
         return "not-raised", None
