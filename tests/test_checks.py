@@ -351,6 +351,17 @@ def test_a_fact_still_to_confirm_is_plain_words_too(mini):
         "the copy's file names print the fact as it is written"]
 
 
+def test_a_draft_that_records_an_approval_is_refused(mini):
+    """An audit found a draft's page saying "Version 1.0, not yet approved" above a document control
+    saying "Approved: version 1.0 by Responsible Individual", and no check objecting."""
+    write_document(mini, POLICY, front_matter(status="draft"))
+    day = (TODAY - dt.timedelta(days=30))
+    assert [str(f) for f in check(mini).findings if f.check == "approval"] == [
+        f"{POLICY}: version 1.0 records an approval (Responsible Individual, {day.day} {day:%B %Y}) but the document "
+        "is a draft: its page would say both that it is approved and that it is not - set status: approved if it was "
+        "approved, or remove approved_by and approved_on until it is"]
+
+
 def test_broken_registry_names_the_file(mini):
     (mini / "data" / "regulations.yml").write_text("instruments:\n  chr2015:\n    title: [oops\n")
     with pytest.raises(HandbookError, match=r"^data/regulations.yml: the YAML is not valid .*\(line \d+\)"):

@@ -119,7 +119,10 @@ def test_coverage_is_worked_out_per_home(provider):
     assert errors_of(provider) == [
         "data/regulations.yml: [birch-house] Regulation 34(4) (Missing child policy) has no approved document "
         "(homes/birch-house/policies/missing-child.md is draft) - approve a document that serves it and list "
-        "\"34(4)\" in its regulations"]
+        "\"34(4)\" in its regulations",
+        "homes/birch-house/policies/missing-child.md: [birch-house] version 1.1 records an approval (Responsible "
+        "Individual, 26 November 2026) but the document is a draft: its page would say both that it is approved and "
+        "that it is not - set status: approved if it was approved, or remove approved_by and approved_on until it is"]
 
 
 def test_the_registration_stage_is_each_homes_own(provider):

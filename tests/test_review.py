@@ -347,6 +347,24 @@ def test_a_change_to_the_regulation_registry_says_what_changed(repo):
         '  - instruments.chr2015.regulations\\["16"\\].notice_days: 28 → 365']
 
 
+def test_an_approval_given_in_this_change_is_not_called_kept(repo):
+    """An audit found "Version 1.0 keeps its approval" said of a draft nobody had approved before
+    the change: an approval the change records is new."""
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "policies/anti-bullying.md", ("status: approved", "status: draft"),
+         ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
+    commit(repo, "Anti-bullying policy back to draft")
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "main")
+    edit(repo, "policies/anti-bullying.md", ("status: draft", "status: approved"),
+         ("    date: 2026-10-05\n", f"    date: 2026-10-05\n    approved_by: Responsible Individual\n"
+                                  f"    approved_on: {DAY.isoformat()}\n"))
+    commit(repo, "Anti-bullying policy approved")
+    lines = review(repo, 0)
+    assert f"- Approved by Responsible Individual on {long(DAY)}." in lines, lines
+    assert not any("keeps its approval" in line for line in lines), lines
+
+
 def test_an_unknown_base_is_one_clear_line(repo):
     result = handbook_command(repo, "review", "--base", "no-such-branch", today=DAY)
     assert result.returncode == 1 and result.stdout == ""

@@ -95,6 +95,14 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
                 f"{long_date(approval.on)}, before the version existed",
                 f"record the date {approval.by} approved version {document.version}",
                 field=f"changes[{number}].approved_on", line=line))
+        if document.status == "draft" and approval is not None:
+            findings.append(error(
+                "approval", document.path,
+                f"version {document.version} records an approval ({approval.by}, {long_date(approval.on)}) but the "
+                "document is a draft: its page would say both that it is approved and that it is not",
+                "set status: approved if it was approved, or remove approved_by and approved_on until it is",
+                field="status", line=document.line_of("status")))
+            continue
         if document.status != "approved" or approval is not None:
             continue
         earlier = document.previous_approval

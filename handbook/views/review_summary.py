@@ -325,7 +325,12 @@ def _approval(before: Document | None, after: Document, changed_text: bool) -> t
     except ValueError:
         raised = True
     if not changed_text and not raised:
-        return ("kept", after.approval) if after.approval else ("none", None)
+        if after.approval is None:
+            return "none", None
+        # An approval this change records is new, not kept (an audit found "keeps its approval"
+        # said of a version nobody had approved before the change).
+        kept = before is not None and before.approval == after.approval
+        return ("kept" if kept else "recorded"), after.approval
     if not raised:
         return "not-raised", None
     if after.current_change is None:
