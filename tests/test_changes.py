@@ -246,6 +246,25 @@ def test_page_shows_history_editors_and_what_changed(repo):
     assert f"<strong>Removed:</strong> <del>{REMOVED_FROM}</del>" in history
 
 
+def test_a_committer_is_not_shown_as_who_merged(repo):
+    """An audit found "Merged by: Bob Rebaser" for a commit made straight on the main line: git's
+    committer is whoever last rewrote or applied a commit, not someone who merged it."""
+    day = fixture_today() + dt.timedelta(days=3)
+    when = f"{day.isoformat()}T09:00:00+00:00"
+    git(repo, "checkout", "-q", "main", when=when)
+    raised, new = raise_version(repo)
+    edit(repo, POLICY, (REMOVED_FROM + "\n", ADDED + "\n"), raised, bump(new, when[:10], "A direct edit."))
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Alice Author",
+           "GIT_AUTHOR_EMAIL": "alice@example.org", "GIT_COMMITTER_NAME": "Bob Rebaser",
+           "GIT_COMMITTER_EMAIL": "bob@example.org"}
+    subprocess.run(["git", "commit", "-q", "-am", "A direct edit"], cwd=repo, env=env, check=True)
+    result = mkdocs_build(repo, today=day, HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stderr
+    history = (repo / "site" / "policies/missing-child.html").read_text().split('id="history"', 1)[1]
+    assert f"<td>{day.day} {day:%B %Y}</td>\n<td>Alice Author</td>\n<td>-</td>" in history
+    assert "Bob Rebaser" not in history
+
+
 def test_history_lists_only_changes_to_the_text(repo):
     """A commit that touched only another file, or only this document's front matter, is not
     a change to this document's text and is not listed."""

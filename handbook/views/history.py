@@ -20,7 +20,10 @@ class TextChange:
     """A change to a document's text that reached the main line."""
     date: dt.date
     edited_by: tuple[str, ...]   # the authors of the commits that made it (people's names from git)
-    merged_by: str               # who merged it, if someone other than its author
+    # Who merged it into the main line: the author of the merge commit. None is recorded for a
+    # commit made on the main line itself (git's committer is whoever last rewrote or applied the
+    # commit, which is no record of a merge).
+    merged_by: str
 
 
 @dataclass
@@ -32,9 +35,8 @@ class DocumentHistory:
 def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
     """One `git log` for every governed file: path -> edits, newest first."""
     by_path: dict[str, list[Edit]] = {}
-    records = log_records(root, ["%H", "%P", "%an", "%cn", "%cs", "%s"], "--first-parent", "-m", "--",
-                          *GOVERNED_FOLDERS)
-    for (commit, parent_list, author, committer, date, subject), names in records:
+    records = log_records(root, ["%H", "%P", "%an", "%cs", "%s"], "--first-parent", "-m", "--", *GOVERNED_FOLDERS)
+    for (commit, parent_list, author, date, subject), names in records:
         parents = parent_list.split()
         paths = [n for n in names if n.endswith(".md")]
         editors = _branch_authors(root, parents) if len(parents) > 1 else {}
@@ -42,7 +44,7 @@ def _main_line_edits(root: Path) -> dict[str, list[Edit]]:
             if len(parents) > 1:
                 edit = Edit(commit, date, tuple(editors.get(path, [author])), author, subject)
             else:
-                edit = Edit(commit, date, (author,), committer if committer != author else "", subject)
+                edit = Edit(commit, date, (author,), "", subject)
             by_path.setdefault(path, []).append(edit)
     return by_path
 
