@@ -362,6 +362,18 @@ def test_a_draft_that_records_an_approval_is_refused(mini):
         "approved, or remove approved_by and approved_on until it is"]
 
 
+def test_a_draft_retired_before_anyone_reviewed_it_needs_no_review_date(mini):
+    """An audit found that retiring a draft nobody had reviewed failed ("missing field
+    'last_reviewed'"), so the only way through was to type a review that never happened."""
+    write_document(mini, "policies/old-rota.md", front_matter(
+        id="old-rota", title="Old rota procedure", status="retired", version="0.2", last_reviewed=None,
+        regulations=[], changes=[{"version": "0.2", "date": (TODAY - dt.timedelta(days=5)).isoformat(),
+                                  "summary": "Retired before it was approved."}]))
+    assert [str(f) for f in check(mini).findings if f.path == "policies/old-rota.md"] == []
+    write_document(mini, POLICY, front_matter(last_reviewed=None))
+    assert any("last_reviewed" in str(f) for f in check(mini).findings if f.path == POLICY and f.is_error)
+
+
 def test_broken_registry_names_the_file(mini):
     (mini / "data" / "regulations.yml").write_text("instruments:\n  chr2015:\n    title: [oops\n")
     with pytest.raises(HandbookError, match=r"^data/regulations.yml: the YAML is not valid .*\(line \d+\)"):
