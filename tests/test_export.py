@@ -60,9 +60,10 @@ def make_repository(root: Path) -> None:
     made = handbook_command(root, "keygen", "--private-key", str(signing_key_of(root)))
     assert made.returncode == 0, made.stderr
     dated = reviewed_on(fixture_today().isoformat())
+    draft = {"changes": [{"version": "1.0", "date": dated["last_reviewed"], "summary": "First draft."}]}  # nobody approved it
     write_document(root, "policies/fire-drills-draft.md",
                    front_matter(id="fire-drills-draft", title="Fire drill procedure", status="draft",
-                                regulations=[], audience=["staff", "inspectors"], **dated),
+                                regulations=[], audience=["staff", "inspectors"], **draft),
                    f"Draft text with the word {DRAFT_WORD}.\n")
     write_document(root, "policies/rota-swaps.md",
                    front_matter(id="rota-swaps", title="Swapping shifts", regulations=[], audience=["staff"], **dated),
