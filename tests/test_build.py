@@ -31,6 +31,21 @@ def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
     assert "[to confirm: " not in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
 
 
+def test_a_draft_retired_before_it_was_approved_is_shown_as_never_approved(handbook_copy):
+    """An audit: a retired draft's Document control said "not yet approved", as if it still might be."""
+    (handbook_copy / "policies/old-rota.md").write_text(
+        '---\nid: old-rota\ntitle: Old rota procedure\nsummary: How shifts were swapped before the new rota.\n'
+        'kind: procedure\nstatus: retired\nversion: "0.2"\nowner: Registered Manager\nreview_every_months: 12\n'
+        'regulations: []\naudience: [staff, inspectors]\nchanges:\n  - version: "0.2"\n    date: 2026-11-20\n'
+        '    summary: Retired before it was approved.\n---\n\nStaff swapped shifts by asking the manager.\n',
+        encoding="utf-8")
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0, result.stderr
+    page = (handbook_copy / "site/policies/old-rota.html").read_text()
+    assert "<td>version 0.2 not approved</td>" in page
+    assert "Last reviewed" in page and "not yet approved" not in page
+
+
 def test_the_theme_reaches_the_site_when_the_environment_lives_in_the_repository(handbook_copy):
     """`make` puts the virtual environment in the repository (.venv), so the theme's own
     stylesheets and scripts come from inside it: the file allowlist, which governs the handbook's
