@@ -4,6 +4,7 @@ sentences from a document outside the page itself (what changed, the reviewer's 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -48,6 +49,13 @@ class _TextBlocks(HTMLParser):
         self._flush()
 
 
+@lru_cache(maxsize=16)
+def _html(markdown_text: str) -> str:
+    """A page's Markdown as HTML, made once: the reviewer's summary reads each version's sentences
+    and its links from the same rendering."""
+    return markdown.markdown(markdown_text, extensions=_EXTENSIONS)
+
+
 class _Links(HTMLParser):
     """Each link of an HTML page: (its text, where it leads)."""
 
@@ -73,7 +81,7 @@ class _Links(HTMLParser):
 def links(markdown_text: str) -> list[tuple[str, str]]:
     """The links of a rendered page's Markdown, as a reader follows them: (text, address)."""
     parser = _Links()
-    parser.feed(markdown.markdown(markdown_text, extensions=_EXTENSIONS))
+    parser.feed(_html(markdown_text))
     parser.close()
     return parser.found
 
@@ -83,6 +91,6 @@ def plain_text(markdown_text: str) -> str:
     list item, table row) per paragraph of the result, without Markdown marks; a link reads
     as its text."""
     parser = _TextBlocks()
-    parser.feed(markdown.markdown(markdown_text, extensions=_EXTENSIONS))
+    parser.feed(_html(markdown_text))
     parser.close()
     return "\n\n".join(parser.blocks)
