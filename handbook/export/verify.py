@@ -123,10 +123,6 @@ class Refused(HandbookError):
         self.problem = problem
 
 
-def refuse(bundle: Path, problem: str) -> Refused:
-    return Refused(bundle, problem)
-
-
 def _ends_in_a_comment(raw: BinaryIO) -> bool:
     """Whether an end record lies before the last 22 bytes (within the 64 KB a comment can take)."""
     size = raw.seek(0, 2)
@@ -156,34 +152,34 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
                                 "its PDF with --pdf FILE")
         # Before Python's zipfile reads the whole directory into memory: its size and count.
         if raw.seek(0, 2) > MAX_TOTAL_BYTES:
-            raise refuse(bundle, "larger than any handbook export")
+            raise Refused(bundle, "larger than any handbook export")
         raw.seek(max(raw.tell() - END_RECORD.size, 0))
         end = raw.read(END_RECORD.size)
         if len(end) == END_RECORD.size and end.startswith(END_SIGNATURE):
             *_, count, directory, _, _ = END_RECORD.unpack(end)
             if count > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
-                raise refuse(bundle, f"a directory of {directory} bytes listing {count} entr"
+                raise Refused(bundle, f"a directory of {directory} bytes listing {count} entr"
                                      f"{'y' if count == 1 else 'ies'}, more than any handbook export holds")
             raw.seek(max(raw.tell() - END_RECORD.size - ZIP64_LOCATOR_BYTES, 0))
             if raw.read(len(ZIP64_LOCATOR)) == ZIP64_LOCATOR:  # zipfile would follow it to a directory of any size
-                raise refuse(bundle, "the zip holds a Zip64 record before its end record, which the export never "
+                raise Refused(bundle, "the zip holds a Zip64 record before its end record, which the export never "
                                      f"writes (a second directory): {SHOWS_OTHER_FILES}")
         elif END_SIGNATURE in end or _ends_in_a_comment(raw):
             # Python's zipfile would look for the end record further back (behind a comment),
             # and read a directory of any size first.
-            raise refuse(bundle, "the zip holds bytes its directory does not account for, after its last entry (a "
+            raise Refused(bundle, "the zip holds bytes its directory does not account for, after its last entry (a "
                                  f"comment, or a second directory): {SHOWS_OTHER_FILES}")
     try:
         archive = zipfile.ZipFile(bundle)
     except (*DAMAGED, UnicodeDecodeError) as problem:
-        raise refuse(bundle, f"not a readable zip file ({_reason(problem)})") from None
+        raise Refused(bundle, f"not a readable zip file ({_reason(problem)})") from None
     with archive, bundle.open("rb") as raw:
         entries = _sound_entries(bundle, archive, raw)
         files = {info.filename: info for info in entries}
         folder, listing = _find_manifest(bundle, raw, files)
         expected = read_manifest(bundle, listing)
         if expected.get("copy", folder.rstrip("/")) != folder.rstrip("/"):
-            raise refuse(bundle, f"its folder is named {folder.rstrip('/')!r}, but its manifest says the copy is "
+            raise Refused(bundle, f"its folder is named {folder.rstrip('/')!r}, but its manifest says the copy is "
                                  f"{expected['copy']!r}: the copy was renamed")
         result = Verification(manifest=expected)
         signature_name = folder + SIGNATURE
@@ -191,11 +187,11 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
             result.signed_by = _check_signature(bundle, _read(bundle, raw, files[signature_name]), listing,
                                                 public_key)
         elif expected.get("signed"):
-            raise refuse(bundle, f"the manifest says the copy is signed, but {SIGNATURE} is missing")
+            raise Refused(bundle, f"the manifest says the copy is signed, but {SIGNATURE} is missing")
         found: dict[str, str] = {}
         for name, info in files.items():
             if not name.startswith(folder):  # else it could stand in for the page of the same name in the copy
-                raise refuse(bundle, f"the entry {name!r} lies outside the copy's folder {folder.rstrip('/')!r}, "
+                raise Refused(bundle, f"the entry {name!r} lies outside the copy's folder {folder.rstrip('/')!r}, "
                                      "where the export puts every file")
             relative = name[len(folder):]
             if relative in (MANIFEST, SIGNATURE):
@@ -221,7 +217,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
             "zip's files were checked, and no PDF")
         return
     if listed is None:
-        raise refuse(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
+        raise Refused(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
     _regular_file(pdf, "name the PDF the export made with the zip")
     digest = hashlib.sha256()
     try:
@@ -247,40 +243,40 @@ def _sound_entries(bundle: Path, archive: zipfile.ZipFile, raw: BinaryIO) -> lis
     """The entries, once the zip's structure is known to be sound (see the module's docstring)."""
     entries = archive.infolist()
     if len(entries) > MAX_ENTRIES:
-        raise refuse(bundle, f"{len(entries)} entries, more than any handbook export holds")
+        raise Refused(bundle, f"{len(entries)} entries, more than any handbook export holds")
     seen: set[str] = set()
     alike: dict[str, str] = {}  # same_name(name) -> the first entry's name
     total = 0
     for info in entries:
         name = info.filename
         if name in seen:
-            raise refuse(bundle, f"two entries are named {name!r}: an unzip tool would extract only one of them")
+            raise Refused(bundle, f"two entries are named {name!r}: an unzip tool would extract only one of them")
         seen.add(name)
         if (first := alike.setdefault(same_name(name), name)) != name:
-            raise refuse(bundle, f"the entries {first!r} and {name!r} differ only in capitals or in how an accent is "
+            raise Refused(bundle, f"the entries {first!r} and {name!r} differ only in capitals or in how an accent is "
                                  "written: unzipped on Windows or a Mac, one would replace the other")
         if info.orig_filename != name:  # Python's zipfile cuts a name at a NUL; other tools may not
-            raise refuse(bundle, f"the name of the entry {name!r} goes on after a NUL character: "
+            raise Refused(bundle, f"the name of the entry {name!r} goes on after a NUL character: "
                                  f"{SHOWS_OTHER_FILES}")
         if has_controls(name):
-            raise refuse(bundle, f"the name of the entry {name!r} holds a control character, which could rewrite "
+            raise Refused(bundle, f"the name of the entry {name!r} holds a control character, which could rewrite "
                                  "what verify prints on screen")
         if _unsafe(name):
-            raise refuse(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
+            raise Refused(bundle, f"the entry {name!r} would be extracted outside the copy's folder")
         if info.flag_bits & 0x1:
-            raise refuse(bundle, f"the entry {name!r} is encrypted, which the export never does")
+            raise Refused(bundle, f"the entry {name!r} is encrypted, which the export never does")
         if info.compress_type not in METHODS:
-            raise refuse(bundle, f"the entry {name!r} is compressed with a method the export never uses")
+            raise Refused(bundle, f"the entry {name!r} is compressed with a method the export never uses")
         if info.is_dir():
-            raise refuse(bundle, f"the entry {name!r} is a folder entry, which the export never writes")
+            raise Refused(bundle, f"the entry {name!r} is a folder entry, which the export never writes")
         if info.file_size > MAX_ENTRY_BYTES:
-            raise refuse(bundle, f"the entry {name!r} is {info.file_size} bytes, larger than any file of a copy")
+            raise Refused(bundle, f"the entry {name!r} is {info.file_size} bytes, larger than any file of a copy")
         if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise refuse(bundle, f"the entry {name!r} expands {info.file_size // max(info.compress_size, 1)} times "
+            raise Refused(bundle, f"the entry {name!r} expands {info.file_size // max(info.compress_size, 1)} times "
                                  "over (a zip bomb)")
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise refuse(bundle, "the entries add up to more than any handbook export holds (a zip bomb)")
+            raise Refused(bundle, "the entries add up to more than any handbook export holds (a zip bomb)")
         _as_the_export_writes(bundle, info)
     _every_byte_accounted_for(bundle, entries, raw)
     return entries
@@ -308,7 +304,7 @@ def _as_the_export_writes(bundle: Path, info: zipfile.ZipInfo) -> None:
         differ.append("external_attr")
     if differ:
         shown = ", ".join(d.replace("_", " ") for d in differ)
-        raise refuse(bundle, f"the entry {info.filename!r} has details the export never writes ({shown}): "
+        raise Refused(bundle, f"the entry {info.filename!r} has details the export never writes ({shown}): "
                              f"{SHOWS_OTHER_FILES}")
 
 
@@ -320,13 +316,13 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
     size = raw.seek(0, 2)
     offsets = [info.header_offset for info in entries]
     if offsets != sorted(offsets):
-        raise refuse(bundle, "its directory lists the entries in another order than they lie in the zip, which the "
+        raise Refused(bundle, "its directory lists the entries in another order than they lie in the zip, which the "
                              f"export never writes: {SHOWS_OTHER_FILES}")
     position = 0
     previous = None
     for info in entries:
         if info.header_offset != position:
-            raise refuse(bundle, f"the entries {previous!r} and {info.filename!r} share their data (a zip bomb, or "
+            raise Refused(bundle, f"the entries {previous!r} and {info.filename!r} share their data (a zip bomb, or "
                                  f"{SHOWS_OTHER_FILES})" if info.header_offset < position else
                                  f"{info.header_offset - position} bytes lie hidden before the entry {info.filename!r}, "
                                  f"where the export writes none: {SHOWS_OTHER_FILES}")
@@ -337,10 +333,10 @@ def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw:
     directory = sum(CENTRAL_HEADER_BYTES + len(_name_bytes(info)) for info in entries)
     if len(end) < END_RECORD.size or END_RECORD.unpack(end) != (END_SIGNATURE, 0, 0, len(entries), len(entries),
                                                                  directory, position, 0):
-        raise refuse(bundle, f"the zip holds bytes its directory does not account for, after its last entry (a "
+        raise Refused(bundle, f"the zip holds bytes its directory does not account for, after its last entry (a "
                              f"comment, or a second directory): {SHOWS_OTHER_FILES}")
     if position + directory + END_RECORD.size != size:
-        raise refuse(bundle, f"the zip holds {size - position - directory - END_RECORD.size} bytes its directory "
+        raise Refused(bundle, f"the zip holds {size - position - directory - END_RECORD.size} bytes its directory "
                              f"does not account for, after its last entry: {SHOWS_OTHER_FILES}")
 
 
@@ -357,27 +353,27 @@ def _local_end(bundle: Path, info: zipfile.ZipInfo, raw: BinaryIO, zip_size: int
     every detail (name, flags, method, time, sizes and checksum) and carries no extra field."""
     start = info.header_offset
     if not 0 <= start < zip_size:
-        raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
+        raise Refused(bundle, f"the entry {info.filename!r} points outside the zip")
     raw.seek(start)
     header = raw.read(LOCAL_HEADER.size)
     if len(header) < LOCAL_HEADER.size:
-        raise refuse(bundle, f"the entry {info.filename!r} points outside the zip")
+        raise Refused(bundle, f"the entry {info.filename!r} points outside the zip")
     (signature, version, flags, method, time, date, crc, compressed, size, name_length,
      extra_length) = LOCAL_HEADER.unpack(header)
     if signature != LOCAL_SIGNATURE:
-        raise refuse(bundle, f"the entry {info.filename!r} has no local header where the directory says")
+        raise Refused(bundle, f"the entry {info.filename!r} has no local header where the directory says")
     local_name = raw.read(name_length)
     if local_name != _name_bytes(info):
         shown = local_name.decode("utf-8", "replace")
-        raise refuse(bundle, f"the entry {info.filename!r} is named {shown!r} in its local header: different tools "
+        raise Refused(bundle, f"the entry {info.filename!r} is named {shown!r} in its local header: different tools "
                              "would extract different files")
     expected = (info.extract_version, info.flag_bits, info.compress_type, _dos_time(info), info.CRC,
                 info.compress_size, info.file_size, 0)
     if (version, flags, method, (time, date), crc, compressed, size, extra_length) != expected:
-        raise refuse(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
+        raise Refused(bundle, f"the local header of {info.filename!r} does not match the zip's directory")
     end = start + LOCAL_HEADER.size + name_length + info.compress_size
     if end > zip_size:
-        raise refuse(bundle, f"the entry {info.filename!r} runs past the end of the zip")
+        raise Refused(bundle, f"the entry {info.filename!r} runs past the end of the zip")
     return end
 
 
@@ -389,10 +385,10 @@ def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
 def _find_manifest(bundle: Path, raw: BinaryIO, files: dict) -> tuple[str, bytes]:
     manifests = [n for n in files if n.count("/") == 1 and n.endswith("/" + MANIFEST)]
     if len(manifests) != 1:
-        raise refuse(bundle, f"no {MANIFEST} at the top of the bundle: this is not a handbook export")
+        raise Refused(bundle, f"no {MANIFEST} at the top of the bundle: this is not a handbook export")
     info = files[manifests[0]]
     if info.file_size > MAX_MANIFEST_BYTES:
-        raise refuse(bundle, f"{MANIFEST} is larger than any manifest the export writes")
+        raise Refused(bundle, f"{MANIFEST} is larger than any manifest the export writes")
     return manifests[0].split("/")[0] + "/", _read(bundle, raw, info)
 
 
@@ -410,13 +406,13 @@ def _read(bundle: Path, raw: BinaryIO, info: zipfile.ZipInfo) -> bytes:
         try:
             contents = inflate.decompress(data, info.file_size + 1)
         except zlib.error as problem:
-            raise refuse(bundle, f"the entry {info.filename!r} is damaged ({_reason(problem)})") from None
+            raise Refused(bundle, f"the entry {info.filename!r} is damaged ({_reason(problem)})") from None
         ended = inflate.eof and not inflate.unused_data and not inflate.unconsumed_tail
     if not ended or len(contents) != info.file_size:
-        raise refuse(bundle, f"the data of the entry {info.filename!r} does not end where its size says: "
+        raise Refused(bundle, f"the data of the entry {info.filename!r} does not end where its size says: "
                              f"{SHOWS_OTHER_FILES}")
     if zlib.crc32(contents) != info.CRC:
-        raise refuse(bundle, f"the entry {info.filename!r} is damaged (Bad CRC-32)")
+        raise Refused(bundle, f"the entry {info.filename!r} is damaged (Bad CRC-32)")
     return contents
 
 
@@ -433,7 +429,7 @@ def _no_duplicate_keys(pairs: list) -> dict:
 def read_manifest(bundle: Path, listing: bytes) -> dict:
     """The manifest, once it is known to be what the export writes; one line if it is not."""
     def malformed(what: str) -> HandbookError:
-        return refuse(bundle, f"{MANIFEST} is malformed: {what}")
+        return Refused(bundle, f"{MANIFEST} is malformed: {what}")
 
     try:
         data = json.loads(listing.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
@@ -487,13 +483,13 @@ def _check_signature(bundle: Path, raw: bytes, listing: bytes, public_key: Ed255
             raise ValueError("not what the export writes")
         signature = base64.b64decode(data["signature"], validate=True)
     except (UnicodeDecodeError, RecursionError, ValueError, binascii.Error):
-        raise refuse(bundle, f"{SIGNATURE} is malformed") from None
+        raise Refused(bundle, f"{SIGNATURE} is malformed") from None
     if public_key is None:
         raise HandbookError(f"{bundle}: the copy is signed, but there is no public key to check it with - run the "
                             "command in the handbook's repository (data/inspector-copy-key.pub), or give the home's "
                             "public key with --public-key FILE")
     expected = fingerprint(public_key)
     if not signature_matches(public_key, signature, listing):
-        raise refuse(bundle, f"the signature of {MANIFEST} is not the home's (key {expected}): the copy was changed "
+        raise Refused(bundle, f"the signature of {MANIFEST} is not the home's (key {expected}): the copy was changed "
                              "after it was made, or signed with another key")
     return expected
