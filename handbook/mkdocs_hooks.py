@@ -46,6 +46,7 @@ from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.sources.letters import never_used_alphabet
 from handbook.style.readability import prepare as prepare_readability
+from handbook.views.document_links import DocumentLinks, not_in_force_mark
 from handbook.views.document_page import UNPLACED, document_details, document_top, search_tags, sections_not_made
 from handbook.views.editions import (
     COPIES_FOLDER,
@@ -68,7 +69,6 @@ from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page
 from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import ReadyHtml, link_from
-from handbook.views.unpublished_links import UnpublishedLinks
 
 log = logging.getLogger("handbook")
 if not log.handlers:  # our own handler: handbook warnings must never trip `mkdocs build --strict`
@@ -216,11 +216,12 @@ def on_config(config):
         log.warning(str(problem))
         _build["histories"] = {}
     config.nav = expand_nav(config.nav, handbook)
-    if inspector_edition() or public_edition():
-        # A link to a document the edition leaves out (a draft in a final inspector copy, a
-        # staff document on the website) becomes its text.
-        _build["unlinker"] = UnpublishedLinks({d.path for d in handbook.withheld})
-        config.markdown_extensions.append(_build["unlinker"])
+    # A link to a document the edition leaves out (a draft in a final inspector copy, a staff
+    # document on the website) becomes its text; a link to a draft or retired document says so.
+    marks = {d.path: mark for d in handbook.documents if d.valid and (mark := not_in_force_mark(d))}
+    _build["document_links"] = DocumentLinks({d.path for d in handbook.withheld}, marks,
+                                             unmarked_pages={d.path for d in handbook.documents if d.status == "draft"})
+    config.markdown_extensions.append(_build["document_links"])
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
         config.extra_javascript.append(VALID_AS_OF_SCRIPT)
@@ -433,8 +434,7 @@ def on_page_markdown(markdown, page, config, files):
     markdown = relink(handbook, page.file.src_uri, markdown)  # a provider's home: links lead to its documents
     document = handbook.document(page.file.src_uri)
     findings = handbook.findings_for(_source_path(handbook, page.file.src_uri))
-    if inspector_edition() or public_edition():
-        _build["unlinker"].page = page.file.src_uri
+    _build["document_links"].page = page.file.src_uri
     if inspector_edition():  # findings are for the team; the copy carries its date stamp instead
         banner = copy_stamp(handbook, link_from(page.file.src_uri, COPY_PAGE))
     elif public_edition():

@@ -29,6 +29,8 @@ def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
     assert "Cura Care Homes" in missing and "{{" not in missing
     assert "version 1.1 by Responsible Individual on 26 November 2026" in missing
     assert "[to confirm: " not in (site / "statement-of-purpose/statement-of-purpose.html").read_text()
+    sitemap = (site / "sitemap.xml").read_text()  # no <lastmod>: MkDocs would date every page by the build
+    assert sitemap.startswith("<?xml") and "<loc>" in sitemap and "<lastmod>" not in sitemap
 
 
 def test_a_draft_retired_before_it_was_approved_is_shown_as_never_approved(handbook_copy):
@@ -44,6 +46,50 @@ def test_a_draft_retired_before_it_was_approved_is_shown_as_never_approved(handb
     page = (handbook_copy / "site/policies/old-rota.html").read_text()
     assert "<td>version 0.2 not approved</td>" in page
     assert "Last reviewed" in page and "not yet approved" not in page
+
+
+def test_a_link_to_a_document_not_in_force_says_so_where_the_page_does_not(handbook_copy):
+    """An audit: the home page's quick help repeats steps from policies, and showed them with no
+    word that the policies were drafts. A link to a draft or retired document now says so, on
+    every page that is not itself a draft (a draft page says so at its top)."""
+    def procedure(name: str, status: str, version: str, changes: str, body: str) -> None:
+        (handbook_copy / f"policies/{name}.md").write_text(
+            f"---\nid: {name}\ntitle: {name.replace('-', ' ').capitalize()} procedure\nsummary: How staff work.\n"
+            f"kind: procedure\nstatus: {status}\nversion: \"{changes[14:17]}\"\nowner: Registered Manager\n"
+            f"last_reviewed: 2026-11-20\nreview_every_months: 12\nregulations: []\naudience: [staff, inspectors]\n"
+            f"changes:\n{changes}---\n\n{body}\n", encoding="utf-8")
+
+    procedure("new-rota", "draft", "0.2", '  - version: "0.2"\n    date: 2026-11-20\n    summary: Shorter.\n'
+              '  - version: "0.1"\n    date: 2026-11-20\n    approved_by: Responsible Individual\n'
+              '    approved_on: 2026-11-20\n    summary: First version.\n', "As agreed.")
+    procedure("night-checks", "draft", "0.1", '  - version: "0.1"\n    date: 2026-11-20\n    summary: First draft.\n',
+              "Follow the [new rota procedure](new-rota.md) and the [safeguarding policy](safeguarding.md).")
+    procedure("old-rota", "retired", "0.2", '  - version: "0.2"\n    date: 2026-11-20\n    summary: Retired.\n',
+              "Replaced by the [night checks procedure](night-checks.md).")
+    bullying = handbook_copy / "policies/anti-bullying.md"
+    bullying.write_text(bullying.read_text() + "\nAt night, see the [night checks](night-checks.md).\n", encoding="utf-8")
+    index = handbook_copy / "docs/index.md"
+    index.write_text(index.read_text() + "\n- [New rota](policies/new-rota.md)\n- [Night checks](policies/night-checks.md)"
+                     "\n- [Old rota](policies/old-rota.md)\n", encoding="utf-8")
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0, result.stderr
+    site = handbook_copy / "site"
+    home = (site / "index.html").read_text()
+    assert '<a href="policies/new-rota.html">New rota <span class="not-in-force">(draft of a new version)</span></a>' in home
+    assert ('<a href="policies/night-checks.html">Night checks <span class="not-in-force">(draft: not yet in force)'
+            '</span></a>') in home
+    assert ('<a href="policies/old-rota.html">Old rota <span class="not-in-force">(retired: no longer in force)'
+            '</span></a>') in home
+    assert ('href="policies/missing-child.html#if-a-child-is-missing-now">A child is missing: what to do now</a>') in home
+    approved = (site / "policies/anti-bullying.html").read_text()
+    assert ('<a href="night-checks.html">night checks <span class="not-in-force">(draft: not yet in force)'
+            '</span></a>') in approved
+    assert '<a href="missing-child.html">missing child policy</a>' in approved
+    draft = (site / "policies/night-checks.html").read_text()
+    assert '<a href="new-rota.html">new rota procedure</a>' in draft and "not-in-force" not in draft
+    retired = (site / "policies/old-rota.html").read_text()
+    assert ('<a href="night-checks.html">night checks procedure <span class="not-in-force">(draft: not yet in force)'
+            '</span></a>') in retired
 
 
 def test_the_theme_reaches_the_site_when_the_environment_lives_in_the_repository(handbook_copy):
@@ -80,6 +126,11 @@ def test_real_handbook_is_honest_drafts_while_applying(tmp_path):
         article = html[html.index('<article'):]
         assert "Draft: not yet approved" in article[:article.index("<table")], source.name
         assert "by Responsible Individual on" not in html, f"{source.name} shows an approval nobody gave"
+    home = (real / "site/index.html").read_text()
+    quick_help = home[home.index('id="quick-help"'):home.index('id="the-statement-of-purpose-and-childrens-guide"')]
+    buttons = re.findall(r'<a class="md-button md-button--primary"[^>]*>(.*?)</a>', quick_help)
+    assert len(buttons) == 4 and all(b.endswith('<span class="not-in-force">(draft: not yet in force)</span>')
+                                     for b in buttons), buttons
 
 
 def _set_field(root, relative, **changes):

@@ -20,8 +20,8 @@ from handbook.loading.rendering import PageRenderer
 from handbook.model.handbook import load_handbook
 from handbook.model.home import NOT_PUBLISHED, home_from_data
 from handbook.sources.errors import HandbookError
+from handbook.views.document_links import DocumentLinks
 from handbook.views.editions import readable_text, withheld_fact_in
-from handbook.views.unpublished_links import UnpublishedLinks
 
 pytestmark = pytest.mark.unit
 
@@ -204,7 +204,7 @@ def test_a_withheld_fact_is_found_whatever_its_spacing_case_or_markup():
 
 
 def test_links_to_unpublished_documents_become_their_text():
-    unlinker = UnpublishedLinks({"policies/safeguarding.md"})
+    unlinker = DocumentLinks({"policies/safeguarding.md"})
     unlinker.page = "statement-of-purpose/statement-of-purpose.md"
     html = markdown.markdown("See the [safeguarding policy](../policies/safeguarding.md#allegations), "
                              "the [guide](childrens-guide.md), [a section](#ethos) and [GOV.UK](https://www.gov.uk).",
@@ -212,6 +212,21 @@ def test_links_to_unpublished_documents_become_their_text():
     assert '<span class="unpublished-link">safeguarding policy</span>' in html
     assert 'href="childrens-guide.md"' in html and 'href="#ethos"' in html and 'href="https://www.gov.uk"' in html
     assert "safeguarding.md" not in html
+
+
+def test_links_to_documents_not_in_force_say_so_unless_the_page_is_a_draft():
+    links = DocumentLinks(set(), {"policies/missing-child.md": "draft: not yet in force"},
+                          unmarked_pages={"policies/new-rota.md"})
+    text = ("[Missing **now**](policies/missing-child.md#now){ .md-button } and [it](policies/missing-child.md) "
+            "and [safeguarding](policies/safeguarding.md)")
+    links.page = "index.md"
+    html = markdown.markdown(text, extensions=[links, "attr_list"])
+    assert html == ('<p><a class="md-button" href="policies/missing-child.md#now">Missing <strong>now</strong> '
+                    '<span class="not-in-force">(draft: not yet in force)</span></a> and '
+                    '<a href="policies/missing-child.md">it <span class="not-in-force">(draft: not yet in force)'
+                    '</span></a> and <a href="policies/safeguarding.md">safeguarding</a></p>')
+    links.page = "policies/new-rota.md"
+    assert "not-in-force" not in markdown.markdown(text.replace("policies/", ""), extensions=[links, "attr_list"])
 
 
 def test_csp_hashes_are_those_of_the_inline_scripts_that_run(tmp_path):

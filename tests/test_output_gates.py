@@ -563,7 +563,7 @@ def _names_alike(root):
 
 def _file_in_overrides(root):
     (root / "overrides" / "secret.txt").write_text("x")
-    return "overrides/secret.txt: overrides/ holds only the theme's templates (.html)"
+    return "overrides/secret.txt: overrides/ holds only the theme's templates (.html, and sitemap.xml)"
 
 
 STRAY = {

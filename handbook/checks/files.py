@@ -23,6 +23,8 @@ from handbook.sources.files import PICTURE_FORMATS, SourceFile, name_problem, sa
 ASSETS = "docs/assets/"
 ASSET_TYPES = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 TEMPLATES = "overrides/"
+# The theme's templates are .html, and the sitemap's, which MkDocs renders rather than copies.
+SITEMAP_TEMPLATE = TEMPLATES + "sitemap.xml"
 
 
 def publishable(path: str) -> bool:
@@ -35,7 +37,7 @@ def publishable(path: str) -> bool:
     if folder == "docs":
         return path.endswith(".md") or (path.startswith(ASSETS) and path.lower().endswith(ASSET_TYPES))
     if path.startswith(TEMPLATES):
-        return path.endswith(".html")
+        return path.endswith(".html") or path == SITEMAP_TEMPLATE
     return False
 
 
@@ -104,7 +106,7 @@ def _finding(file: SourceFile) -> Finding | None:
                      "docs/ holds the site's pages (.md) and, under docs/assets/, its stylesheets, scripts and "
                      f"pictures ({', '.join(ASSET_TYPES)}); this file is neither and would be published as it is",
                      "remove it, or keep it outside the handbook's folders")
-    return error("files", file.path, "overrides/ holds only the theme's templates (.html); this file would be "
+    return error("files", file.path, "overrides/ holds only the theme's templates (.html, and sitemap.xml); this file would be "
                  "published as it is", "remove it, or keep it outside the handbook's folders")
 
 

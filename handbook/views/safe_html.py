@@ -35,7 +35,7 @@ from handbook.model.reserved import (
     VOID_ELEMENTS,
 )
 from handbook.sources.errors import HandbookError
-from handbook.views.unpublished_links import UNPUBLISHED_CLASS
+from handbook.views.document_links import NOT_IN_FORCE_CLASS, UNPUBLISHED_CLASS
 
 # The markup the handbook legitimately produces: Markdown (with the site's extensions: tables,
 # admonitions, details, definition lists, attribute lists, code blocks), the handbook's own
@@ -82,7 +82,7 @@ ALLOWED_CLASSES_BY_TAG = {
     "p": {"admonition-title", "document-notice", "document-notice--draft", "document-notice--overdue",
           "document-notice--retired", "document-status", "copy-stamp__stale"},
     "a": {"external", "headerlink"},
-    "span": {"guide-page", "gap", "gap--expected", "md-icon", "md-source-file__fact", UNPUBLISHED_CLASS,
+    "span": {"guide-page", "gap", "gap--expected", "md-icon", "md-source-file__fact", UNPUBLISHED_CLASS, NOT_IN_FORCE_CLASS,
              "git-revision-date-localized-plugin", "git-revision-date-localized-plugin-date",
              "review-badge", "review-badge--overdue", "review-badge--due-soon", "review-badge--in-date"},
     "strong": {"gap", "gap--required"},
