@@ -40,7 +40,7 @@ from handbook.loading.rendering import (
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
-from handbook.model.provider import HOMES_DIR, shared_path
+from handbook.model.provider import HOME_FACTS, HOMES_DIR, shared_path
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
@@ -98,9 +98,12 @@ _WHOLE_SITE = ("handbook", "macros", "data", "overrides", "mkdocs.yml")
 
 
 def _whole_site_stamp(root: str) -> dict[str, int]:
-    """The modification time of every file every page depends on."""
+    """The modification time of every file every page depends on (for a provider, each home's
+    facts too: another home's show on the provider's page, and this home's on every page)."""
     stamp = {}
-    for name in _WHOLE_SITE:
+    homes = os.path.join(root, HOMES_DIR)
+    facts = [os.path.join(HOMES_DIR, home, HOME_FACTS) for home in sorted(os.listdir(homes))] if os.path.isdir(homes) else []
+    for name in (*_WHOLE_SITE, *facts):
         path = os.path.join(root, name)
         for dirpath, dirnames, filenames in os.walk(path) if os.path.isdir(path) else [("", [], [path])]:
             dirnames[:] = [d for d in dirnames if d != "__pycache__"]
@@ -187,6 +190,10 @@ def on_config(config):
     if problem is not None:  # a data file could not be used at all: say so in one line
         raise PluginError(one_line(str(problem)))
     handbook = _handbook(config)
+    if public_edition() and handbook.home_id is not None:  # as `handbook publish` refuses a provider's handbook
+        raise PluginError(f"HANDBOOK_EDITION=public: the public website is made for a single home's handbook; "
+                          f"a provider's home ({handbook.home_id}) has none yet - build its staff site or its "
+                          "inspector copy instead")
     _finish_gate()  # a gate left by an earlier build (`make serve` rebuilds in this process)
     _build["refused"] = []
     _build["gate"] = PageGate(len(handbook.documents) + len(handbook.site_pages),
@@ -369,7 +376,7 @@ def on_files(files, config):
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
         files.append(File.generated(config, COPY_PAGE, content=copy_page(handbook)))
-    elif handbook.home_id is not None:
+    elif handbook.home_id is not None and not public_edition():  # every home's errors: the provider's staff only
         try:  # every home, side by side: another home's data file that cannot be read stops it in one line
             provider = check_provider(handbook.root, handbook.today)
         except HandbookError as problem:

@@ -341,6 +341,16 @@ def test_a_fact_is_plain_words_never_markup(mini, name, marks):
                      "<>*`[]"]
 
 
+def test_a_fact_holds_no_invisible_character(mini):
+    """A review: "SC00000\u200b2" reads as another home's URN but passed the check that two homes
+    differ. An invisible character in a fact is refused, named."""
+    write_home(mini, registration=REGISTERED, ofsted_urn="SC00000\u200b2")
+    found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
+    assert found == ["data/home.yml: ofsted_urn holds an invisible character (U+200B): it reads like another text but "
+                     "is not the same, so a check comparing it (one home's name or URN with another's) would miss it - "
+                     "type ofsted_urn again, without it"]
+
+
 def test_a_fact_still_to_confirm_is_plain_words_too(mini):
     facts = yaml.safe_load((mini / "data/home.yml").read_text(encoding="utf-8"))
     facts["contacts"]["lado"]["phone"] = {"to_confirm": "the LADO's <b>direct</b> line"}

@@ -5,9 +5,11 @@ once with the homes it affects. In process, on copies of tests/fixtures/provider
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
+import icalendar
 import pytest
 import yaml
 from conftest import write_document
@@ -19,6 +21,7 @@ from handbook.loading.rendering import render_text
 from handbook.model.findings import error
 from handbook.model.handbook import load_handbook
 from handbook.sources.errors import HandbookError
+from handbook.views.feeds import review_calendar
 from handbook.views.provider import provider_json, provider_page, relink
 
 pytestmark = pytest.mark.unit
@@ -136,6 +139,46 @@ def test_the_registration_stage_is_each_homes_own(provider):
         "document that serves it and list \"16\" in its regulations"]
 
 
+def test_a_link_into_another_homes_folder_leads_nowhere(provider):
+    """A review: Oak Lodge linking "Birch House's own missing child procedure" was led, without a word,
+    to the provider's policy of that name."""
+    rope = provider / "homes/oak-lodge/policies/rope-swing-safety.md"
+    rope.write_text(rope.read_text() + "\nSee [Birch House's procedure](../../birch-house/policies/missing-child.md).\n",
+                    encoding="utf-8")
+    found = [line for line in errors_of(provider) if line.startswith("homes/oak-lodge/policies/rope-swing-safety.md")]
+    assert found == [
+        "homes/oak-lodge/policies/rope-swing-safety.md: [oak-lodge] the link '../../birch-house/policies/missing-child.md' "
+        "does not lead to a document, page or file of the handbook - check the path: write it relative to this page, "
+        "for example ../policies/complaints.md"]
+
+
+def test_each_homes_review_calendar_has_its_own_events(provider):
+    """A review: the homes' calendars gave a provider policy due the same day the same event id, so a
+    calendar subscribed to two homes showed one home's deadline only."""
+    uids = {home: {str(event["uid"]) for event in icalendar.Calendar.from_ical(
+                review_calendar(load_and_check(provider, PROVIDER_TODAY, home))).walk("VEVENT")}
+            for home in ("oak-lodge", "birch-house")}
+    assert "missing-child-2027-10-05@oak-lodge.handbook.curacarehomes" in uids["oak-lodge"]
+    assert "missing-child-2027-10-05@birch-house.handbook.curacarehomes" in uids["birch-house"]
+    assert uids["oak-lodge"].isdisjoint(uids["birch-house"])
+
+
+def test_a_shared_statement_of_purpose_stands_in_for_no_homes_own(provider):
+    """A review: a provider policy of kind statement-of-purpose, approved and notified once, served
+    regulation 16 for a registered home whose own statement was a draft, and the check passed."""
+    own = provider / "homes/oak-lodge/statement-of-purpose/statement-of-purpose.md"
+    shared = (own.read_text().replace("id: statement-of-purpose", "id: provider-statement-of-purpose")
+              .replace("](../policies/", "](").replace("](childrens-guide.md)", "](../statement-of-purpose/childrens-guide.md)")
+              .replace("{{ home.ofsted_urn }}", "given at registration"))
+    (provider / "policies/provider-statement-of-purpose.md").write_text(shared, encoding="utf-8")
+    shutil.copy(provider / "homes/elm-cottage/statement-of-purpose/statement-of-purpose.md", own)
+    assert errors_of(provider) == [
+        "policies/provider-statement-of-purpose.md: [birch-house, elm-cottage, oak-lodge] kind "
+        "statement-of-purpose in the provider's shared documents: each home's Statement of Purpose is its own, and "
+        "this one would count as every home's - move it to homes/<id>/statement-of-purpose/ of the home it "
+        "describes, or give it kind: policy"]
+
+
 def test_a_home_without_its_own_statement_of_purpose_fails_naming_the_folder(provider):
     (provider / "homes/oak-lodge/statement-of-purpose/statement-of-purpose.md").unlink()
     found = errors_of(provider)
@@ -217,7 +260,9 @@ def test_links_lead_to_this_homes_documents_never_another_homes(provider):
     assert relink(birch, page, text) == (
         "[SoP](../homes/birch-house/statement-of-purpose/statement-of-purpose.md#x) "
         "[m](../homes/birch-house/policies/missing-child.md) "
-        "[oak](../homes/birch-house/statement-of-purpose/statement-of-purpose.md) [web](https://example.org/a.md)")
+        "[oak](../homes/oak-lodge/statement-of-purpose/statement-of-purpose.md) [web](https://example.org/a.md)")
+    # A link into another home's folder is left as written: it leads nowhere, and the check refuses it
+    # (test_a_link_into_another_homes_folder_leads_nowhere); it is never led somewhere else without a word.
 
 
 # --- bad input: one line naming the file, nothing else -----------------------------------
@@ -241,6 +286,15 @@ def test_an_unknown_home_or_one_without_its_facts_is_one_line(provider, breakage
      "homes/birch-house/home.yml, line 8: ofsted_urn 'SC000002' is also the ofsted_urn of homes/oak-lodge/home.yml "
      "- each home has its own ofsted_urn; correct one of them"),
     (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", "name: Birch House"),
+     "homes/birch-house/home.yml, line 4: name 'Birch House' is also the name of homes/oak-lodge/home.yml - each "
+     "home has its own name; correct one of them"),
+    # A review: a name or URN kept off the website, or written with a full-width digit or a no-break
+    # space, passed as another home's own, and Oak Lodge's copy carried Birch House's name and URN.
+    (lambda root: edit(root / "homes/oak-lodge/home.yml", "ofsted_urn: SC000001",
+                       'ofsted_urn: {value: "SC0000\uff102", website: false}'),
+     "homes/birch-house/home.yml, line 8: ofsted_urn 'SC000002' is also the ofsted_urn of homes/oak-lodge/home.yml "
+     "- each home has its own ofsted_urn; correct one of them"),
+    (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", 'name: "Birch\u00a0house"'),
      "homes/birch-house/home.yml, line 4: name 'Birch House' is also the name of homes/oak-lodge/home.yml - each "
      "home has its own name; correct one of them"),
     (lambda root: (root / "homes/Oak Lodge").mkdir(),
@@ -356,3 +410,15 @@ def test_no_two_homes_copies_share_a_file_name(provider):
              (("oak", oak), ("birch", birch))}
     assert (document_copy_name(oak, guide["oak"], booklet=True)
             != document_copy_name(birch, guide["birch"], booklet=True))
+
+
+def test_make_serve_rebuilds_every_page_when_a_homes_facts_change(provider):
+    """A review: `make serve HOME_ID=...` left a home's facts out of what rebuilds every page, so a
+    page printing a changed fact stayed as it was."""
+    from handbook.mkdocs_hooks import _whole_site_stamp
+
+    before = _whole_site_stamp(str(provider))
+    facts = provider / "homes/birch-house/home.yml"
+    assert str(facts) in before
+    os.utime(facts, ns=(before[str(facts)] + 10**9, before[str(facts)] + 10**9))
+    assert _whole_site_stamp(str(provider)) != before

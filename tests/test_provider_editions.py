@@ -104,6 +104,63 @@ def test_a_homes_staff_site_holds_its_own_documents_and_the_provider_page(provid
             assert not [mark for mark in others("birch-house") if mark in text], page
 
 
+@pytest.mark.build
+def test_a_homes_final_copy_turns_links_to_its_drafts_into_words_and_it_has_no_website(provider, tmp_path):
+    """A review: Elm Cottage's final inspector copy (its Statement of Purpose and guide still drafts,
+    so left out) failed to build, as the provider's policies linked to them where the home's edition
+    did not look; and a home's public website build wrote the provider's page of every home's errors."""
+    site = tmp_path / "inspector"
+    result = mkdocs_build(provider, "--site-dir", str(site), today=PROVIDER_TODAY, HANDBOOK_HOME="elm-cottage",
+                          HANDBOOK_EDITION="inspector")
+    assert result.returncode == 0, result.stderr
+    assert not (site / "homes").exists()
+    page = (site / "policies/safeguarding.html").read_text(encoding="utf-8")
+    assert '<span class="unpublished-link">Statement of Purpose</span>' in page and "statement-of-purpose.html" not in page
+    public = tmp_path / "public"
+    result = mkdocs_build(provider, "--site-dir", str(public), today=PROVIDER_TODAY, HANDBOOK_HOME="oak-lodge",
+                          HANDBOOK_EDITION="public")
+    assert result.returncode == 1 and not public.exists()
+    assert ("ERROR   -  HANDBOOK_EDITION=public: the public website is made for a single home's handbook; a provider's "
+            "home (oak-lodge) has none yet - build its staff site or its inspector copy instead"
+            ) in result.stderr.splitlines(), result.stderr
+
+
+@pytest.mark.build
+def test_a_pull_request_is_checked_in_each_homes_own_folder(tmp_path):
+    """A review: `handbook check --base` compared only the provider's folders. A home's approval and
+    Ofsted notice could be rewritten, its text changed without a version, its procedure deleted, and
+    the check passed; while an unchanged branch failed, taking the home's own missing child
+    procedure (it replaces the provider's) for the provider's policy deleted."""
+    root = copy_provider(tmp_path / "handbook")
+    commit_all(root, PROVIDER_TODAY)
+    run(["git", "checkout", "-q", "-b", "change"], root)
+    unchanged = handbook_command(root, "check", "--base", "main", today=PROVIDER_TODAY)
+    assert unchanged.returncode == 0, unchanged.stdout
+    review = handbook_command(root, "review", "--base", "main", today=PROVIDER_TODAY)
+    assert (review.returncode, review.stdout) == (0, (
+        "The reviewer's summary is made for a single home's handbook, and this one has homes (homes/): no summary was "
+        "made. `handbook check --base` checks the change home by home; read each changed file in the pull request "
+        "itself.\n"))
+    statement = root / "homes/oak-lodge/statement-of-purpose/statement-of-purpose.md"
+    text = statement.read_text(encoding="utf-8")
+    statement.write_text(text.replace("ofsted_notified_on: 2026-10-12", "ofsted_notified_on: 2026-10-07")
+                         + "\nWe also run a holiday club.\n", encoding="utf-8")
+    (root / "homes/birch-house/policies/missing-child.md").unlink()
+    result = handbook_command(root, "check", "--base", "main", today=PROVIDER_TODAY)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR: homes/")]
+    assert errors == [
+        "ERROR: homes/birch-house/policies/missing-child.md: [birch-house] the document was deleted (it is on main) - "
+        "put it back and set status: retired instead, with a changes entry saying why, so its history stays",
+        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md: [oak-lodge] the text changed but "
+        "version is still 1.0 - set version to \"1.1\" and add a changes entry: version: \"1.1\", date: "
+        f"{TODAY}, summary: what changed and why",
+        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md: [oak-lodge] the changes entry for "
+        "version 1.0 has ofsted_notified_on 2026-10-07, but 2026-10-12 on main: a record of what happened is never "
+        "rewritten - put back ofsted_notified_on as it is on main; to correct it, add a new changes entry that says "
+        "what was wrong"], result.stdout
+
+
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 

@@ -1,5 +1,6 @@
 """Change discipline for pull requests: `handbook check --base REF` compares every
-governed document with the version on REF (the branch the pull request goes into)."""
+governed document with the version on REF (the branch the pull request goes into); for a
+provider, each home's edition: the provider's policies it follows and its own documents."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from handbook.checks.versions import version_key
 from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text, text_changed
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
+from handbook.model.provider import HOMES_DIR
 from handbook.sources.git import files_at, read_blobs, resolve
 
 CHECK: CheckName = "change-discipline"
@@ -33,17 +35,28 @@ def _next_version(old: str, new: str) -> str:
     return f"{major}.{int(minor) + 1}"
 
 
+def compared_folders(handbook: Handbook) -> tuple[str, ...]:
+    """Where the documents of this edition are kept: the governed folders, and for a provider's
+    home its own (homes/<id>/policies/, homes/<id>/statement-of-purpose/), whose approvals and
+    Ofsted notices are that home's records."""
+    if handbook.home_id is None:
+        return GOVERNED_FOLDERS
+    return GOVERNED_FOLDERS + tuple(f"{HOMES_DIR}/{handbook.home_id}/{folder}" for folder in GOVERNED_FOLDERS)
+
+
 def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
     commit = resolve(handbook.root, ref)
     findings = []
     current = {d.path: d for d in handbook.documents}
     today = handbook.today.isoformat()
-    paths = files_at(handbook.root, commit, GOVERNED_FOLDERS)
+    paths = files_at(handbook.root, commit, compared_folders(handbook))
     for path, text in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
         before, problem = read_document_text(path, text or "")
         if problem is not None:
             continue  # the old copy was unreadable: nothing to compare with
         after = current.get(path)
+        if after is None and (handbook.root / path).is_file():
+            continue  # a provider's policy this home replaces with its own: compared where a home follows it
         if after is None:
             findings.append(error(
                 CHECK, path, f"the document was deleted (it is on {ref})",

@@ -1,4 +1,4 @@
-"""Facts about the home: plain words, never markup; and those still to confirm, listed while
+"""Facts about the home: plain words, never markup or invisible characters; and those still to confirm, listed while
 drafts print them, refused in what the home has approved."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
 from handbook.model.home import Facts, Placeholder
+from handbook.sources.letters import invisible_characters
 
 # What a page would read as markup in a fact it prints (HTML, emphasis, code, a link), while the
 # PDF's cover and running head, and the copy's file names, print the fact as it is written.
@@ -24,6 +25,12 @@ def _markup_in_facts(handbook: Handbook) -> list[Finding]:
                 f"{where} holds {' '.join(marks)}, which a page would read as markup, while the PDF's cover and the "
                 "copy's file names print the fact as it is written", f"write {where} as plain words, without {MARKUP}",
                 field=where))
+        if invisible := invisible_characters(text):
+            findings.append(error(
+                "home-facts", handbook.home.file_of(where),
+                f"{where} holds an invisible character ({', '.join(invisible)}): it reads like another text but is not "
+                "the same, so a check comparing it (one home's name or URN with another's) would miss it",
+                f"type {where} again, without it", field=where))
     return findings
 
 

@@ -32,17 +32,31 @@ def check_home(root: Path, today: dt.date, home_id: str) -> Handbook:
     return handbook
 
 
+HOME_KINDS = {"statement-of-purpose": "Statement of Purpose", "childrens-guide": "children's guide"}
+
+
 def check_home_documents(handbook: Handbook) -> list[Finding]:
-    """A home of a provider has its own Statement of Purpose and children's guide, in its own folder."""
+    """A home of a provider has its own Statement of Purpose and children's guide, in its own
+    folder; a provider's shared document is never one (its approval, and the Ofsted notice of a
+    statement, would count for every home: a review found one standing in for a registered
+    home's own statement, a draft)."""
     findings = []
     folder = f"{HOMES_DIR}/{handbook.home_id}/statement-of-purpose"
     own_kinds = {d.kind for d in handbook.documents if d.valid and home_of(d.path) == handbook.home_id}
-    for kind, name in (("statement-of-purpose", "Statement of Purpose"), ("childrens-guide", "children's guide")):
+    for kind, name in HOME_KINDS.items():
         if kind not in own_kinds:
             findings.append(error(
                 "home-documents", f"{folder}/",
                 f"the home has no {name} of its own: Ofsted registers each home with its own",
                 f"write the home's {name} in {folder}/ (kind: {kind})", field="kind"))
+    for document in handbook.documents:
+        if document.valid and document.kind in HOME_KINDS and home_of(document.path) is None:
+            findings.append(error(
+                "home-documents", document.path,
+                f"kind {document.kind} in the provider's shared documents: each home's {HOME_KINDS[document.kind]} "
+                "is its own, and this one would count as every home's",
+                "move it to homes/<id>/statement-of-purpose/ of the home it describes, or give it kind: policy",
+                field="kind", line=document.line_of("kind")))
     return findings
 
 

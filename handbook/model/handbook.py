@@ -11,7 +11,7 @@ from pathlib import Path
 from handbook.model.documents import FRONT_MATTER, SITE_FOLDERS, Document, FrontMatterProblem, governed_paths, read_document
 from handbook.model.findings import Finding, WithFindings
 from handbook.model.home import Home, load_home, load_tags
-from handbook.model.provider import HOMES_DIR, home_ids, is_provider, load_home_edition, shared_path
+from handbook.model.provider import HOMES_DIR, home_ids, home_of, is_provider, load_home_edition, shared_path
 from handbook.model.registry import Registry, Regulation, load_registry
 from handbook.sources.edition import edition_name
 from handbook.sources.errors import HandbookError
@@ -93,9 +93,13 @@ class Handbook(WithFindings):
         edition. In a provider's home edition, links follow the handbook's shape: a link to
         statement-of-purpose/statement-of-purpose.md leads to the home's own Statement of Purpose,
         and one to policies/x.md to the home's replacement of x.md, if it has one. A link never
-        leads to another home's document."""
+        leads to another home's document, nor through another home's folder to the provider's. In
+        an edition that leaves documents out (`withheld`), a link to one of them leads to where it
+        is, for the build to turn into its words."""
         if self.home_id is None or target in self._by_path:
             return target if target in self._by_path else None
+        if home_of(target) not in (None, self.home_id):
+            return None
         return self._by_shared_path.get(shared_path(target))
 
     def findings_for(self, path: str) -> list[Finding]:
@@ -114,7 +118,7 @@ class Handbook(WithFindings):
 
     @cached_property
     def _by_shared_path(self) -> dict[str, str]:
-        return {shared_path(d.path): d.path for d in self.documents}
+        return {shared_path(d.path): d.path for d in self.documents + self.withheld}
 
     @cached_property
     def _serving(self) -> dict[str, list[Document]]:

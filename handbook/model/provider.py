@@ -24,6 +24,7 @@ from pathlib import Path
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.home import HOME_FILE, Home, Placeholder, home_from_data
 from handbook.sources.errors import HandbookError
+from handbook.sources.letters import read_alike
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
 HOMES_DIR = "homes"
@@ -162,10 +163,12 @@ def _written(data, where: str) -> bool:
 
 
 def _refuse_duplicates(root: Path, home_id: str, own: dict, ids: list[str]) -> None:
-    """Each home has its own name and URN: two homes sharing one would mix their inspector copies."""
+    """Each home has its own name and URN: two homes sharing one would mix their inspector copies.
+    Compared as a reader reads them (letters.read_alike), whether written plainly or as
+    {value: ..., website: false}."""
     for name in ("name", "ofsted_urn"):
-        value = own.get(name)
-        if not isinstance(value, str) or not value.strip():
+        value = _fact_text(own.get(name))
+        if not value.strip():
             continue
         for other in ids:
             if other == home_id:
@@ -175,10 +178,18 @@ def _refuse_duplicates(root: Path, home_id: str, own: dict, ids: list[str]) -> N
                 theirs = read_yaml_file(root / facts_file)
             except YamlProblem:
                 continue  # reported when that home is loaded
-            if isinstance(theirs, dict) and str(theirs.get(name, "")).strip().lower() == value.strip().lower():
+            if isinstance(theirs, dict) and read_alike(_fact_text(theirs.get(name))) == read_alike(value):
                 mine = f"{HOMES_DIR}/{home_id}/{HOME_FACTS}"
                 raise HandbookError(f"{mine}, line {_line_of(root / mine, name)}: {name} '{value}' is also the "
                                     f"{name} of {facts_file} - each home has its own {name}; correct one of them")
+
+
+def _fact_text(value) -> str:
+    """A fact's words, written plainly or as {value: ..., website: false}; "" for anything else
+    (a fact still to confirm, a list, a number)."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    return value if isinstance(value, str) else ""
 
 
 def _line_of(path: Path, key: str) -> int:

@@ -28,3 +28,20 @@ def never_used_alphabet(text: str) -> str | None:
         if never := next((label for start, label in NEVER_USED.items() if name.startswith(start)), None):
             return never
     return None
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters in `text` (Unicode's format characters: a zero-width space, a
+    joiner, a direction mark), each as U+XXXX: "SC00000\u200b2" reads as SC000002 but is another
+    text, so a check comparing it with another home's reference would miss it."""
+    return sorted({f"U+{ord(c):04X}" for c in text if not c.isascii() and unicodedata.category(c) == "Cf"})
+
+
+def read_alike(text: str) -> str:
+    """`text` as a reader reads it, to compare two facts: compatibility forms folded (full-width
+    "０" as 0, a no-break space as a space), invisible characters dropped, look-alike letters read
+    as Latin, case and runs of spaces ignored."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    read = "".join(LOOK_ALIKES.get(c, c) for c in folded if unicodedata.category(c) != "Cf")
+    return " ".join(read.split())
+

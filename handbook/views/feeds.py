@@ -36,7 +36,10 @@ def review_calendar(handbook: Handbook, site_url: str = "") -> bytes:
     for entry in schedule_entries(handbook):
         due = entry.next_review
         event = icalendar.Event()
-        event.add("uid", f"{entry.id}-{due.isoformat()}@handbook.curacarehomes")
+        # Unique to the home: a calendar that subscribes to two homes of a provider would take their
+        # documents of the same id and due day as one event, and show one home's deadline only.
+        home = f"{handbook.home_id}." if handbook.home_id else ""
+        event.add("uid", f"{entry.id}-{due.isoformat()}@{home}handbook.curacarehomes")
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + dt.timedelta(days=1))
