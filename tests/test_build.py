@@ -129,7 +129,7 @@ def test_real_handbook_is_honest_drafts_while_applying(tmp_path):
     home = (real / "site/index.html").read_text()
     quick_help = home[home.index('id="quick-help"'):home.index('id="the-statement-of-purpose-and-childrens-guide"')]
     buttons = re.findall(r'<a class="md-button md-button--primary"[^>]*>(.*?)</a>', quick_help)
-    assert len(buttons) == 4 and all(b.endswith('<span class="not-in-force">(draft: not yet in force)</span>')
+    assert len(buttons) == 6 and all(b.endswith('<span class="not-in-force">(draft: not yet in force)</span>')
                                      for b in buttons), buttons
 
 
