@@ -406,3 +406,22 @@ def test_handbook_today_overrides_the_date(monkeypatch):
     monkeypatch.setenv("HANDBOOK_TODAY", "2 January 2030")
     with pytest.raises(HandbookError, match="HANDBOOK_TODAY='2 January 2030' is not a date - write it as YYYY-MM-DD"):
         today()
+
+
+def test_a_phone_number_is_a_fact_never_typed_in_the_text_or_the_front_matter(mini):
+    """A number typed as text goes out of date in one place and cannot be tapped. The title, the
+    summary and the changes summaries are printed as written, so a number there is refused too (a
+    changes summary saying "calling 999" reached the History table as text); and a number that ends
+    a sentence is found (the full stop after it hid it)."""
+    meta = front_matter()
+    meta["changes"][0]["summary"] = "Staff now call 999 at once after restraint if breathing is hard."
+    write_document(mini, POLICY, meta, body="Text.\n\nCall Childline on 0800 1111. Version 1.101.5 is not one.\n")
+    lines = (mini / POLICY).read_text().splitlines()
+    found = [f"{f}, line {f.line}" for f in check(mini).findings if f.check == "phone-number"]
+    assert found == [
+        f"{POLICY}: changes[1].summary holds '999', a phone number, which the page prints as text that cannot be "
+        "tapped to call - name the service in words instead (the emergency number, Childline); the number itself "
+        f"belongs in the document's text, as a fact, line {lines.index('changes:') + 1}",
+        f"{POLICY}: '0800 1111' is a phone number typed as text - write it as a fact from data/home.yml, such as "
+        "{{ home.contacts.emergency.phone }}, so it is the same everywhere and can be tapped to call (add the number "
+        f"to the file first if it is new), line {lines.index('Call Childline on 0800 1111. Version 1.101.5 is not one.') + 1}"]

@@ -42,8 +42,8 @@ IN_THE_INSPECTOR_COPY = ["home", "policy", "statement-of-purpose", "childrens-gu
                          "review-schedule", "topics", "404"]
 VIEWPORTS = {"small-phone": (320, 640), "phone": (390, 844), "desktop": (1280, 800)}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# UK phone numbers as they are written: 999, 101, 0800 1111, 0300 123 1231 ...
-PHONE = re.compile(r"(?<![\w.(/:-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
+# UK phone numbers as they are written: 999, 101, 0800 1111, 0300 123 1231 ... (a full stop after one may end the sentence)
+PHONE = re.compile(r"(?<![\w.(/:-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w)/-]|\.\d)")
 
 
 @pytest.fixture(scope="module")

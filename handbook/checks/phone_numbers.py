@@ -13,7 +13,9 @@ from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
-_PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w.)/-])")
+# A full stop after a number ends the sentence ("call Childline on 0800 1111."); one before a
+# digit makes it part of a decimal or a version (101.5), which is not a phone number.
+_PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w)/-]|\.\d)")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 # Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
 # linear on a page full of unclosed "](" or "{:".
@@ -43,4 +45,18 @@ def check_phone_numbers(handbook: Handbook) -> list[Finding]:
                 f"write it as a fact from {HOME_FILE}, such as {{{{ home.contacts.emergency.phone }}}}, so it is "
                 "the same everywhere and can be tapped to call (add the number to the file first if it is new)",
                 line=line))
+        findings += _numbers_in_front_matter(document)
     return findings
+
+
+def _numbers_in_front_matter(document) -> list[Finding]:
+    """The title, summary and each changes summary are printed as written (Document control, the
+    History table, the feeds): a number there can be neither a fact nor tapped to call."""
+    texts = [("title", document.meta.get("title"), "title"), ("summary", document.meta.get("summary"), "summary")]
+    texts += [(f"changes[{index}].summary", change.get("summary"), "changes")
+              for index, change in enumerate(document.changes, start=1)]
+    return [error("phone-number", document.path,
+                  f"{field} holds '{found.group(0)}', a phone number, which the page prints as text that cannot be "
+                  "tapped to call", "name the service in words instead (the emergency number, Childline); the "
+                  "number itself belongs in the document's text, as a fact", field=field, line=document.line_of(key))
+            for field, text, key in texts if isinstance(text, str) and (found := _PHONE.search(text))]
