@@ -1,5 +1,5 @@
-"""Facts about the home: plain words, never markup or invisible characters; and those still to confirm, listed while
-drafts print them, refused in what the home has approved."""
+"""Facts about the home: plain words, never markup or invisible characters; and those still to
+confirm, listed while drafts print them, refused in what the home has approved."""
 
 from __future__ import annotations
 

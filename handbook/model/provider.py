@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handbook.model.documents import GOVERNED_FOLDERS
-from handbook.model.home import HOME_FILE, Home, Placeholder, home_from_data
+from handbook.model.home import HOME_FILE, Home, Placeholder, home_from_data, website_form
 from handbook.sources.errors import HandbookError
 from handbook.sources.letters import read_alike
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
@@ -186,9 +186,12 @@ def _refuse_duplicates(root: Path, home_id: str, own: dict, ids: list[str]) -> N
 
 def _fact_text(value) -> str:
     """A fact's words, written plainly or as {value: ..., website: false}; "" for anything else
-    (a fact still to confirm, a list, a number)."""
-    if isinstance(value, dict):
-        value = value.get("value")
+    (a fact still to confirm, a list, a number, a malformed form the home's loading refuses)."""
+    try:
+        kept = website_form(value, "")
+    except HandbookError:
+        return ""
+    value = value if kept is None else kept
     return value if isinstance(value, str) else ""
 
 
