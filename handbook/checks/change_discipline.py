@@ -8,7 +8,7 @@ from handbook.checks.versions import version_key
 from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text, text_changed
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.provider import HOMES_DIR
+from handbook.model.provider import home_folders
 from handbook.sources.git import files_at, read_blobs, resolve
 
 CHECK: CheckName = "change-discipline"
@@ -39,9 +39,7 @@ def compared_folders(handbook: Handbook) -> tuple[str, ...]:
     """Where the documents of this edition are kept: the governed folders, and for a provider's
     home its own (homes/<id>/policies/, homes/<id>/statement-of-purpose/), whose approvals and
     Ofsted notices are that home's records."""
-    if handbook.home_id is None:
-        return GOVERNED_FOLDERS
-    return GOVERNED_FOLDERS + tuple(f"{HOMES_DIR}/{handbook.home_id}/{folder}" for folder in GOVERNED_FOLDERS)
+    return GOVERNED_FOLDERS + (home_folders(handbook.home_id) if handbook.home_id else ())
 
 
 def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:

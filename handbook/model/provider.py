@@ -66,7 +66,12 @@ class HomeEdition:
     @property
     def site_folders(self) -> tuple[str, ...]:
         """The home's own folders the site is built from (what may be in them is checked)."""
-        return tuple(f"{self.folder}/{name}" for name in GOVERNED_FOLDERS)
+        return home_folders(self.id)
+
+
+def home_folders(home_id: str) -> tuple[str, ...]:
+    """A home's own governed folders: homes/<id>/policies, homes/<id>/statement-of-purpose."""
+    return tuple(f"{HOMES_DIR}/{home_id}/{name}" for name in GOVERNED_FOLDERS)
 
 
 def home_ids(root: Path) -> list[str]:
