@@ -291,6 +291,22 @@ def test_every_phone_number_on_the_site_is_a_link_to_call(real_site):
     assert 'href="tel:999"' in (folder / PAGE_TYPES["policy"]).read_text()
 
 
+def test_on_a_phone_the_home_pages_numbers_to_call_are_buttons_a_thumb_can_hit(browser, real_site):
+    """At 3 a.m. the numbers in the emergency box and the quick help are tapped in a hurry: each
+    at least 44 by 44 pixels (inline links elsewhere keep the size of their text). The steps are
+    numbered as written."""
+    with new_page(browser, "phone") as page:
+        page.goto(real_site[0] + PAGE_TYPES["home"])
+        links = page.evaluate("""() => [...document.querySelectorAll('.admonition.emergency a.tel, .grid.cards a.tel')]
+            .map(a => { const box = a.getBoundingClientRect();
+                        return {number: a.innerText, width: box.width, height: box.height}; })""")
+        numbering = page.evaluate("[...document.querySelectorAll('.grid.cards ol')].map(o => getComputedStyle(o).listStyleType)")
+        page.screenshot(path=ARTIFACTS / "home-quick-help-phone.png", full_page=True)
+    assert {link["number"] for link in links} >= {"999", "101", "111"}
+    assert [link for link in links if link["width"] < 44 or link["height"] < 44] == []
+    assert set(numbering) == {"decimal"}, "the steps are numbered 1, 2, 3 as written"
+
+
 # --- accessibility ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
