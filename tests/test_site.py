@@ -175,6 +175,8 @@ def axe(page):
     ("suicide", "Self-harm and suicide risk procedure"),
     ("self harm", "Self-harm and suicide risk procedure"),
     ("medication error", "Medicines policy"),
+    ("violent", "Behaviour management policy"),
+    ("hitting", "Behaviour management policy"),
 ])
 def test_search_finds_what_a_worker_types_first(browser, real_site, words, first):
     with new_page(browser) as page:
