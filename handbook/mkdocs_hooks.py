@@ -46,7 +46,7 @@ from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.sources.letters import never_used_alphabet
 from handbook.style.readability import prepare as prepare_readability
-from handbook.views.document_links import DocumentLinks, not_in_force_mark
+from handbook.views.document_links import document_links_for
 from handbook.views.document_page import UNPLACED, document_details, document_top, search_tags, sections_not_made
 from handbook.views.editions import (
     COPIES_FOLDER,
@@ -225,9 +225,7 @@ def on_config(config):
     config.nav = expand_nav(config.nav, handbook)
     # A link to a document the edition leaves out (a draft in a final inspector copy, a staff
     # document on the website) becomes its text; a link to a draft or retired document says so.
-    marks = {d.path: mark for d in handbook.documents if d.valid and (mark := not_in_force_mark(d))}
-    _build["document_links"] = DocumentLinks({d.path for d in handbook.withheld}, marks,
-                                             unmarked_pages={d.path for d in handbook.documents if d.status == "draft"})
+    _build["document_links"] = document_links_for(handbook)
     config.markdown_extensions.append(_build["document_links"])
     if inspector_edition():
         config.nav = _inspector_nav(config.nav) + [{"About this copy": COPY_PAGE}]
@@ -589,19 +587,28 @@ def _public_problem(where_published: str, text: str, withheld: dict[str, str], w
     return None
 
 
+_FILE_NAME_SEPARATORS = re.compile(r"[-_./]+")
+
+
 def _public_sweep(config) -> None:
     """The last gate of the public website: no file it holds (pages, search index, sitemap)
-    contains a fact the home keeps off the website, whatever route put it there."""
+    contains a fact the home keeps off the website, whatever route put it there, and no file is
+    named with one (a picture named after the home's street and postcode)."""
     withheld = _handbook(config).home.withheld_texts()
     site = config.site_dir
     for folder, _, names in os.walk(site):
         for name in sorted(names):
             path = os.path.join(folder, name)
-            with open(path, "rb") as stream:
-                content = stream.read()
-            text = readable_text(name, content)
-            line = _public_problem(os.path.relpath(path, site).replace(os.sep, "/"), text, withheld,
-                                   written_text(name, content, text)) if text else None
+            relative = os.path.relpath(path, site).replace(os.sep, "/")
+            if (fact := withheld_fact_in(_FILE_NAME_SEPARATORS.sub(" ", relative), withheld)) is not None:
+                line: str | None = (f"{relative}: the public website would publish a file whose name holds {fact} from "
+                                    "data/home.yml, which the home keeps off the website (website: false): anyone can "
+                                    "ask for a file by its name - rename the file")
+            else:
+                with open(path, "rb") as stream:
+                    content = stream.read()
+                text = readable_text(name, content)
+                line = _public_problem(relative, text, withheld, written_text(name, content, text)) if text else None
             if line is not None:
                 if line not in _build.setdefault("refused", []):
                     log.error(line)

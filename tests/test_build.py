@@ -213,23 +213,23 @@ def _guide_item_unmapped(root):
 
 
 BREAKS = {
-    "overdue review": (_overdue, "policies/missing-child.md: review overdue since 15 January 2021"),
+    "overdue review": (_overdue, "policies/missing-child.md, line 10: review overdue since 15 January 2021"),
     "required regulation without a document": (
         _required_regulation_without_document,
         "data/regulations.yml: Regulation 34(3) (Anti-bullying policy) has no approved document "
         "(policies/anti-bullying.md is draft)"),
     "unknown regulation": (_unknown_regulation,
-                           "policies/complaints.md: regulations: '399' is not in the regulation registry"),
-    "malformed YAML": (_malformed_yaml, "policies/safeguarding.md: the front matter is not valid YAML"),
+                           "policies/complaints.md, line 12: regulations: '399' is not in the regulation registry"),
+    "malformed YAML": (_malformed_yaml, "policies/safeguarding.md, line 4: the front matter is not valid YAML"),
     "missing field": (_missing_field, "policies/behaviour-management.md: missing field 'owner' - add owner:"),
     "impossible date": (_impossible_date,
-                        "policies/missing-child.md: last_reviewed: '2026-02-30' is not a real date - write the date"),
+                        "policies/missing-child.md, line 9: last_reviewed: '2026-02-30' is not a real date - write the date"),
     "unquoted impossible date": (_unquoted_impossible_date,
-                                 "policies/missing-child.md: changes[1].summary: 2026-02-30 looks like a date but "
-                                 "is not a real one - put it in quotes, or write a real date"),
+                                 "policies/missing-child.md, line 19: changes[1].summary: 2026-02-30 looks like a date but "
+                                 "is not a real one - write a real date as YYYY-MM-DD"),
     "version raised without approval": (
         _version_raised_without_approval,
-        "policies/missing-child.md: version 1.2 (26 November 2026) has no approval; the approval shown "
+        "policies/missing-child.md, line 14: version 1.2 (26 November 2026) has no approval; the approval shown "
         "(26 November 2026) is for version 1.1 - record who approved 1.2 and when"),
     "approved document printing a placeholder": (
         _approved_document_prints_a_placeholder,
@@ -237,11 +237,11 @@ BREAKS = {
         "approved documents print it: policies/complaints.md - write the confirmed fact in data/home.yml"),
     "duplicate id": (_duplicate_id, "id 'safeguarding' is already used by"),
     "Jinja shell payload": (_jinja_shell_payload,
-                            "policies/anti-bullying.md: a {{ }} expression tries to reach Python internals"),
+                            "policies/anti-bullying.md, line 124: a {{ }} expression tries to reach Python internals"),
     "Schedule 1 matter without a section": (
-        _schedule_1_matter_unmapped, "statement-of-purpose/statement-of-purpose.md: Schedule 1 matter 14 ("),
+        _schedule_1_matter_unmapped, "statement-of-purpose/statement-of-purpose.md, line 21: Schedule 1 matter 14 ("),
     "children's guide item without a section": (
-        _guide_item_unmapped, "statement-of-purpose/childrens-guide.md: children's guide item advocacy ("),
+        _guide_item_unmapped, "statement-of-purpose/childrens-guide.md, line 15: children's guide item advocacy ("),
 }
 
 
@@ -259,7 +259,7 @@ def test_broken_handbook_fails_build_and_check(handbook_copy, name):
     lines = [line for line in build.stderr.splitlines() if expected in line]
     assert len(lines) == 1, build.stderr
     # One line: where, what is wrong, a dash, what to do.
-    assert re.fullmatch(r"ERROR    -  [\w./-]+: .+ - .+", lines[0]), lines[0]
+    assert re.fullmatch(r"ERROR    -  [\w./-]+(?:, line \d+)?: .+ - .+", lines[0]), lines[0]
     assert "nothing was built - fix each one, then build again" in build.stderr
     assert sorted(p.name for p in site.iterdir()) == ["previous.html"], "site/ was touched"
     assert not (handbook_copy / "PWNED").exists()
@@ -281,6 +281,6 @@ def test_broken_data_file_fails_with_the_file_named(handbook_copy):
     (handbook_copy / "data/home.yml").write_text("name: [Cura\n")
     build = mkdocs_build(handbook_copy)
     assert build.returncode != 0 and "Traceback" not in build.stderr
-    assert "data/home.yml: the YAML is not valid" in build.stderr
+    assert re.search(r"data/home.yml, line \d+: the YAML is not valid", build.stderr)
     check = handbook_command(handbook_copy, "check")
-    assert check.returncode == 1 and check.stderr.startswith("ERROR: data/home.yml: the YAML is not valid")
+    assert check.returncode == 1 and re.match(r"ERROR: data/home.yml, line \d+: the YAML is not valid", check.stderr)

@@ -62,6 +62,10 @@ def edit(repo: Path, path: str, *replacements: tuple[str, str]):
     file.write_text(text)
 
 
+def _line_of(repo: Path, text: str, path: str = POLICY) -> int:
+    return (repo / path).read_text().splitlines().index(text) + 1
+
+
 def version_of(repo: Path, path: str = POLICY) -> str:
     return re.search(r'(?m)^version: "([0-9.]+)"$', (repo / path).read_text()).group(1)
 
@@ -98,7 +102,7 @@ def test_text_change_without_a_version_bump_fails(repo):
     new = next_of(old)
     result = check_base(repo, today)
     assert result.returncode == 1
-    assert (f"ERROR: policies/missing-child.md: the text changed but version is still {old} - set version to "
+    assert (f"ERROR: policies/missing-child.md, line 7: the text changed but version is still {old} - set version to "
             f"\"{new}\" and add a changes entry: version: \"{new}\", date: {today.isoformat()}, summary: what "
             "changed and why") in result.stdout.splitlines()
 
@@ -120,7 +124,8 @@ def test_version_raised_without_its_approval_is_refused(repo):
     result = check_base(repo)
     assert result.returncode == 1
     when = dt.date.fromisoformat(day)
-    assert (f"ERROR: policies/missing-child.md: version {new} ({when.day} {when:%B %Y}) has no approval; the "
+    at = _line_of(repo, "changes:")
+    assert (f"ERROR: policies/missing-child.md, line {at}: version {new} ({when.day} {when:%B %Y}) has no approval; the "
             f"approval shown ({when.day} {when:%B %Y}) is for version {old} - record who approved {new} and when "
             "(approved_by and approved_on on its changes entry), or set status: draft until it is approved"
             ) in result.stdout.splitlines()
@@ -131,7 +136,7 @@ def test_bump_without_a_changes_entry_fails(repo):
     edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), raised)
     result = check_base(repo)
     assert result.returncode == 1
-    assert f"policies/missing-child.md: version {new} has no entry in changes" in result.stdout
+    assert f"policies/missing-child.md, line {_line_of(repo, 'changes:')}: version {new} has no entry in changes" in result.stdout
 
 
 def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
@@ -142,12 +147,80 @@ def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
     version = version_of(repo)
     missing = check_base(repo, today)
     assert missing.returncode == 1
-    assert (f"policies/missing-child.md: last_reviewed changed but no changes entry records the review - add a "
+    assert (f"policies/missing-child.md, line 14: last_reviewed changed but no changes entry records the review - add a "
             f"changes entry: version: \"{version}\", date: {day}, review_only: true, summary: Reviewed; no changes "
             "needed") in missing.stdout
     edit(repo, POLICY, bump(version, day, "Reviewed with the police; no changes needed.", review_only=True))
     passed = check_base(repo, today)
     assert passed.returncode == 0, passed.stdout
+
+
+def _on_main(repo: Path, *replacements: tuple[str, str]) -> None:
+    """Commit `replacements` to the policy on main, and start the change branch again from there."""
+    git(repo, "checkout", "-q", "main")
+    edit(repo, POLICY, *replacements)
+    git(repo, "commit", "-q", "-am", "On main")
+    git(repo, "checkout", "-q", "-B", "change")
+
+
+def test_approving_a_draft_as_it_stands_counts_as_its_review(repo):
+    """An author's review: approving a draft and setting last_reviewed to the approval date, as the
+    how-to says, failed until a changes entry recorded a separate review ("Reviewed; no changes
+    needed") that did not happen. The approval is the review."""
+    today = fixture_today()
+    raised, new = raise_version(repo)
+    _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, today.isoformat(), "New gate check.",
+                                                                       approved=False),
+             (REMOVED_FROM + "\n", ADDED + "\n"))
+    last = re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0)
+    edit(repo, POLICY, ("status: draft", "status: approved"), (last, f"last_reviewed: {today.isoformat()}"),
+         ("    summary: New gate check.\n", "    summary: New gate check.\n    approved_by: Responsible Individual\n"
+                                         f"    approved_on: {today.isoformat()}\n"))
+    result = check_base(repo, today)
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_new_entry_in_the_wrong_place_is_one_error_not_a_rewritten_history(repo):
+    """An author's review: a new changes entry written second or last was reported as the history
+    rewritten ("the changes entry for version 1.1 has summary ..."), naming versions that had not
+    changed; the entries were compared by their place in the list."""
+    today = fixture_today()
+    raised, new = raise_version(repo)
+    text = (repo / POLICY).read_text()
+    last_entry_end = text.index("\n---", text.index("changes:")) + 1
+    entry = (f'  - version: "{new}"\n    date: {today.isoformat()}\n    approved_by: Responsible Individual\n'
+             f"    approved_on: {today.isoformat()}\n    summary: New gate check.\n")
+    (repo / POLICY).write_text(text[:last_entry_end] + entry + text[last_entry_end:])
+    edit(repo, POLICY, raised, (REMOVED_FROM + "\n", ADDED + "\n"))
+    result = check_base(repo, today)
+    assert result.returncode == 1
+    assert "changes are not newest first" in result.stdout
+    assert "never rewritten" not in result.stdout, result.stdout
+
+
+def test_an_as_of_copy_of_a_day_whose_approvals_were_later_found_untrue_is_refused(repo, tmp_path):
+    """An inspector's review: a copy `--as-of` a day whose documents recorded approvals nobody had
+    given (corrected since: the history today records none) showed them all as approved. The copy
+    is refused, naming the first."""
+    first_day = fixture_today()
+    corrected = first_day + dt.timedelta(days=3)
+    version = version_of(repo)
+    text = (repo / POLICY).read_text()
+    approval = re.search(rf'(?m)^  - version: "{re.escape(version)}"\n    date: \S+\n((?:    approved_\w+: \S.*\n)+)', text)
+    git(repo, "checkout", "-q", "main")
+    edit(repo, POLICY, (approval.group(1), ""), ("status: approved", "status: draft"))
+    git(repo, "commit", "-q", "-am", "Records corrected: version was never approved", when=f"{corrected}T09:00:00+00:00")
+    result = handbook_command(repo, "export", "--as-of", first_day.isoformat(), "--dist", str(tmp_path / "dist"),
+                              today=corrected)
+    approved_on = dt.date.fromisoformat(re.search(r"approved_on: (\S+)", approval.group(1)).group(1))
+    commit = git(repo, "rev-list", "-1", "--before", f"{first_day}T23:59:59+00:00", "main").strip()[:7]
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"ERROR: --as-of {first_day}: the handbook of that day (commit {commit}) records approvals that its history "
+        f"today does not: {POLICY} version {version} approved by Responsible Individual on {long_date(approved_on)}")
+    assert result.stderr.strip().endswith("the records were corrected since, so a copy of that day would show "
+                                          "approvals that were never given; choose a later day")
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
 
 
 def test_review_entry_without_new_last_reviewed_fails(repo):
@@ -164,7 +237,7 @@ def test_deleting_lowering_and_unapproving_fail(repo):
     assert result.returncode == 1
     assert ("policies/anti-bullying.md: the document was deleted (it is on main) - put it back and set status: "
             "retired instead") in result.stdout
-    assert "policies/complaints.md: the approved document became a draft (it is approved on main)" in result.stdout
+    assert "policies/complaints.md, line 6: the approved document became a draft (it is approved on main)" in result.stdout
 
 
 def test_unknown_base_is_a_clear_error(repo):
@@ -191,7 +264,7 @@ def test_sop_revision_29_days_old_without_notice_fails(mini):
     revised = TODAY - dt.timedelta(days=29)
     deadline = revised + dt.timedelta(days=28)
     assert messages(check(mini), "ofsted-notification") == [
-        f"statement-of-purpose/statement-of-purpose.md: revision 1.1 of {revised.day} {revised:%B %Y} has no "
+        f"statement-of-purpose/statement-of-purpose.md, line 15: revision 1.1 of {revised.day} {revised:%B %Y} has no "
         f"ofsted_notified_on: Ofsted had to be told by {deadline.day} {deadline:%B %Y} (regulation 16(3), within 28 "
         "days) - send Ofsted the revised Statement of Purpose, then add ofsted_notified_on: YYYY-MM-DD (the date you "
         "sent it) to that changes entry"]

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from conftest import (
     REGISTERED,
+    REPO,
     SOP_BODY,
     TODAY,
     approved_change,
@@ -41,7 +42,7 @@ def test_valid_handbook_has_no_errors(mini):
 def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
     write_document(mini, POLICY, front_matter(**reviewed_on("2025-10-01")))
     assert messages(check(mini), "review-overdue") == [
-        "policies/missing-child.md: review overdue since 1 October 2026 (last reviewed 1 October 2025, "
+        "policies/missing-child.md, line 8: review overdue since 1 October 2026 (last reviewed 1 October 2025, "
         "every 12 months). Owner: Registered Manager - review the document, then set last_reviewed to "
         "the review date and add a changes entry"]
 
@@ -51,8 +52,9 @@ def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
 def test_a_staff_only_document_cannot_be_marked_for_the_public_website(mini, audience, refused):
     write_document(mini, POLICY, front_matter(audience=audience, website=True))
     found = [f for f in check(mini).findings if f.check == "website"]
+    line = (mini / POLICY).read_text().splitlines().index("website: true") + 1
     assert [str(f) for f in found] == ([
-        f"policies/missing-child.md: the document is for {refused} only, but website: true would publish it on the "
+        f"policies/missing-child.md, line {line}: the document is for {refused} only, but website: true would publish it on the "
         "home's public website - remove website: true, or add to audience the readers it is written for (children, "
         "families, professionals)"] if refused else [])
     assert not refused or (found[0].field, found[0].is_error) == ("website", True)
@@ -64,7 +66,7 @@ def test_review_due_within_60_days_is_a_warning_not_an_error(mini):
     handbook = check(mini)
     assert handbook.errors == []
     assert messages(handbook, "review-due-soon") == [
-        "policies/missing-child.md: review due on 10 January 2027, in 45 days (last reviewed 10 January 2026, "
+        "policies/missing-child.md, line 8: review due on 10 January 2027, in 45 days (last reviewed 10 January 2026, "
         "every 12 months). Owner: Registered Manager - plan the review before that date"]
 
 
@@ -132,7 +134,7 @@ def test_expected_regulation_without_a_document_is_only_a_warning(mini):
 def test_unknown_regulation_reference_is_an_error_with_suggestions(mini):
     write_document(mini, POLICY, front_matter(regulations=["34(4)", "34(9)"]))
     assert messages(check(mini), "unknown-regulation") == [
-        "policies/missing-child.md: regulations: '34(9)' is not in the regulation registry; known references "
+        "policies/missing-child.md, line 10: regulations: '34(9)' is not in the regulation registry; known references "
         "for that regulation: 34(4) - correct the reference, or add the regulation to data/regulations.yml "
         "after checking it on legislation.gov.uk"]
 
@@ -155,7 +157,7 @@ def test_unknown_field_suggests_the_right_spelling(mini):
     meta = front_matter()
     meta["last_reveiwed"] = meta.pop("last_reviewed")
     found = messages(check(mini_with(mini, meta)), "front-matter")
-    assert "policies/missing-child.md: unknown field 'last_reveiwed' - did you mean 'last_reviewed'? Rename it" in found
+    assert "policies/missing-child.md, line 21: unknown field 'last_reveiwed' - did you mean 'last_reviewed'? Rename it" in found
 
 
 def mini_with(root, meta):
@@ -165,33 +167,33 @@ def mini_with(root, meta):
 
 def test_wrong_type_says_what_was_expected(mini):
     found = messages(check(mini_with(mini, front_matter(review_every_months="twelve"))), "front-matter")
-    assert found == ["policies/missing-child.md: review_every_months should be a whole number, not 'twelve' - "
+    assert found == ["policies/missing-child.md, line 9: review_every_months should be a whole number, not 'twelve' - "
                      "write how many months may pass between reviews, as a whole number from 1 to 36, for example 12"]
 
 
 def test_impossible_date_is_reported_not_crashed_on(mini):
     found = check(mini_with(mini, front_matter(last_reviewed="2026-02-30")))
     finding = next(f for f in found.findings if f.check == "front-matter")
-    assert str(finding) == ("policies/missing-child.md: last_reviewed: '2026-02-30' is not a real date - "
+    assert str(finding) == ("policies/missing-child.md, line 8: last_reviewed: '2026-02-30' is not a real date - "
                             "write the date of the last review as YYYY-MM-DD, for example 2026-10-05")
     assert finding.line == 8
 
 
 def test_a_person_is_not_an_owner(mini):
     found = messages(check(mini_with(mini, front_matter(owner="Jane Smith"))), "front-matter")
-    assert found[0].startswith("policies/missing-child.md: owner: 'Jane Smith' is not an allowed value - "
+    assert found[0].startswith("policies/missing-child.md, line 7: owner: 'Jane Smith' is not an allowed value - "
                                "use one of the roles in data/home.yml: Registered Manager, ")
 
 
 def test_unlisted_tag_is_an_error(mini):
     found = messages(check(mini_with(mini, front_matter(tags=["Cooking"]))), "front-matter")
-    assert found[0].startswith("policies/missing-child.md: tags[1]: 'Cooking' is not an allowed value - "
+    assert found[0].startswith("policies/missing-child.md, line 22: tags[1]: 'Cooking' is not an allowed value - "
                                "use one of the topics in data/tags.yml: Safeguarding,")
 
 
 def test_version_must_be_quoted_text_with_a_dot(mini):
     found = messages(check(mini_with(mini, front_matter(version=2))), "front-matter")
-    assert found == ["policies/missing-child.md: version should be text, not the number 2 - write the version "
+    assert found == ["policies/missing-child.md, line 6: version should be text, not the number 2 - write the version "
                      "as two numbers with a dot, in quotes, for example \"1.0\" or \"2.3\""]
 
 
@@ -200,22 +202,15 @@ def test_approval_review_or_change_in_the_future_is_an_error(mini):
     meta = front_matter(last_reviewed=tomorrow,
                         changes=[{"version": "1.0", "date": tomorrow, "summary": "First."}])
     assert messages(check(mini_with(mini, meta)), "future-date") == [
-        "policies/missing-child.md: last_reviewed is 27 November 2026, which is after today (26 November 2026) - "
+        "policies/missing-child.md, line 8: last_reviewed is 27 November 2026, which is after today (26 November 2026) - "
         "write the date the approval, review or change really happened",
-        "policies/missing-child.md: changes[1].date is 27 November 2026, which is after today (26 November 2026) - "
+        "policies/missing-child.md, line 16: changes[1].date is 27 November 2026, which is after today (26 November 2026) - "
         "write the date the approval, review or change really happened"]
-
-
-def test_duplicate_id_names_both_files(mini):
-    write_document(mini, "policies/missing-child-copy.md", front_matter())
-    assert messages(check(mini), "duplicate-id") == [
-        "policies/missing-child.md: id 'missing-child' is already used by policies/missing-child-copy.md - "
-        "give this document its own id (usually its file name)"]
 
 
 def test_version_needs_a_matching_changes_entry(mini):
     found = messages(check(mini_with(mini, front_matter(version="1.1"))), "version-history")
-    assert found == ["policies/missing-child.md: version 1.1 has no entry in changes - add a changes entry with "
+    assert found == ["policies/missing-child.md, line 16: version 1.1 has no entry in changes - add a changes entry with "
                      "version: \"1.1\", the date and a one-line summary"]
 
 
@@ -225,7 +220,7 @@ def test_a_version_made_only_by_a_review_entry_has_no_approval_to_show(mini):
         {"version": "1.1", "date": "2026-11-20", "summary": "Rewrote who to call.", "review_only": True},
         approved_change("1.0", "2026-10-01", "First version.")])
     assert messages(check(mini_with(mini, meta)), "version-history") == [
-        "policies/missing-child.md: version 1.1 has only review entries (review_only: true) in changes, so nothing "
+        "policies/missing-child.md, line 16: version 1.1 has only review entries (review_only: true) in changes, so nothing "
         "records the change that made it or its approval - add the entry that made version 1.1, with its approval, "
         "or set version back to the version that was reviewed"]
 
@@ -235,9 +230,9 @@ def test_a_later_change_listed_under_an_approved_version_is_refused(mini):
     meta = front_matter(changes=[approved_change("1.0", "2026-10-01", "First version."),
                                  {"version": "1.0", "date": "2026-11-20", "summary": "Rewrote who to call."}])
     assert messages(check(mini_with(mini, meta)), "version-history") == [
-        "policies/missing-child.md: changes are not newest first: entry 1 (version 1.0, 2026-10-01) comes before "
+        "policies/missing-child.md, line 16: changes are not newest first: entry 1 (version 1.0, 2026-10-01) comes before "
         "entry 2 (version 1.0, 2026-11-20) - list the entries newest first, so the first one is the version in force",
-        "policies/missing-child.md: changes entries 1 and 2 both made version 1.0, so only one of them is shown as "
+        "policies/missing-child.md, line 16: changes entries 1 and 2 both made version 1.0, so only one of them is shown as "
         "the version in force - give the later change its own version, for example a new minor number, with its "
         "own approval; a review that changed nothing is an entry with review_only: true"]
 
@@ -270,7 +265,7 @@ def test_malformed_yaml_gives_the_line(mini):
 def test_document_without_front_matter(mini):
     (mini / POLICY).write_text("# Missing child policy\n\nText.\n", encoding="utf-8")
     assert messages(check(mini), "front-matter")[0].startswith(
-        "policies/missing-child.md: the document has no front matter - start the file with a block between two '---'")
+        "policies/missing-child.md, line 1: the document has no front matter - start the file with a block between two '---'")
 
 
 # --- templates --------------------------------------------------------------------
@@ -278,7 +273,7 @@ def test_document_without_front_matter(mini):
 def test_home_facts_render_and_undefined_names_are_errors(mini):
     write_document(mini, POLICY, front_matter(), body="Call {{ home.contacts.childline.phone }}. {{ home.nmae }}\n")
     assert messages(check(mini), "template") == [
-        "policies/missing-child.md: a {{ }} expression uses something that does not exist "
+        "policies/missing-child.md, line 24: a {{ }} expression uses something that does not exist "
         "('home.nmae' is not in data/home.yml) - check the spelling against data/home.yml "
         "(for example {{ home.contacts.ofsted.phone }}), or remove the braces"]
 
@@ -325,6 +320,69 @@ def test_home_placeholders_are_listed_as_one_warning(mini):
     assert "company_number" in found[0] and "registered_manager.name" in found[0]
 
 
+def _home_refused(mini, old: str, new: str) -> str:
+    """The one line `handbook check` stops with when the real data/home.yml has `old` replaced by `new`."""
+    text = (REPO / "data/home.yml").read_text(encoding="utf-8")
+    assert old in text
+    (mini / "data/home.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(HandbookError) as refused:
+        check(mini)
+    return str(refused.value)
+
+
+def _home_line(mini, text: str) -> int:
+    return (mini / "data/home.yml").read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_a_phone_number_yaml_would_read_as_another_number_is_refused(mini):
+    """An author's review found `phone: 01234567` (unquoted) printed on the home page as 342391:
+    YAML reads a number that starts with 0 as octal. Any whole number YAML reads other than as
+    written is refused, in any file, with what it would become."""
+    old = 'phone: {to_confirm: "the on-call manager\'s phone number"}'
+    found = _home_refused(mini, old, "phone: 01234567")
+    assert found == (f"data/home.yml, line {_home_line(mini, '    phone: 01234567')}: contacts.on_call_manager.phone: "
+                     "01234567 would be read as the number 342391, not as written - put it in quotes to keep it as "
+                     "written, or write the number in plain digits")
+
+
+@pytest.mark.parametrize("written, message", [
+    ("name:", "responsible_individual.name is empty - write the fact, or {to_confirm: \"what is needed\"} while it "
+              "is not known"),
+    ('name: ""', "responsible_individual.name is empty - write the fact, or {to_confirm: \"what is needed\"} while "
+                 "it is not known"),
+    ("name: TBC", "responsible_individual.name: 'TBC' says the fact is not known yet, but a page would print it as the "
+                  "fact - write {to_confirm: \"what is needed\"} instead, so it shows as a gap and is counted until it "
+                  "is confirmed"),
+    ('name: {to_confrim: "the name"}', "responsible_individual.name: to_confrim is not a field the handbook reads - "
+                                       "write to_confirm (a fact not known yet is written {to_confirm: \"what is "
+                                       "needed\"})"),
+])
+def test_a_fact_that_is_empty_or_not_known_is_refused_not_printed(mini, written, message):
+    """An author's review found an empty name printed as "The Responsible Individual, None", and
+    a misspelt to_confirm counted as a confirmed fact (the build then blamed a page for an odd
+    attribute). Each is refused, naming the fact and its line."""
+    text = (REPO / "data/home.yml").read_text(encoding="utf-8")
+    old = next(line.strip() for line in text[text.index("responsible_individual:"):].splitlines() if "name:" in line)
+    found = _home_refused(mini, old, written)
+    assert found == f"data/home.yml, line {_home_line(mini, '  ' + written)}: {message}"
+
+
+def test_a_phone_number_written_as_a_number_is_refused(mini):
+    found = _home_refused(mini, 'phone: "101"', "phone: 101")
+    assert found == (f"data/home.yml, line {_home_line(mini, '    phone: 101')}: contacts.police_non_emergency.phone: "
+                     "101 is read as a number, not as the phone number written - put it in quotes, for example "
+                     "phone: \"0800 1111\"")
+
+
+def test_a_yaml_mistake_in_a_data_file_names_its_line_and_where_to_look(mini):
+    """YAML notices an unclosed quote lines after it (here 3): the message says to look above too."""
+    found = _home_refused(mini, 'phone: "101"', 'phone: "101')
+    unclosed = _home_line(mini, '    phone: "101')
+    assert found == (f"data/home.yml, line {unclosed + 3}: the YAML is not valid (did not find expected key) - correct "
+                     "the YAML on that line or just above it: an unclosed quote or bracket, a missing colon or wrong "
+                     "indentation")
+
+
 @pytest.mark.parametrize("name, marks", [
     ('Cura Care Homes <span title="x">Unit B</span>', "< >"),
     ("Cura Care Homes *Unit B*", "*"),
@@ -367,7 +425,7 @@ def test_a_draft_that_records_an_approval_is_refused(mini):
     write_document(mini, POLICY, front_matter(status="draft"))
     day = (TODAY - dt.timedelta(days=30))
     assert [str(f) for f in check(mini).findings if f.check == "approval"] == [
-        f"{POLICY}: version 1.0 records an approval (Responsible Individual, {day.day} {day:%B %Y}) but the document "
+        f"{POLICY}, line 5: version 1.0 records an approval (Responsible Individual, {day.day} {day:%B %Y}) but the document "
         "is a draft: its page would say both that it is approved and that it is not - set status: approved if it was "
         "approved, or remove approved_by and approved_on until it is"]
 
@@ -386,7 +444,8 @@ def test_a_draft_retired_before_anyone_reviewed_it_needs_no_review_date(mini):
 
 def test_broken_registry_names_the_file(mini):
     (mini / "data" / "regulations.yml").write_text("instruments:\n  chr2015:\n    title: [oops\n")
-    with pytest.raises(HandbookError, match=r"^data/regulations.yml: the YAML is not valid .*\(line \d+\)"):
+    with pytest.raises(HandbookError, match=r"^data/regulations.yml, line \d+: the YAML is not valid .* - correct the YAML "
+                                            r"on that line or just above it"):
         check(mini)
 
 
@@ -417,11 +476,77 @@ def test_a_phone_number_is_a_fact_never_typed_in_the_text_or_the_front_matter(mi
     meta["changes"][0]["summary"] = "Staff now call 999 at once after restraint if breathing is hard."
     write_document(mini, POLICY, meta, body="Text.\n\nCall Childline on 0800 1111. Version 1.101.5 is not one.\n")
     lines = (mini / POLICY).read_text().splitlines()
-    found = [f"{f}, line {f.line}" for f in check(mini).findings if f.check == "phone-number"]
+    found = [str(f) for f in check(mini).findings if f.check == "phone-number"]
     assert found == [
-        f"{POLICY}: changes[1].summary holds '999', a phone number, which the page prints as text that cannot be "
-        "tapped to call - name the service in words instead (the emergency number, Childline); the number itself "
-        f"belongs in the document's text, as a fact, line {lines.index('changes:') + 1}",
-        f"{POLICY}: '0800 1111' is a phone number typed as text - write it as a fact from data/home.yml, such as "
+        f"{POLICY}, line {lines.index('changes:') + 1}: changes[1].summary holds '999', a phone number, which the page "
+        "prints as text that cannot be tapped to call - name the service in words instead (the emergency number, "
+        "Childline); the number itself belongs in the document's text, as a fact",
+        f"{POLICY}, line {lines.index('Call Childline on 0800 1111. Version 1.101.5 is not one.') + 1}: '0800 1111' is "
+        "a phone number typed as text - write it as a fact from data/home.yml, such as "
         "{{ home.contacts.emergency.phone }}, so it is the same everywhere and can be tapped to call (add the number "
-        f"to the file first if it is new), line {lines.index('Call Childline on 0800 1111. Version 1.101.5 is not one.') + 1}"]
+        "to the file first if it is new)"]
+
+
+# --- notices to Ofsted that cannot have been sent ------------------------------------------
+
+def _changes_line(root, relative: str) -> int:
+    return (root / relative).read_text(encoding="utf-8").splitlines().index("changes:") + 1
+
+
+SOP_PATH = "statement-of-purpose/statement-of-purpose.md"
+
+
+def test_a_notice_to_ofsted_on_a_policy_is_refused(mini):
+    """An author's review: a policy accepted ofsted_notified_on, and the reviewer's summary then said
+    "Recorded as sent to Ofsted" for the missing child policy."""
+    day = (TODAY - dt.timedelta(days=30)).isoformat()
+    write_document(mini, POLICY, front_matter(changes=[approved_change("1.0", day, "First.", ofsted_notified_on=day)]))
+    assert messages(check(mini), "ofsted-notification") == [
+        f"{POLICY}, line {_changes_line(mini, POLICY)}: version 1.0 records ofsted_notified_on, but only the Statement "
+        "of Purpose's revisions are sent to Ofsted (regulation 16(3)) - remove ofsted_notified_on; record in the "
+        "notifications log anything else sent to Ofsted"]
+
+
+def test_a_notice_to_ofsted_of_a_revision_nobody_approved_is_refused(mini):
+    day = (TODAY - dt.timedelta(days=3)).isoformat()
+    draft = {"version": "1.1", "date": day, "summary": "Draft.", "ofsted_notified_on": day}
+    sop = statement_of_purpose(status="draft", version="1.1")
+    sop["changes"] = [draft, *sop["changes"]]
+    write_document(mini, SOP_PATH, sop, SOP_BODY)
+    assert messages(check(mini), "ofsted-notification") == [
+        f"{SOP_PATH}, line {_changes_line(mini, SOP_PATH)}: revision 1.1 records ofsted_notified_on, but nobody "
+        "approved it: Ofsted is sent the statement as approved - remove ofsted_notified_on; once the revision is "
+        "approved and sent, record approved_by, approved_on and then ofsted_notified_on"]
+
+
+def test_a_notice_to_ofsted_before_the_approval_is_refused(mini):
+    made, told, approved = (TODAY - dt.timedelta(days=d) for d in (10, 9, 8))
+    change = approved_change("1.0", made.isoformat(), "First.", approved_on=approved.isoformat(),
+                             ofsted_notified_on=told.isoformat())
+    write_document(mini, SOP_PATH, statement_of_purpose(changes=[change], last_reviewed=approved.isoformat()), SOP_BODY)
+    assert messages(check(mini), "ofsted-notification") == [
+        f"{SOP_PATH}, line {_changes_line(mini, SOP_PATH)}: revision 1.0 records ofsted_notified_on "
+        f"{told.day} {told:%B %Y}, before it was approved on {approved.day} {approved:%B %Y} - write the date the "
+        "approved statement was really sent to Ofsted"]
+
+
+def test_a_version_never_approved_needs_no_notice(mini):
+    """An author's review: the check demanded a notice to Ofsted for version 1.0, a draft written
+    before registration that nobody approved and a later version replaced; the only way through
+    was to type a notice date."""
+    old = (TODAY - dt.timedelta(days=60)).isoformat()
+    sop = statement_of_purpose(version="1.1")
+    sop["changes"][0]["version"] = "1.1"
+    sop["changes"].append({"version": "1.0", "date": old, "summary": "First draft."})
+    write_document(mini, SOP_PATH, sop, SOP_BODY)
+    assert messages(check(mini), "ofsted-notification") == []
+
+
+def test_a_copied_document_is_told_its_id_is_taken_not_the_original(mini):
+    """An author's review: a new file copied from the missing child policy, id unchanged, made the
+    check tell the original to change its id (which the change check then refuses)."""
+    write_document(mini, "policies/medicines-new.md", front_matter())
+    assert messages(check(mini), "duplicate-id") == [
+        "policies/medicines-new.md, line 2: id 'missing-child' is already used by policies/missing-child.md - give "
+        "this document its own id (usually its file name)"]
+

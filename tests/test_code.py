@@ -82,9 +82,11 @@ def test_code_owners_review_the_approvals_and_the_code_that_builds_the_site():
 
     owners = dict(line.split()[:2] for line in (REPO / ".github" / "CODEOWNERS").read_text().splitlines()
                   if line.strip() and not line.startswith("#"))
-    approvers = {f"/{folder}/" for folder in GOVERNED_FOLDERS} | {"/homes/", "/data/home.yml", "/data/provider.yml"}
+    approvers = {f"/{folder}/" for folder in GOVERNED_FOLDERS} | {"/homes/", "/data/home.yml", "/data/provider.yml",
+                                                                  "/docs/"}
     assert {path: owners.get(path) for path in approvers} == dict.fromkeys(approvers, "@cura-care-homes/responsible-individual")
-    code = {"/handbook/", "/macros/", "/mkdocs.yml", "/overrides/", "/Makefile", "/requirements.txt", "/.github/"}
+    code = {"/handbook/", "/macros/", "/mkdocs.yml", "/overrides/", "/Makefile", "/requirements.txt", "/.github/",
+            "/docs/assets/"}
     assert {path: owners.get(path) for path in code} == dict.fromkeys(code, "@cura-care-homes/handbook-maintainers")
 
 

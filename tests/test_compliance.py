@@ -37,7 +37,7 @@ POLICY = "policies/missing-child.md"
 def test_every_schedule_1_matter_needs_a_section(mini):
     write_document(mini, SOP, statement_of_purpose(schedule_1={1: "#the-children-we-care-for"}), SOP_BODY)
     assert messages(check(mini), "section-map") == [
-        "statement-of-purpose/statement-of-purpose.md: Schedule 1 matter 2 (The home's ethos and outcomes.) has no "
+        "statement-of-purpose/statement-of-purpose.md, line 22: Schedule 1 matter 2 (The home's ethos and outcomes.) has no "
         "section in the Statement of Purpose - write a section that answers it and add 2: \"#its-heading-anchor\" "
         "under schedule_1"]
 
@@ -46,7 +46,7 @@ def test_schedule_1_anchor_must_be_a_heading(mini):
     write_document(mini, SOP, statement_of_purpose(schedule_1={1: "#the-children-we-care-fro", 2: "#our-ethos"}),
                    SOP_BODY)
     assert messages(check(mini), "section-map") == [
-        "statement-of-purpose/statement-of-purpose.md: schedule_1: Schedule 1 matter 1 points to "
+        "statement-of-purpose/statement-of-purpose.md, line 22: schedule_1: Schedule 1 matter 1 points to "
         "#the-children-we-care-fro, which is not a heading in the Statement of Purpose - use the anchor of the "
         "heading that answers it; did you mean #the-children-we-care-for?"]
 
@@ -62,15 +62,15 @@ def test_unknown_matter_and_misplaced_map_are_errors(mini):
                                                                23: "#our-ethos"}), SOP_BODY)
     write_document(mini, POLICY, front_matter(schedule_1={1: "#x"}))
     assert messages(check(mini), "section-map") == [
-        "policies/missing-child.md: schedule_1 belongs only in the Statement of Purpose - "
+        "policies/missing-child.md, line 22: schedule_1 belongs only in the Statement of Purpose - "
         "remove schedule_1 from this policy",
-        "statement-of-purpose/statement-of-purpose.md: schedule_1: there is no Schedule 1 matter '23' - use only: 1, 2"]
+        "statement-of-purpose/statement-of-purpose.md, line 22: schedule_1: there is no Schedule 1 matter '23' - use only: 1, 2"]
 
 
 def test_childrens_guide_must_answer_each_item(mini):
     write_document(mini, GUIDE, childrens_guide(guide_items={"expect": "#what-you-can-expect"}), GUIDE_BODY)
     assert messages(check(mini), "section-map") == [
-        "statement-of-purpose/childrens-guide.md: children's guide item complain (How to make a complaint.) has no "
+        "statement-of-purpose/childrens-guide.md, line 20: children's guide item complain (How to make a complaint.) has no "
         "section in the children's guide - write a section that answers it and add complain: "
         "\"#its-heading-anchor\" under guide_items"]
 

@@ -244,7 +244,8 @@ def test_export_of_a_broken_handbook_leaves_dist_as_it_was(exported, handbook_co
     path.write_text(path.read_text().replace("last_reviewed: 2026", "last_reviewed: 2019", 1))
     result = handbook_command(handbook_copy, "export")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "ERROR: policies/missing-child.md: review overdue since" in result.stdout
+    line = path.read_text().splitlines().index("last_reviewed: 2019-10-05") + 1
+    assert f"ERROR: policies/missing-child.md, line {line}: review overdue since" in result.stdout
     assert "nothing was exported" in result.stderr
     assert [p.name for p in dist.iterdir()] == ["old-export.zip"]
     assert (dist / "old-export.zip").read_bytes() == b"the previous export"

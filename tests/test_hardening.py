@@ -53,8 +53,8 @@ def test_a_key_given_twice_names_both_lines(mini):
     first, second = _file_line(mini, POLICY, "status: draft"), _file_line(mini, POLICY, "status: approved")
     handbook = check(mini)
     assert messages(handbook, "front-matter") == [
-        f"policies/missing-child.md: status is given twice, on lines {first} and {second} - keep only one of them: "
-        "a reader sees the first, but the build would use the last"]
+        f"policies/missing-child.md, line {second}: status is given twice, on lines {first} and {second} - keep only one "
+        "of them: a reader sees the first, but the build would use the last"]
     assert not handbook.document(POLICY).valid
 
 
@@ -68,7 +68,7 @@ def test_a_key_given_twice_inside_a_changes_entry(mini):
 def test_a_key_given_twice_in_a_data_file_names_the_file(mini):
     home = mini / "data" / "home.yml"
     home.write_text(home.read_text(encoding="utf-8") + "name: Another name\n", encoding="utf-8")
-    with pytest.raises(HandbookError, match=r"^data/home.yml: name is given twice, on lines \d+ and \d+ "):
+    with pytest.raises(HandbookError, match=r"^data/home.yml, line \d+: name is given twice, on lines \d+ and \d+ "):
         check(mini)
 
 
@@ -80,8 +80,8 @@ def test_billion_laughs_is_refused_at_once(mini):
     found = messages(check(mini), "front-matter")
     assert time.monotonic() - started < 5
     line = _file_line(mini, POLICY, "a: &a")
-    assert found == [f"policies/missing-child.md: line {line} names a value with an anchor (&a) - write the value out "
-                     "in full where it is needed (the handbook does not accept & anchors or * aliases)"]
+    assert found == [f"policies/missing-child.md, line {line}: line {line} names a value with an anchor (&a) - write the "
+                     "value out in full where it is needed (the handbook does not accept & anchors or * aliases)"]
 
 
 def test_an_alias_loop_is_refused(mini):
@@ -98,7 +98,6 @@ def test_an_alias_loop_is_refused(mini):
     ("!!int x", "(x) cannot be read as its tag says"),
     ("!!bool x", "(x) cannot be read as its tag says"),
     ("!!int ''", "() cannot be read as its tag says"),
-    ("0x" + "f" * 4000, "(0x" + "f" * 35 + "...) is too large to be a number the handbook reads"),
     ("9" * 5000, "(" + "9" * 37 + "...) is too large to be a number the handbook reads"),
 ])
 def test_a_value_with_a_yaml_tag_or_a_huge_number_is_refused_in_one_line(mini, value, problem):
@@ -107,7 +106,21 @@ def test_a_value_with_a_yaml_tag_or_a_huge_number_is_refused_in_one_line(mini, v
     fix = ("write a smaller number, or put the value in quotes if it is text" if "too large" in problem
            else "remove the tag (the word after !!) and write the value as plain text")
     what = "number" if "too large" in problem else "value"
-    assert messages(check(mini), "front-matter") == [f"policies/missing-child.md: the {what} on line {line} {problem} - {fix}"]
+    assert messages(check(mini), "front-matter") == [
+        f"policies/missing-child.md, line {line}: the {what} on line {line} {problem} - {fix}"]
+
+
+@pytest.mark.parametrize("value, read_as", [("0777", " 511"), ("0x1F", " 31"), ("1_000", " 1000"), ("10:30", " 630"),
+                                             ("0x" + "f" * 4000, "")])
+def test_a_number_yaml_would_read_other_than_as_written_is_refused(mini, value, read_as):
+    """YAML 1.1 reads 0777 as octal, 0x1F as hexadecimal, 1_000 as 1000 and 10:30 in base 60: a
+    value written so would be used as another number than the one a reader sees."""
+    write_document(mini, POLICY, _front_matter_text() + f"extra: {value}\n")
+    line = _file_line(mini, POLICY, "extra:")
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    assert messages(check(mini), "front-matter") == [
+        f"policies/missing-child.md, line {line}: extra: {shown} would be read as the number{read_as}, not as written - "
+        "put it in quotes to keep it as written, or write the number in plain digits"]
 
 
 def test_a_byte_order_mark_is_accepted(mini):
@@ -121,7 +134,8 @@ def test_a_byte_order_mark_is_accepted(mini):
 @pytest.mark.parametrize("written", ["2026-W05-1", "2026-035", "20261101", "2026-11-1", "２０２６-11-01"])
 def test_dates_are_written_year_month_day(mini, written):
     found = messages(check(mini_with(mini, front_matter(last_reviewed=written))), "front-matter")
-    assert found == [f"policies/missing-child.md: last_reviewed: '{written}' is not a real date - write the date of "
+    at = _file_line(mini, POLICY, "last_reviewed:")
+    assert found == [f"policies/missing-child.md, line {at}: last_reviewed: '{written}' is not a real date - write the date of "
                      "the last review as YYYY-MM-DD, for example 2026-10-05"]
 
 
@@ -133,7 +147,7 @@ def mini_with(root, meta, path=POLICY, body="Text of the document.\n"):
 def test_a_date_far_in_the_future_is_a_finding_not_a_traceback(mini):
     handbook = check(mini_with(mini, front_matter(**{"last_reviewed": "9999-06-01"})))
     assert messages(handbook, "future-date") == [
-        "policies/missing-child.md: last_reviewed is 1 June 9999, which is after today (26 November 2026) - write "
+        "policies/missing-child.md, line 8: last_reviewed is 1 June 9999, which is after today (26 November 2026) - write "
         "the date the approval, review or change really happened"]
     assert not handbook.document(POLICY).valid
 
@@ -144,22 +158,22 @@ def test_a_statement_revised_at_the_end_of_time_is_a_finding(mini):
                    statement_of_purpose(version="1.1", changes=changes), SOP_BODY)
     found = messages(check(mini), "future-date")
     assert [f.split(" - ")[0] for f in found] == [
-        "statement-of-purpose/statement-of-purpose.md: changes[1].date is 31 December 9999, which is after today "
+        "statement-of-purpose/statement-of-purpose.md, line 15: changes[1].date is 31 December 9999, which is after today "
         "(26 November 2026)",
-        "statement-of-purpose/statement-of-purpose.md: changes[1].approved_on is 31 December 9999, which is after "
+        "statement-of-purpose/statement-of-purpose.md, line 15: changes[1].approved_on is 31 December 9999, which is after "
         "today (26 November 2026)"]
 
 
 def test_a_date_before_2000_cannot_be_right(mini):
     found = messages(check(mini_with(mini, front_matter(last_reviewed="1999-01-01"))), "front-matter")
-    assert found == ["policies/missing-child.md: last_reviewed is 1 January 1999, before 2000, which cannot be right - "
+    assert found == ["policies/missing-child.md, line 8: last_reviewed is 1 January 1999, before 2000, which cannot be right - "
                      "write the date the approval, review or change really happened, as YYYY-MM-DD"]
 
 
 def test_a_title_that_is_a_list_is_a_finding(mini):
     handbook = check(mini_with(mini, front_matter(title=["a", "list"])))
     assert messages(handbook, "front-matter") == [
-        "policies/missing-child.md: title should be text, not a list - write the document's title, for example "
+        "policies/missing-child.md, line 3: title should be text, not a list - write the document's title, for example "
         "Missing child policy"]
     assert handbook.document(POLICY).title == "missing-child"
 
@@ -171,8 +185,9 @@ def test_a_huge_power_is_one_quick_finding(mini):
     started = time.monotonic()
     found = messages(check(mini), "template")
     assert time.monotonic() - started < 5
-    assert found == ["policies/missing-child.md: a {{ }} or {% %} expression asks for more than a page may have "
-                     "(99 ** 999999999 is a number too large for a page) - remove it; documents may only show the "
+    at = _file_line(mini, POLICY, "{{ 99")
+    assert found == [f"policies/missing-child.md, line {at}: a {{{{ }}}} or {{% %}} expression asks for more than a page "
+                     "may have (99 ** 999999999 is a number too large for a page) - remove it; documents may only show the "
                      "handbook's facts, such as {{ home.name }}"]
 
 
@@ -193,7 +208,8 @@ def test_templates_have_limits(mini, body, reason):
     started = time.monotonic()
     found = messages(check(mini), "template")
     assert time.monotonic() - started < 10
-    assert found == [f"policies/missing-child.md: a {{{{ }}}} or {{% %}} expression asks for more than a page may have "
+    where = f", line {_file_line(mini, POLICY, body)}" if body.startswith("{{") else ""  # a loop names no line
+    assert found == [f"policies/missing-child.md{where}: a {{{{ }}}} or {{% %}} expression asks for more than a page may have "
                      f"({reason}) - remove it; documents may only show the handbook's facts, such as {{{{ home.name }}}}"]
 
 
@@ -210,7 +226,7 @@ def test_a_page_prints_the_same_text_every_time_it_is_rendered(mini, body, messa
     """The check and the build each render the page: text that changes from one render to the
     next would be checked as one text and published as another."""
     write_document(mini, POLICY, front_matter(), body=body + "\n")
-    assert messages(check(mini), "template") == [f"policies/missing-child.md: {message}"]
+    assert messages(check(mini), "template") == [f"policies/missing-child.md, line {_file_line(mini, POLICY, body)}: {message}"]
 
 
 def test_an_unclosed_opener_repeated_200_kb_is_read_in_linear_time(mini):
@@ -467,7 +483,7 @@ def test_pages_in_docs_are_checked_too(mini):
     (mini / "docs").mkdir()
     (mini / "docs" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\n<script>alert(1)</script>\n")
     found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
-    assert found == ["docs/index.md: <script> is not allowed in a document - remove it: documents hold text, links "
+    assert found == ["docs/index.md, line 7: <script> is not allowed in a document - remove it: documents hold text, links "
                      "and images; the handbook's theme decides how pages look and what runs on them"]
     assert next(f for f in check(mini).findings if f.check == "content-policy").line == 7
 
@@ -477,16 +493,16 @@ SITE_PAGE_FIELD = ("remove it; a page in docs/ may set only title and hide")
 
 @pytest.mark.parametrize("front, message, field, line", [
     ("description: '\"><script>alert(2)</script>'",
-     "docs/index.md: the field 'description' is not one a page of the site may set: the theme would print it into "
+     "docs/index.md, line 3: the field 'description' is not one a page of the site may set: the theme would print it into "
      f"every reader's page as it is - {SITE_PAGE_FIELD}", "description", 3),
     ("subtitle: '<script>alert(4)</script>'",
-     "docs/index.md: the field 'subtitle' is not one a page of the site may set: the theme would print it into "
+     "docs/index.md, line 3: the field 'subtitle' is not one a page of the site may set: the theme would print it into "
      f"every reader's page as it is - {SITE_PAGE_FIELD}", "subtitle", 3),
     ("template: redirect.html\nlocation: https://evil.example/sign-in",
-     "docs/index.md: the field 'template' is not one a page of the site may set: the theme would print it into "
+     "docs/index.md, line 3: the field 'template' is not one a page of the site may set: the theme would print it into "
      f"every reader's page as it is - {SITE_PAGE_FIELD}", "template", 3),
     ("hide: [navigation, everything]",
-     "docs/index.md: hide lists something the theme cannot hide (it may list navigation, toc, footer, path, tags) "
+     "docs/index.md, line 3: hide lists something the theme cannot hide (it may list navigation, toc, footer, path, tags) "
      "- list only those", "hide", 3),
 ])
 def test_a_site_page_sets_only_a_plain_title_and_what_to_hide(mini, front, message, field, line):
@@ -503,14 +519,14 @@ def test_a_site_page_title_is_plain_text(mini):
     (mini / "docs").mkdir()
     (mini / "docs" / "index.md").write_text("---\ntitle: Topics<script>alert(1)</script>\n---\n\n# Home\n")
     assert [str(f) for f in check(mini).findings if f.path == "docs/index.md"] == [
-        "docs/index.md: its title is not plain text of up to 120 characters (no <, >, &, braces, quotes or "
+        "docs/index.md, line 2: its title is not plain text of up to 120 characters (no <, >, &, braces, quotes or "
         "backticks) - write the title as plain words"]
 
 
 def test_attack_8_a_script_in_a_site_pages_front_matter_stops_the_build(handbook_copy):
     index = handbook_copy / "docs" / "index.md"
     index.write_text(index.read_text().replace("title: Home\n", "title: Home\nsubtitle: '<script>alert(4)</script>'\n", 1))
-    _refused(handbook_copy, "docs/index.md: the field 'subtitle' is not one a page of the site may set")
+    _refused(handbook_copy, "docs/index.md, line 3: the field 'subtitle' is not one a page of the site may set")
 
 
 def test_a_page_full_of_unclosed_markup_is_checked_quickly(mini):
@@ -548,7 +564,7 @@ def test_attack_7_a_status_given_twice_is_refused(handbook_copy):
     path.write_text(path.read_text().replace("status: approved\n", "status: draft\nstatus: approved\n", 1))
     first, second = _file_line(handbook_copy, POLICY, "status: draft"), _file_line(handbook_copy, POLICY,
                                                                                    "status: approved")
-    _refused(handbook_copy, f"policies/missing-child.md: status is given twice, on lines {first} and {second} - "
+    _refused(handbook_copy, f"policies/missing-child.md, line {second}: status is given twice, on lines {first} and {second} - "
                             "keep only one of them")
 
 
@@ -571,7 +587,7 @@ def test_an_html_comment_is_refused_it_would_be_published_in_the_page_source(han
     path = handbook_copy / POLICY
     lines = path.read_text().count("\n")
     path.write_text(path.read_text() + f"\nThe end.\n{comment}\n")
-    _refused(handbook_copy, "policies/missing-child.md: an HTML comment (<!-- -->) is published in the page's "
+    _refused(handbook_copy, "policies/missing-child.md, line 160: an HTML comment (<!-- -->) is published in the page's "
                             "source, where anyone who opens the page can read it - remove it: a note for the team "
                             "belongs in the pull request, and a template comment {# ... #} is never published")
     (found,) = [f for f in check(handbook_copy, fixture_today()).findings if f.check == "content-policy"]
@@ -581,8 +597,8 @@ def test_an_html_comment_is_refused_it_would_be_published_in_the_page_source(han
 def test_attack_6_printing_the_configuration_is_refused(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n{{ config.site_dir }}\n")
-    _refused(handbook_copy, "policies/missing-child.md: a {{ }} expression uses something that does not exist "
-                            "('config' is undefined)")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, '{{ config')}: a "
+                            "{{ }} expression uses something that does not exist ('config' is undefined)")
 
 
 @pytest.mark.parametrize("function", ["status_report", "regulation_map", "review_schedule", "topics"])
@@ -593,7 +609,7 @@ def test_a_document_cannot_pull_a_page_of_the_site_into_its_text(mini, function)
     path = mini / POLICY
     path.write_text(path.read_text() + f"\n{{{{ {function}() }}}}\n")
     assert [m for m in messages(check(mini), "template")] == [
-        "policies/missing-child.md: a {{ }} expression uses something "
+        f"policies/missing-child.md, line {_file_line(mini, POLICY, function)}: a {{{{ }}}} expression uses something "
         f"that does not exist ('{function}' is undefined) - check the spelling against data/home.yml (for example "
         "{{ home.contacts.ofsted.phone }}), or remove the braces"]
 
@@ -601,14 +617,14 @@ def test_a_document_cannot_pull_a_page_of_the_site_into_its_text(mini, function)
 def test_attack_7_a_document_calling_the_status_page_is_refused_by_the_build(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n{{ status_report() }}\n")
-    _refused(handbook_copy, "policies/missing-child.md: a {{ }} expression uses something that does not exist "
-                            "('status_report' is undefined)")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, '{{ status_report')}: "
+                            "a {{ }} expression uses something that does not exist ('status_report' is undefined)")
 
 
 def test_attack_6_a_title_is_never_a_template(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text().replace("title: Missing child policy", "title: '{{ config.site_dir }}'", 1))
-    _refused(handbook_copy, "policies/missing-child.md: title holds {{, {% or {#, but a title is plain text and is "
+    _refused(handbook_copy, "policies/missing-child.md, line 3: title holds {{, {% or {#, but a title is plain text and is "
                             "never filled in - write the title out in full, without braces")
 
 
@@ -652,7 +668,7 @@ class _Elements(HTMLParser):
 def test_a_link_to_a_local_file_fails_check_and_build(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\nSee [the host](file:///etc/hostname){: rel=\"attachment\" }.\n")
-    _refused(handbook_copy, "policies/missing-child.md: the link 'file:///etc/hostname' uses file:, which documents "
+    _refused(handbook_copy, "policies/missing-child.md, line 159: the link 'file:///etc/hostname' uses file:, which documents "
                             "may not use")
 
 
@@ -689,7 +705,8 @@ def test_attack_4_a_name_git_quotes_keeps_its_change_discipline(quoted_repo):
     result = handbook_command(quoted_repo, "check", "--base", "main")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("ERROR")] == [
-        f'ERROR: {QUOTED}: the text changed but version is still 1.0 - set version to "1.1" and add a changes entry: '
+        f'ERROR: {QUOTED}, line {_file_line(quoted_repo, QUOTED, "version:")}: the text changed but version is still 1.0 - '
+        'set version to "1.1" and add a changes entry: '
         f'version: "1.1", date: {fixture_today().isoformat()}, summary: what changed and why']
     path.unlink()
     result = handbook_command(quoted_repo, "check", "--base", "main")
@@ -738,9 +755,9 @@ def test_a_new_title_summary_or_kind_needs_a_changes_entry_and_an_id_never_chang
     result = handbook_command(quoted_repo, "check", "--base", "main")
     assert result.returncode == 1
     assert [line for line in result.stdout.splitlines() if line.startswith("ERROR")] == [
-        "ERROR: policies/missing-child.md: id changed from missing-child (on main) to missing: a document's id never "
+        "ERROR: policies/missing-child.md, line 2: id changed from missing-child (on main) to missing: a document's id never "
         "changes - put back id: missing-child",
-        "ERROR: policies/missing-child.md: title (Missing child policy on main, now Missing child policy (superseded)), "
+        "ERROR: policies/missing-child.md, line 3: title (Missing child policy on main, now Missing child policy (superseded)), "
         "kind (policy on main, now procedure) changed but changes has no new entry - raise version to \"1.2\" and add "
         f"a changes entry for it: version: \"1.2\", date: {fixture_today().isoformat()}, summary: what changed and why"]
 
@@ -752,7 +769,7 @@ def test_a_change_of_audience_needs_a_changes_entry(quoted_repo):
     result = handbook_command(quoted_repo, "check", "--base", "main")
     assert result.returncode == 1
     line = _file_line(quoted_repo, POLICY, "audience:")
-    assert ("ERROR: policies/missing-child.md: audience ([staff, families, professionals, inspectors] on main, now "
+    assert ("ERROR: policies/missing-child.md, line 12: audience ([staff, families, professionals, inspectors] on main, now "
             "[staff, inspectors]) changed but changes has no new entry - raise version to \"1.2\" and add a changes "
             f"entry for it: version: \"1.2\", date: {fixture_today().isoformat()}, summary: what changed and why"
             ) in result.stdout.splitlines()
@@ -778,7 +795,8 @@ def test_other_recorded_fields_need_a_changes_entry(quoted_repo, field, old, new
     path.write_text(path.read_text().replace(f"{field}: {old}", f"{field}: {new}", 1))
     result = handbook_command(quoted_repo, "check", "--base", "main")
     assert result.returncode == 1
-    assert f"ERROR: policies/missing-child.md: {field} ({old} on main, now {new}) changed but changes has no new " \
+    at = _file_line(quoted_repo, POLICY, f"{field}: {new}")
+    assert f"ERROR: policies/missing-child.md, line {at}: {field} ({old} on main, now {new}) changed but changes has no new " \
            "entry" in result.stdout
 
 
@@ -971,8 +989,9 @@ TAKEN = [
 def test_a_document_cannot_take_over_the_page_around_it(mini, markup, at, message):
     write_document(mini, POLICY, front_matter(), body=f"First paragraph.\n\n{markup}\n\nLast paragraph.\n")
     found = [f for f in check(mini).findings if f.check == "content-policy"]
-    assert [str(f) for f in found] == [f"policies/missing-child.md: {message}"]
-    assert found[0].is_error and found[0].line == _file_line(mini, POLICY, at)
+    line = _file_line(mini, POLICY, at)
+    assert [str(f) for f in found] == [f"policies/missing-child.md, line {line}: {message}"]
+    assert found[0].is_error and found[0].line == line
 
 
 @pytest.mark.unit
@@ -1000,7 +1019,7 @@ def test_a_page_in_docs_may_have_a_history_heading_but_no_theme_id(mini):
     (mini / "docs").mkdir()
     (mini / "docs" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\n## History\n\n<p id=\"__toc\">x</p>\n")
     assert [str(f) for f in check(mini).findings if f.check == "content-policy"] == [
-        f"docs/index.md: the id '__toc' on <p> starts with __, {_THEME_ID} - give it an id that does not start with "
+        f"docs/index.md, line 9: the id '__toc' on <p> starts with __, {_THEME_ID} - give it an id that does not start with "
         "__, or remove it"]
 
 
@@ -1024,7 +1043,7 @@ def test_a_title_reversed_by_an_invisible_character_is_refused(mini):
     write_document(mini, POLICY, front_matter(title="Missing child policy \u202etfard"))
     found = [f for f in check(mini).findings if f.check == "content-policy"]
     assert [str(f) for f in found] == [
-        "policies/missing-child.md: the title holds an invisible character (U+202E) that reverses the order the text "
+        "policies/missing-child.md, line 3: the title holds an invisible character (U+202E) that reverses the order the text "
         "is shown in, so readers would not see what was reviewed - delete it (retype the title if you cannot see it)"]
     assert (found[0].field, found[0].line) == ("title", _file_line(mini, POLICY, "title:"))
 
@@ -1037,10 +1056,10 @@ def test_a_word_with_look_alike_letters_of_another_alphabet_is_refused(mini):
                    body="First.\n\n## Dоcument cоntrol\n\nA dose of 5μg, a café in Zürich, and Здравствуйте.\n")
     found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
     assert found == [
-        "policies/missing-child.md: the title holds the word 'pоlicy', written with Cyrillic letters that look like "
+        "policies/missing-child.md, line 3: the title holds the word 'pоlicy', written with Cyrillic letters that look like "
         "Latin ones: readers read the word it looks like, while search and the handbook's checks read another - retype "
         "the word in Latin letters",
-        "policies/missing-child.md: this line holds the word 'Dоcument', written with Cyrillic letters that look like "
+        "policies/missing-child.md, line 26: this line holds the word 'Dоcument', written with Cyrillic letters that look like "
         "Latin ones: readers read the word it looks like, while search and the handbook's checks read another - retype "
         "the word in Latin letters"]
     lines = [f.line for f in check(mini).findings if f.check == "content-policy"]
@@ -1074,7 +1093,7 @@ def test_a_document_may_not_take_an_id_the_inspectors_pdf_keeps(mini):
     write_document(mini, "policies/regulation-map.md", front_matter(id=MAP_ID, title="Our regulations"))
     found = [f for f in check(mini).findings if f.check == "duplicate-id"]
     assert [str(f) for f in found] == [
-        "policies/regulation-map.md: id 'regulation-map' is the inspectors' PDF's own id for the regulation map, so "
+        "policies/regulation-map.md, line 2: id 'regulation-map' is the inspectors' PDF's own id for the regulation map, so "
         "the PDF's links to the regulation map would lead to this document - give this document another id (usually "
         "its file name)"]
     assert (found[0].field, found[0].line) == ("id", _file_line(mini, "policies/regulation-map.md", "id:"))
@@ -1103,19 +1122,22 @@ def test_the_whole_check_stays_quick_on_a_large_hostile_page(mini, body):
 def test_attack_an_unclosed_details_hiding_the_document_control_is_refused(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n<details markdown>\n<summary>More</summary>\n\nThe end.\n")
-    _refused(handbook_copy, f"policies/missing-child.md: <details> {_SWALLOWS} - close it with </details>")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, '<details markdown>')}: "
+                            f"<details> {_SWALLOWS} - close it with </details>")
 
 
 def test_attack_the_themes_configuration_taken_by_a_document_is_refused(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + '\n<div id="__config">{"base": "https://evil.example"}</div>\n')
-    _refused(handbook_copy, "policies/missing-child.md: the id '__config' on <div> starts with __")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, '__config')}: the id "
+                            "'__config' on <div> starts with __")
 
 
 def test_attack_a_definition_list_too_long_is_one_line_not_a_traceback(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n" + "Term\n: what it means\n" * 500)
-    _refused(handbook_copy, "policies/missing-child.md: this definition list holds 500 definitions")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, ': what it means')}: "
+                            "this definition list holds 500 definitions")
     summary = handbook_command(handbook_copy, "check").stdout.splitlines()[-1]
     assert re.fullmatch(r"Checked \d+ documents on [\d-]+: 1 error, \d+ warnings\.", summary), summary
 
@@ -1123,7 +1145,8 @@ def test_attack_a_definition_list_too_long_is_one_line_not_a_traceback(handbook_
 def test_attack_emphasis_nested_too_deep_is_one_line_not_a_traceback(handbook_copy):
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + "\n" + "*" * 3000 + "x" + "*" * 3000 + "\n")
-    _refused(handbook_copy, "policies/missing-child.md: this paragraph holds 6,000 * and _ marks")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, '*' * 3000)}: this "
+                            "paragraph holds 6,000 * and _ marks")
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -1138,7 +1161,7 @@ def test_attack_what_an_expression_prints_is_checked_like_the_text(handbook_copy
     comment through, and stop the script only at build time, not in `handbook check`)."""
     path = handbook_copy / POLICY
     path.write_text(path.read_text() + f"\n{expression}\n")
-    _refused(handbook_copy, f"policies/missing-child.md: {expected}")
+    _refused(handbook_copy, f"policies/missing-child.md, line {_file_line(handbook_copy, POLICY, expression)}: {expected}")
 
 
 CONTROLS = "its name holds a control character or a direction mark, which printed could change the line around it"
@@ -1248,3 +1271,18 @@ def test_two_pages_whose_built_names_differ_only_in_capitals_are_refused_by_the_
     assert found == ["policies/missing-child.md: its page, policies/missing-child.html, differs from the page of "
                      "docs/Policies/missing-child.md only in capitals or in how an accent is written: copied to Windows "
                      "or a Mac, one would replace the other - rename one of them"]
+
+
+@pytest.mark.parametrize("heading", ["x\n-\n", "## x\n"])
+def test_a_page_of_thousands_of_headings_is_one_quick_finding(mini, heading):
+    """An attacker's review: 124,000 identical headings kept the check (and the build, which runs it
+    first) busy for over 15 minutes, as each heading's anchor is compared with every one before it."""
+    write_document(mini, POLICY, front_matter(), body="Text.\n\n" + heading * 50_000)
+    started = time.monotonic()
+    found = [str(f) for f in check(mini).findings if f.check == "content-policy"]
+    assert time.monotonic() - started < 20
+    lines = (mini / POLICY).read_text().splitlines()
+    line = [n for n, text in enumerate(lines, start=1) if text.strip("#- ") == "x"][1_000]
+    assert found == [f"policies/missing-child.md, line {line}: the page holds more than 1,000 headings, more than the "
+                     "site build reads in reasonable time (it compares each heading's anchor with every one before it) "
+                     "- use fewer: at most 1,000 on a page, or split the page"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -265,7 +266,7 @@ def local_server():
 # --- a document that would leak a file or fetch a URL ---------------------------------------
 
 # The source check refuses it first; the output gates (tested on their own below) are the last line.
-ATTACHMENT_LINE = ('policies/complaints.md: rel="attachment" on an attribute list would attach a file to the '
+ATTACHMENT_LINE = ('policies/complaints.md, line 155: rel="attachment" on an attribute list would attach a file to the '
                    "inspectors' PDF - remove it; an ordinary link is enough")
 
 
@@ -282,11 +283,12 @@ def test_a_picture_from_a_web_address_is_refused_by_the_check_with_its_line(hand
     definition's), before anything is built: the build and the export stop, and the server sees nothing."""
     url, requests = local_server
     append(handbook_copy, "policies/complaints.md", markdown.format(url=url))
-    line = (f"policies/complaints.md: the image '{url}' is not a file of the handbook: a picture from another address "
+    message = (f"the image '{url}' is not a file of the handbook: a picture from another address "
             "shows whatever is there on the day, and tells that site who is reading - keep the picture in "
             "docs/assets/images/ and give its path relative to this page, for example ../assets/images/front-door.png")
     (found,) = [f for f in check(handbook_copy, fixture_today()).findings if f.check == "content-policy"]
     text = (handbook_copy / "policies/complaints.md").read_text(encoding="utf-8").splitlines()
+    line = f"policies/complaints.md, line {found.line}: {message}"
     assert str(found) == line and url in text[found.line - 1]
     assert_build_refuses(handbook_copy, line)
     assert_export_refuses(handbook_copy, f"ERROR: {line}")
@@ -340,13 +342,13 @@ def test_handbook_check_refuses_the_same_documents(handbook_copy, markdown):
     append(handbook_copy, "policies/complaints.md", markdown)
     check = handbook_command(handbook_copy, "check")
     assert check.returncode == 1
-    assert any(line.startswith("ERROR: policies/complaints.md:") for line in check.stdout.splitlines())
+    assert any(re.match(r"ERROR: policies/complaints\.md, line \d+: ", line) for line in check.stdout.splitlines())
 
 
 def test_a_policy_with_a_style_element_is_refused_by_build_and_export(handbook_copy):
     """Attack 5: a <style> in one policy hid the others in the PDF while the contents listed them."""
     append(handbook_copy, "policies/anti-bullying.md", "<style>section.part { display: none }</style>")
-    line = ("policies/anti-bullying.md: <style> is not allowed in a document - remove it: documents hold text, links "
+    line = ("policies/anti-bullying.md, line 124: <style> is not allowed in a document - remove it: documents hold text, links "
             "and images; the handbook's theme decides how pages look and what runs on them")
     assert_build_refuses(handbook_copy, line)
     assert_export_refuses(handbook_copy, f"ERROR: {line}")
@@ -405,10 +407,9 @@ def test_every_pdf_shows_what_is_kept_off_the_website_only(handbook_copy, tmp_pa
     from handbook.export.document_copy import document_pdf
     from handbook.export.pdf import handbook_html
 
-    handbook, site = _pdf_handbook(handbook_copy, '{% if edition != "public" %}NOTONTHEWEBSITE{% else %}'
-                                                  "ONTHEWEBSITE{% endif %}")
+    handbook, site = _pdf_handbook(handbook_copy, '{% if edition != "public" %}NOTONTHEWEBSITE{% endif %}')
     whole = handbook_html(handbook, "abc", "Inspector copy", site)
-    assert "NOTONTHEWEBSITE" in whole and "ONTHEWEBSITE" not in whole.replace("NOTONTHEWEBSITE", "")
+    assert "NOTONTHEWEBSITE" in whole and "{%" not in whole
     complaints = next(d for d in handbook.documents if d.id == "complaints")
     document_pdf(load_and_check_staff(handbook_copy), complaints, tmp_path / "one.pdf")
     text = subprocess.run(["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True,
@@ -416,9 +417,10 @@ def test_every_pdf_shows_what_is_kept_off_the_website_only(handbook_copy, tmp_pa
     assert "NOTONTHEWEBSITE" in text
 
 
-EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to ask whether it is the public website "
-                 "(ASKED): staff and inspectors read the same words - write {% if edition != \"public\" %} ... "
-                 "{% endif %} around what the home keeps off the website, and nothing else with edition")
+EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to leave a passage out of the public website "
+                 "(ASKED): staff and inspectors read the same words, and the website no more - write "
+                 "{% if edition != \"public\" %} ... {% endif %} around what the home keeps off the website, and nothing "
+                 "else with edition")
 
 
 @pytest.mark.unit
@@ -428,6 +430,18 @@ EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to ask whether
     ("{% if 'inspector' == edition %}x{% endif %}", "edition compared with 'inspector'"),
     ("The edition is {{ edition }}.", "edition printed"),
     ("{{ edition | upper }}", "edition printed"),
+    # An attacker's review: a passage shown on the public website only was read by nobody who
+    # reviews the handbook (the reviewer's summary, staff and inspectors read the staff edition).
+    ('{% if edition == "public" %}Children may stay out overnight.{% endif %}',
+     "a passage shown on the public website only, or the edition used any other way"),
+    ('{% if not edition != "public" %}x{% endif %}', "a passage shown on the public website only, or the edition used "
+                                                     "any other way"),
+    ('{{ "x" if edition == "public" }}', "a passage shown on the public website only, or the edition used any other way"),
+    # ...and one that set the edition itself reached the public website's last gate; now the check refuses it.
+    ('{% set edition = "staff" %}{% if edition != "public" %}We are at 1 Example Road.{% endif %}',
+     "a passage shown on the public website only, or the edition used any other way"),
+    ('{% if edition != "public" %}For staff.{% else %}For the public.{% endif %}',
+     "an {% else %} or {% elif %} after it would show a passage on the public website only"),
 ])
 def test_a_document_may_ask_only_whether_it_is_on_the_public_website(mini, markup, asked):
     """An attack made the staff site say one thing and the inspectors' copy another with
@@ -597,7 +611,7 @@ def test_a_data_file_that_is_a_symbolic_link_is_never_followed(handbook_copy, tm
     (handbook_copy / data_file).unlink()
     os.symlink(outside, handbook_copy / data_file)
     expected = (f"{data_file}: the file is a symbolic link, which the handbook never follows: it could bring in a "
-                "file from outside the repository (put the file itself here) - correct the file")
+                "file from outside the repository - put the file itself here")
     check = handbook_command(handbook_copy, "check")
     assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
     assert [line for line in (check.stdout + check.stderr).splitlines() if data_file in line] == [
@@ -703,3 +717,21 @@ def test_an_as_of_copy_of_a_commit_from_before_the_key_is_signed_with_the_key_of
     verified = handbook_command(root, "verify", str(bundle))
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
+
+
+def test_the_pdf_marks_a_link_to_a_draft_as_the_site_does(handbook_copy):
+    """An attacker's review: the site said "(draft: not yet in force)" after a link to a draft, and
+    the draft copy's PDF, made from the same text, did not: its Markdown had the site's extensions
+    but not the handbook's own reading of links."""
+    from handbook.checks import load_and_check
+    from handbook.export.pdf import handbook_html
+
+    text = (handbook_copy / "policies/anti-bullying.md").read_text(encoding="utf-8")
+    (handbook_copy / "policies/anti-bullying.md").write_text(text.replace("status: approved", "status: draft", 1),
+                                                             encoding="utf-8")
+    append(handbook_copy, "policies/complaints.md", "Bullying is handled under the [anti-bullying policy](anti-bullying.md).")
+    site = handbook_copy / "built-copy"
+    (site / "policies").mkdir(parents=True)
+    handbook = load_and_check(handbook_copy, fixture_today()).for_inspectors(drafts=True)
+    whole = handbook_html(handbook, "abc", "Draft inspector copy", site)
+    assert 'anti-bullying policy <span class="not-in-force">(draft: not yet in force)</span></a>' in whole

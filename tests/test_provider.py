@@ -109,11 +109,11 @@ def test_a_provider_policy_overdue_is_one_error_naming_the_homes_that_follow_it(
     overdue = [str(f) for f in check_provider(provider, dt.date(2028, 1, 1)).errors if f.check == "review-overdue"]
     tail = "review overdue since 5 October 2027 (last reviewed 5 October 2026, every 12 months). Owner: Registered " \
            "Manager - review the document, then set last_reviewed to the review date and add a changes entry"
-    assert f"policies/complaints.md: [birch-house, elm-cottage, oak-lodge] {tail}" in overdue
+    assert f"policies/complaints.md, line 9: [birch-house, elm-cottage, oak-lodge] {tail}" in overdue
     # Birch House follows its own procedure, not the provider's missing child policy.
-    assert f"policies/missing-child.md: [elm-cottage, oak-lodge] {tail}" in overdue
-    assert f"homes/birch-house/policies/missing-child.md: [birch-house] {tail}" in overdue
-    assert sum(line.startswith("policies/complaints.md:") for line in overdue) == 1
+    assert f"policies/missing-child.md, line 9: [elm-cottage, oak-lodge] {tail}" in overdue
+    assert f"homes/birch-house/policies/missing-child.md, line 9: [birch-house] {tail}" in overdue
+    assert sum(line.startswith("policies/complaints.md,") for line in overdue) == 1
     assert len(overdue) == 11  # 5 provider policies once each, and each home's own (2 + 2 + 2 - elm's drafts + 1)
 
 
@@ -123,7 +123,7 @@ def test_coverage_is_worked_out_per_home(provider):
         "data/regulations.yml: [birch-house] Regulation 34(4) (Missing child policy) has no approved document "
         "(homes/birch-house/policies/missing-child.md is draft) - approve a document that serves it and list "
         "\"34(4)\" in its regulations",
-        "homes/birch-house/policies/missing-child.md: [birch-house] version 1.1 records an approval (Responsible "
+        "homes/birch-house/policies/missing-child.md, line 6: [birch-house] version 1.1 records an approval (Responsible "
         "Individual, 26 November 2026) but the document is a draft: its page would say both that it is approved and "
         "that it is not - set status: approved if it was approved, or remove approved_by and approved_on until it is"]
 
@@ -147,8 +147,9 @@ def test_a_link_into_another_homes_folder_leads_nowhere(provider):
                     encoding="utf-8")
     found = [line for line in errors_of(provider) if line.startswith("homes/oak-lodge/policies/rope-swing-safety.md")]
     assert found == [
-        "homes/oak-lodge/policies/rope-swing-safety.md: [oak-lodge] the link '../../birch-house/policies/missing-child.md' "
-        "does not lead to a document, page or file of the handbook - check the path: write it relative to this page, "
+        "homes/oak-lodge/policies/rope-swing-safety.md, line 34: [oak-lodge] the link "
+        "'../../birch-house/policies/missing-child.md' does not lead to a document, page or file of the handbook - "
+        "check the path: write it relative to this page, "
         "for example ../policies/complaints.md"]
 
 
@@ -173,7 +174,7 @@ def test_a_shared_statement_of_purpose_stands_in_for_no_homes_own(provider):
     (provider / "policies/provider-statement-of-purpose.md").write_text(shared, encoding="utf-8")
     shutil.copy(provider / "homes/elm-cottage/statement-of-purpose/statement-of-purpose.md", own)
     assert errors_of(provider) == [
-        "policies/provider-statement-of-purpose.md: [birch-house, elm-cottage, oak-lodge] kind "
+        "policies/provider-statement-of-purpose.md, line 5: [birch-house, elm-cottage, oak-lodge] kind "
         "statement-of-purpose in the provider's shared documents: each home's Statement of Purpose is its own, and "
         "this one would count as every home's - move it to homes/<id>/statement-of-purpose/ of the home it "
         "describes, or give it kind: policy"]
@@ -192,7 +193,7 @@ def test_schedule_1_is_checked_in_each_homes_statement_of_purpose(provider):
     edit(provider / "homes/birch-house/statement-of-purpose/statement-of-purpose.md",
          '  4: "#where-the-home-is"\n', "")
     assert errors_of(provider) == [
-        "homes/birch-house/statement-of-purpose/statement-of-purpose.md: [birch-house] Schedule 1 matter 4 (Where "
+        "homes/birch-house/statement-of-purpose/statement-of-purpose.md, line 21: [birch-house] Schedule 1 matter 4 (Where "
         "the home is located.) has no section in the Statement of Purpose - write a section that answers it and add 4: "
         "\"#its-heading-anchor\" under schedule_1"]
 
@@ -201,7 +202,7 @@ def test_the_28_day_notice_is_each_homes_own(provider):
     edit(provider / "homes/birch-house/statement-of-purpose/statement-of-purpose.md",
          "    ofsted_notified_on: 2026-10-12\n", "")
     assert errors_of(provider) == [
-        "homes/birch-house/statement-of-purpose/statement-of-purpose.md: [birch-house] revision 1.0 of 5 October 2026 "
+        "homes/birch-house/statement-of-purpose/statement-of-purpose.md, line 14: [birch-house] revision 1.0 of 5 October 2026 "
         "has no ofsted_notified_on: Ofsted had to be told by 2 November 2026 (regulation 16(3), within 28 days) - "
         "send Ofsted the revised Statement of Purpose, then add ofsted_notified_on: YYYY-MM-DD (the date you sent it) "
         "to that changes entry"]
@@ -247,7 +248,7 @@ def test_a_link_to_another_homes_page_leads_nowhere_and_fails(provider):
     edit(provider / "homes/birch-house/policies/missing-child.md", "## If a child is missing now\n",
          "## If a child is missing now\n\nSee [the swing](../../oak-lodge/policies/rope-swing-safety.md).\n")
     assert errors_of(provider) == [
-        "homes/birch-house/policies/missing-child.md: [birch-house] the link "
+        "homes/birch-house/policies/missing-child.md, line 34: [birch-house] the link "
         "'../../oak-lodge/policies/rope-swing-safety.md' does not lead to a document, page or file of the handbook - "
         "check the path: write it relative to this page, for example ../policies/complaints.md"]
 
@@ -315,7 +316,8 @@ def test_an_unknown_home_or_one_without_its_facts_is_one_line(provider, breakage
      "stage: applying (and applied_on: YYYY-MM-DD once the application is sent) or stage: registered with "
      "registered_on: YYYY-MM-DD and the real ofsted_urn"),
     (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", "name: [Oak"),
-     "homes/oak-lodge/home.yml, line 5: the YAML is not valid (did not find expected ',' or ']') - correct the file"),
+     "homes/oak-lodge/home.yml, line 5: the YAML is not valid (did not find expected ',' or ']') - correct the YAML on "
+     "that line or just above it: an unclosed quote or bracket, a missing colon or wrong indentation"),
 ])
 def test_bad_provider_input_is_one_line_naming_the_file(provider, breakage, message):
     breakage(provider)
@@ -388,7 +390,7 @@ def test_the_childrens_guide_is_checked_in_each_homes_own_guide(provider):
     edit(provider / "homes/elm-cottage/statement-of-purpose/childrens-guide.md",
          '  complain: "#if-you-are-unhappy"\n', "")
     assert [line.split(" - ")[0] for line in errors_of(provider)] == [
-        "homes/elm-cottage/statement-of-purpose/childrens-guide.md: [elm-cottage] children's guide item complain "
+        "homes/elm-cottage/statement-of-purpose/childrens-guide.md, line 13: [elm-cottage] children's guide item complain "
         "(How to make a complaint about the home or about someone in it.) has no section in the children's guide"]
 
 

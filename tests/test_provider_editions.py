@@ -43,8 +43,8 @@ def test_check_covers_every_home_and_names_them(provider):
 def test_an_overdue_provider_policy_fails_the_check_once(provider):
     result = handbook_command(provider, "check", today=PROVIDER_TODAY.replace(year=2028))
     assert result.returncode == 1
-    lines = [line for line in result.stdout.splitlines() if line.startswith("ERROR: policies/safeguarding.md:")]
-    assert lines == ["ERROR: policies/safeguarding.md: [birch-house, elm-cottage, oak-lodge] review overdue since 5 "
+    lines = [line for line in result.stdout.splitlines() if line.startswith("ERROR: policies/safeguarding.md,")]
+    assert lines == ["ERROR: policies/safeguarding.md, line 9: [birch-house, elm-cottage, oak-lodge] review overdue since 5 "
                      "October 2027 (last reviewed 5 October 2026, every 12 months). Owner: Designated Safeguarding "
                      "Lead - review the document, then set last_reviewed to the review date and add a changes entry"]
 
@@ -152,10 +152,10 @@ def test_a_pull_request_is_checked_in_each_homes_own_folder(tmp_path):
     assert errors == [
         "ERROR: homes/birch-house/policies/missing-child.md: [birch-house] the document was deleted (it is on main) - "
         "put it back and set status: retired instead, with a changes entry saying why, so its history stays",
-        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md: [oak-lodge] the text changed but "
+        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md, line 7: [oak-lodge] the text changed but "
         "version is still 1.0 - set version to \"1.1\" and add a changes entry: version: \"1.1\", date: "
         f"{TODAY}, summary: what changed and why",
-        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md: [oak-lodge] the changes entry for "
+        "ERROR: homes/oak-lodge/statement-of-purpose/statement-of-purpose.md, line 14: [oak-lodge] the changes entry for "
         "version 1.0 has ofsted_notified_on 2026-10-07, but 2026-10-12 on main: a record of what happened is never "
         "rewritten - put back ofsted_notified_on as it is on main; to correct it, add a new changes entry that says "
         "what was wrong"], result.stdout

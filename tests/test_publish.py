@@ -323,7 +323,6 @@ def leaky_copy(tmp_path: Path, body_line: str) -> Path:
 @pytest.mark.parametrize("line", [
     "Come and see us at 1 Example Road, Testbury, TB1 1AA.",
     "Come and see us at 1 example road,\ntestbury, TB1 1AA.",
-    '{% set edition = "staff" %}{% if edition != "public" %}We are at 1 Example Road, Testbury, TB1 1AA.{% endif %}',
 ])
 def test_publish_refuses_a_page_that_holds_a_withheld_fact_and_changes_nothing(tmp_path, line):
     root = leaky_copy(tmp_path, line)
@@ -529,3 +528,26 @@ def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_
     assert refused == ["assets/images/sign.png: the public website would show Cherokee letters, which look like Latin "
                        "ones and can spell a fact the home keeps off the website unseen by its checks - retype the "
                        "text in Latin letters"]
+
+
+def test_the_public_build_refuses_a_file_named_with_a_withheld_fact(tmp_path):
+    """An attacker's review: a picture named after the home's street and postcode, linked from no
+    page, was published on the public website, where anyone can ask for it by its name. Files'
+    names are read as their contents are."""
+    import io
+
+    from PIL import Image
+
+    root = copy_handbook(tmp_path / "handbook")
+    stream = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(stream, "PNG")
+    (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "assets" / "images" / "front-door-tb1-1aa.png").write_bytes(stream.getvalue())
+    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
+    assert result.returncode == 1, result.stdout
+    refused = [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
+    assert refused == ["assets/images/front-door-tb1-1aa.png: the public website would publish a file whose name holds "
+                       "address and registered_manager.address from data/home.yml, which the home keeps off the website "
+                       "(website: false): anyone can "
+                       "ask for a file by its name - rename the file"]
+    assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may see it

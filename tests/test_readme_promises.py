@@ -30,7 +30,7 @@ def test_an_approval_dated_before_its_version_is_an_error(mini):
     change = approved_change("1.0", made, "First version.", approved_on=before)
     write_document(mini, POLICY, front_matter(changes=[change]))
     assert messages(check(mini), "approval") == [
-        f"{POLICY}: version 1.0 is dated {_long(made)} but its approval is dated {_long(before)}, before the version "
+        f"{POLICY}, line 16: version 1.0 is dated {_long(made)} but its approval is dated {_long(before)}, before the version "
         "existed - record the date Responsible Individual approved version 1.0"]
 
 
@@ -38,7 +38,7 @@ def test_a_notice_to_ofsted_cannot_be_recorded_while_the_statement_prints_a_fact
     """"How to change": a version that still prints a fact to confirm cannot record a notice."""
     write_document(mini, SOP, statement_of_purpose(), body=SOP_BODY + "\nCompany number: {{ home.company_number }}.\n")
     assert messages(check(mini), "ofsted-notification") == [
-        f"{SOP}: revision 1.0 records ofsted_notified_on, but the statement still prints facts to confirm "
+        f"{SOP}, line 15: revision 1.0 records ofsted_notified_on, but the statement still prints facts to confirm "
         "(company_number) - confirm those facts in data/home.yml first; Ofsted must be sent the statement as it "
         "stands"]
 

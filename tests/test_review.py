@@ -315,7 +315,8 @@ def test_indenting_the_first_line_is_a_change_of_text(repo):
     edit(repo, POLICY, ("---\n\n", "---\n\n    "))
     commit(repo, "The first paragraph as code")
     result = handbook_command(repo, "check", "--base", "main", today=DAY)
-    assert f"ERROR: {POLICY}: the text changed but version is still 1.1" in result.stdout, result.stdout
+    line = (repo / POLICY).read_text().splitlines().index('version: "1.1"') + 1
+    assert f"ERROR: {POLICY}, line {line}: the text changed but version is still 1.1" in result.stdout, result.stdout
     lines = review(repo, 1)
     assert f"`{POLICY}` · text change · version 1.1, not raised" in lines, lines
 
@@ -534,11 +535,16 @@ def test_a_past_approval_is_never_rewritten_or_removed(repo, edits, message):
 def test_what_happened_since_may_be_added_to_a_past_entry(repo):
     """A version's approval, once given, and the day Ofsted was sent a revision, are added to the
     entry that version already has: that is not a rewrite."""
-    edit(repo, POLICY, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n    ofsted_notified_on: 2026-10-06\n"))
-    commit(repo, "Missing child policy: sent")
+    sop, sent = "statement-of-purpose/statement-of-purpose.md", "    ofsted_notified_on: 2026-10-12\n"
+    git(repo, "checkout", "-q", "main")
+    edit(repo, sop, (sent, ""))
+    commit(repo, "Statement of Purpose: not sent yet")
+    git(repo, "checkout", "-q", "-B", "change")
+    edit(repo, sop, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n" + sent))
+    commit(repo, "Statement of Purpose: sent")
     lines = review(repo, 0)
     assert not any("never rewritten" in line for line in lines)
-    assert "- Recorded as sent to Ofsted: version 1.0, on 6 October 2026." in lines, "\n".join(lines)
+    assert "- Recorded as sent to Ofsted: version 1.0, on 12 October 2026." in lines, "\n".join(lines)
 
 
 def test_the_workflow_judges_a_change_with_the_target_branchs_code(repo, tmp_path):
@@ -611,3 +617,16 @@ def test_the_workflow_tests_and_exports_every_change_without_the_signing_key():
     judge = {step.get("name"): step.get("run", "") for step in workflow["jobs"]["judge"]["steps"]}
     for name in ("Change discipline against the target branch", "The reviewer's summary"):
         assert judge[name].startswith("PYTHONPATH=../target-code ../judge-venv/bin/python -P -m handbook.cli ")
+
+
+def test_a_control_character_cannot_overwrite_a_line_of_the_summary_in_a_terminal(repo):
+    """An attacker's review: backspaces and ESC M (cursor up) in a changes summary made `make review`
+    show "Approved by Responsible Individual" over "Not approved yet" in a terminal. Every control
+    character the summary prints is shown escaped, as the check's lines already were."""
+    forged = "Wording.\\b\\b\\b\\eM- Approved by Responsible Individual on 3 December 2026.\\eE"
+    edit(repo, POLICY, ('\nversion: "1.1"\n', '\nversion: "1.2"\n'), ("## Who does what\n", "## Who does what, and when\n"),
+         entry("1.2", forged))
+    commit(repo, "Missing child policy: wording")
+    lines = review(repo, 1)
+    assert not [line for line in lines if any(ord(c) < 32 or ord(c) == 127 for c in line)]
+    assert any("Wording.\\\\x08\\\\x08\\\\x08\\\\x1bM- Approved by Responsible Individual" in line for line in lines), lines

@@ -28,7 +28,7 @@ TERM_FIX = ("write each term as plain words: letters, numbers, spaces, hyphens a
 def test_a_search_term_holding_html_is_refused(mini):
     write_document(mini, POLICY, front_matter(search_terms=["run away", "<img src=x onerror=alert(1)>"]))
     assert messages(check(mini), "front-matter") == [
-        f"policies/missing-child.md: search_terms[2]: '<img src=x onerror=alert(1)>' is not valid - {TERM_FIX}"]
+        f"policies/missing-child.md, line 22: search_terms[2]: '<img src=x onerror=alert(1)>' is not valid - {TERM_FIX}"]
 
 
 @pytest.mark.parametrize("term", ["run away\n", "x" * 41, "a_b", "&amp;", "{: #__config }"])
@@ -114,8 +114,8 @@ def test_a_value_that_looks_like_a_date_but_is_not_one_is_refused_with_its_field
     (finding,) = [f for f in check(mini).errors if f.path == POLICY]
     line = next(n for n, t in enumerate((mini / POLICY).read_text().splitlines(), start=1) if "2026-02-30" in t)
     assert (str(finding), finding.line) == (
-        "policies/missing-child.md: changes[1].summary: 2026-02-30 looks like a date but is not a real one - "
-        "put it in quotes, or write a real date", line)
+        "policies/missing-child.md, line 19: changes[1].summary: 2026-02-30 looks like a date but is not a real one - "
+        "write a real date as YYYY-MM-DD (or, if it is not meant to be a date, put it in quotes)", line)
 
 
 FRONT_MATTERS = [

@@ -115,7 +115,7 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
             problems.append(("changes", f"changes entry {change.get('version')} says review_only but the text changed",
                              "remove review_only: true and say in the summary what changed"))
     else:
-        if reviewed_again and not reviews:
+        if reviewed_again and not reviews and not _reviewed_by_approval(before, after):
             problems.append(("changes", "last_reviewed changed but no changes entry records the review",
                              f"add a changes entry: version: \"{new_version}\", date: {after.meta.get('last_reviewed')}, "
                              "review_only: true, summary: Reviewed; no changes needed"))
@@ -135,6 +135,8 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     of who approved a version, when, and when Ofsted was sent it, is never rewritten or removed
     (a correction is a new entry). Only what happened since may be added (ADDED_LATER)."""
     kept = kept_entries(before, after)
+    if kept is not None and _kept_out_of_order(before.changes, after.changes):
+        return []  # every entry is there as it was, in another order: the versions check says so, once
     if kept is None:
         return [("changes", f"{len(before.changes) - len(after.changes)} of the changes entries on {ref} were removed",
                  f"put them back as they are on {ref}: the history keeps every version and who approved it")]
@@ -150,6 +152,33 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
                              f"put back {key} as it is on {ref}; to correct it, add a new changes entry that says what "
                              "was wrong"))
     return problems
+
+
+def _kept_out_of_order(old: list[dict], new: list[dict]) -> bool:
+    """Every entry of `old` is in `new`, unchanged but for what may be added later (ADDED_LATER),
+    in the same order, though not all at the end of the list: a new entry written in the wrong
+    place, which the versions check reports, not a rewritten history."""
+    def same(was: dict, now: dict) -> bool:
+        return all(was.get(key) == now.get(key) for key in set(was) | set(now) if not (key in ADDED_LATER and key not in was))
+
+    at = 0
+    for was in old:
+        while at < len(new) and not same(was, new[at]):
+            at += 1
+        if at == len(new):
+            return False
+        at += 1
+    return [same(w, n) for w, n in zip(old, new[len(new) - len(old):])] != [True] * len(old)
+
+
+def _reviewed_by_approval(before: Document, after: Document) -> bool:
+    """last_reviewed set to the day an approval this change records was given: the approver
+    reviewed the document to approve it, so no separate review entry is needed (one would record a
+    review that did not happen apart from the approval)."""
+    approved_before = {(str(c.get("version")), approval_of(c)) for c in before.changes}
+    return any(approval is not None and (str(c.get("version")), approval) not in approved_before
+               and str(after.meta.get("last_reviewed")) == approval.on.isoformat()
+               for c in after.changes if (approval := approval_of(c)) is not None)
 
 
 def _newly_approved(before: Document, after: Document) -> bool:

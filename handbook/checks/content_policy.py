@@ -59,7 +59,7 @@ from handbook.model.reserved import (
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.files import PICTURE_FORMATS
-from handbook.sources.headings import heading_lines, heading_slug
+from handbook.sources.headings import HEADINGS_READ, heading_lines, heading_slug
 from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, never_used_alphabet
 
 CHECK: CheckName = "content-policy"
@@ -96,6 +96,7 @@ MAX_DEFINITIONS = 100
 # deeper than the last took 18 s.
 MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
+MAX_HEADINGS = HEADINGS_READ
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
 _BIDI = re.compile(f"[{DIRECTION_MARKS}]")
 # A word written in Latin letters with a look-alike letter of another alphabet in it ("Histоry"
@@ -371,6 +372,10 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     # The page's headings, read once for both rules below (a page with none of #, "\n-" or "\n=" has none).
     headings = (heading_lines(source) if (ids or document) and ("#" in source or "\n-" in source or "\n=" in source)
                 else [])
+    if len(headings) > MAX_HEADINGS:
+        problems.append((headings[-1][0], f"the page holds more than {MAX_HEADINGS:,} headings, more than the site build "
+                         "reads in reasonable time (it compares each heading's anchor with every one before it)",
+                         f"use fewer: at most {MAX_HEADINGS:,} on a page, or split the page"))
     if ids:
         problems += _id_clashes(headings, ids)
     if document:

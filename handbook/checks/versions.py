@@ -4,6 +4,7 @@ version with its own approval, each id used once."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 
 from handbook.checks.common import valid_documents
 from handbook.model.documents import Document
@@ -120,7 +121,8 @@ def check_unique_ids(handbook: Handbook) -> list[Finding]:
     PDF gives one of its own parts (handbook/model/reserved.py)."""
     first_seen: dict[str, str] = {}
     findings = []
-    for document in handbook.documents:
+    # The document whose file is named by the id keeps it; a copy under another name is the one told.
+    for document in sorted(handbook.documents, key=lambda d: PurePosixPath(d.path).stem != d.meta.get("id")):
         doc_id = document.meta.get("id") if document.readable else None
         if not isinstance(doc_id, str):
             continue

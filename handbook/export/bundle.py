@@ -24,9 +24,11 @@ from handbook.export.layout import MANIFEST, SIGNATURE, zip_entry
 from handbook.export.pdf import write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.export.verify import Refused, verify
+from handbook.model.documents import Document, approval_of, governed_paths, read_document
 from handbook.model.handbook import Handbook
 from handbook.model.provider import urn_label
 from handbook.sources import clock
+from handbook.sources.clock import long_date
 from handbook.sources.edition import (
     AS_OF_VAR,
     COMMIT_VAR,
@@ -280,6 +282,13 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False,
     worktree = folder / "handbook"
     git(root, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
     try:
+        corrected = approvals_not_recorded_today(root, worktree)
+        if corrected:
+            more = f" (and {len(corrected) - 1} more)" if len(corrected) > 1 else ""
+            raise HandbookError(
+                f"--as-of {day.isoformat()}: the handbook of that day (commit {commit[:7]}) records approvals that its "
+                f"history today does not: {corrected[0]}{more} - the records were corrected since, so a copy of that "
+                "day would show approvals that were never given; choose a later day")
         env = {**os.environ, "HANDBOOK_TODAY": day.isoformat(), AS_OF_VAR: day.isoformat(),
                MADE_ON_VAR: clock.today().isoformat()}
         if env.get(SIGNING_KEY_VAR):  # the command runs in the worktree: name the key from here
@@ -297,3 +306,29 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False,
         git(root, "worktree", "remove", "--force", str(worktree), check=False)
         git(root, "worktree", "prune", check=False)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def approvals_not_recorded_today(root: Path, earlier: Path) -> list[str]:
+    """The approvals that the documents of an earlier copy of the handbook (`earlier`, a folder)
+    record and the same documents' history today does not: records corrected since (the history
+    keeps every approval once given, so an approval that is gone was never given). A document
+    found today by neither its id nor its path is not compared."""
+    today: dict[str, Document] = {}
+    for path in governed_paths(root):
+        document, problem = read_document(root, path)
+        if problem is None:
+            today[str(document.meta.get("id"))] = today[document.path] = document
+    found = []
+    for path in governed_paths(earlier):
+        then, problem = read_document(earlier, path)
+        now = today.get(str(then.meta.get("id"))) or today.get(then.path)
+        if problem is not None or now is None:
+            continue
+        recorded = {(str(change.get("version")), approval_of(change)) for change in now.changes}
+        for change in then.changes:
+            approval = approval_of(change)
+            if approval is not None and (str(change.get("version")), approval) not in recorded:
+                found.append(f"{then.path} version {change.get('version')} approved by {approval.by} on "
+                             f"{long_date(approval.on)}")
+    return found
+

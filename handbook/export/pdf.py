@@ -24,6 +24,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.reserved import REGULATION_MAP_PART
 from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
+from handbook.views.document_links import DocumentLinks, document_links_for
 from handbook.views.document_page import REGULATION_MAP, UNPLACED, document_details, document_top, sections_not_made
 from handbook.views.safe_html import removed_by_sanitiser, rewrite_attributes, sanitised
 from handbook.views.site_pages import regulation_map
@@ -35,13 +36,22 @@ MAP_ID = REGULATION_MAP_PART  # the regulation map's part: no document may have 
 
 
 
-def _markdown_converter(root: Path) -> markdown.Markdown:
-    """The same Markdown extensions and settings as the site (read from mkdocs.yml)."""
+def _markdown_converter(handbook: Handbook) -> tuple[markdown.Markdown, DocumentLinks]:
+    """The same Markdown extensions and settings as the site (read from mkdocs.yml), and the same
+    reading of links to documents not in force or left out (set its `page` before each page)."""
     from mkdocs.config import load_config  # noqa: PLC0415 - only the PDF needs the site's configuration
 
-    config = load_config(str(root / "mkdocs.yml"))
-    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    config = load_config(str(handbook.root / "mkdocs.yml"))
+    links = document_links_for(handbook)
+    return markdown.Markdown(extensions=[*config.markdown_extensions, links], extension_configs=config.mdx_configs), links
 
+
+
+def _convert(converter: tuple[markdown.Markdown, DocumentLinks], page: str, text: str) -> str:
+    """One page's Markdown as HTML, its links to other documents read from `page`."""
+    md, links = converter
+    links.page = page
+    return md.reset().convert(text)
 
 
 RELINKED = frozenset({"id", "href", "src"})
@@ -103,11 +113,11 @@ def _gate(path: str, fragment: str) -> str:
     return sanitised(fragment)
 
 
-def _document_part(handbook: Handbook, document: Document, converter: markdown.Markdown, ids: dict,
-                   site: Path, standalone: bool = False) -> tuple[str, str, str]:
+def _document_part(handbook: Handbook, document: Document, converter: tuple[markdown.Markdown, DocumentLinks],
+                   ids: dict, site: Path, standalone: bool = False) -> tuple[str, str, str]:
     text = (document_top(handbook, document) + render_text(handbook, document)
             + document_details(handbook, document, show_editors=False, standalone=standalone))
-    body = _gate(document.path, converter.reset().convert(text))
+    body = _gate(document.path, _convert(converter, document.path, text))
     if sections_not_made(body):
         raise RefusedInPdf(f"{document.path}: {UNPLACED}")
     body = _relink(body, document.id, document.path, ids, site)
@@ -116,12 +126,12 @@ def _document_part(handbook: Handbook, document: Document, converter: markdown.M
 
 def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> str:
     """The whole PDF as one HTML document; `site` is the built copy its pictures come from."""
-    converter = _markdown_converter(handbook.root)
+    converter = _markdown_converter(handbook)
     documents = sorted(handbook.documents, key=lambda d: (KIND_ORDER.get(d.kind, 3), d.title.lower()))
     ids = {d.path: d.id for d in documents}
     parts: list[tuple[str, str, str, Document | None]] = [(*_document_part(handbook, d, converter, ids, site), d)
                                                           for d in documents]
-    map_html = _relink(_gate(REGULATION_MAP, converter.reset().convert(regulation_map(handbook, page=REGULATION_MAP))),
+    map_html = _relink(_gate(REGULATION_MAP, _convert(converter, REGULATION_MAP, regulation_map(handbook, page=REGULATION_MAP))),
                        MAP_ID, REGULATION_MAP, ids, site)
     parts.append((MAP_ID, "Regulation map", map_html, None))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
@@ -137,7 +147,7 @@ def document_html(handbook: Handbook, document: Document, reference: str | None,
     """One document alone, as HTML for its PDF: a cover with its version, approval and date; or,
     as a `booklet`, the children's guide on A5 for a child to keep (its details stay at the end;
     a draft booklet says it is one at the top of every page)."""
-    converter = _markdown_converter(handbook.root)
+    converter = _markdown_converter(handbook)
     _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
     facts = handbook.home.facts
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=copy_made_on(handbook.today),

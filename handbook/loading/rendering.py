@@ -89,6 +89,27 @@ class DocumentEdition:
         raise EditionAsked("edition printed")
 
 
+def only_leaves_out_of_the_website(environment: jinja2.Environment, text: str) -> None:
+    """Raise EditionAsked unless a document's every use of the edition is the one way to leave a
+    passage out of the public website: {% if edition != "public" %} ... {% endif %}, with no
+    {% else %} or {% elif %}. The public edition is the staff edition with passages left out,
+    never more: a passage shown on the website only (`edition == "public"`, an {% else %}, `not`)
+    would be read by neither staff nor inspectors, nor by the reviewer of the change."""
+    tree = environment.parse(text)
+    allowed = set()
+    for block in tree.find_all(jinja2.nodes.If):
+        test = block.test
+        if (isinstance(test, jinja2.nodes.Compare) and isinstance(test.expr, jinja2.nodes.Name)
+                and test.expr.name == "edition" and len(test.ops) == 1 and test.ops[0].op == "ne"
+                and isinstance(test.ops[0].expr, jinja2.nodes.Const) and test.ops[0].expr.value == "public"):
+            if block.else_ or block.elif_:
+                raise EditionAsked("an {% else %} or {% elif %} after it would show a passage on the public website "
+                                   "only")
+            allowed.add(id(test.expr))
+    if any(name.name == "edition" and id(name) not in allowed for name in tree.find_all(jinja2.nodes.Name)):
+        raise EditionAsked("a passage shown on the public website only, or the edition used any other way")
+
+
 # --- the budget of the page being rendered ----------------------------------------
 
 class _Budget:
@@ -434,6 +455,12 @@ class PageRenderer:
     def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS, document: bool = False) -> str:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
+        rendered = self._render(text, meta, seconds, document)
+        if document and "edition" in text:
+            only_leaves_out_of_the_website(self.environment, text)
+        return rendered
+
+    def _render(self, text: str, meta: dict | None, seconds: float, document: bool) -> str:
         variables = {**(meta or {}), **(self.document_variables if document else self.variables)}
         if document and (spans := expressions_only(text)) is not None and len(spans) <= QUICK_EXPRESSIONS:
             with _budgeted(seconds) as budget:
@@ -650,6 +677,11 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                     if seen[key][0] is not None:
                         problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
+        if problem is None and document is not None and "edition" in text:
+            try:  # the whole text: the skeleton above keeps no words, so an {% else %} in it is empty
+                only_leaves_out_of_the_website(renderer.environment, text)
+            except jinja2.TemplateError as exc:
+                problem = exc
         if printed:
             handbook.printed[path] = printed
         if problem is not None:
@@ -663,8 +695,8 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
         line = exc.lineno if line is None else line
     where = {"line": line + first_line - 1} if line else {}
     if isinstance(exc, EditionAsked):
-        return error("template", path, f"a {{% if %}} or {{{{ }}}} uses the edition other than to ask whether it is the "
-                     f"public website ({exc}): staff and inspectors read the same words",
+        return error("template", path, f"a {{% if %}} or {{{{ }}}} uses the edition other than to leave a passage out of "
+                     f"the public website ({exc}): staff and inspectors read the same words, and the website no more",
                      "write {% if edition != \"public\" %} ... {% endif %} around what the home keeps off the website, "
                      "and nothing else with edition", **where)
     if isinstance(exc, TemplateLimit):

@@ -44,7 +44,8 @@ class Finding:
         """One line, whatever a file name or a value in the message holds (line breaks and other
         control characters are shown escaped, so nothing can break or recolour the line)."""
         homes = f"[{', '.join(self.homes)}] " if self.homes else ""
-        return f"{one_line(self.path)}: {one_line(homes + self.message)} - {one_line(self.fix)}"
+        where = f", line {self.line}" if self.line else ""
+        return f"{one_line(self.path)}{where}: {one_line(homes + self.message)} - {one_line(self.fix)}"
 
     def to_dict(self) -> dict:
         data: dict = {"severity": self.severity.value, "path": self.path, "message": self.message, "fix": self.fix,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from handbook.sources.errors import HandbookError
 from handbook.sources.schemas import validity
-from handbook.sources.yaml_files import YamlProblem, line_of, parse_yaml, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, data_file_problem, line_of, parse_yaml, read_yaml_file
 
 HOME_FILE = "data/home.yml"
 TAGS_FILE = "data/tags.yml"
@@ -102,10 +102,49 @@ class NotPublished:
         return NOT_PUBLISHED
 
 
-class _WebsiteProblem(HandbookError):
+class _FactProblem(HandbookError):
+    """A fact written so that a page would print something nobody gave: its place, and the message."""
+
     def __init__(self, place: str, message: str):
         self.place = place
         super().__init__(f"{HOME_FILE}: {message}")
+
+
+TO_CONFIRM_FIX = "write the fact, or {to_confirm: \"what is needed\"} while it is not known"
+# Words that say a fact is not known yet: printed, they would pass for the fact itself (and the
+# inspector copy, which refuses a fact still to confirm, would print them).
+NOT_KNOWN = re.compile(r"(?:tbc|tba|tbd|to be (?:confirmed|agreed|decided)|unknown|not (?:yet )?known|xx+|\?+|-+|\.+)",
+                       re.IGNORECASE)
+
+
+def _refuse_unknowns(value, trail: str) -> None:
+    """A fact that is empty, says it is not known in words, or misspells to_confirm, is refused:
+    each would print as if it were the fact (\"The Responsible Individual, None\")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _FactProblem(trail, f"{trail} is empty - {TO_CONFIRM_FIX}")
+    if isinstance(value, str) and NOT_KNOWN.fullmatch(value.strip()):
+        raise _FactProblem(trail, f"{trail}: {value.strip()!r} says the fact is not known yet, but a page would print it "
+                                  f"as the fact - write {{to_confirm: \"what is needed\"}} instead, so it shows as a gap "
+                                  "and is counted until it is confirmed")
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if key != "to_confirm" and re.sub(r"[^a-z]", "", str(key).casefold()) in _NEAR_TO_CONFIRM:
+            raise _FactProblem(trail, f"{trail}: {key} is not a field the handbook reads - write to_confirm "
+                                      "(a fact not known yet is written {to_confirm: \"what is needed\"})")
+    if trail.rsplit(".", 1)[-1] == "phone" and not isinstance(value, (str, dict)):
+        raise _FactProblem(trail, f"{trail}: {value!r} is read as a number, not as the phone number written - put it in "
+                                  "quotes, for example phone: \"0800 1111\"")
+
+
+def _near(word: str) -> set[str]:
+    """`word` and every spelling one letter away from it (one letter left out, added, changed or two swapped)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+
+
+_NEAR_TO_CONFIRM = _near("toconfirm") | {"confirm", "toconfirmed", "tobeconfirmed", "tbc"}
 
 
 def website_form(value, trail: str):
@@ -121,17 +160,18 @@ def website_form(value, trail: str):
     if rest not in ({"value"}, {"to_confirm"}):
         if {"value", "to_confirm"} & set(value) or named_website != ["website"]:
             # meant as a fact kept off the website, but written so that it would be published
-            raise _WebsiteProblem(trail, f"{trail}: a fact kept off the website is written exactly "
+            raise _FactProblem(trail, f"{trail}: a fact kept off the website is written exactly "
                                          "{value: \"...\", website: false} (or {to_confirm: \"...\", website: false}), "
                                          f"with no other field; this one has {', '.join(sorted(map(str, value)))}")
         return None  # an ordinary group of facts, one of which is named website
     if value["website"] is not False:
-        raise _WebsiteProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
+        raise _FactProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
                                      "written {value: \"...\", website: false}; to publish it, write the value alone")
     return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
 
 
 def _to_facts(value, trail: str, found: list, withheld: dict | None = None, public: bool = False):
+    _refuse_unknowns(value, trail)
     kept = website_form(value, trail)
     if kept is not None:
         if withheld is not None:
@@ -139,6 +179,7 @@ def _to_facts(value, trail: str, found: list, withheld: dict | None = None, publ
         if public:
             return NotPublished(trail)
         value = kept
+        _refuse_unknowns(value, trail)
     if isinstance(value, str) and trail.rsplit(".", 1)[-1] == "phone":
         return Phone(value)
     if isinstance(value, dict):
@@ -228,8 +269,7 @@ def load_home(root: Path) -> Home:
     try:
         data = read_yaml_file(root / HOME_FILE)
     except YamlProblem as problem:
-        where = f" (line {problem.line})" if problem.line else ""
-        raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
+        raise HandbookError(data_file_problem(HOME_FILE, problem)) from None
     return _with_line(data, (root / HOME_FILE).read_text(encoding="utf-8"))
 
 
@@ -237,7 +277,7 @@ def _with_line(data, text: str) -> Home:
     """home_from_data, with the line of a fact written wrongly in the message."""
     try:
         return home_from_data(data)
-    except _WebsiteProblem as problem:
+    except _FactProblem as problem:
         line = line_of(text, problem.place)
         message = str(problem).removeprefix(f"{HOME_FILE}: ")
         raise HandbookError(f"{HOME_FILE}, line {line}: {message}" if line else str(problem)) from None
@@ -249,8 +289,7 @@ def home_from_text(text: str) -> Home:
     try:
         data = parse_yaml(text)
     except YamlProblem as problem:
-        where = f" (line {problem.line})" if problem.line else ""
-        raise HandbookError(f"{HOME_FILE}: {problem.message}{where} - correct the file") from None
+        raise HandbookError(data_file_problem(HOME_FILE, problem)) from None
     return _with_line(data, text)
 
 
@@ -312,7 +351,7 @@ def load_tags(root: Path) -> list[str]:
     try:
         data = read_yaml_file(root / TAGS_FILE)
     except YamlProblem as problem:
-        raise HandbookError(f"{TAGS_FILE}: {problem.message} - correct the file") from None
+        raise HandbookError(data_file_problem(TAGS_FILE, problem)) from None
     if not validity({"type": "array", "items": {"type": "string"}, "uniqueItems": True})(data):
         raise HandbookError(f"{TAGS_FILE}: must be a list of different topic names - "
                             "write one topic per line with '- '")

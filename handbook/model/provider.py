@@ -25,7 +25,7 @@ from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.home import HOME_FILE, Home, Placeholder, home_from_data, website_form
 from handbook.sources.errors import HandbookError
 from handbook.sources.letters import read_alike
-from handbook.sources.yaml_files import YamlProblem, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, data_file_problem, read_yaml_file
 
 HOMES_DIR = "homes"
 PROVIDER_FILE = "data/provider.yml"
@@ -113,8 +113,7 @@ def _read(root: Path, relative: str) -> dict:
     try:
         data = read_yaml_file(root / relative)
     except YamlProblem as problem:
-        where = f", line {problem.line}" if problem.line else ""
-        raise HandbookError(f"{relative}{where}: {problem.message} - correct the file") from None
+        raise HandbookError(data_file_problem(relative, problem)) from None
     if not isinstance(data, dict):
         raise HandbookError(f"{relative}: expected 'fact: value' lines - see README, 'Adding a home'")
     return data

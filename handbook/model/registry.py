@@ -7,7 +7,7 @@ from pathlib import Path
 
 from handbook.sources.errors import HandbookError
 from handbook.sources.schemas import explainer, validity
-from handbook.sources.yaml_files import YamlProblem, line_at, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, data_file_problem, line_at, read_yaml_file
 
 REGISTRY_FILE = "data/regulations.yml"
 
@@ -211,9 +211,7 @@ def _load_registry(root: Path) -> Registry:
     try:
         data = read_yaml_file(path)
     except YamlProblem as problem:
-        where = f" (line {problem.line})" if problem.line else ""
-        raise HandbookError(f"{REGISTRY_FILE}: {problem.message}{where} - correct the file; "
-                            "every entry needs ref, title, url and document") from None
+        raise HandbookError(data_file_problem(REGISTRY_FILE, problem)) from None
     errors = [] if validity(_SCHEMA)(data) else sorted(explainer(_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]

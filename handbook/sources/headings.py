@@ -42,11 +42,18 @@ def _slug(text: str) -> str:
     return slugify(text, "-")
 
 
+# Headings read on one page at most: the toc extension's anchors (and ours, made the same way)
+# compare each heading with every one before it, so a page of many thousand identical headings
+# would take minutes. The content policy refuses a page with more; reading stops there.
+HEADINGS_READ = 1_000
+
+
 def _headings(markdown_text: str):
     """(line index, level, anchor, heading text) for each heading, in page order, with the
     anchors the toc extension would make. A heading is a line starting with # signs, or a line
-    of text underlined by a line of = (level 1) or - (level 2)."""
+    of text underlined by a line of = (level 1) or - (level 2). At most one more than HEADINGS_READ."""
     used: set[str] = set()
+    read = 0
     in_fence = False
     lines = markdown_text.splitlines()
     for index in _candidate_lines(lines):
@@ -73,6 +80,9 @@ def _headings(markdown_text: str):
             anchor = unique(_slug(plain), used)
         used.add(anchor)
         yield index, level, anchor, text.strip()
+        read += 1
+        if read > HEADINGS_READ:
+            return
 
 
 def heading_slug(text: str) -> str:

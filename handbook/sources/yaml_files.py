@@ -17,6 +17,7 @@ a policy). A UTF-8 byte-order mark at the start of a file is accepted and ignore
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 
 import yaml
@@ -55,7 +56,13 @@ TAGS_KEPT = 16384
 # (`2026-02-30`): MkDocs' own reading of the front matter fails on it. Marked with this tag as it
 # is resolved, and refused, with its field, by _refuse_tags.
 NOT_A_DATE = "tag:handbook,2026:not-a-real-date"
-NOT_A_DATE_FIX = "put it in quotes, or write a real date"
+NOT_A_DATE_FIX = "write a real date as YYYY-MM-DD (or, if it is not meant to be a date, put it in quotes)"
+# An unquoted whole number YAML reads other than as written: 01234567 is octal (342391), 0x1F
+# hexadecimal, 1_000 is 1000, 10:30 is base 60 (630). A phone number written so would print as
+# another number. Marked with this tag as it is resolved, and refused by _refuse_tags.
+NOT_AS_WRITTEN = "tag:handbook,2026:number-not-as-written"
+NOT_AS_WRITTEN_FIX = "put it in quotes to keep it as written, or write the number in plain digits"
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _TIMESTAMP_PATTERNS = {first: regexp for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
                        for tag, regexp in resolvers if tag == _TIMESTAMP}
@@ -89,6 +96,8 @@ class _StrictLoader(_Base):
             tag = super().resolve(kind, value, implicit)
             if kind is yaml.ScalarNode and implicit[0] and tag == _STR and _not_a_date(value):
                 tag = NOT_A_DATE
+            elif kind is yaml.ScalarNode and implicit[0] and tag == _INT and not _PLAIN_DECIMAL.fullmatch(value):
+                tag = NOT_AS_WRITTEN
             if len(_tags) >= TAGS_KEPT:
                 _tags.clear()
             _tags[key] = tag
@@ -204,6 +213,15 @@ def _refuse_tags(loader: _StrictLoader, node) -> None:
             field = _field(path)
             raise _Refused(f"{field + ': ' if field else ''}{_shown(current.value)} looks like a date but is not a real one",
                            current.start_mark, NOT_A_DATE_FIX)
+        if current.tag == NOT_AS_WRITTEN:
+            field = _field(path)
+            try:
+                read_as = _SCALAR_CONSTRUCTORS[_INT](loader, yaml.ScalarNode(_INT, current.value))
+            except _UNREADABLE:
+                read_as = None
+            number = f" {read_as}" if read_as is not None and not _too_large(read_as) else ""
+            raise _Refused(f"{field + ': ' if field else ''}{_shown(current.value)} would be read as the number{number}, "
+                           "not as written", current.start_mark, NOT_AS_WRITTEN_FIX)
         if current.tag not in _PLAIN_TAGS:
             tag = current.tag.replace("tag:yaml.org,2002:", "!!")
             raise _Refused(f"the value on line {line} is marked with the YAML tag {tag}, which the handbook does not read",
@@ -292,18 +310,29 @@ def _refuse_anchors(text: str, first_line: int) -> None:
         raise _Refused(f"line {line} names a value with an anchor (&{anchor})", event.start_mark, ALIAS_FIX)
 
 
+SYNTAX_FIX = ("correct the YAML on that line or just above it: an unclosed quote or bracket, a missing colon or "
+              "wrong indentation")
+
+
+def data_file_problem(relative: str, problem: YamlProblem) -> str:
+    """One line about a data file that cannot be used: the file and line, what is wrong, what to do."""
+    where = f", line {problem.line}" if problem.line else ""
+    fix = problem.fix or (SYNTAX_FIX if problem.message.startswith("the YAML is not valid") else "correct the file")
+    return f"{relative}{where}: {problem.message} - {fix}"
+
+
 def read_yaml_file(path: Path):
     """A data file's YAML. A symbolic link (the file's or its folder's) is never followed: it could
     bring a file from outside the repository into the handbook."""
     if path.is_symlink() or path.parent.is_symlink():
         raise YamlProblem("the file is a symbolic link, which the handbook never follows: it could bring in a file "
-                          "from outside the repository (put the file itself here)")
+                          "from outside the repository", fix="put the file itself here")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise YamlProblem("the file is missing") from None
+        raise YamlProblem("the file is missing", fix="put it back (git restore it from the main branch)") from None
     except UnicodeDecodeError:
-        raise YamlProblem("the file is not UTF-8 text") from None
+        raise YamlProblem("the file is not UTF-8 text", fix="save it as UTF-8 text") from None
     return parse_yaml(text)
 
 

@@ -22,6 +22,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from handbook.model.documents import Document
+from handbook.model.handbook import Handbook
 
 UNPUBLISHED_CLASS = "unpublished-link"
 NOT_IN_FORCE_CLASS = "not-in-force"
@@ -95,3 +96,13 @@ class _DocumentLinks(Treeprocessor):
                 elif element.text:
                     element.text = element.text.rstrip() + " "
                 etree.SubElement(element, "span", {"class": NOT_IN_FORCE_CLASS}).text = f"({mark})"
+
+
+def document_links_for(handbook: Handbook) -> DocumentLinks:
+    """The links of an edition's pages as the site and the PDF both show them: a link to a
+    document the edition leaves out becomes its words, a link to a draft or retired document
+    says so (except on a draft's own page, which says at its top that it is a draft)."""
+    marks = {d.path: mark for d in handbook.documents if d.valid and (mark := not_in_force_mark(d))}
+    return DocumentLinks({d.path for d in handbook.withheld}, marks,
+                         unmarked_pages={d.path for d in handbook.documents if d.status == "draft"})
+

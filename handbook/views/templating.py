@@ -21,6 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from handbook.model.findings import one_line
 from handbook.model.reserved import DOCUMENT_CONTROL, HISTORY, SCHEDULE_1_INDEX
 from handbook.sources.clock import long_date
 
@@ -38,8 +39,10 @@ def markdown_text(value: object) -> str:
     is escaped, so a title can never become markup; no character starts emphasis or code; and
     `|` and line breaks cannot break a table row. Every kind of line break (a lone carriage
     return ends a line in CommonMark, which GitHub shows the reviewer's summary with) becomes a
-    space, so a value can never start a line of its own: a heading, a list item."""
-    text = html.escape(" ".join(str(value).split()), quote=False)
+    space, so a value can never start a line of its own: a heading, a list item. Any other
+    control character is shown escaped (\\x1b), so none can move a terminal's cursor and
+    overwrite what `make review` printed."""
+    text = html.escape(one_line(" ".join(str(value).split())), quote=False)
     text = _EDGE_UNDERSCORE.sub(r"\\_", _MARKDOWN_MARKS.sub(r"\\\1", text))
     return text.replace("|", "&#124;")
 
@@ -51,7 +54,7 @@ def markdown_code(value: object) -> str:
     """Text shown as code inside Markdown (a file name, a fact's place in data/home.yml): one code
     span, fenced with more backticks than any run of them in the text, so no character in it can
     end the span and become markup (Markdown escapes HTML inside a code span)."""
-    text = " ".join(str(value).splitlines())
+    text = one_line(" ".join(str(value).splitlines()))
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
