@@ -223,6 +223,18 @@ def test_an_as_of_copy_of_a_day_whose_approvals_were_later_found_untrue_is_refus
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
 
 
+def test_a_document_moved_to_another_file_is_named_as_moved_not_deleted(repo):
+    """An author's review: renaming a policy's file (same id) was reported as a deletion, telling the
+    author to retire a document that was still there."""
+    (repo / POLICY).rename(repo / "policies/missing-children.md")
+    result = check_base(repo)
+    assert result.returncode == 1
+    assert ("ERROR: policies/missing-child.md: the document was moved to policies/missing-children.md (it is here on "
+            "main): its history and the links to it follow its file name - move it back to policies/missing-child.md; "
+            "a document keeps its file for life") in result.stdout.splitlines(), result.stdout
+    assert "was deleted" not in result.stdout
+
+
 def test_review_entry_without_new_last_reviewed_fails(repo):
     edit(repo, POLICY, bump(version_of(repo), fixture_today().isoformat(), "Reviewed.", review_only=True))
     result = check_base(repo)

@@ -550,3 +550,14 @@ def test_a_copied_document_is_told_its_id_is_taken_not_the_original(mini):
         "policies/medicines-new.md, line 2: id 'missing-child' is already used by policies/missing-child.md - give "
         "this document its own id (usually its file name)"]
 
+
+
+def test_a_regulation_whose_document_cannot_be_read_says_so(mini):
+    """An author's review: a mistake in the missing child policy's front matter also gave "Regulation
+    34(4) has no document - write a document that serves it", untrue: the document is there."""
+    write_document(mini, POLICY, front_matter(owner="Chef"))
+    found = [m for m in messages(check(mini), "required-regulation") if "34(4)" in m]
+    assert found == [
+        "data/regulations.yml: Regulation 34(4) (Missing child policy) has no approved document "
+        "(policies/missing-child.md lists it, but cannot be read: fix that first) - approve a document that serves it "
+        "and list \"34(4)\" in its regulations"]

@@ -394,6 +394,8 @@ def test_the_real_pdf_is_tagged_and_splits_no_table_row(tmp_path, real_repositor
     bundle, pdf = real_draft_copy
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"(?m)^Tagged:\s+yes$", info), info
+    # An inspector's review: the title a PDF viewer shows said "inspector copy", not that it is a draft.
+    assert re.search(r"(?m)^Title:\s+Cura Care Homes handbook: Draft: facts still to confirm\. ", info), info
 
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(tmp_path / "copy")

@@ -31,7 +31,7 @@ def test_an_approval_dated_before_its_version_is_an_error(mini):
     write_document(mini, POLICY, front_matter(changes=[change]))
     assert messages(check(mini), "approval") == [
         f"{POLICY}, line 16: version 1.0 is dated {_long(made)} but its approval is dated {_long(before)}, before the version "
-        "existed - record the date Responsible Individual approved version 1.0"]
+        "existed - record the date the Responsible Individual approved version 1.0"]
 
 
 def test_a_notice_to_ofsted_cannot_be_recorded_while_the_statement_prints_a_fact_to_confirm(mini):

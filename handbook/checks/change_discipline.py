@@ -48,6 +48,7 @@ def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
     current = {d.path: d for d in handbook.documents}
     today = handbook.today.isoformat()
     paths = files_at(handbook.root, commit, compared_folders(handbook))
+    new_paths = {d.meta.get("id"): d.path for d in handbook.documents if d.path not in set(paths)}  # id -> a new file
     for path, text in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
         before, problem = read_document_text(path, text or "")
         if problem is not None:
@@ -55,6 +56,12 @@ def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
         after = current.get(path)
         if after is None and (handbook.root / path).is_file():
             continue  # a provider's policy this home replaces with its own: compared where a home follows it
+        moved = new_paths.get(before.meta.get("id")) if after is None else None
+        if moved is not None:
+            findings.append(error(
+                CHECK, path, f"the document was moved to {moved} (it is here on {ref}): its history and the links to it "
+                "follow its file name", f"move it back to {path}; a document keeps its file for life"))
+            continue
         if after is None:
             findings.append(error(
                 CHECK, path, f"the document was deleted (it is on {ref})",

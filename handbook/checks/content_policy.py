@@ -47,6 +47,7 @@ from handbook.checks.common import blank_spans, matches
 from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
+from handbook.model.provider import shared_path
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
     ALLOWED_DIRECTIONS,
@@ -875,6 +876,11 @@ class _Targets:
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
 
+    def example(self) -> str:
+        """A link to the complaints policy as written on this page (a provider's home's page is
+        written as if it were in the single home's folders)."""
+        return posixpath.relpath("policies/complaints.md", posixpath.dirname(shared_path(self.site_path)) or ".")
+
     def exists(self, target: str) -> bool:
         if target not in self.asked:
             self.asked[target] = self._exists(target)
@@ -921,7 +927,7 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
                  "with https://")]
     if cleaned.startswith("/"):
         return [(line, f"{what} '{_shown(url)}' starts with /, so it does not say which page of the handbook it leads to",
-                 "write the path relative to this page, for example ../policies/complaints.md")]
+                 f"write the path relative to this page, for example {targets.example()}")]
     path = unquote(_QUERY.split(cleaned, maxsplit=1)[0])
     if not path:
         return []
@@ -930,7 +936,7 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
         return [(line, f"{what} '{_shown(url)}' leads outside the handbook", FIX_URL)]
     if not targets.exists(target):
         return [(line, f"{what} '{_shown(url)}' does not lead to a document, page or file of the handbook",
-                 "check the path: write it relative to this page, for example ../policies/complaints.md")]
+                 f"check the path: write it relative to this page, for example {targets.example()}")]
     if fetched and posixpath.splitext(target)[1].lower() not in PICTURE_FORMATS:
         return [(line, f"{what} '{_shown(url)}' is not a picture ({', '.join(PICTURE_FORMATS)}): the PDF would print "
                  "its description (alt text) in its place, where the site shows a broken picture", FIX_PICTURE)]

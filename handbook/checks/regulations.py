@@ -43,6 +43,9 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
             why = " (" + "; ".join(
                 f"{d.path} is {d.status}" if d.kind == regulation.kind or not regulation.kind
                 else f"{d.path} is a {d.kind}, not {what}" for d in others) + ")"
+        broken = [d.path for d in handbook.documents if not d.valid and _cites(handbook, d, regulation.key)]
+        if broken and not others:
+            why = f" ({' and '.join(broken)} list{'s' if len(broken) == 1 else ''} it, but cannot be read: fix that first)"
         if applying:
             message = f"{regulation.label} ({regulation.title}) has no document{why}"
             fix = f"write {what} that serves it (a draft will do until the home is registered) and list " \
@@ -64,6 +67,13 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
                 "when the Responsible Individual approves a document, add approved_by and approved_on to the "
                 "changes entry of its version and set status: approved"))
     return findings
+
+
+def _cites(handbook: Handbook, document, key: str) -> bool:
+    """Whether a document's front matter, valid or not, lists the regulation `key`."""
+    cited = document.meta.get("regulations") if isinstance(document.meta, dict) else None
+    return isinstance(cited, list) and any(
+        isinstance(c, str) and (found := handbook.registry.resolve(c)) is not None and found.key == key for c in cited)
 
 
 def check_registry_evidence(handbook: Handbook) -> list[Finding]:

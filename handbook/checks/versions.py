@@ -94,7 +94,7 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
                 "approval", document.path,
                 f"version {document.version} is dated {long_date(made)} but its approval is dated "
                 f"{long_date(approval.on)}, before the version existed",
-                f"record the date {approval.by} approved version {document.version}",
+                f"record the date the {approval.by} approved version {document.version}",
                 field=f"changes[{number}].approved_on", line=line))
         if document.status == "draft" and approval is not None:
             findings.append(error(
