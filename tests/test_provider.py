@@ -318,8 +318,12 @@ def test_an_unknown_home_or_one_without_its_facts_is_one_line(provider, breakage
     (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", "name: [Oak"),
      "homes/oak-lodge/home.yml, line 5: the YAML is not valid (did not find expected ',' or ']') - correct the YAML on "
      "that line or just above it: an unclosed quote or bracket, a missing colon or wrong indentation"),
+    (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", "name: TBC"),
+     "homes/oak-lodge/home.yml, line 4: name: 'TBC' says the fact is not known yet, but a page would print it as the "
+     "fact - write {to_confirm: \"what is needed\"} instead, so it shows as a gap and is counted until it is confirmed"),
 ])
 def test_bad_provider_input_is_one_line_naming_the_file(provider, breakage, message):
+    """(A fact that says it is not known, in a home's file or the provider's, is named in its file, on its line.)"""
     breakage(provider)
     with pytest.raises(HandbookError) as raised:
         check_provider(provider, PROVIDER_TODAY)

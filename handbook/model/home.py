@@ -102,12 +102,12 @@ class NotPublished:
         return NOT_PUBLISHED
 
 
-class _FactProblem(HandbookError):
+class FactProblem(HandbookError):
     """A fact written so that a page would print something nobody gave: its place, and the message."""
 
-    def __init__(self, place: str, message: str):
-        self.place = place
-        super().__init__(f"{HOME_FILE}: {message}")
+    def __init__(self, place: str, message: str, source: str = HOME_FILE):
+        self.place, self.detail = place, message
+        super().__init__(f"{source}: {message}")
 
 
 TO_CONFIRM_FIX = "write the fact, or {to_confirm: \"what is needed\"} while it is not known"
@@ -121,18 +121,18 @@ def _refuse_unknowns(value, trail: str) -> None:
     """A fact that is empty, says it is not known in words, or misspells to_confirm, is refused:
     each would print as if it were the fact (\"The Responsible Individual, None\")."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise _FactProblem(trail, f"{trail} is empty - {TO_CONFIRM_FIX}")
+        raise FactProblem(trail, f"{trail} is empty - {TO_CONFIRM_FIX}")
     if isinstance(value, str) and NOT_KNOWN.fullmatch(value.strip()):
-        raise _FactProblem(trail, f"{trail}: {value.strip()!r} says the fact is not known yet, but a page would print it "
+        raise FactProblem(trail, f"{trail}: {value.strip()!r} says the fact is not known yet, but a page would print it "
                                   f"as the fact - write {{to_confirm: \"what is needed\"}} instead, so it shows as a gap "
                                   "and is counted until it is confirmed")
     if isinstance(value, dict) and len(value) == 1:
         (key,) = value
         if key != "to_confirm" and re.sub(r"[^a-z]", "", str(key).casefold()) in _NEAR_TO_CONFIRM:
-            raise _FactProblem(trail, f"{trail}: {key} is not a field the handbook reads - write to_confirm "
+            raise FactProblem(trail, f"{trail}: {key} is not a field the handbook reads - write to_confirm "
                                       "(a fact not known yet is written {to_confirm: \"what is needed\"})")
     if trail.rsplit(".", 1)[-1] == "phone" and not isinstance(value, (str, dict)):
-        raise _FactProblem(trail, f"{trail}: {value!r} is read as a number, not as the phone number written - put it in "
+        raise FactProblem(trail, f"{trail}: {value!r} is read as a number, not as the phone number written - put it in "
                                   "quotes, for example phone: \"0800 1111\"")
 
 
@@ -160,12 +160,12 @@ def website_form(value, trail: str):
     if rest not in ({"value"}, {"to_confirm"}):
         if {"value", "to_confirm"} & set(value) or named_website != ["website"]:
             # meant as a fact kept off the website, but written so that it would be published
-            raise _FactProblem(trail, f"{trail}: a fact kept off the website is written exactly "
+            raise FactProblem(trail, f"{trail}: a fact kept off the website is written exactly "
                                          "{value: \"...\", website: false} (or {to_confirm: \"...\", website: false}), "
                                          f"with no other field; this one has {', '.join(sorted(map(str, value)))}")
         return None  # an ordinary group of facts, one of which is named website
     if value["website"] is not False:
-        raise _FactProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
+        raise FactProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
                                      "written {value: \"...\", website: false}; to publish it, write the value alone")
     return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
 
@@ -277,10 +277,9 @@ def _with_line(data, text: str) -> Home:
     """home_from_data, with the line of a fact written wrongly in the message."""
     try:
         return home_from_data(data)
-    except _FactProblem as problem:
+    except FactProblem as problem:
         line = line_of(text, problem.place)
-        message = str(problem).removeprefix(f"{HOME_FILE}: ")
-        raise HandbookError(f"{HOME_FILE}, line {line}: {message}" if line else str(problem)) from None
+        raise HandbookError(f"{HOME_FILE}, line {line}: {problem.detail}" if line else str(problem)) from None
 
 
 def home_from_text(text: str) -> Home:
@@ -313,7 +312,10 @@ def home_from_data(data, source: str = HOME_FILE) -> Home:
                             "hyphens and apostrophes (up to 60 characters), such as Registered Manager")
     found: list = []
     withheld: dict = {}
-    facts = _to_facts(data, "", found, withheld)
+    try:
+        facts = _to_facts(data, "", found, withheld)
+    except FactProblem as problem:
+        raise FactProblem(problem.place, problem.detail, source) from None
     return Home(facts, found, _registration(data, facts, source), data=data, withheld=withheld, source=source)
 
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handbook.model.documents import GOVERNED_FOLDERS
-from handbook.model.home import HOME_FILE, Home, Placeholder, home_from_data, website_form
+from handbook.model.home import HOME_FILE, FactProblem, Home, Placeholder, home_from_data, website_form
 from handbook.sources.errors import HandbookError
 from handbook.sources.letters import read_alike
-from handbook.sources.yaml_files import YamlProblem, data_file_problem, read_yaml_file
+from handbook.sources.yaml_files import YamlProblem, data_file_problem, line_of, read_yaml_file
 
 HOMES_DIR = "homes"
 PROVIDER_FILE = "data/provider.yml"
@@ -149,7 +149,12 @@ def load_home_edition(root: Path, home_id: str) -> HomeEdition:
                             "registered_manager, registration and its local contacts)")
     own = _read(root, facts_file)
     _refuse_duplicates(root, home_id, own, ids)
-    home = home_from_data(_merged(provider, own), source=facts_file)
+    try:
+        home = home_from_data(_merged(provider, own), source=facts_file)
+    except FactProblem as problem:  # named in the file that writes it, on its line
+        written_in = facts_file if _written(own, problem.place) else PROVIDER_FILE
+        line = line_of((root / written_in).read_text(encoding="utf-8"), problem.place)
+        raise HandbookError(f"{written_in}{f', line {line}' if line else ''}: {problem.detail}") from None
     home.written_in = {where: PROVIDER_FILE for where, _ in home.placeholders if not _written(own, where)}
     return HomeEdition(home_id, folder, home, edition_paths(root, folder))
 
