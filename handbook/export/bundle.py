@@ -312,16 +312,19 @@ def approvals_not_recorded_today(root: Path, earlier: Path) -> list[str]:
     """The approvals that the documents of an earlier copy of the handbook (`earlier`, a folder)
     record and the same documents' history today does not: records corrected since (the history
     keeps every approval once given, so an approval that is gone was never given). A document
-    found today by neither its id nor its path is not compared."""
-    today: dict[str, Document] = {}
+    found today by neither its path nor its id (moved) is not compared."""
+    by_path: dict[str, Document] = {}
+    by_id: dict[str, Document] = {}
     for path in governed_paths(root):
         document, problem = read_document(root, path)
         if problem is None:
-            today[str(document.meta.get("id"))] = today[document.path] = document
+            by_path[document.path] = document
+            by_id.setdefault(str(document.meta.get("id")), document)
     found = []
     for path in governed_paths(earlier):
         then, problem = read_document(earlier, path)
-        now = today.get(str(then.meta.get("id"))) or today.get(then.path)
+        # its own file first: a provider's homes each have a document of the same id
+        now = by_path.get(then.path) or by_id.get(str(then.meta.get("id")))
         if problem is not None or now is None:
             continue
         recorded = {(str(change.get("version")), approval_of(change)) for change in now.changes}

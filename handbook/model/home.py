@@ -131,7 +131,7 @@ def _refuse_unknowns(value, trail: str) -> None:
         if key != "to_confirm" and re.sub(r"[^a-z]", "", str(key).casefold()) in _NEAR_TO_CONFIRM:
             raise FactProblem(trail, f"{trail}: {key} is not a field the handbook reads - write to_confirm "
                                       "(a fact not known yet is written {to_confirm: \"what is needed\"})")
-    if trail.rsplit(".", 1)[-1] == "phone" and not isinstance(value, (str, dict)):
+    if trail.rsplit(".", 1)[-1] == "phone" and isinstance(value, (int, float)):
         raise FactProblem(trail, f"{trail}: {value!r} is read as a number, not as the phone number written - put it in "
                                   "quotes, for example phone: \"0800 1111\"")
 
@@ -161,12 +161,12 @@ def website_form(value, trail: str):
         if {"value", "to_confirm"} & set(value) or named_website != ["website"]:
             # meant as a fact kept off the website, but written so that it would be published
             raise FactProblem(trail, f"{trail}: a fact kept off the website is written exactly "
-                                         "{value: \"...\", website: false} (or {to_confirm: \"...\", website: false}), "
-                                         f"with no other field; this one has {', '.join(sorted(map(str, value)))}")
+                                     "{value: \"...\", website: false} (or {to_confirm: \"...\", website: false}), "
+                                     f"with no other field; this one has {', '.join(sorted(map(str, value)))}")
         return None  # an ordinary group of facts, one of which is named website
     if value["website"] is not False:
         raise FactProblem(trail, f"{trail}: website: {value['website']!r} - a fact kept off the website is "
-                                     "written {value: \"...\", website: false}; to publish it, write the value alone")
+                                 "written {value: \"...\", website: false}; to publish it, write the value alone")
     return value["value"] if rest == {"value"} else {"to_confirm": value["to_confirm"]}
 
 
