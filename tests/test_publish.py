@@ -508,23 +508,30 @@ def test_the_public_build_refuses_letters_that_only_look_latin_in_a_summary(tmp_
     assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may read it
 
 
-def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_latin(tmp_path):
-    """The same postcode in Cherokee letters in a PNG's comment: the picture's metadata is read, its
-    pixels are not (read as text they are any letters), nor the theme's own scripts."""
+def _public_build_with_picture(root: Path, site: Path, name: str, comment: str | None = None) -> list[str]:
+    """Add a small PNG (with `comment` in its metadata) to docs/assets/images/ and build the public
+    website, which must fail: the lines the build refuses it with."""
     import io
 
     from PIL import Image, PngImagePlugin
 
-    root = copy_handbook(tmp_path / "handbook")
-    text = PngImagePlugin.PngInfo()
-    text.add_text("Comment", "Our front door, \u13a2\u13f41 1AA")
+    info = PngImagePlugin.PngInfo()
+    if comment is not None:
+        info.add_text("Comment", comment)
     stream = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(stream, "PNG", pnginfo=text)
+    Image.new("RGB", (4, 4), "white").save(stream, "PNG", pnginfo=info)
     (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "assets" / "images" / "sign.png").write_bytes(stream.getvalue())
-    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
+    (root / "docs" / "assets" / "images" / name).write_bytes(stream.getvalue())
+    result = mkdocs_build(root, "--site-dir", str(site), HANDBOOK_EDITION="public")
     assert result.returncode == 1, result.stdout
-    refused = [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
+    return [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
+
+
+def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_latin(tmp_path):
+    """The same postcode in Cherokee letters in a PNG's comment: the picture's metadata is read, its
+    pixels are not (read as text they are any letters), nor the theme's own scripts."""
+    root = copy_handbook(tmp_path / "handbook")
+    refused = _public_build_with_picture(root, tmp_path / "site", "sign.png", comment="Our front door, \u13a2\u13f41 1AA")
     assert refused == ["assets/images/sign.png: the public website would show Cherokee letters, which look like Latin "
                        "ones and can spell a fact the home keeps off the website unseen by its checks - retype the "
                        "text in Latin letters"]
@@ -534,20 +541,9 @@ def test_the_public_build_refuses_a_file_named_with_a_withheld_fact(tmp_path):
     """An attacker's review: a picture named after the home's street and postcode, linked from no
     page, was published on the public website, where anyone can ask for it by its name. Files'
     names are read as their contents are."""
-    import io
-
-    from PIL import Image
-
     root = copy_handbook(tmp_path / "handbook")
-    stream = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(stream, "PNG")
-    (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "assets" / "images" / "front-door-tb1-1aa.png").write_bytes(stream.getvalue())
-    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
-    assert result.returncode == 1, result.stdout
-    refused = [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
+    refused = _public_build_with_picture(root, tmp_path / "site", "front-door-tb1-1aa.png")
     assert refused == ["assets/images/front-door-tb1-1aa.png: the public website would publish a file whose name holds "
                        "address and registered_manager.address from data/home.yml, which the home keeps off the website "
-                       "(website: false): anyone can "
-                       "ask for a file by its name - rename the file"]
+                       "(website: false): anyone can ask for a file by its name - rename the file"]
     assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may see it
