@@ -48,7 +48,8 @@ def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
     current = {d.path: d for d in handbook.documents}
     today = handbook.today.isoformat()
     paths = files_at(handbook.root, commit, compared_folders(handbook))
-    new_paths = {d.meta.get("id"): d.path for d in handbook.documents if d.path not in set(paths)}  # id -> a new file
+    on_base = set(paths)
+    new_paths = {d.meta.get("id"): d.path for d in handbook.documents if d.path not in on_base}  # id -> a new file
     for path, text in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
         before, problem = read_document_text(path, text or "")
         if problem is not None:
@@ -150,8 +151,7 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     problems = []
     for was, now in kept:
         version = _shown(was.get("version"))
-        changed = [key for key in sorted(set(was) | set(now), key=str)
-                   if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
+        changed = _rewritten(was, now)
         if changed:
             key = changed[0]
             problems.append(("changes", f"the changes entry for version {version} has {key} {_shown(now.get(key))}, "
@@ -165,17 +165,21 @@ def _kept_out_of_order(old: list[dict], new: list[dict]) -> bool:
     """Every entry of `old` is in `new`, unchanged but for what may be added later (ADDED_LATER),
     in the same order, though not all at the end of the list: a new entry written in the wrong
     place, which the versions check reports, not a rewritten history."""
-    def same(was: dict, now: dict) -> bool:
-        return all(was.get(key) == now.get(key) for key in set(was) | set(now) if not (key in ADDED_LATER and key not in was))
-
     at = 0
     for was in old:
-        while at < len(new) and not same(was, new[at]):
+        while at < len(new) and _rewritten(was, new[at]):
             at += 1
         if at == len(new):
             return False
         at += 1
-    return [same(w, n) for w, n in zip(old, new[len(new) - len(old):])] != [True] * len(old)
+    return any(_rewritten(was, now) for was, now in zip(old, new[len(new) - len(old):]))
+
+
+def _rewritten(was: dict, now: dict) -> list:
+    """The fields of a changes entry that differ from the entry as it was, but for what may be
+    added to it later (ADDED_LATER: its approval, once given, and its notice to Ofsted)."""
+    return [key for key in sorted(set(was) | set(now), key=str)
+            if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
 
 
 def _reviewed_by_approval(before: Document, after: Document) -> bool:

@@ -97,7 +97,6 @@ MAX_DEFINITIONS = 100
 # deeper than the last took 18 s.
 MAX_NESTING = 50
 MAX_OPENERS = {"[": 1_000, "<": 2_000}
-MAX_HEADINGS = HEADINGS_READ
 # Characters that reverse the order text is shown in (bidirectional embeddings, overrides, isolates).
 _BIDI = re.compile(f"[{DIRECTION_MARKS}]")
 # A word written in Latin letters with a look-alike letter of another alphabet in it ("Histоry"
@@ -373,10 +372,10 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
     # The page's headings, read once for both rules below (a page with none of #, "\n-" or "\n=" has none).
     headings = (heading_lines(source) if (ids or document) and ("#" in source or "\n-" in source or "\n=" in source)
                 else [])
-    if len(headings) > MAX_HEADINGS:
-        problems.append((headings[-1][0], f"the page holds more than {MAX_HEADINGS:,} headings, more than the site build "
+    if len(headings) > HEADINGS_READ:
+        problems.append((headings[-1][0], f"the page holds more than {HEADINGS_READ:,} headings, more than the site build "
                          "reads in reasonable time (it compares each heading's anchor with every one before it)",
-                         f"use fewer: at most {MAX_HEADINGS:,} on a page, or split the page"))
+                         f"use fewer: at most {HEADINGS_READ:,} on a page, or split the page"))
     if ids:
         problems += _id_clashes(headings, ids)
     if document:
