@@ -409,6 +409,39 @@ def test_a_fact_holds_no_invisible_character(mini):
                      "type ofsted_urn again, without it"]
 
 
+def test_a_fact_holds_no_control_character(mini):
+    """An attacker's review: an escape sequence in a fact reached the terminal of whoever ran the
+    check or the reviewer's summary, where it can rewrite the line before it."""
+    write_home(mini, name="Cura House\x1bM")
+    found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
+    assert found == ["data/home.yml: name holds U+001B, a control character: printed, it can rewrite the line around "
+                     "it - type name again as plain words, without it"]
+
+
+def test_text_printed_as_written_holds_no_control_character(mini):
+    """An attacker's review: a title, a summary or a changes summary holding an escape sequence, a
+    carriage return or a direction mark is printed as written (Document control, the History
+    table, a terminal), where it can rewrite the line around it or reverse the text after it."""
+    meta = front_matter(title="Missing child policy\x1b[1A", summary="What staff do when a child is \u202emissing.")
+    meta["changes"][0]["summary"] = "Approved.\rNot approved yet."
+    write_document(mini, POLICY, meta)
+    lines = (mini / POLICY).read_text().splitlines()
+
+    def line(start: str) -> int:
+        return next(number for number, text in enumerate(lines, start=1) if text.startswith(start))
+
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {line('title:')}: title holds U+001B, a control character or direction mark: printed, it can "
+        "rewrite or reorder the line around it (a terminal, the History table) - type title again as plain words, "
+        "without it",
+        f"{POLICY}, line {line('changes:')}: changes[1].summary holds U+000D, a control character or direction mark: "
+        "printed, it can rewrite or reorder the line around it (a terminal, the History table) - type "
+        "changes[1].summary again as plain words, without it",
+        f"{POLICY}, line {line('summary:')}: summary holds U+202E, a control character or direction mark: printed, it "
+        "can rewrite or reorder the line around it (a terminal, the History table) - type summary again as plain "
+        "words, without it"]
+
+
 def test_a_fact_still_to_confirm_is_plain_words_too(mini):
     facts = yaml.safe_load((mini / "data/home.yml").read_text(encoding="utf-8"))
     facts["contacts"]["lado"]["phone"] = {"to_confirm": "the LADO's <b>direct</b> line"}
@@ -485,6 +518,20 @@ def test_a_phone_number_is_a_fact_never_typed_in_the_text_or_the_front_matter(mi
         "a phone number typed as text - write it as a fact from data/home.yml, such as "
         "{{ home.contacts.emergency.phone }}, so it is the same everywhere and can be tapped to call (add the number "
         "to the file first if it is new)"]
+
+
+def test_a_phone_number_is_found_however_it_is_written(mini):
+    """An attacker's review: a number typed with its area code in brackets, with hyphens, in the
+    international form or with a no-break space passed the check, and went out of date unseen."""
+    typed = {number: number for number in ("(020) 7946 0000", "020-7946-0000", "+44 20 7946 0000",
+                                           "+44 (0)20 7946 0000", "0800\u00a01111", "116\u2009123")}
+    typed["(101)"] = "101"  # as written: what it is found as
+    body = "".join(f"Call {number} now.\n\n" for number in typed) + "Version 1.101.5 of 2026-12-04 at 10:30.\n"
+    write_document(mini, POLICY, front_matter(), body=body)
+    lines = (mini / POLICY).read_text().splitlines()
+    found = [(f.line, f.message) for f in check(mini).findings if f.check == "phone-number"]
+    assert found == [(lines.index(f"Call {written} now.") + 1, f"'{number}' is a phone number typed as text")
+                     for written, number in typed.items()]
 
 
 # --- notices to Ofsted that cannot have been sent ------------------------------------------

@@ -336,6 +336,45 @@ def test_a_link_that_leads_elsewhere_and_a_new_title_are_shown(repo):
     assert not any("only the layout changed" in line for line in lines), lines
 
 
+def test_text_struck_through_and_a_picture_swapped_are_shown(repo):
+    """An attacker's review: striking "call the police" through, which a reader takes as
+    withdrawn, and swapping a picture for another under the same description were summarised as
+    "only the layout changed". Both are read out in words now, as the sentences that changed."""
+    from PIL import Image
+
+    pictures = repo / "docs/assets/images"
+    pictures.mkdir(parents=True)
+    for name, colour in (("exits.png", "white"), ("exits-old.png", "black")):
+        Image.new("RGB", (4, 4), colour).save(pictures / name, "PNG")
+    git(repo, "checkout", "-q", "main")
+    edit(repo, POLICY, ("Follow these steps in order, straight away.\n",
+                        "Follow these steps in order, straight away.\n\n![The fire exits](../assets/images/exits.png)\n"))
+    commit(repo, "A plan of the fire exits")
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "main")
+    edit(repo, POLICY, ("exits.png)", "exits-old.png)"),
+         ("call the police on {{ home.contacts.emergency.phone }}. Give",
+          "<s>call the police on {{ home.contacts.emergency.phone }}</s>. Give"),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Layout.", *APPROVED))
+    commit(repo, "Layout")
+    lines = review(repo, 0)
+    assert lines[lines.index("- Summary: Layout.") + 2:] == [
+        "- Removed: \\[picture: The fire exits, ../assets/images/exits.png\\]",
+        "- Added: \\[picture: The fire exits, ../assets/images/exits-old.png\\]",
+        "- Removed: If it says the child is missing, or you think they are at risk, call the police on 999.",
+        "- Added: If it says the child is missing, or you think they are at risk, \\[struck through: call the police on "
+        "999\\]."]
+    assert not any("only the layout" in line for line in lines), lines
+
+
+def test_a_change_of_emphasis_alone_is_called_so(repo):
+    edit(repo, POLICY, ("Follow these steps in order, straight away.", "Follow these steps **in order**, straight away."),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Emphasis.", *APPROVED))
+    commit(repo, "Emphasis")
+    lines = review(repo, 0)
+    assert "- No sentence reads differently and no link leads elsewhere: only the layout or emphasis changed." in lines, lines
+
+
 def test_a_change_to_the_regulation_registry_says_what_changed(repo):
     """The review said only "data/regulations.yml changed (the regulation registry)" when a pull
     request gave the Statement of Purpose's notice to Ofsted 365 days instead of 28."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
 from handbook.model.home import Facts, Placeholder
+from handbook.sources.files import control_characters
 from handbook.sources.letters import invisible_characters
 
 # What a page would read as markup in a fact it prints (HTML, emphasis, code, a link), while the
@@ -31,6 +32,11 @@ def _markup_in_facts(handbook: Handbook) -> list[Finding]:
                 f"{where} holds an invisible character ({', '.join(invisible)}): it reads like another text but is not "
                 "the same, so a check comparing it (one home's name or URN with another's) would miss it",
                 f"type {where} again, without it", field=where))
+        if controls := [c for c in control_characters(text) if c not in invisible]:
+            findings.append(error(
+                "home-facts", handbook.home.file_of(where),
+                f"{where} holds {', '.join(controls)}, a control character: printed, it can rewrite the line around it",
+                f"type {where} again as plain words, without it", field=where))
     return findings
 
 

@@ -12,10 +12,17 @@ from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE
 
-# UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000.
-# A full stop after a number ends the sentence ("call Childline on 0800 1111."); one before a
-# digit makes it part of a decimal or a version (101.5), which is not a phone number.
-_PHONE = re.compile(r"(?<![\w.(/-])(?:999|101|111|116 ?\d{3}|0\d{2,4}(?: ?\d{3,4}){1,2})(?![\w)/-]|\.\d)")
+# UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000;
+# with the area code in brackets, (020) 7946 0000; in the international form, +44 20 7946 0000 or
+# +44 (0)20 7946 0000; the groups parted by spaces, no-break or thin spaces, or hyphens. A full
+# stop after a number ends the sentence ("call Childline on 0800 1111."); one before a digit
+# makes it part of a decimal or a version (101.5), which is not a phone number.
+_SEP = "[ \u00a0\u202f\u2009-]"
+_GROUPS = rf"(?:{_SEP}?\d{{3,4}}){{1,2}}"
+_PHONE = re.compile(
+    rf"(?<![\w./+-])(?:\+44{_SEP}?(?:\(0\){_SEP}?)?\d{{2,4}}{_GROUPS}|(?:\(0\d{{2,4}}\)|0\d{{2,4}}){_GROUPS}"
+    rf"|999|101|111|116{_SEP}?\d{{3}})(?![\w/-]|\.\d)")
+_STARTS = "019+("  # the characters a number can begin with, for matches()
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 # Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
 # linear on a page full of unclosed "](" or "{:".
@@ -28,7 +35,7 @@ def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
     text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text)))
     found, offset, position = [], 0, 0
-    for match in matches(_PHONE, "019", text):
+    for match in matches(_PHONE, _STARTS, text):
         offset += text.count("\n", position, match.start())
         position = match.start()
         found.append((offset, match.group(0)))

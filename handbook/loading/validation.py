@@ -17,6 +17,7 @@ from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, TAGS_FILE
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
+from handbook.sources.files import control_characters
 from handbook.sources.schemas import explainer, validity
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
@@ -165,9 +166,20 @@ def _dates(document: Document) -> list[tuple[str, str, str]]:
     return found
 
 
-def check_dates_and_title(document: Document, today: dt.date) -> list[Finding]:
-    """Dates that could not have happened (before 2000, after today), and a template in the
-    title. Runs on front matter that passed the schema."""
+def _printed_texts(document: Document) -> list[tuple[str, str, str]]:
+    """(field, top-level key, text) of the front matter printed as written: the title, the summary
+    and each changes summary (navigation, Document control, the History table, the PDF, the
+    reviewer's summary in a terminal)."""
+    found = [(name, name, document.meta[name]) for name in ("title", "summary") if isinstance(document.meta.get(name), str)]
+    return found + [(f"changes[{number}].summary", "changes", change["summary"])
+                    for number, change in enumerate(document.meta.get("changes") or [], start=1)
+                    if isinstance(change.get("summary"), str)]
+
+
+def check_dates_and_text(document: Document, today: dt.date) -> list[Finding]:
+    """Dates that could not have happened (before 2000, after today), a template in the title,
+    and a control character or direction mark in text printed as written. Runs on front matter
+    that passed the schema."""
     findings = []
     for field, key, value in _dates(document):
         day = dt.date.fromisoformat(value)
@@ -186,6 +198,12 @@ def check_dates_and_title(document: Document, today: dt.date) -> list[Finding]:
         findings.append(error(
             "front-matter", document.path, "title holds {{, {% or {#, but a title is plain text and is never filled in",
             "write the title out in full, without braces", field="title", line=document.line_of("title")))
+    for field, key, text in _printed_texts(document):
+        if controls := control_characters(text):
+            findings.append(error(
+                "front-matter", document.path, f"{field} holds {', '.join(controls)}, a control character or direction "
+                "mark: printed, it can rewrite or reorder the line around it (a terminal, the History table)",
+                f"type {field} again as plain words, without it", field=field, line=document.line_of(key)))
     return findings
 
 
@@ -224,7 +242,7 @@ def validate_front_matter(handbook: Handbook) -> list[Finding]:
             findings += named
             continue
         if valid(document.meta):
-            found = check_dates_and_title(document, handbook.today)
+            found = check_dates_and_text(document, handbook.today)
             document.valid = not found
             findings += found
             continue
@@ -237,7 +255,7 @@ def validate_front_matter(handbook: Handbook) -> list[Finding]:
                                   "write each field as in README, 'Adding or reviewing a document'", line=2))
             continue
         if not problems:  # the two validators disagree: trust the one that explains itself
-            found = check_dates_and_title(document, handbook.today)
+            found = check_dates_and_text(document, handbook.today)
             document.valid = not found
             findings += found
             continue

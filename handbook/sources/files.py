@@ -46,6 +46,11 @@ def has_controls(name: str) -> bool:
     return _CONTROLS.search(name) is not None
 
 
+def control_characters(text: str) -> list[str]:
+    """The control characters, line separators and direction marks in `text`, each as U+XXXX."""
+    return sorted({f"U+{ord(c):04X}" for c in _CONTROLS.findall(text)})
+
+
 # What Windows does not allow in a file name (a backslash is a folder there, a colon a drive), and
 # the names it keeps for its devices, whatever follows the first dot: "con.html" is the console.
 # Inspectors may unzip the copy on Windows, where such a file is skipped or lands elsewhere.

@@ -1,6 +1,10 @@
 """Markdown as the text people read: headings, paragraphs, list items and table rows as plain
 text, without Markdown marks; a link reads as its text. Used wherever the handbook shows
-sentences from a document outside the page itself (what changed, the reviewer's summary)."""
+sentences from a document outside the page itself (what changed, the reviewer's summary).
+
+Markup that changes what a sentence tells the reader is read out in words, so that a change
+to it is a change of the sentence: text struck through ("[struck through: ...]", which a reader
+takes as withdrawn) and a picture ("[picture: its description, its file]")."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import markdown
 # The Markdown extensions of mkdocs.yml that change what a reader sees as text.
 _EXTENSIONS = ["admonition", "attr_list", "def_list", "md_in_html", "tables", "pymdownx.details",
                "pymdownx.superfences"]
+_STRUCK = {"s", "del"}
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "pre", "summary", "caption"}
 
 
@@ -36,10 +41,17 @@ class _TextBlocks(HTMLParser):
             self._text.append(" | ")
         elif tag == "br":
             self._text.append(" ")
+        elif tag in _STRUCK:
+            self._text.append(" [struck through: ")
+        elif tag == "img":
+            found = dict(attrs)
+            self._text.append(f" [picture: {found.get('alt') or 'no description'}, {found.get('src') or ''}]")
 
     def handle_endtag(self, tag) -> None:
         if tag in _BLOCKS:
             self._flush()
+        elif tag in _STRUCK:
+            self._text.append("]")
 
     def handle_data(self, data) -> None:
         self._text.append(data)
