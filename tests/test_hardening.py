@@ -321,6 +321,13 @@ CONTENT = [
     ("[x](../../../etc/hostname)", "the link '../../../etc/hostname' leads outside the handbook"),
     ("[x](//evil.example/x)", "the link '//evil.example/x' leaves out https: before //"),
     ("[x](no-such-policy.md)", "the link 'no-such-policy.md' does not lead to a document, page or file of the handbook"),
+    ("See [what to do](#what-to-do).", "the link '#what-to-do' leads to a section the page does not have (#what-to-do): "
+     "readers would land at the top of the page"),
+    ('See <a href="#what-to-do">what to do</a>.', "the href of <a> '#what-to-do' leads to a section the page does not "
+     "have (#what-to-do): readers would land at the top of the page"),
+    ("See [your rights](../statement-of-purpose/childrens-guide.md#rights).", "the link "
+     "'../statement-of-purpose/childrens-guide.md#rights' leads to a section the page does not have (#rights): readers "
+     "would land at the top of the page"),
     ('<a href="missing-child.md">the staff policy</a>',
      "<a href=\"missing-child.md\"> links to a file of the handbook in HTML, which the site does not turn into the "
      "page's address"),
@@ -380,6 +387,20 @@ def test_the_content_policy_refuses_with_file_and_line(mini, markup, message):
     assert [f.message for f in found] == [message]
     assert found[0].path == POLICY and found[0].is_error
     assert found[0].line == _file_line(mini, POLICY, markup.splitlines()[-1 if "[ref]:" in markup else 0])
+
+
+def test_a_link_to_a_section_that_exists_passes(mini):
+    """A link to a section is checked against the sections the page has: its headings' anchors
+    (made from the words as the page prints them, facts filled in), the ones the handbook adds
+    (#document-control, #history) and an id the document gives an element."""
+    write_document(mini, "policies/safeguarding.md", front_matter(id="safeguarding", title="Safeguarding policy"),
+                   body="## Allegations against staff\n\nText.\n\n## At {{ home.name }}\n\nText.\n\n"
+                        "A list of contacts.\n{: #contacts }\n\n<span id=\"duty\">Duty.</span>\n")
+    write_document(mini, POLICY, front_matter(), body=(
+        "## What to do\n\nSee [what to do](#what-to-do), [allegations](safeguarding.md#allegations-against-staff), "
+        "[here](safeguarding.md#at-cura-care-homes), [contacts](safeguarding.md#contacts), [duty](safeguarding.md#duty), "
+        "[history](safeguarding.md#history) and [the control](#document-control).\n"))
+    assert [f.message for f in check(mini).findings if f.check == "content-policy"] == []
 
 
 @pytest.mark.parametrize("markup, where", [

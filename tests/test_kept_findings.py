@@ -75,6 +75,20 @@ def test_a_kept_page_is_read_again_when_a_link_it_relied_on_no_longer_leads_anyw
         "the link 'complaints.md' does not lead to a document, page or file of the handbook"]
 
 
+def test_a_kept_page_is_read_again_when_a_section_it_links_to_is_renamed(mini, cache, monkeypatch):
+    write_document(mini, POLICY, front_matter(), body="See [who to tell](complaints.md#who-to-tell).\n")
+    write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"),
+                   body="## Who to tell\n\nThe manager.\n")
+    assert policy_messages(mini) == []
+
+    write_document(mini, "policies/complaints.md", front_matter(id="complaints", title="Complaints policy"),
+                   body="## Who you can tell\n\nThe manager.\n")
+    new_run(monkeypatch)
+    assert policy_messages(mini) == [
+        "the link 'complaints.md#who-to-tell' leads to a section the page does not have (#who-to-tell): readers would "
+        "land at the top of the page"]
+
+
 def test_a_cache_made_by_other_code_is_not_read(mini, cache, monkeypatch):
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
     policy_messages(mini)

@@ -37,6 +37,7 @@ import json
 import posixpath
 import re
 import unicodedata
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -60,7 +61,7 @@ from handbook.model.reserved import (
 )
 from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
 from handbook.sources.files import PICTURE_FORMATS
-from handbook.sources.headings import HEADINGS_READ, heading_lines, heading_slug
+from handbook.sources.headings import HEADINGS_READ, heading_anchors, heading_lines, heading_slug
 from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, never_used_alphabet
 
 CHECK: CheckName = "content-policy"
@@ -176,19 +177,24 @@ def check_content_policy(handbook: Handbook) -> list[Finding]:
     findings = []
     renderer = PageRenderer(handbook)
     kept = _KeptFindings(handbook)
-    for document in handbook.documents:
-        if document.readable:
-            rendered = document.rendered
-            if rendered is None:
-                rendered, found = _rendered(renderer, document.path, document.body, document.meta, document=True)
-                findings += found
-            findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line,
-                                      rendered=rendered, document=True, kept=kept)
-            findings += _title_findings(document)
+    readable = [document for document in handbook.documents if document.readable]
+    rendered: dict[str, str | None] = {}  # each document as its expressions make it (None: as written)
+    for document in readable:
+        rendered[document.path] = document.rendered
+        if rendered[document.path] is None:
+            rendered[document.path], found = _rendered(renderer, document.path, document.body, document.meta,
+                                                       document=True)
+            findings += found
+    # Each document's text as readers get it, whose headings a link to one of its sections is checked with.
+    pages = {d.path: text if (text := rendered[d.path]) is not None else d.body for d in readable}
+    for document in readable:
+        findings += page_findings(handbook, document.path, document.path, document.body, document.body_first_line,
+                                  rendered=rendered[document.path], document=True, kept=kept, pages=pages)
+        findings += _title_findings(document)
     for path, (text, first_line) in handbook.site_pages.items():
-        rendered, found = _rendered(renderer, path, text, {}, document=False)
+        page, found = _rendered(renderer, path, text, {}, document=False)
         findings += found + page_findings(handbook, path, path.removeprefix(DOCS_DIR + "/"), text, first_line,
-                                          rendered=rendered, kept=kept)
+                                          rendered=page, kept=kept, pages=pages)
     kept.save()
     return findings
 
@@ -238,6 +244,15 @@ CACHE_FINGERPRINT = code_fingerprint(f"markdown {markdown.__version__}", f"jinja
 KEPT_FINDINGS_MAX = 1000
 
 
+def _a_question(question: str) -> bool:
+    """Whether `question` is one _Targets asks: a JSON list of one or two strings."""
+    try:
+        asked = json.loads(question)
+    except ValueError:
+        return False
+    return isinstance(asked, list) and len(asked) in (1, 2) and all(isinstance(part, str) for part in asked)
+
+
 def cache_name(home_id: str | None) -> str:
     return f"content-policy-{home_id}.json" if home_id else "content-policy.json"
 
@@ -257,8 +272,10 @@ class _KeptFindings:
         if not isinstance(stored, dict):
             return None
         try:
-            return [Finding.from_dict(found) for found in stored["findings"]], {
-                str(target): answer is True for target, answer in stored["asked"].items()}
+            asked = {str(question): answer is True for question, answer in stored["asked"].items()}
+            if not all(_a_question(question) for question in asked):
+                return None
+            return [Finding.from_dict(found) for found in stored["findings"]], asked
         except (TypeError, KeyError, ValueError, AttributeError):  # not what keep() writes
             return None
 
@@ -272,18 +289,20 @@ class _KeptFindings:
 
 
 def page_findings(handbook: Handbook, path: str, site_path: str, text: str, first_line: int = 1,
-                  rendered: str | None = None, document: bool = False, kept: _KeptFindings | None = None
-                  ) -> list[Finding]:
+                  rendered: str | None = None, document: bool = False, kept: _KeptFindings | None = None,
+                  pages: Mapping[str, str] | None = None) -> list[Finding]:
     """The findings about one page. `site_path` is where the page is on the site (a page in
     docs/ lives at the site's root), which relative links are resolved from; `rendered` is the
     page as its expressions make it (None if it has none); a governed `document` may not take
     the anchors of the sections the handbook adds to its page. `kept`: the findings of earlier
-    runs, reused for an unchanged page whose links lead where they did."""
+    runs, reused for an unchanged page whose links lead where they did. `pages`: each governed
+    document's text as rendered, whose headings links to its sections are checked against (as
+    written, without it)."""
     key = text_hash(json.dumps([path, site_path, text, first_line, rendered, document]))
-    targets = _Targets(handbook, site_path)
+    targets = _Targets(handbook, site_path, pages or {})
     checked = _checked.get(key) or (kept.get(key) if kept is not None else None)
-    if checked is None or any(targets.exists(target) != answer for target, answer in checked[1].items()):
-        targets = _Targets(handbook, site_path)
+    if checked is None or any(targets.answer(question) != answer for question, answer in checked[1].items()):
+        targets = _Targets(handbook, site_path, pages or {})
         findings = _page_findings(targets, path, text, first_line, document)
         if rendered is not None and rendered != text:
             findings += _rendered_findings(targets, path, text, rendered, first_line, document, findings)
@@ -866,12 +885,16 @@ def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line
 
 class _Targets:
     """What a relative link from one page may lead to: governed documents, the pages and
-    files in docs/ (which live at the site's root) and the files the build makes."""
+    files in docs/ (which live at the site's root) and the files the build makes; and, in a
+    governed document, the sections (anchors) it has. Each question asked and its answer are kept
+    (`asked`, the question as a JSON list: [target] or [target, anchor]), so a page's findings can
+    be reused while every answer is the same."""
 
-    def __init__(self, handbook: Handbook, site_path: str):
+    def __init__(self, handbook: Handbook, site_path: str, pages: Mapping[str, str]):
         self.site_path = site_path
+        self.pages = pages  # each governed document's text as rendered
         self.folder = posixpath.dirname(site_path)  # where its relative links start from
-        self.linked_document = handbook.linked_document
+        self.handbook = handbook
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
 
@@ -881,13 +904,33 @@ class _Targets:
         return posixpath.relpath("policies/complaints.md", posixpath.dirname(shared_path(self.site_path)) or ".")
 
     def exists(self, target: str) -> bool:
-        if target not in self.asked:
-            self.asked[target] = self._exists(target)
-        return self.asked[target]
+        return self.answer(json.dumps([target]))
+
+    def has_anchor(self, target: str, anchor: str) -> bool:
+        return self.answer(json.dumps([target, anchor]))
+
+    def answer(self, question: str) -> bool:
+        if question not in self.asked:
+            asked = json.loads(question)
+            self.asked[question] = self._exists(asked[0]) if len(asked) == 1 else self._has_anchor(*asked)
+        return self.asked[question]
 
     def _exists(self, target: str) -> bool:
-        return (self.linked_document(target) is not None or target in self.site_files or target in GENERATED_FILES
-                or f"{target}/index.md" in self.site_files)
+        return (self.handbook.linked_document(target) is not None or target in self.site_files
+                or target in GENERATED_FILES or f"{target}/index.md" in self.site_files)
+
+    def _has_anchor(self, target: str, anchor: str) -> bool:
+        """Whether `anchor` is a section of the governed document at `target` (its headings', the
+        sections the handbook adds, or an id it gives an element); any anchor of another page."""
+        path = self.handbook.linked_document(target)
+        document = self.handbook.document(path) if path is not None else None
+        if document is None or anchor in DOCUMENT_ANCHORS:
+            return True
+        if anchor in heading_anchors(self.pages.get(document.path, document.body)):
+            return True
+        name = re.escape(anchor) + r"(?![\w-])"  # in an attribute list ({: #name }) or an element's id="name"
+        own_id = rf"\{{[^}}\n]*#{name}[^}}\n]*\}}|\bid\s*=\s*[\"']?{name}"
+        return re.search(own_id, document.body) is not None
 
 
 def _shown(url: str) -> str:
@@ -910,8 +953,9 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
         return [(line, f"{what} '{_shown(url)}' holds {' and '.join(marks)}: the theme shows a picture whose address "
                  "ends in #only-light or #only-dark in one colour scheme only, so readers would not all see the same",
                  FIX_PICTURE)]
-    if not cleaned or cleaned.startswith(("#", "?")):
-        return []  # this page itself
+    anchor = unquote(cleaned.partition("#")[2])
+    if not cleaned or cleaned.startswith(("#", "?")):  # this page itself
+        return _anchor_problems(targets, line, what, url, targets.site_path, anchor)
     scheme = _SCHEME.match(cleaned)
     if scheme:
         name = scheme.group(1).lower()
@@ -939,4 +983,15 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
     if fetched and posixpath.splitext(target)[1].lower() not in PICTURE_FORMATS:
         return [(line, f"{what} '{_shown(url)}' is not a picture ({', '.join(PICTURE_FORMATS)}): the PDF would print "
                  "its description (alt text) in its place, where the site shows a broken picture", FIX_PICTURE)]
-    return []
+    return [] if fetched else _anchor_problems(targets, line, what, url, target, anchor)
+
+
+def _anchor_problems(targets: _Targets, line: int, what: str, url: str, target: str, anchor: str
+                     ) -> list[tuple[int, str, str]]:
+    """A link to a section (#anchor) of a governed document that has no such section: the reader
+    lands at the top of the page, not on the step the link promised."""
+    if not anchor or targets.has_anchor(target, anchor):
+        return []
+    return [(line, f"{what} '{_shown(url)}' leads to a section the page does not have (#{_shown(anchor)}): readers "
+             "would land at the top of the page", "copy the section's address from its heading's ¶ link on the page "
+             "(the heading's words in lower case, joined by hyphens), or link to the page alone")]
