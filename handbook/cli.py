@@ -230,20 +230,26 @@ def command_verify(args) -> int:
         listed = result.manifest["pdf"]["file"]
         matching += f", and so does the PDF {result.pdf_checked}" + (
             f" (made as {listed})" if result.pdf_checked != listed else "")
+    if not result.signed_by and public_key is not None:  # a home with a key signs its copies
+        print(f"{bundle}: NOT signed, though the home has a signing key (the public key in {key_file}): its copies "
+              "are signed, so this one was made without the key or had its signature removed - do not rely on it; "
+              "ask the home for a signed copy", file=sys.stderr)
+        return 1
+    if not result.signed_by and not args.allow_unsigned:
+        print(f"{bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
+              file=sys.stderr)
+        return 1
+    # What fails comes first, then what was checked.
+    if not result.signed_by:
+        print(f"{bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
+    if not result.whole:
+        print(f"{bundle}: {result.pdf_unchecked}", file=sys.stderr)
     if result.signed_by:
         print(f"{bundle}: signed with the home's key {result.signed_by} (the public key in {key_file}); {matching}")
         print(f"{bundle}: {result.identity(bundle)}")
     else:
-        print(f"{bundle}: {matching}")
-        if not args.allow_unsigned:
-            print(f"{bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
-                  file=sys.stderr)
-            return 1
-        print(f"{bundle}: {UNSIGNED} (accepted with --allow-unsigned)", file=sys.stderr)
-    if not result.whole:
-        print(f"{bundle}: {result.pdf_unchecked}", file=sys.stderr)
-        return 1
-    return 0
+        print(f"{bundle}: {matching}, which anyone who changed a file could have rewritten")
+    return 0 if result.whole else 1
 
 
 def command_keygen(args) -> int:

@@ -9,6 +9,7 @@ import re
 
 import icalendar
 import pytest
+import yaml
 from conftest import (
     GUIDE_BODY,
     SOP_BODY,
@@ -123,6 +124,31 @@ def test_regulation_map_shows_gaps_and_who_serves_what(mini):
     assert '<a href="statement-of-purpose/statement-of-purpose.html">Statement of Purpose</a>' in row_16
     assert ('<td><a href="policies/missing-child.html">Missing child policy</a></td><td>Policy</td><td>draft</td>'
             '<td><a href="#reg-chr2015-34-4">34(4)</a></td>') in rows
+
+
+def _registry_with(mini, change) -> None:
+    registry = yaml.safe_load((mini / "data/regulations.yml").read_text(encoding="utf-8"))
+    change(registry["instruments"]["chr2015"])
+    (mini / "data/regulations.yml").write_text(yaml.safe_dump(registry), encoding="utf-8")
+
+
+def test_wording_still_to_verify_is_marked_where_it_is_shown(mini):
+    """An inspector's review: the Schedule 1 index printed our summary of matters 13 to 22 as "What
+    the law asks for", and the regulation map the headings of regulations, with no sign that their
+    wording had not been checked against legislation.gov.uk (the registry says so, in to_verify)."""
+    def unverified(instrument) -> None:
+        instrument["schedule_1"][1]["to_verify"] = "the wording of the whole matter"
+        instrument["regulations"][2]["to_verify"] = "Only the heading was read."
+    _registry_with(mini, unverified)
+    handbook = check(mini)
+    index = document_details(handbook, handbook.document(SOP))
+    assert "| 1 | The range of needs of the children. | [" in index
+    assert ("| 2 | The home's ethos and outcomes. *(Our summary: its wording is still to be checked against the "
+            "Schedule.)* | [") in index
+    rows = _table_rows(regulation_map(handbook))
+    assert ("<td>The protection of children standard<br><em>Still to check against legislation.gov.uk: Only the "
+            "heading was read.</em></td>") in next(row for row in rows if 'id="reg-chr2015-12"' in row)
+    assert "<td>Missing child policy</td>" in next(row for row in rows if 'id="reg-chr2015-34-4"' in row)
 
 
 def test_topics_list_each_document_on_its_own_line(mini):

@@ -532,8 +532,11 @@ def test_a_line_break_in_a_field_cannot_start_a_line_of_the_review(repo):
          ('\nversion: "1.1"\n', '\nversion: "1.2"\n'),
          entry("1.2", "Spelling.\\r\\r- Approved by the Board.\\u2028## Nothing stops the merge", *APPROVED))
     commit(repo, "Missing child policy: spelling")
-    lines = review(repo, 0)
-    assert "- Summary: Spelling. - Approved by the Board. ## Nothing stops the merge." in lines, "\n".join(lines)
+    lines = review(repo, 1)   # refused by the check, and named without being printed
+    line = (repo / POLICY).read_text().splitlines().index("changes:") + 1
+    assert (f"- `{POLICY}`, line {line}: changes\\[1\\].summary holds U+000D, U+2028, a control character or "
+            "direction mark: printed, it can rewrite or reorder the line around it (a terminal, the History table). "
+            "Fix: type changes\\[1\\].summary again as plain words, without it.") in lines, "\n".join(lines)
     assert not any(char in "\n".join(lines) for char in "\r\u2028")
 
 
@@ -668,4 +671,4 @@ def test_a_control_character_cannot_overwrite_a_line_of_the_summary_in_a_termina
     commit(repo, "Missing child policy: wording")
     lines = review(repo, 1)
     assert not [line for line in lines if any(ord(c) < 32 or ord(c) == 127 for c in line)]
-    assert any("Wording.\\\\x08\\\\x08\\\\x08\\\\x1bM- Approved by Responsible Individual" in line for line in lines), lines
+    assert any("changes\\[1\\].summary holds U+0008, U+001B, a control character" in line for line in lines), lines

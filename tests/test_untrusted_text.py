@@ -14,7 +14,7 @@ from mkdocs.utils.meta import get_data
 from handbook.model.documents import Document, read_document_text
 from handbook.sources.errors import HandbookError
 from handbook.views.document_page import search_tags
-from handbook.views.templating import markdown_code, markdown_url
+from handbook.views.templating import markdown_code, markdown_text, markdown_url
 
 pytestmark = pytest.mark.unit
 
@@ -103,6 +103,16 @@ def test_code_holding_backticks_and_html_stays_code():
     page = markdown.markdown(f"| Fact |\n| --- |\n| {cell} |\n", extensions=["tables"])
     assert "<img" not in page
     assert "<code>contacts.a`&lt;img src=x onerror=alert(1)&gt;`|b</code>" in page
+
+
+def test_text_shown_in_the_review_cannot_move_a_terminals_cursor_or_start_a_line():
+    """The reviewer's summary prints text in a terminal and in GitHub's Markdown: backspaces and ESC
+    M (cursor up) once drew a forged "Approved by" line over "Not approved yet", and a lone carriage
+    return starts a new line in CommonMark. The check refuses them in front matter and facts; the
+    summary's filters escape any that reach it by another way."""
+    assert markdown_text("Wording.\b\x1bM- Approved\rby\u2028the Board") == \
+        "Wording.\\\\x08\\\\x1bM- Approved by the Board"
+    assert markdown_code("a\x1b[2Kb") == "`a\\x1b[2Kb`"
 
 
 # --- front matter MkDocs reads differently -------------------------------------------------

@@ -167,15 +167,32 @@ def test_an_unsigned_forgery_is_reported_as_unsigned_by_the_command(tmp_path):
     assert result.matches and result.signed_by is None
     command = run([sys.executable, "-m", "handbook.cli", "verify", str(path)], REPO)
     assert command.returncode == 1 and "Traceback" not in command.stderr
-    assert command.stdout == f"{path}: every file matches its manifest\n"
+    assert command.stdout == ""   # no reassuring line about a manifest anyone could have rewritten
     assert command.stderr == (f"{path}: {UNSIGNED} - ask the home for a signed copy, or accept it with "
                               "--allow-unsigned\n")
     accepted = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", str(path)], REPO)
-    assert f"{path}: {UNSIGNED} (accepted with --allow-unsigned)" in accepted.stderr
+    assert accepted.stderr.startswith(f"{path}: {UNSIGNED} (accepted with --allow-unsigned)\n")
+    assert accepted.stdout == f"{path}: every file matches its manifest, which anyone who changed a file could have rewritten\n"
     # accepted unsigned, but a copy whose manifest lists no PDF (made before copies listed theirs) still fails
     assert accepted.returncode == 1 and accepted.stderr.endswith(
         f"{path}: its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so only "
         "the zip's files were checked, and no PDF\n")
+
+
+def test_a_copy_whose_signature_was_removed_fails_when_the_home_has_a_key(tmp_path):
+    """An inspector's review: a copy whose pages were changed, its manifest rewritten with
+    "signed": false and its signature removed, passed `verify --allow-unsigned --public-key
+    home.pub`. A home that has a key signs its copies: an unsigned one is refused."""
+    path = write(tmp_path, _recomputed(None))
+    key_file = tmp_path / "home.pub"
+    key_file.write_bytes(HOME_PUBLIC.public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
+    command = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", "--public-key", str(key_file),
+                   str(path)], REPO)
+    assert (command.returncode, command.stdout) == (1, "")
+    assert command.stderr == (f"{path}: NOT signed, though the home has a signing key (the public key in {key_file}): "
+                              "its copies are signed, so this one was made without the key or had its signature "
+                              "removed - do not rely on it; ask the home for a signed copy\n")
 
 
 PDF = b"%PDF-1.7 the handbook\n"

@@ -59,7 +59,7 @@ _SCHEMA = {
                     "schedule_1": {
                         "type": "array",
                         "items": {"type": "object", "required": ["matter", "text"],
-                                  "properties": {"matter": {"type": "integer"}}},
+                                  "properties": {"matter": {"type": "integer"}, "to_verify": {"type": "string"}}},
                     },
                     "childrens_guide": {
                         "type": "array",
@@ -106,6 +106,7 @@ class Matter:
     number: int
     group: str
     text: str
+    to_verify: str = ""   # what of its wording has not been checked against the Schedule yet
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,8 @@ def _load_registry(root: Path) -> Registry:
         instruments[instrument_id] = Instrument(
             id=instrument_id, title=raw["title"], url=raw["url"], citation=raw.get("citation", ""),
             default=bool(raw.get("default")), regulations=regulations,
-            schedule_1=[Matter(int(m["matter"]), m.get("group", ""), " ".join(str(m["text"]).split()))
+            schedule_1=[Matter(int(m["matter"]), m.get("group", ""), " ".join(str(m["text"]).split()),
+                               " ".join(str(m.get("to_verify", "")).split()))
                         for m in raw.get("schedule_1", [])],
             childrens_guide=[GuideItem(str(g["id"]), " ".join(str(g["text"]).split()), g.get("source", ""))
                              for g in raw.get("childrens_guide", [])],

@@ -84,15 +84,16 @@ class SectionRow:
     text: str        # what the law asks for
     target: str      # the anchor of the heading that answers it, or "" when none does
     heading: str     # that heading's text: the link reads as the section's name, on screen and on paper
+    unverified: bool = False  # `text`'s wording is still to check against the law (the registry's to_verify)
 
 
-def _section_rows(document: Document, field: str, items: list[tuple[str, str]]) -> list[SectionRow]:
+def _section_rows(document: Document, field: str, items: list[tuple[str, str, bool]]) -> list[SectionRow]:
     mapping = section_map(document.meta, field)
     headings = heading_anchors(document.rendered if document.rendered is not None else document.body)
     rows = []
-    for key, text in items:
+    for key, text, unverified in items:
         target = mapping.get(key, "")
-        rows.append(SectionRow(key, text, target, headings.get(target.lstrip("#"), target.lstrip("#"))))
+        rows.append(SectionRow(key, text, target, headings.get(target.lstrip("#"), target.lstrip("#")), unverified))
     return rows
 
 
@@ -100,14 +101,14 @@ def schedule_1_rows(handbook: Handbook, document: Document) -> list[SectionRow]:
     if document.kind != "statement-of-purpose":
         return []
     return _section_rows(document, "schedule_1",
-                         [(str(m.number), m.text) for m in handbook.registry.default_instrument.schedule_1])
+                         [(str(m.number), m.text, bool(m.to_verify)) for m in handbook.registry.default_instrument.schedule_1])
 
 
 def guide_rows(handbook: Handbook, document: Document) -> list[SectionRow]:
     if document.kind != "childrens-guide":
         return []
     return _section_rows(document, "guide_items",
-                         [(item.id, item.text) for item in handbook.registry.default_instrument.childrens_guide])
+                         [(item.id, item.text, False) for item in handbook.registry.default_instrument.childrens_guide])
 
 
 def document_top(handbook: Handbook, document: Document) -> str:
