@@ -43,8 +43,10 @@ def test_overdue_review_is_an_error_saying_since_when_and_what_to_do(mini):
     write_document(mini, POLICY, front_matter(**reviewed_on("2025-10-01")))
     assert messages(check(mini), "review-overdue") == [
         "policies/missing-child.md, line 8: review overdue since 1 October 2026 (last reviewed 1 October 2025, "
-        "every 12 months). Owner: Registered Manager - review the document, then set last_reviewed to "
-        "the review date and add a changes entry"]
+        "every 12 months). Owner: Registered Manager - review the document; if nothing needs changing, set "
+        "last_reviewed to the review date and add a changes entry with the same version, review_only: true and a "
+        "summary such as \"Reviewed; no changes needed\"; if it changes, raise the version and record the change "
+        "and its approval"]
 
 
 @pytest.mark.parametrize("audience, refused", [(["staff"], "staff"), (["staff", "inspectors"], "staff and inspectors"),
@@ -259,7 +261,8 @@ def test_malformed_yaml_gives_the_line(mini):
     assert len(found) == 1
     assert found[0].message.startswith("the front matter is not valid YAML")
     assert found[0].line is not None and 2 <= found[0].line <= 4
-    assert "missing colon, a stray quote or wrong indentation" in found[0].fix
+    assert found[0].fix == ("correct the YAML on that line or just above it: an unclosed quote or bracket, a missing "
+                            "colon or wrong indentation")
 
 
 def test_document_without_front_matter(mini):

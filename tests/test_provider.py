@@ -108,7 +108,9 @@ def test_a_single_homes_handbook_has_no_home_in_its_findings(mini):
 def test_a_provider_policy_overdue_is_one_error_naming_the_homes_that_follow_it(provider):
     overdue = [str(f) for f in check_provider(provider, dt.date(2028, 1, 1)).errors if f.check == "review-overdue"]
     tail = "review overdue since 5 October 2027 (last reviewed 5 October 2026, every 12 months). Owner: Registered " \
-           "Manager - review the document, then set last_reviewed to the review date and add a changes entry"
+           "Manager - review the document; if nothing needs changing, set last_reviewed to the review date and add a " \
+           "changes entry with the same version, review_only: true and a summary such as \"Reviewed; no changes " \
+           "needed\"; if it changes, raise the version and record the change and its approval"
     assert f"policies/complaints.md, line 9: [birch-house, elm-cottage, oak-lodge] {tail}" in overdue
     # Birch House follows its own procedure, not the provider's missing child policy.
     assert f"policies/missing-child.md, line 9: [elm-cottage, oak-lodge] {tail}" in overdue

@@ -46,7 +46,9 @@ def test_an_overdue_provider_policy_fails_the_check_once(provider):
     lines = [line for line in result.stdout.splitlines() if line.startswith("ERROR: policies/safeguarding.md,")]
     assert lines == ["ERROR: policies/safeguarding.md, line 9: [birch-house, elm-cottage, oak-lodge] review overdue since 5 "
                      "October 2027 (last reviewed 5 October 2026, every 12 months). Owner: Designated Safeguarding "
-                     "Lead - review the document, then set last_reviewed to the review date and add a changes entry"]
+                     "Lead - review the document; if nothing needs changing, set last_reviewed to the review date and "
+                     "add a changes entry with the same version, review_only: true and a summary such as \"Reviewed; "
+                     "no changes needed\"; if it changes, raise the version and record the change and its approval"]
 
 
 @pytest.mark.build

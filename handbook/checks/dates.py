@@ -25,7 +25,9 @@ def check_reviews(handbook: Handbook) -> list[Finding]:
             findings.append(error(
                 "review-overdue", document.path,
                 f"review overdue since {long_date(due)} ({basis}). Owner: {document.owner}",
-                "review the document, then set last_reviewed to the review date and add a changes entry",
+                "review the document; if nothing needs changing, set last_reviewed to the review date and add a changes "
+                "entry with the same version, review_only: true and a summary such as \"Reviewed; no changes "
+                "needed\"; if it changes, raise the version and record the change and its approval",
                 field="last_reviewed", line=line))
         elif (due - handbook.today).days <= DUE_SOON_DAYS:
             findings.append(warning(

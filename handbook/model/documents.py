@@ -279,12 +279,10 @@ def read_document_text(relative: str, text: str) -> tuple[Document, FrontMatterP
         meta = parse_yaml(front, first_line=2)
     except YamlProblem as problem:
         document.readable = False
-        if problem.fix:  # well-formed, but not accepted (a key given twice, an alias)
-            return document, FrontMatterProblem(problem.message, problem.fix, line=problem.line)
-        return document, FrontMatterProblem(
-            f"the front matter is not valid YAML: {problem.message.removeprefix('the YAML is not valid ')}",
-            "check the line for a missing colon, a stray quote or wrong indentation",
-            line=problem.line)
+        message = problem.message  # or well-formed, but not accepted (a key given twice, an alias)
+        if problem.syntax:
+            message = f"the front matter is not valid YAML: {message.removeprefix('the YAML is not valid ')}"
+        return document, FrontMatterProblem(message, problem.fix or "correct the front matter", line=problem.line)
     if not isinstance(meta, dict):
         document.readable = False
         return document, FrontMatterProblem(

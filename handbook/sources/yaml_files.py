@@ -26,11 +26,17 @@ BOM = "\ufeff"
 
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int | None = None, fix: str | None = None):
+    def __init__(self, message: str, line: int | None = None, fix: str | None = None, syntax: bool = False):
         super().__init__(message)
         self.message = message
         self.line = line
-        self.fix = fix  # set for problems that are not syntax errors: what to do about them
+        self.fix = fix  # what to do about it, when the reader can be told
+        self.syntax = syntax  # the text is not YAML at all (not: YAML the handbook does not accept)
+
+
+# What to do about text that is not YAML, in a data file or a document's front matter.
+SYNTAX_FIX = ("correct the YAML on that line or just above it: an unclosed quote or bracket, a missing colon or "
+              "wrong indentation")
 
 
 # libyaml's parser when PyYAML was built with it (it is, in the PyPI wheels): much faster
@@ -289,9 +295,9 @@ def _parse_yaml(text: str, first_line: int = 1):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         problem = exc.problem or exc.context or "not valid YAML"
-        raise YamlProblem(f"the YAML is not valid ({problem})", line) from None
+        raise YamlProblem(f"the YAML is not valid ({problem})", line, SYNTAX_FIX, syntax=True) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"the YAML is not valid ({exc})") from None
+        raise YamlProblem(f"the YAML is not valid ({exc})", None, SYNTAX_FIX, syntax=True) from None
     except RecursionError:
         raise YamlProblem("the YAML is nested too deeply to read") from None
     finally:
@@ -310,15 +316,10 @@ def _refuse_anchors(text: str, first_line: int) -> None:
         raise _Refused(f"line {line} names a value with an anchor (&{anchor})", event.start_mark, ALIAS_FIX)
 
 
-SYNTAX_FIX = ("correct the YAML on that line or just above it: an unclosed quote or bracket, a missing colon or "
-              "wrong indentation")
-
-
 def data_file_problem(relative: str, problem: YamlProblem) -> str:
     """One line about a data file that cannot be used: the file and line, what is wrong, what to do."""
     where = f", line {problem.line}" if problem.line else ""
-    fix = problem.fix or (SYNTAX_FIX if problem.message.startswith("the YAML is not valid") else "correct the file")
-    return f"{relative}{where}: {problem.message} - {fix}"
+    return f"{relative}{where}: {problem.message} - {problem.fix or 'correct the file'}"
 
 
 def read_yaml_file(path: Path):
