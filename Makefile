@@ -27,11 +27,12 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-## serve: check, build and serve the handbook at http://127.0.0.1:8000 (reloads on every edit; a saved
-## document rebuilds its own page and the pages that depend on it: handbook/mkdocs_hooks.py, "make serve")
+## serve: check, build and serve the handbook at http://127.0.0.1:8000 (PORT=8001 for another port; reloads on
+## every edit; a saved document rebuilds its own page and the pages that depend on it: handbook/mkdocs_hooks.py)
 SERVE := $(BIN)/mkdocs serve --dirty
+PORT ?= 8000
 serve: $(INSTALLED)
-	$(WITH_HOME)$(SERVE) --dev-addr 127.0.0.1:8000
+	$(WITH_HOME)$(SERVE) --dev-addr 127.0.0.1:$(PORT)
 
 ## build: check and build the site into site/ (site/ is only replaced by a complete, clean build)
 build: $(INSTALLED)
@@ -39,13 +40,14 @@ build: $(INSTALLED)
 	$(WITH_HOME)$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
 	rm -rf site && mv .site-build site
 
-## check: run every check without building the site
+## check: run every check without building the site; where origin/main (or BASE=branch) exists, also
+## check the change against it as a pull request does (versions raised, changes recorded, nothing rewritten)
+BASE ?= origin/main
 check: $(INSTALLED)
-	$(BIN)/handbook check $(if $(HOME_ID),--home $(HOME_ID))
+	$(BIN)/handbook check $(if $(HOME_ID),--home $(HOME_ID)) $(if $(shell git rev-parse --verify -q $(BASE) 2>/dev/null),--base $(BASE))
 
 ## review: the reviewer's summary of your change against origin/main (or BASE=branch), as a pull request
 ## shows it: what stops the merge first, then each changed document in plain words (Markdown)
-BASE ?= origin/main
 review: $(INSTALLED)
 	@$(BIN)/handbook review --base $(BASE)
 

@@ -180,6 +180,28 @@ def test_approving_a_draft_as_it_stands_counts_as_its_review(repo):
     assert result.returncode == 0, result.stdout
 
 
+def test_an_approval_dated_apart_from_last_reviewed_says_which_to_correct(repo):
+    """A new user's review: approving a draft with approved_on mistyped gave, beside the right
+    line, "last_reviewed changed but no changes entry records the review - add ... review_only:
+    true", an entry for a review that never happened apart from the approval."""
+    today = fixture_today()
+    typo = (today - dt.timedelta(days=1)).isoformat()
+    raised, new = raise_version(repo)
+    _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, today.isoformat(), "New gate check.",
+                                                                       approved=False),
+             (REMOVED_FROM + "\n", ADDED + "\n"))
+    last = re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0)
+    edit(repo, POLICY, ("status: draft", "status: approved"), (last, f"last_reviewed: {today.isoformat()}"),
+         ("    summary: New gate check.\n", "    summary: New gate check.\n    approved_by: Responsible Individual\n"
+                                         f"    approved_on: {typo}\n"))
+    result = check_base(repo, today)
+    line = (repo / POLICY).read_text().splitlines().index(f"last_reviewed: {today.isoformat()}") + 1
+    assert (f"ERROR: {POLICY}, line {line}: last_reviewed is {today.isoformat()}, but the approval this change records "
+            f"is dated {typo}: the approval is the review - set last_reviewed to {typo}, or correct approved_on if "
+            "that is the date that is wrong") in result.stdout, result.stdout
+    assert "no changes entry records the review" not in result.stdout, result.stdout
+
+
 def test_a_new_entry_in_the_wrong_place_is_one_error_not_a_rewritten_history(repo):
     """An author's review: a new changes entry written second or last was reported as the history
     rewritten ("the changes entry for version 1.1 has summary ..."), naming versions that had not

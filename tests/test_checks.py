@@ -206,8 +206,43 @@ def test_approval_review_or_change_in_the_future_is_an_error(mini):
     assert messages(check(mini_with(mini, meta)), "future-date") == [
         "policies/missing-child.md, line 8: last_reviewed is 27 November 2026, which is after today (26 November 2026) - "
         "write the date the approval, review or change really happened",
-        "policies/missing-child.md, line 16: changes[1].date is 27 November 2026, which is after today (26 November 2026) - "
-        "write the date the approval, review or change really happened"]
+        "policies/missing-child.md, line 18: changes[1].date is 27 November 2026, which is after today (26 November 2026) - "
+        "write the date the approval, review or change really happened"]   # the line of the entry's date
+
+
+def test_an_unknown_field_never_suggests_recording_an_approval(mini):
+    """A new user's review: "reviewed_by: Responsible Individual" in a changes entry was answered
+    "did you mean 'review_only'?" (a yes/no field); the next near spelling, approved_by, would
+    record an approval nobody gave. An entry's field is named on its own line."""
+    meta = front_matter()
+    meta["changes"][0]["reviewed_by"] = "Responsible Individual"
+    write_document(mini, POLICY, meta)
+    line = (mini / POLICY).read_text().splitlines().index("  reviewed_by: Responsible Individual") + 1
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {line}: unknown field 'reviewed_by' in changes[1] - remove it; the fields you can use in that "
+        "entry are: version, date, summary, approved_by, approved_on, review_only, ofsted_notified_on"]
+
+
+def test_a_typing_slip_in_an_approval_field_is_still_named(mini):
+    meta = front_matter()
+    meta["changes"][0]["aproved_on"] = meta["changes"][0].pop("approved_on")
+    write_document(mini, POLICY, meta)
+    assert any("unknown field 'aproved_on' in changes[1] - did you mean 'approved_on'? Rename it" in found
+               for found in messages(check(mini), "front-matter"))
+
+
+def test_a_date_written_day_first_is_named_with_the_date_it_means(mini):
+    """A new user's review: 04/12/2026 was called "not a real date", with 2026-10-05 as the example
+    (5 October or 10 May, to a reader in England?)."""
+    meta = front_matter(last_reviewed="04/11/2026")
+    meta["changes"][0]["date"] = "4 November 2026"
+    write_document(mini, POLICY, meta)
+    lines = (mini / POLICY).read_text().splitlines()
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {lines.index('last_reviewed: 04/11/2026') + 1}: last_reviewed: '04/11/2026' is not written as "
+        "YYYY-MM-DD - write it year first: 2026-11-04 (4 November 2026)",
+        f"{POLICY}, line {lines.index('  date: 4 November 2026') + 1}: changes[1].date: '4 November 2026' is not "
+        "written as YYYY-MM-DD - write it year first: 2026-11-04 (4 November 2026)"]
 
 
 def test_version_needs_a_matching_changes_entry(mini):
@@ -430,14 +465,14 @@ def test_text_printed_as_written_holds_no_control_character(mini):
     write_document(mini, POLICY, meta)
     lines = (mini / POLICY).read_text().splitlines()
 
-    def line(start: str) -> int:
+    def line(start: str) -> int:   # the first line starting so (a changes entry's fields are indented)
         return next(number for number, text in enumerate(lines, start=1) if text.startswith(start))
 
     assert messages(check(mini), "front-matter") == [
         f"{POLICY}, line {line('title:')}: title holds U+001B, a control character or direction mark: printed, it can "
         "rewrite or reorder the line around it (a terminal, the History table) - type title again as plain words, "
         "without it",
-        f"{POLICY}, line {line('changes:')}: changes[1].summary holds U+000D, a control character or direction mark: "
+        f"{POLICY}, line {line('  summary:')}: changes[1].summary holds U+000D, a control character or direction mark: "
         "printed, it can rewrite or reorder the line around it (a terminal, the History table) - type "
         "changes[1].summary again as plain words, without it",
         f"{POLICY}, line {line('summary:')}: summary holds U+202E, a control character or direction mark: printed, it "

@@ -29,6 +29,7 @@ from handbook.sources.errors import HandbookError
 pytestmark = pytest.mark.unit
 
 PAGE = REPO / "docs" / "how-to" / "read-a-failed-check.md"
+FIELDS_PAGE = REPO / "docs" / "how-to" / "add-or-review-a-document.md"
 POLICY = "policies/missing-child.md"
 SOP = "statement-of-purpose/statement-of-purpose.md"
 GUIDE = "statement-of-purpose/childrens-guide.md"
@@ -177,3 +178,14 @@ def test_the_page_quotes_a_data_file_that_cannot_be_read(mini):
     with pytest.raises(HandbookError) as refused:
         check(mini)
     assert f"`{refused.value}`" in _page_text(), str(refused.value)
+
+
+def test_the_field_table_lists_every_field_the_schema_allows():
+    """"How to add or review a document" says a field not in its table is an error: the table and
+    the front-matter schema (data/front-matter.schema.yml) must list the same fields. A new user's
+    review found search_terms, used by seven documents, missing from it."""
+    schema = yaml.safe_load((REPO / "data/front-matter.schema.yml").read_text(encoding="utf-8"))
+    allowed = set(schema["properties"]) | set(schema["properties"]["changes"]["items"]["properties"])
+    table = FIELDS_PAGE.read_text(encoding="utf-8").split("| Field | What to write | Example |", 1)[1].split("\n\n", 1)[0]
+    listed = {row.split("`")[1] for row in table.splitlines() if row.startswith("| `")}
+    assert listed == allowed

@@ -134,3 +134,53 @@ def test_make_review_compares_with_origin_main_or_the_base_given():
 
     assert planned() == [".venv/bin/handbook review --base origin/main"]
     assert planned("BASE=release") == [".venv/bin/handbook review --base release"]
+
+
+@pytest.mark.build
+def test_make_check_also_checks_the_change_against_origin_main_when_there_is_one(tmp_path):
+    """"Commands": a new user's review found `make check` passing a text change whose version was
+    not raised, which the pull request then failed: `make check` checks against origin/main (or
+    BASE=branch) when it exists, and runs without it when it does not."""
+    import shutil
+    import subprocess
+
+    from conftest import REPO, copy_handbook, fixture_today
+
+    root = copy_handbook(tmp_path / "handbook")
+    shutil.copy(REPO / "Makefile", root / "Makefile")
+    (root / ".venv").symlink_to(REPO / ".venv")
+    (root / ".gitignore").write_text(".venv\n")
+    env = {"HANDBOOK_TODAY": fixture_today().isoformat(), "PATH": "/usr/bin:/bin", "GIT_AUTHOR_NAME": "A",
+           "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Handbook"],
+                    ["checkout", "-q", "-b", "change"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True)
+    policy = root / "policies" / "missing-child.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("Follow these steps in order, straight away.",
+                                                                 "Follow these steps in order."), encoding="utf-8")
+
+    def make_check(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "-s", "-o", ".venv/.installed", "check", *args], cwd=root, env=env,
+                              capture_output=True, text=True)
+
+    compared = make_check("BASE=main")
+    assert compared.returncode != 0 and "the text changed but version is still 1.1" in compared.stdout, compared.stdout
+    alone = make_check()   # no origin/main in this repository: the checks run without a base
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+
+
+@pytest.mark.build
+def test_make_serve_takes_another_port():
+    """"Getting started": `make serve` serves at 127.0.0.1:8000, or PORT=8001."""
+    import subprocess
+
+    from conftest import REPO
+
+    def planned(*args: str) -> str:
+        done = subprocess.run(["make", "-n", "-o", ".venv/.installed", "serve", *args], cwd=REPO, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "--dev-addr 127.0.0.1:8000" in planned()
+    assert "--dev-addr 127.0.0.1:8001" in planned("PORT=8001")

@@ -133,6 +133,22 @@ def test_review_only_change(repo):
     ]
 
 
+def test_a_draft_reviewed_has_no_next_review_date(repo):
+    """A new user's review: the summary of a review of a draft said "Next review due by ...", while
+    its page says "Next review: not applicable while draft" (the schedule counts documents in force)."""
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "policies/complaints.md", ("status: approved", "status: draft"),
+         ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
+    commit(repo, "Complaints procedure back to draft")
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "main")
+    edit(repo, "policies/complaints.md", ("last_reviewed: 2026-10-05", f"last_reviewed: {DAY.isoformat()}"),
+         entry("1.0", "Reviewed with the children; no changes needed.", "review_only: true"))
+    commit(repo, "Complaints procedure reviewed")
+    lines = review(repo, 1)   # regulation 39 has no approved document: a draft is not in force
+    assert f"- Reviewed on {long(DAY)}: Reviewed with the children; no changes needed." in lines, lines
+
+
 HEALTH_BEFORE = "We work with child and adolescent mental health services (CAMHS) when a child needs them."
 HEALTH_AFTER = "We ask child and adolescent mental health services (CAMHS) for help as soon as a child needs it."
 
@@ -206,6 +222,20 @@ def test_a_fact_that_changes_what_several_documents_print(repo):
         "- The Statement of Purpose now reads differently, which is a revision: raise its version, record the "
         "change, and send it to Ofsted within 28 days (regulation 16(3)).",
     ]
+
+
+def test_a_fact_the_home_page_prints_names_the_home_page(repo):
+    """A new user's review: the police's non-emergency number changed on the home page (its
+    emergency box and quick help) and the review listed only the documents that print it."""
+    edit(repo, "data/home.yml", ('phone: "101"', 'phone: "0300 123 0101"'))
+    commit(repo, "Police non-emergency number")
+    lines = review(repo, 0)
+    assert lines[2] == ("**No document changes. data/home.yml changes what 2 documents and 1 other page print. "
+                        "Nothing stops the merge.**"), lines
+    start = lines.index("- Prints differently in:")
+    assert lines[start + 1:] == ["  - Missing child policy (`policies/missing-child.md`)",
+                                 "  - Safeguarding policy (`policies/safeguarding.md`)",
+                                 "  - The home page (`docs/index.md`)"], lines
 
 
 def test_new_and_retired_documents_and_what_retiring_leaves_uncovered(repo):
@@ -572,6 +602,18 @@ def test_a_past_approval_is_never_rewritten_or_removed(repo, edits, message):
     lines = review(repo, 1)
     assert any(line.startswith("- `policies/missing-child.md`") and line.endswith(message) for line in lines), \
         "\n".join(lines)
+
+
+def test_a_rewritten_summary_is_one_problem_not_two(repo):
+    """A new user's review: rewording an old entry's summary gave the right line ("never
+    rewritten") and a second, wrong one ("records a change, but the text did not change - ...
+    raise version"), whose fix would rewrite the record further."""
+    edit(repo, POLICY, ("summary: First version, written for the home's registration.",
+                        "summary: First version, written for the home's registration with Ofsted."))
+    commit(repo, "Missing child policy: history reworded")
+    lines = review(repo, 1)
+    assert lines[2] == "**1 document changes. 1 problem stops the merge.**", lines
+    assert lines[6].startswith("- `policies/missing-child.md`, line 14: the changes entry for version 1.0 has summary "), lines
 
 
 def test_what_happened_since_may_be_added_to_a_past_entry(repo):

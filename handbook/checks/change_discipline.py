@@ -5,7 +5,16 @@ provider, each home's edition: the provider's policies it follows and its own do
 from __future__ import annotations
 
 from handbook.checks.versions import version_key
-from handbook.model.documents import GOVERNED_FOLDERS, Document, approval_of, kept_entries, read_document_text, text_changed
+from handbook.model.documents import (
+    ADDED_LATER,
+    GOVERNED_FOLDERS,
+    Approval,
+    Document,
+    approval_of,
+    kept_entries,
+    read_document_text,
+    text_changed,
+)
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.provider import home_folders
@@ -16,14 +25,22 @@ CHECK: CheckName = "change-discipline"
 # answers for it: the change needs its own entry in `changes`, like a change to the text.
 RECORDED_FIELDS = ("title", "summary", "kind", "status", "audience", "owner", "regulations", "review_every_months",
                    "website")
-# What may be added to a changes entry already on the base branch, once it happens: the version's
-# approval, and the day a revised Statement of Purpose was sent to Ofsted. Nothing in it changes.
-ADDED_LATER = frozenset({"approved_by", "approved_on", "ofsted_notified_on"})
 
 
-def _new_entries(before: Document, after: Document) -> list[dict]:
+def new_entries(before: Document | None, after: Document) -> list[dict]:
+    """The changes entries this change adds: those not on the base (by version, date and summary),
+    but for a base entry rewritten in its place, which the history check reports as rewritten
+    (judged again as a new entry, it would bring a second, wrong line: "records a change, but the
+    text did not change")."""
+    if before is None:
+        return after.changes
     seen = {(str(c.get("version")), str(c.get("date")), c.get("summary")) for c in before.changes}
-    return [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
+    added = [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
+    kept = kept_entries(before, after)
+    if kept is None or _kept_out_of_order(before.changes, after.changes):
+        return added
+    rewrites = {id(now) for was, now in kept if _rewritten(was, now)}
+    return [c for c in added if id(c) not in rewrites]
 
 
 def _next_version(old: str, new: str) -> str:
@@ -77,7 +94,7 @@ def check_against_base(handbook: Handbook, ref: str) -> list[Finding]:
 
 def _compare(before: Document, after: Document, ref: str, today: str) -> list[Finding]:
     path = after.path
-    added = _new_entries(before, after)
+    added = new_entries(before, after)
     reviews = [c for c in added if c.get("review_only")]
     revisions = [c for c in added if not c.get("review_only")]
     old_version, new_version = str(before.meta.get("version", "0.0")), after.version
@@ -123,7 +140,14 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
             problems.append(("changes", f"changes entry {change.get('version')} says review_only but the text changed",
                              "remove review_only: true and say in the summary what changed"))
     else:
-        if reviewed_again and not reviews and not _reviewed_by_approval(before, after):
+        approvals = _new_approvals(before, after)
+        if reviewed_again and not reviews and approvals and not _reviewed_by_approval(before, after):
+            day = approvals[0].on
+            problems.append(("last_reviewed", f"last_reviewed is {_shown(after.meta.get('last_reviewed'))}, but the "
+                             f"approval this change records is dated {day.isoformat()}: the approval is the review",
+                             f"set last_reviewed to {day.isoformat()}, or correct approved_on if that is the date "
+                             "that is wrong"))
+        elif reviewed_again and not reviews and not approvals:
             problems.append(("changes", "last_reviewed changed but no changes entry records the review",
                              f"add a changes entry: version: \"{new_version}\", date: {after.meta.get('last_reviewed')}, "
                              "review_only: true, summary: Reviewed; no changes needed"))
@@ -182,14 +206,19 @@ def _rewritten(was: dict, now: dict) -> list:
             if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
 
 
+def _new_approvals(before: Document, after: Document) -> list[Approval]:
+    """The approvals this change records (on entries new or old), newest entry first."""
+    approved_before = {(str(c.get("version")), approval_of(c)) for c in before.changes}
+    return [approval for c in after.changes
+            if (approval := approval_of(c)) is not None and (str(c.get("version")), approval) not in approved_before]
+
+
 def _reviewed_by_approval(before: Document, after: Document) -> bool:
     """last_reviewed set to the day an approval this change records was given: the approver
     reviewed the document to approve it, so no separate review entry is needed (one would record a
     review that did not happen apart from the approval)."""
-    approved_before = {(str(c.get("version")), approval_of(c)) for c in before.changes}
-    return any(approval is not None and (str(c.get("version")), approval) not in approved_before
-               and str(after.meta.get("last_reviewed")) == approval.on.isoformat()
-               for c in after.changes if (approval := approval_of(c)) is not None)
+    return any(str(after.meta.get("last_reviewed")) == approval.on.isoformat()
+               for approval in _new_approvals(before, after))
 
 
 def _newly_approved(before: Document, after: Document) -> bool:

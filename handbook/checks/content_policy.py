@@ -924,7 +924,7 @@ class _Targets:
         sections the handbook adds, or an id it gives an element); any anchor of another page."""
         path = self.handbook.linked_document(target)
         document = self.handbook.document(path) if path is not None else None
-        if document is None or anchor in DOCUMENT_ANCHORS:
+        if document is None or anchor in DOCUMENT_ANCHORS or anchor == "top":  # #top: the page's top, in HTML
             return True
         if anchor in heading_anchors(self.pages.get(document.path, document.body)):
             return True

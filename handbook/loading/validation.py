@@ -11,13 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handbook.model.documents import Document
+from handbook.model.documents import ADDED_LATER, Document
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, TAGS_FILE
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
 from handbook.sources.files import control_characters
+from handbook.sources.letters import one_letter_away
 from handbook.sources.schemas import explainer, validity
 from handbook.sources.yaml_files import YamlProblem, read_yaml_file
 
@@ -102,7 +103,7 @@ def _schema_finding(document: Document, problem: ValidationError, schema: dict) 
         where = f" in {field}" if field else ""
         return error("front-matter", document.path, f"missing field '{name}'{where}",
                      f"add {name}: - {item_hint}" if not field else f"add {name} to that entry: {item_hint}",
-                     field=full, line=document.line_of(top or name))
+                     field=full, line=_line(document, problem.absolute_path) if field else document.line_of(name))
     if kind == "additionalProperties":
         known = list((problem.schema.get("properties") or {}).keys())
         extras = [name for name in value if name not in known]
@@ -112,31 +113,85 @@ def _schema_finding(document: Document, problem: ValidationError, schema: dict) 
                          "the whole document", f"move {name} into the changes entry of the version that was "
                          "approved; if nobody has approved it yet, remove it and set status: draft",
                          field=name, line=document.line_of(name))
-        close = difflib.get_close_matches(name, known, n=1)
+        properties = problem.schema.get("properties") or {}
+        close = [other for other in difflib.get_close_matches(name, known, n=3)
+                 if _may_suggest(name, other, properties.get(other) or {}, value[name])]
         fix = (f"did you mean '{close[0]}'? Rename it" if close
-               else f"remove it; the fields you can use are: {', '.join(known)}")
+               else f"remove it; the fields you can use {'in that entry ' if field else ''}are: {', '.join(known)}")
         return error("front-matter", document.path, f"unknown field '{name}'" + (f" in {field}" if field else ""),
-                     fix, field=name if not field else f"{field}.{name}", line=document.line_of(name))
+                     fix, field=name if not field else f"{field}.{name}",
+                     line=_line(document, problem.absolute_path, name) if field else document.line_of(name))
     if kind == "enum":
         allowed = ", ".join(str(v) for v in problem.validator_value)
         source = {"owner": f"the roles in {HOME_FILE}", "changes": f"the roles in {HOME_FILE}",
                   "tags": f"the topics in {TAGS_FILE}"}.get(top or "")
         fix = f"use one of {source}: {allowed}" if source else f"use one of: {allowed}"
         return error("front-matter", document.path, f"{field}: {_describe(value)} is not an allowed value",
-                     fix, field=field, line=document.line_of(top))
+                     fix, field=field, line=_line(document, problem.absolute_path))
     if kind == "type":
         expected = problem.validator_value
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
         return error("front-matter", document.path, f"{field} should be {words}, not {_describe(value)}",
-                     hint or "correct the value", field=field, line=document.line_of(top))
+                     hint or "correct the value", field=field, line=_line(document, problem.absolute_path))
     if kind == "format":
+        if written := _written_otherwise(value):
+            return error("front-matter", document.path, f"{field}: {_describe(value)} is not written as YYYY-MM-DD",
+                         f"write it year first: {written.isoformat()} ({long_date(written)})", field=field,
+                         line=_line(document, problem.absolute_path))
         return error("front-matter", document.path, f"{field}: {_describe(value)} is not a real date",
-                     hint or "write the date as YYYY-MM-DD", field=field, line=document.line_of(top))
+                     hint or "write the date as YYYY-MM-DD", field=field, line=_line(document, problem.absolute_path))
     if kind == "uniqueItems":
         return error("front-matter", document.path, f"{field} lists the same value twice",
-                     "remove the repeated value", field=field, line=document.line_of(top))
+                     "remove the repeated value", field=field, line=_line(document, problem.absolute_path))
     return error("front-matter", document.path, f"{field}: {_describe(value)} is not valid",
-                 hint or "correct the value", field=field, line=document.line_of(top))
+                 hint or "correct the value", field=field, line=_line(document, problem.absolute_path))
+
+
+_JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}
+
+
+def _may_suggest(name: str, other: str, schema: dict, value) -> bool:
+    """Whether to suggest renaming the unknown field `name` to `other`: only if `other` takes a
+    value of this kind (reviewed_by: Deputy Manager is not review_only), and, for a field that
+    records what happened (an approval, a notice to Ofsted), only for a typing slip one letter
+    away: the check never suggests recording an approval that was written as something else."""
+    expected = _JSON_TYPES.get(str(schema.get("type")))
+    if expected is not None and not (isinstance(value, expected) and not (expected is int and isinstance(value, bool))):
+        return False
+    return other not in ADDED_LATER or name in one_letter_away(other)
+
+
+def _line(document: Document, path, key: str | None = None) -> int | None:
+    """The file line of the value at `path` (the schema's path into the front matter), or of
+    `key` inside it: a changes entry's own line, not the line of `changes:`."""
+    parts = list(path)
+    if len(parts) >= 2 and parts[0] == "changes" and isinstance(parts[1], int):
+        inside = key or (parts[2] if len(parts) > 2 and isinstance(parts[2], str) else None)
+        return document.line_of_change(parts[1] + 1, inside)
+    return document.line_of(str(parts[0]) if parts else key)
+
+
+# Dates as people write them in the UK: 04/12/2026, 4.12.2026, 4 December 2026, 4 Dec 2026.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+_DAY_MONTH_NAME = ("%d %B %Y", "%d %b %Y")
+
+
+def _written_otherwise(value) -> dt.date | None:
+    """The day a date written day first means, or None: a real day written another way than YYYY-MM-DD."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if found := _DAY_FIRST.fullmatch(text):
+        try:
+            return dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        except ValueError:
+            return None
+    for form in _DAY_MONTH_NAME:
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return None
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -158,20 +213,23 @@ def _is_date(text) -> bool:
 _FORMATS = (("date", _is_date),)
 
 
-def _dates(document: Document) -> list[tuple[str, str, str]]:
-    """(field, top-level key, value) of every date in valid front matter."""
-    found = [("last_reviewed", "last_reviewed", document.meta["last_reviewed"])] if "last_reviewed" in document.meta else []
+def _dates(document: Document) -> list[tuple[str, int | None, str]]:
+    """(field, its file line, value) of every date in valid front matter."""
+    found = [("last_reviewed", document.line_of("last_reviewed"), document.meta["last_reviewed"])] \
+        if "last_reviewed" in document.meta else []
     for number, change in enumerate(document.meta.get("changes") or [], start=1):
-        found += [(f"changes[{number}].{name}", "changes", change[name]) for name in DATE_FIELDS if name in change]
+        found += [(f"changes[{number}].{name}", document.line_of_change(number, name), change[name])
+                  for name in DATE_FIELDS if name in change]
     return found
 
 
-def _printed_texts(document: Document) -> list[tuple[str, str, str]]:
-    """(field, top-level key, text) of the front matter printed as written: the title, the summary
+def _printed_texts(document: Document) -> list[tuple[str, int | None, str]]:
+    """(field, its file line, text) of the front matter printed as written: the title, the summary
     and each changes summary (navigation, Document control, the History table, the PDF, the
     reviewer's summary in a terminal)."""
-    found = [(name, name, document.meta[name]) for name in ("title", "summary") if isinstance(document.meta.get(name), str)]
-    return found + [(f"changes[{number}].summary", "changes", change["summary"])
+    found = [(name, document.line_of(name), document.meta[name]) for name in ("title", "summary")
+             if isinstance(document.meta.get(name), str)]
+    return found + [(f"changes[{number}].summary", document.line_of_change(number, "summary"), change["summary"])
                     for number, change in enumerate(document.meta.get("changes") or [], start=1)
                     if isinstance(change.get("summary"), str)]
 
@@ -181,29 +239,28 @@ def check_dates_and_text(document: Document, today: dt.date) -> list[Finding]:
     and a control character or direction mark in text printed as written. Runs on front matter
     that passed the schema."""
     findings = []
-    for field, key, value in _dates(document):
+    for field, line, value in _dates(document):
         day = dt.date.fromisoformat(value)
         if day > today:
             findings.append(error(
                 "future-date", document.path, f"{field} is {long_date(day)}, which is after today ({long_date(today)})",
-                "write the date the approval, review or change really happened", field=field,
-                line=document.line_of(key)))
+                "write the date the approval, review or change really happened", field=field, line=line))
         elif day < EARLIEST:
             findings.append(error(
                 "front-matter", document.path, f"{field} is {long_date(day)}, before {EARLIEST.year}, which cannot be right",
                 "write the date the approval, review or change really happened, as YYYY-MM-DD", field=field,
-                line=document.line_of(key)))
+                line=line))
     title = document.meta.get("title")
     if isinstance(title, str) and any(opener in title for opener in _JINJA_OPENERS):
         findings.append(error(
             "front-matter", document.path, "title holds {{, {% or {#, but a title is plain text and is never filled in",
             "write the title out in full, without braces", field="title", line=document.line_of("title")))
-    for field, key, text in _printed_texts(document):
+    for field, line, text in _printed_texts(document):
         if controls := control_characters(text):
             findings.append(error(
                 "front-matter", document.path, f"{field} holds {', '.join(controls)}, a control character or direction "
                 "mark: printed, it can rewrite or reorder the line around it (a terminal, the History table)",
-                f"type {field} again as plain words, without it", field=field, line=document.line_of(key)))
+                f"type {field} again as plain words, without it", field=field, line=line))
     return findings
 
 

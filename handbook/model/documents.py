@@ -178,6 +178,41 @@ class Document:
             return None
         return _key_lines(self.front_matter_text).get(key)
 
+    def line_of_change(self, number: int, key: str | None = None) -> int | None:
+        """The file line of the changes entry `number` (from 1, as changes[1] in messages), or of
+        its field `key`; the line of `changes:` when the entry is not written as a block list."""
+        return _change_lines(self.front_matter_text, number, key) or self.line_of("changes")
+
+
+def _change_lines(front_matter_text: str, number: int, key: str | None) -> int | None:
+    """The line of the `number`th item of the block list under `changes:` (or of its field `key`)."""
+    lines = front_matter_text.splitlines()
+    start = next((index for index, text in enumerate(lines) if text.startswith("changes:")), None)
+    if start is None or lines[start].split(":", 1)[1].strip():
+        return None  # no changes, or written inline ([...]): the key's own line says where
+    seen, item = 0, None
+    for index in range(start + 1, len(lines)):
+        text = lines[index]
+        if text.strip() and not text.startswith((" ", "-")):
+            break  # the next top-level key
+        if text.lstrip().startswith("- ") and len(text) - len(text.lstrip()) == _item_indent(lines, start):
+            seen += 1
+            if seen > number:
+                break
+            if seen == number:
+                item = index
+                if key is None or text.lstrip()[2:].split(":", 1)[0].strip() == key:
+                    return index + 2  # front matter starts on the file's line 2
+        elif item is not None and text.strip().split(":", 1)[0] == key:
+            return index + 2
+    return item + 2 if item is not None else None
+
+
+def _item_indent(lines: list[str], start: int) -> int:
+    """The indentation of the first list item after line `start`."""
+    first = next((text for text in lines[start + 1:] if text.lstrip().startswith("- ")), "")
+    return len(first) - len(first.lstrip())
+
 
 @lru_cache(maxsize=8192)  # the same front matter is looked up many times (in each home of a provider)
 def _key_lines(front_matter_text: str) -> dict[str, int]:
@@ -202,6 +237,12 @@ def text_changed(before: Document, after: Document) -> bool:
     """Does the document's text read differently? Blank lines at its start and spaces at its end
     change nothing a reader sees; anything else may (four spaces before the first line make it code)."""
     return _LEADING_BLANK_LINES.sub("", before.body).rstrip() != _LEADING_BLANK_LINES.sub("", after.body).rstrip()
+
+
+# What may be added to a changes entry already on the base branch, once it happens: the version's
+# approval, and the day a revised Statement of Purpose was sent to Ofsted. Nothing else in it
+# changes. Each records something that happened, so no check ever suggests writing one.
+ADDED_LATER = frozenset({"approved_by", "approved_on", "ofsted_notified_on"})
 
 
 def kept_entries(before: Document, after: Document) -> list[tuple[dict, dict]] | None:

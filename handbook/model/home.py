@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handbook.sources.errors import HandbookError
+from handbook.sources.letters import one_letter_away
 from handbook.sources.schemas import validity
 from handbook.sources.yaml_files import YamlProblem, data_file_problem, line_of, parse_yaml, read_yaml_file
 
@@ -144,7 +145,7 @@ def _near(word: str) -> set[str]:
             | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
 
 
-_NEAR_TO_CONFIRM = _near("toconfirm") | {"confirm", "toconfirmed", "tobeconfirmed", "tbc"}
+_NEAR_TO_CONFIRM = one_letter_away("toconfirm") | {"confirm", "toconfirmed", "tobeconfirmed", "tbc"}
 
 
 def website_form(value, trail: str):

@@ -45,3 +45,11 @@ def read_alike(text: str) -> str:
     read = "".join(LOOK_ALIKES.get(c, c) for c in folded if unicodedata.category(c) != "Cf")
     return " ".join(read.split())
 
+
+
+def one_letter_away(word: str) -> set[str]:
+    """`word` and every spelling one letter away from it (one letter left out, added, changed or two swapped)."""
+    letters = "abcdefghijklmnopqrstuvwxyz_"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})

@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handbook.checks.change_discipline import check_against_base
+from handbook.checks.change_discipline import check_against_base, new_entries
 from handbook.checks.versions import version_key
-from handbook.loading.rendering import render_text
+from handbook.loading.rendering import PageRenderer, render_text
 from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text, text_changed
 from handbook.model.findings import Finding, sort_key
 from handbook.model.handbook import Handbook
@@ -133,6 +133,7 @@ class HomeFactsReview:
     facts: list[FactChange]
     more_facts: int
     documents: list[tuple[str, str]]          # (title, path) of each document that prints differently
+    pages: list[tuple[str, str]]              # (title, path) of each site page (docs/) that prints differently
     statement_of_purpose: bool                # the Statement of Purpose is one of them, with no revision of its own
     registered: bool
     notice_days: int
@@ -240,13 +241,6 @@ def _home_or_none(text: str | None) -> Home | None:
 
 # --- one document -------------------------------------------------------------------
 
-def _new_entries(before: Document | None, after: Document) -> list[dict]:
-    if before is None:
-        return after.changes
-    seen = {(str(c.get("version")), str(c.get("date")), c.get("summary")) for c in before.changes}
-    return [c for c in after.changes if (str(c.get("version")), str(c.get("date")), c.get("summary")) not in seen]
-
-
 def _review_document(handbook: Handbook, base_handbook: Handbook, before: Document | None,
                      after: Document | None) -> DocumentReview:
     if after is None:
@@ -256,9 +250,9 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
         return DocumentReview(after.path, after.title, "unreadable", before.version if before else "", "")
 
     changed_text = before is None or text_changed(before, after)
-    new_entries = _new_entries(before, after)
-    reviews = [c for c in new_entries if c.get("review_only")]
-    revisions = [c for c in new_entries if not c.get("review_only")]
+    added_entries = new_entries(before, after)
+    reviews = [c for c in added_entries if c.get("review_only")]
+    revisions = [c for c in added_entries if not c.get("review_only")]
     if before is None:
         change = "new"
     elif changed_text:
@@ -274,7 +268,8 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     if change == "review":
         review.entry_summary = str(reviews[0].get("summary", ""))
         review.reviewed_on = _date(reviews[0].get("date"))
-        review.next_review = after.next_review
+        # the review schedule counts only documents in force: a draft has no next review yet
+        review.next_review = after.next_review if after.status == "approved" else None
     elif revisions:
         review.entry_summary = str(revisions[0].get("summary", ""))
 
@@ -407,18 +402,35 @@ def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: s
     """The facts that changed in data/home.yml, and every document that now prints differently
     (each rendered with the facts before and after). None if nothing a reader sees changed."""
     facts = _changed(_flat_facts(base_text), _flat_facts(head_text))
-    printed = []
+    printed, pages = [], []
     if base_handbook is not handbook:
         for document in handbook.documents:
             if document.valid and render_text(base_handbook, document) != render_text(handbook, document):
                 printed.append(document)
-    if not facts and not printed:
+        # The site's own pages print facts too: the home page's emergency box gives the numbers to call.
+        before, after = PageRenderer(base_handbook), PageRenderer(handbook)
+        for path, (text, _) in handbook.site_pages.items():
+            if before.attempt(text, {}, document=False)[1] != after.attempt(text, {}, document=False)[1]:
+                pages.append((_site_page_title(handbook, path), path))
+    if not facts and not printed and not pages:
         return None
     printed.sort(key=lambda d: (_kind_rank(d), d.title.lower(), d.path))
     return HomeFactsReview(
-        facts[:MAX_FACTS], max(0, len(facts) - MAX_FACTS), [(d.title, d.path) for d in printed],
+        facts[:MAX_FACTS], max(0, len(facts) - MAX_FACTS), [(d.title, d.path) for d in printed], pages,
         any(d.kind == "statement-of-purpose" for d in printed), handbook.home.registration.registered,
         handbook.registry.statement_of_purpose_notice_days())
+
+
+def _site_page_title(handbook: Handbook, path: str) -> str:
+    """A page of docs/ by its title (front matter), or "the home page" for docs/index.md."""
+    if path == "docs/index.md":
+        return "The home page"
+    try:
+        front = parse_yaml(handbook.site_front_matter.get(path) or "") or {}
+    except YamlProblem:
+        front = {}
+    title = front.get("title") if isinstance(front, dict) else None
+    return title if isinstance(title, str) and title.strip() else path
 
 
 def _changed(before: dict[str, str], after: dict[str, str]) -> list[FactChange]:
