@@ -155,6 +155,23 @@ def test_review_without_changes_passes_with_its_entry_and_fails_without(repo):
     assert passed.returncode == 0, passed.stdout
 
 
+def test_a_review_entry_cannot_carry_a_change_of_details(repo):
+    """An attacker's review: on an approved document, website: true, inspectors taken out of its
+    audience and a new owner passed with only a review entry, and the summary said the version
+    "keeps its approval": a review records that nothing changed."""
+    today = fixture_today() + dt.timedelta(days=30)
+    day = today.isoformat()
+    reviewed = (re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0), f"last_reviewed: {day}")
+    version = version_of(repo)
+    edit(repo, POLICY, reviewed, ("owner: Registered Manager", "owner: Deputy Manager"),
+         bump(version, day, "Reviewed; no changes needed.", review_only=True))
+    result = check_base(repo, today)
+    line = (repo / POLICY).read_text().splitlines().index("owner: Deputy Manager") + 1
+    assert (f"ERROR: {POLICY}, line {line}: owner (Registered Manager on main, now Deputy Manager) changed but changes "
+            "has only a review entry (review_only), which records no change - raise version to") in result.stdout, \
+        result.stdout
+
+
 def _on_main(repo: Path, *replacements: tuple[str, str]) -> None:
     """Commit `replacements` to the policy on main, and start the change branch again from there."""
     git(repo, "checkout", "-q", "main")

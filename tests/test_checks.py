@@ -329,8 +329,19 @@ def test_a_fact_rendered_once_for_many_pages_counts_as_printed_by_each_of_them(m
         assert renderer.render(text.upper().replace("{{ HOME.COMPANY_NUMBER }}", "{{ home.company_number }}"),
                                {}, document=True).startswith("COMPANY NUMBER: [to confirm: company")
     assert first == second == {"company_number"}
-    assert renderer.render("{{ home.name }} and {{ title }}", {"title": "A", "home": "shadowed"}, document=True) == \
-        f"{handbook.home.facts['name']} and A"
+    assert renderer.render("{{ home.name }}", {"title": "A", "home": "shadowed"}, document=True) == \
+        handbook.home.facts["name"]
+
+
+def test_a_document_cannot_read_its_own_front_matter(mini):
+    """An attacker's review: `{% if changes | length < 7 %}` around the 999 sentence read the same
+    in review; a later change adding only a review entry then dropped the sentence from the page,
+    and its review ("review only", no sentence changed) did not say so. A document reads the home's
+    facts and the edition, nothing else."""
+    body = "Text.\n\n{% if changes | length < 2 %}Call 999 at once.{% endif %} {{ title }}\n"
+    write_document(mini, POLICY, front_matter(), body=body)
+    assert [f.message for f in check(mini).findings if f.check == "template"] == [
+        "a {{ }} expression uses something that does not exist ('changes' is undefined)"]
 
 
 def test_jinja_cannot_reach_python_or_the_shell(mini, tmp_path):
@@ -403,6 +414,17 @@ def test_a_fact_that_is_empty_or_not_known_is_refused_not_printed(mini, written,
     old = next(line.strip() for line in text[text.index("responsible_individual:"):].splitlines() if "name:" in line)
     found = _home_refused(mini, old, written)
     assert found == f"data/home.yml, line {_home_line(mini, '  ' + written)}: {message}"
+
+
+def test_a_phone_number_with_a_letter_in_it_is_refused(mini):
+    """An attacker's review: "03OO 123 1231" (the letter O twice) read like Ofsted's number on every
+    page, while tapping it dialled 031231231: only digits go into the link to call."""
+    written = 'phone: "03OO 123 1231"'
+    found = _home_refused(mini, 'phone: "0300 123 1231"', written)
+    assert found == (f"data/home.yml, line {_home_line(mini, '    ' + written)}: contacts.ofsted.phone: "
+                     "'03OO 123 1231' holds 'O', which a phone does not dial: the page would show the number as "
+                     "written while tapping it dials another - write it in digits (0, not the letter O), with spaces, "
+                     "and + ( ) - where needed")
 
 
 def test_a_phone_number_written_as_a_number_is_refused(mini):

@@ -944,9 +944,12 @@ TAKEN = [
     ('## Restraint { data-toc-label="Rewards" }', "## Restraint",
      "the data-toc-label attribute on an attribute list gives a heading other words in the page's contents than the "
      "words readers see under it - remove it: the contents list shows the heading's own words"),
-    ('<h2 data-toc-label="Rewards">Restraint</h2>', "<h2",
-     "the data-toc-label attribute on <h2> gives a heading other words in the page's contents than the words readers "
-     "see under it - remove it: the contents list shows the heading's own words"),
+    ('<h3 id="if-a-child-is-missing-now">Sources</h3>', "<h3",
+     "<h3> is a heading written in HTML, which gets no anchor of its own: the page's contents, links to the section "
+     "and the Statement of Purpose's index cannot find it - write it in Markdown: ### and the words"),
+    ('<strike>**Tell the on-call manager.**</strike>', "<strike",
+     "<strike> is not allowed in a document - remove it: documents hold text, links and images; the handbook's theme "
+     "decides how pages look and what runs on them"),
     ('<p dir="rtl">Checks at 15 30 60 minutes.</p>', "<p dir",
      'the dir="rtl" attribute on <p> shows the text in another order than it is written (15 30 60 reads 60 30 15), '
      'so readers would not see what was reviewed - remove it (dir="ltr" may stay)'),

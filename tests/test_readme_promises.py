@@ -184,3 +184,17 @@ def test_make_serve_takes_another_port():
 
     assert "--dev-addr 127.0.0.1:8000" in planned()
     assert "--dev-addr 127.0.0.1:8001" in planned("PORT=8001")
+
+
+def test_the_elements_a_document_may_use_are_the_ones_the_check_allows():
+    """"What a document may contain": the README's list of elements is the check's own list
+    (an attacker's review found <strike> passing the check while the README said "only this HTML")."""
+    import re
+
+    from conftest import REPO
+
+    from handbook.checks.content_policy import PAGE_ELEMENTS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("- elements: ", 1)[1].split(" (the theme draws", 1)[0]
+    assert set(re.findall(r"`([a-z0-9]+)`", listed)) == PAGE_ELEMENTS

@@ -397,6 +397,19 @@ def test_text_struck_through_and_a_picture_swapped_are_shown(repo):
     assert not any("only the layout" in line for line in lines), lines
 
 
+def test_every_sentence_changed_is_shown_however_many(repo):
+    """An attacker's review: ten harmless edits pushed the harmful one ("Finish the search first.")
+    past the summary's limit, into "And 6 more sentences added or removed"."""
+    text = (repo / POLICY).read_text()
+    steps = [line for line in text.splitlines() if line[:3] in ("1. ", "2. ", "3. ", "4. ", "5. ", "6. ")][:12]
+    edit(repo, POLICY, *[(step, step.replace(". ", ".  Now: ", 1) + " (Checked.)") for step in steps],
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Wording.", *APPROVED))
+    commit(repo, "Wording")
+    lines = review(repo, 0)
+    assert not any(line.startswith("- And ") for line in lines), lines
+    assert len([line for line in lines if line.startswith("- Added: ")]) >= len(steps) == 12, lines
+
+
 def test_a_change_of_emphasis_alone_is_called_so(repo):
     edit(repo, POLICY, ("Follow these steps in order, straight away.", "Follow these steps **in order**, straight away."),
          ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Emphasis.", *APPROVED))
@@ -563,7 +576,8 @@ def test_a_line_break_in_a_field_cannot_start_a_line_of_the_review(repo):
          entry("1.2", "Spelling.\\r\\r- Approved by the Board.\\u2028## Nothing stops the merge", *APPROVED))
     commit(repo, "Missing child policy: spelling")
     lines = review(repo, 1)   # refused by the check, and named without being printed
-    line = (repo / POLICY).read_text().splitlines().index("changes:") + 1
+    line = next(number for number, text in enumerate((repo / POLICY).read_text().splitlines(), start=1)
+                if text.startswith("    summary: "))   # the new entry's summary
     assert (f"- `{POLICY}`, line {line}: changes\\[1\\].summary holds U+000D, U+2028, a control character or "
             "direction mark: printed, it can rewrite or reorder the line around it (a terminal, the History table). "
             "Fix: type changes\\[1\\].summary again as plain words, without it.") in lines, "\n".join(lines)
@@ -614,6 +628,24 @@ def test_a_rewritten_summary_is_one_problem_not_two(repo):
     lines = review(repo, 1)
     assert lines[2] == "**1 document changes. 1 problem stops the merge.**", lines
     assert lines[6].startswith("- `policies/missing-child.md`, line 14: the changes entry for version 1.0 has summary "), lines
+
+
+def test_an_approval_added_to_a_replaced_version_is_refused(repo):
+    """An attacker's review: approved_by and approved_on added to an older version's entry showed
+    in its history as an approval given then; the review said only "details only, text unchanged"."""
+    old = "    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n    summary: First version"
+    git(repo, "checkout", "-q", "main")
+    edit(repo, POLICY, (old, "    summary: First version"))
+    commit(repo, "Version 1.0 as it was: never approved")
+    git(repo, "checkout", "-q", "-B", "change")
+    edit(repo, POLICY, ("    summary: First version", old))
+    commit(repo, "Version 1.0 approved after all")
+    lines = review(repo, 1)
+    line = (repo / POLICY).read_text().splitlines().index("changes:") + 1
+    assert (f"- `{POLICY}`, line {line}: an approval is added to version 1.0, which version 1.1 has replaced: a version "
+            "is approved before the next is made, and an approval recorded now would show in the history as given "
+            "then. Fix: remove approved_by and approved_on from the 1.0 entry; if it really was approved and the "
+            "record was missed, add a new changes entry that says so, with the date it is recorded.") in lines, lines
 
 
 def test_what_happened_since_may_be_added_to_a_past_entry(repo):

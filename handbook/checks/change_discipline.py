@@ -118,10 +118,11 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     unapproved = before.meta.get("status") == "approved" and after.status == "draft"  # reported on its own below
     changed = [name for name in RECORDED_FIELDS if before.meta.get(name) != after.meta.get(name)
                and not (name == "status" and unapproved)]
-    if changed and not added and not _newly_approved(before, after):
+    if changed and not revisions and not _newly_approved(before, after):  # a review entry records no change
         what = ", ".join(f"{name} ({_shown(before.meta.get(name))} on {ref}, now {_shown(after.meta.get(name))})"
                          for name in changed)
-        problems.append((changed[0], f"{what} changed but changes has no new entry",
+        entry = "only a review entry (review_only), which records no change" if reviews else "no new entry"
+        problems.append((changed[0], f"{what} changed but changes has {entry}",
                          f"raise version to \"{suggestion}\" and add a changes entry for it: version: "
                          f"\"{suggestion}\", date: {today}, summary: what changed and why"))
     if unapproved:
@@ -175,6 +176,14 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     problems = []
     for was, now in kept:
         version = _shown(was.get("version"))
+        if approval_of(now) is not None and approval_of(was) is None and version != after.version:
+            problems.append(("changes", f"an approval is added to version {version}, which version {after.version} "
+                             "has replaced: a version is approved before the next is made, and an approval recorded "
+                             "now would show in the history as given then",
+                             f"remove approved_by and approved_on from the {version} entry; if it really was approved "
+                             "and the record was missed, add a new changes entry that says so, with the date it is "
+                             "recorded"))
+            continue
         changed = _rewritten(was, now)
         if changed:
             key = changed[0]

@@ -66,11 +66,20 @@ from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, nev
 
 CHECK: CheckName = "content-policy"
 
-FORBIDDEN_ELEMENTS = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta", "form",
-    "base", "portal", "noscript", "template", "slot",
-    "svg", "math",  # drawn shapes and formulas: text that search, the PDF's text and a screen reader cannot read
+# The only elements a page may write in HTML (README, "What a document may contain"); every other
+# is refused whole (what its attributes would do is not said as well): a script, a style, a frame,
+# a form, a drawing (svg, math: text that search, the PDF's text and a screen reader cannot read),
+# and an element the output gate would refuse at build time (<strike>, <font>, <center>...).
+# Headings are written in Markdown: an HTML heading gets no anchor of its own, so the page's
+# contents, links to the section and the Statement of Purpose's index cannot find it, and an id
+# elsewhere can take the anchor its Markdown heading had.
+PAGE_ELEMENTS = frozenset({
+    "p", "br", "hr", "div", "span", "section", "aside", "a", "strong", "em", "b", "i", "u", "s", "sub", "sup",
+    "small", "mark", "abbr", "cite", "q", "kbd", "code", "pre", "blockquote", "ins", "del", "ul", "ol", "li", "dl",
+    "dt", "dd", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "details",
+    "summary", "figure", "figcaption", "img",
 })
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 URL_ATTRIBUTES = frozenset({
     "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
@@ -728,13 +737,17 @@ class _RawHtml(HTMLParser):
         if not _TAG_NAME.fullmatch(tag):
             return  # not an element: an autolink such as <https://...> or <name@example.org>
         line = self.getpos()[0]
-        if tag in FORBIDDEN_ELEMENTS:  # refused whole: what its attributes would do is not said as well
-            self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
-            return
         if tag == "h1" and self.document:
             self.problems.append((line, "<h1> is a title, which the page already has from the front matter: the PDF "
                                   "would list it as a document of its own, and the booklet would hide it",
-                                  "make it a section heading: <h2>, or ## and the words"))
+                                  "make it a section heading: ## and the words"))
+        elif tag in HEADINGS:
+            self.problems.append((line, f"<{tag}> is a heading written in HTML, which gets no anchor of its own: the "
+                                  "page's contents, links to the section and the Statement of Purpose's index "
+                                  "cannot find it", f"write it in Markdown: {'#' * int(tag[1])} and the words"))
+        elif tag not in PAGE_ELEMENTS:  # refused whole: what its attributes would do is not said as well
+            self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
+            return
         href = dict(attrs).get("href") if tag == "a" else None
         if href and not href.startswith("#") and not _SCHEME.match(href):
             # MkDocs turns only Markdown links into pages' addresses (and the public website's into

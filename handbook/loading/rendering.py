@@ -436,8 +436,11 @@ def _not_run(*args, **kwargs) -> str:
 
 class PageRenderer:
     """The one way a page's text is rendered, at check time and at build time: the same
-    sandbox, the same variables (the page's own front matter, then the home's facts, the
-    edition and the page functions), the same limits. Only the page functions differ: the
+    sandbox, the same variables, the same limits. A governed document reads the home's facts and
+    the edition, nothing else: not its own front matter, whose every field may change with no
+    sentence of the text changing (`{% if changes | length < 7 %}` would drop a step once a
+    review is recorded, unseen by the review of the change that recorded it). A site page reads
+    its own front matter, the facts, the edition and the page functions. Only the page functions differ: the
     check stands in for them, the build runs them. They are the site's own pages' (docs/): a
     governed document never has them, so no document can pull the staff status page, the law
     still to verify or the list of every document into its text (and into the public website)."""
@@ -461,7 +464,7 @@ class PageRenderer:
         return rendered
 
     def _render(self, text: str, meta: dict | None, seconds: float, document: bool) -> str:
-        variables = {**(meta or {}), **(self.document_variables if document else self.variables)}
+        variables = dict(self.document_variables) if document else {**(meta or {}), **self.variables}
         if document and (spans := expressions_only(text)) is not None and len(spans) <= QUICK_EXPRESSIONS:
             with _budgeted(seconds) as budget:
                 quick = self._expressions(text, spans, variables, budget)

@@ -135,14 +135,17 @@ def _refuse_unknowns(value, trail: str) -> None:
     if trail.rsplit(".", 1)[-1] == "phone" and isinstance(value, (int, float)):
         raise FactProblem(trail, f"{trail}: {value!r} is read as a number, not as the phone number written - put it in "
                                   "quotes, for example phone: \"0800 1111\"")
+    if trail.rsplit(".", 1)[-1] == "phone" and isinstance(value, str) and (odd := _not_dialled(value)):
+        raise FactProblem(trail, f"{trail}: {value!r} holds {odd}, which a phone does not dial: the page would show the "
+                                  "number as written while tapping it dials another - write it in digits (0, not the "
+                                  "letter O), with spaces, and + ( ) - where needed")
 
 
-def _near(word: str) -> set[str]:
-    """`word` and every spelling one letter away from it (one letter left out, added, changed or two swapped)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+def _not_dialled(number: str) -> str:
+    """The characters of a phone number, other than its digits and the marks people write in one
+    (spaces, + ( ) -), each quoted; "" if there are none. Only digits and + go into the link."""
+    odd = sorted({c for c in number if not (c in "0123456789+()-" or c.isspace())})
+    return ", ".join(repr(c) for c in odd)
 
 
 _NEAR_TO_CONFIRM = one_letter_away("toconfirm") | {"confirm", "toconfirmed", "tobeconfirmed", "tbc"}

@@ -43,9 +43,7 @@ OTHER_DATA = {
     "data/front-matter.schema.yml": "the rules for front matter",
 }
 
-MAX_SENTENCES = 10   # sentences shown per document; the rest are counted
 MAX_OTHER_FILES = 20  # other changed files named; the rest are counted
-MAX_FACTS = 10       # changed facts shown; the rest are counted
 # Front-matter fields whose change the summary says in its own words; any other is named.
 SAID_FIELDS = frozenset({"version", "status", "changes", "last_reviewed", "audience", "website", "regulations",
                          *SECTION_MAPS})
@@ -109,11 +107,9 @@ class DocumentReview:
     uncited: list[str] = field(default_factory=list)
     sections: list[SectionsChanged] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    more_sentences: int = 0
     # Links that lead somewhere new, or no longer lead where they did: (change, text, address),
     # change being "Added" or "Removed". A sentence can read the same and send the reader elsewhere.
     links: list[tuple[str, str, str]] = field(default_factory=list)
-    more_links: int = 0
     # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
     # the title before, when it changed.
     fields: list[str] = field(default_factory=list)
@@ -131,7 +127,6 @@ class FactChange:
 @dataclass
 class HomeFactsReview:
     facts: list[FactChange]
-    more_facts: int
     documents: list[tuple[str, str]]          # (title, path) of each document that prints differently
     pages: list[tuple[str, str]]              # (title, path) of each site page (docs/) that prints differently
     statement_of_purpose: bool                # the Statement of Purpose is one of them, with no revision of its own
@@ -146,7 +141,6 @@ class DataReview:
     path: str
     what: str
     changes: list[FactChange]
-    more_changes: int
 
 
 @dataclass
@@ -296,11 +290,10 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
         old_text, new_text = render_text(base_handbook, before), render_text(handbook, after)
         review.sections = _sections_changed(handbook, before, after, old_text, new_text)
         if change == "text":
-            changed = [Sentence(kind.capitalize(), text)
-                       for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
-            review.sentences, review.more_sentences = changed[:MAX_SENTENCES], max(0, len(changed) - MAX_SENTENCES)
-            moved = _links_changed(old_text, new_text)
-            review.links, review.more_links = moved[:MAX_SENTENCES], max(0, len(moved) - MAX_SENTENCES)
+            # every sentence, however many: a harmful one could otherwise be pushed past a limit
+            review.sentences = [Sentence(kind.capitalize(), text)
+                                for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
+            review.links = _links_changed(old_text, new_text)
 
     if after.kind == "statement-of-purpose" and change == "text":
         review.ofsted = _ofsted_notice(handbook, after, revisions)
@@ -416,7 +409,7 @@ def _review_home_facts(handbook: Handbook, base_handbook: Handbook, base_text: s
         return None
     printed.sort(key=lambda d: (_kind_rank(d), d.title.lower(), d.path))
     return HomeFactsReview(
-        facts[:MAX_FACTS], max(0, len(facts) - MAX_FACTS), [(d.title, d.path) for d in printed], pages,
+        facts, [(d.title, d.path) for d in printed], pages,
         any(d.kind == "statement-of-purpose" for d in printed), handbook.home.registration.registered,
         handbook.registry.statement_of_purpose_notice_days())
 
@@ -440,7 +433,7 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> list[FactChange]:
 
 def _review_data(path: str, what: str, base_text: str | None, head_text: str | None) -> DataReview:
     changes = _changed(_flat_facts(base_text or "", named_items=True), _flat_facts(head_text or "", named_items=True))
-    return DataReview(path, what, changes[:MAX_FACTS], max(0, len(changes) - MAX_FACTS))
+    return DataReview(path, what, changes)
 
 
 # What names an item of a list in the other data files: a regulation by its ref, a Schedule 1
