@@ -44,7 +44,7 @@ build: $(INSTALLED)
 ## check the change against it as a pull request does (versions raised, changes recorded, nothing rewritten)
 BASE ?= origin/main
 check: $(INSTALLED)
-	$(BIN)/handbook check $(if $(HOME_ID),--home $(HOME_ID)) $(if $(shell git rev-parse --verify -q $(BASE) 2>/dev/null),--base $(BASE))
+	$(BIN)/handbook check$(if $(HOME_ID), --home $(HOME_ID))$(if $(shell git rev-parse --verify -q $(BASE) 2>/dev/null), --base $(BASE))
 
 ## review: the reviewer's summary of your change against origin/main (or BASE=branch), as a pull request
 ## shows it: what stops the merge first, then each changed document in plain words (Markdown)

@@ -157,11 +157,13 @@ def test_a_statement_revised_at_the_end_of_time_is_a_finding(mini):
     write_document(mini, "statement-of-purpose/statement-of-purpose.md",
                    statement_of_purpose(version="1.1", changes=changes), SOP_BODY)
     found = messages(check(mini), "future-date")
-    assert [f.split(" - ")[0] for f in found] == [
-        "statement-of-purpose/statement-of-purpose.md, line 15: changes[1].date is 31 December 9999, which is after today "
-        "(26 November 2026)",
-        "statement-of-purpose/statement-of-purpose.md, line 15: changes[1].approved_on is 31 December 9999, which is after "
-        "today (26 November 2026)"]
+    lines = (mini / "statement-of-purpose/statement-of-purpose.md").read_text().splitlines()
+    date, approved = lines.index("  date: '9999-12-31'") + 1, lines.index("  approved_on: '9999-12-31'") + 1
+    assert [f.split(" - ")[0] for f in found] == [   # each on its own line in the entry
+        f"statement-of-purpose/statement-of-purpose.md, line {date}: changes[1].date is 31 December 9999, which is "
+        "after today (26 November 2026)",
+        f"statement-of-purpose/statement-of-purpose.md, line {approved}: changes[1].approved_on is 31 December 9999, "
+        "which is after today (26 November 2026)"]
 
 
 def test_a_date_before_2000_cannot_be_right(mini):

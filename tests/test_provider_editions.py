@@ -207,4 +207,6 @@ def test_make_takes_the_home_as_home_id_and_changes_nothing_without_it():
     assert planned("serve", "HOME_ID=oak-lodge") == [
         "HANDBOOK_HOME=oak-lodge .venv/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000"]
     assert planned("export", "HOME_ID=oak-lodge") == [".venv/bin/handbook export  --home oak-lodge"]
-    assert planned("check", "HOME_ID=oak-lodge") == [".venv/bin/handbook check --home oak-lodge"]
+    # and against origin/main, where the repository has one (a clone has; the first repository has not)
+    base = " --base origin/main" if run(["git", "rev-parse", "--verify", "-q", "origin/main"], REPO).returncode == 0 else ""
+    assert planned("check", "HOME_ID=oak-lodge") == [f".venv/bin/handbook check --home oak-lodge{base}"]

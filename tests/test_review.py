@@ -410,6 +410,22 @@ def test_every_sentence_changed_is_shown_however_many(repo):
     assert len([line for line in lines if line.startswith("- Added: ")]) >= len(steps) == 12, lines
 
 
+def test_a_box_folded_shut_and_a_list_renumbered_are_shown(repo):
+    """An attacker's review: "!!! warning" made "??? note" hides the risk rule until a reader opens
+    it, and a list made to start at 3 leaves "do steps 1 and 2" pointing at nothing; both were
+    summarised as "only the layout changed"."""
+    edit(repo, POLICY, ('!!! warning "Risk comes first"', '??? note "Risk comes first"'),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Layout.", *APPROVED))
+    text = (repo / POLICY).read_text()
+    first_step = next(line for line in text.splitlines() if line.startswith("1. "))
+    (repo / POLICY).write_text(text.replace(first_step, '<ol start="3"><li>' + first_step[3:] + "</li></ol>\n", 1))
+    commit(repo, "Layout")
+    lines = review(repo, 0)
+    assert "- Removed: Risk comes first" in lines and "- Added: \\[folded\\] Risk comes first" in lines, lines
+    assert any(line.startswith("- Added: (3) ") for line in lines), lines
+    assert not any("only the layout" in line for line in lines), lines
+
+
 def test_a_change_of_emphasis_alone_is_called_so(repo):
     edit(repo, POLICY, ("Follow these steps in order, straight away.", "Follow these steps **in order**, straight away."),
          ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Emphasis.", *APPROVED))

@@ -4,7 +4,9 @@ sentences from a document outside the page itself (what changed, the reviewer's 
 
 Markup that changes what a sentence tells the reader is read out in words, so that a change
 to it is a change of the sentence: text struck through ("[struck through: ...]", which a reader
-takes as withdrawn) and a picture ("[picture: its description, its file]")."""
+takes as withdrawn), a picture ("[picture: its description, its file]"), a box folded shut until
+a reader opens it ("[folded]" before its title) and the number of a numbered list's item, as
+readers see it ("(3)" for the item numbered 3)."""
 
 from __future__ import annotations
 
@@ -27,16 +29,33 @@ class _TextBlocks(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self._text: list[str] = []
+        self._lists: list[int | None] = []  # for each open list, the next item's number (None: not numbered)
+        self._details: list[bool] = []  # for each open <details>, whether it shows open
+        self._prefix = ""  # what the next block's text starts with: an item's number, "[folded] "
 
     def _flush(self) -> None:
         text = " ".join("".join(self._text).split())
         if text:
-            self.blocks.append(text)
+            self.blocks.append(self._prefix + text)
+            self._prefix = ""
         self._text = []
 
     def handle_starttag(self, tag, attrs) -> None:
+        found = dict(attrs)
+        if tag == "ol":
+            start = found.get("start") or "1"
+            self._lists.append(int(start) if start.isdecimal() else 1)
+        elif tag == "ul":
+            self._lists.append(None)
+        elif tag == "details":
+            self._details.append("open" in found)
         if tag in _BLOCKS:
             self._flush()
+            if tag == "li" and self._lists and self._lists[-1] is not None:
+                self._prefix = f"({self._lists[-1]}) "  # not "3. ": a sentence would end at its full stop
+                self._lists[-1] += 1
+            elif tag == "summary" and self._details and not self._details[-1]:
+                self._prefix = "[folded] "
         elif tag in ("td", "th") and "".join(self._text).strip():
             self._text.append(" | ")
         elif tag == "br":
@@ -44,10 +63,13 @@ class _TextBlocks(HTMLParser):
         elif tag in _STRUCK:
             self._text.append(" [struck through: ")
         elif tag == "img":
-            found = dict(attrs)
             self._text.append(f" [picture: {found.get('alt') or 'no description'}, {found.get('src') or ''}]")
 
     def handle_endtag(self, tag) -> None:
+        if tag in ("ol", "ul") and self._lists:
+            self._lists.pop()
+        elif tag == "details" and self._details:
+            self._details.pop()
         if tag in _BLOCKS:
             self._flush()
         elif tag in _STRUCK:
