@@ -423,6 +423,9 @@ EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to leave a pas
                  "else with edition")
 
 
+ONLY_ELSEWHERE = "a passage shown to inspectors or on the public website only, or the edition used any other way"
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize("markup, asked", [
     ('{% if edition == "inspector" %}For inspectors.{% else %}For staff.{% endif %}', "edition compared with 'inspector'"),
@@ -432,16 +435,13 @@ EDITION_ASKED = ("a {% if %} or {{ }} uses the edition other than to leave a pas
     ("{{ edition | upper }}", "edition printed"),
     # An attacker's review: a passage shown on the public website only was read by nobody who
     # reviews the handbook (the reviewer's summary, staff and inspectors read the staff edition).
-    ('{% if edition == "public" %}Children may stay out overnight.{% endif %}',
-     "a passage shown on the public website only, or the edition used any other way"),
-    ('{% if not edition != "public" %}x{% endif %}', "a passage shown on the public website only, or the edition used "
-                                                     "any other way"),
-    ('{{ "x" if edition == "public" }}', "a passage shown on the public website only, or the edition used any other way"),
+    ('{% if edition == "public" %}Children may stay out overnight.{% endif %}', ONLY_ELSEWHERE),
+    ('{% if not edition != "public" %}x{% endif %}', ONLY_ELSEWHERE),
+    ('{{ "x" if edition == "public" }}', ONLY_ELSEWHERE),
     # ...and one that set the edition itself reached the public website's last gate; now the check refuses it.
-    ('{% set edition = "staff" %}{% if edition != "public" %}We are at 1 Example Road.{% endif %}',
-     "a passage shown on the public website only, or the edition used any other way"),
+    ('{% set edition = "staff" %}{% if edition != "public" %}We are at 1 Example Road.{% endif %}', ONLY_ELSEWHERE),
     ('{% if edition != "public" %}For staff.{% else %}For the public.{% endif %}',
-     "an {% else %} or {% elif %} after it would show a passage on the public website only"),
+     "an {% else %} or {% elif %} after it would show a passage to another edition only"),
 ])
 def test_a_document_may_ask_only_whether_it_is_on_the_public_website(mini, markup, asked):
     """An attack made the staff site say one thing and the inspectors' copy another with
@@ -449,6 +449,25 @@ def test_a_document_may_ask_only_whether_it_is_on_the_public_website(mini, marku
     write_document(mini, "policies/missing-child.md", front_matter(), body=f"First.\n\n{markup}\n")
     found = [f for f in check(mini).findings if f.path == "policies/missing-child.md" and f.is_error]
     assert [f.message + " - " + f.fix for f in found] == [EDITION_ASKED.replace("ASKED", asked)]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("markup, refused", [
+    ('{% if edition == "inspector" %}Call 101.{% else %}Call 999.{% endif %}', True),
+    ('{% if edition != "staff" %}Call 101.{% endif %}', True),
+    ('{% if edition == "staff" %}The status page.{% endif %}', False),
+    ('{% if edition != "public" %}Our address.{% endif %}', False),
+])
+def test_a_site_page_may_only_leave_passages_out_too(mini, markup, refused):
+    """An attacker's review: the home page (docs/) could show inspectors other words than staff
+    with {% if edition == "inspector" %}. A page of docs/ may keep a passage for staff alone, or
+    off the website, and nothing more."""
+    (mini / "docs").mkdir(exist_ok=True)
+    (mini / "docs" / "index.md").write_text(f"# Home\n\n{markup}\n", encoding="utf-8")
+    found = [f.message for f in check(mini).findings if f.path == "docs/index.md" and f.is_error]
+    assert bool(found) == refused, found
+    assert all(message.startswith("a {% if %} or {{ }} uses the edition other than to leave a passage out")
+               for message in found)
 
 
 def load_and_check_staff(root: Path):

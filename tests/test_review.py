@@ -238,6 +238,22 @@ def test_a_fact_the_home_page_prints_names_the_home_page(repo):
                                  "  - The home page (`docs/index.md`)"], lines
 
 
+def test_a_changed_site_page_shows_what_readers_see_change(repo):
+    """An attacker's review: the home page's quick help told staff to call the non-emergency number
+    for a child at risk, and the review named docs/index.md among "other files" only."""
+    edit(repo, "docs/index.md", ("call the police on {{ home.contacts.emergency.phone }}",
+                                 "call the police on {{ home.contacts.police_non_emergency.phone }}"))
+    commit(repo, "Home page wording")
+    lines = review(repo, 0)
+    start = lines.index("### The home page (a page of the site)")
+    assert lines[start + 2:start + 6] == [
+        "`docs/index.md` · what readers see changed",
+        "",
+        "- Removed: (2) If the child is at risk, call the police on 999.",
+        "- Added: (2) If the child is at risk, call the police on 101."], lines
+    assert "- `docs/index.md`" in lines[lines.index("### Other files"):], lines   # its layout is read in the diff
+
+
 def test_new_and_retired_documents_and_what_retiring_leaves_uncovered(repo):
     (repo / "policies/visitors.md").write_text(
         "---\nid: visitors\ntitle: Visitors policy\nsummary: Who may visit the home, and how staff check visitors.\n"
@@ -288,9 +304,19 @@ def test_a_change_that_touches_no_document_names_the_files_it_touches(repo):
     commit(repo, "How-to: who to ask")
     (repo / "notes.txt").write_text("A note for the team, not committed.\n")
     assert review(repo, 0) == [
-        "Handbook review against main: no governed document reads differently and no fact they print changed, but "
-        "this change touches other files, which may change how the handbook is built, checked or shown: read these "
-        "files in the diff.",
+        "## Handbook review against main",
+        "",
+        "**No document changes. Nothing stops the merge.**",
+        "",
+        "### How to add or review a document (a page of the site)",
+        "",
+        "`docs/how-to/add-or-review-a-document.md` · what readers see changed",
+        "",
+        "- Added: Ask the Registered Manager if you are unsure.",
+        "",
+        "### Other files",
+        "",
+        "They change how the handbook is built, checked or shown, not what a document says: read them in the diff.",
         "",
         "- `docs/how-to/add-or-review-a-document.md`",
         "- `notes.txt`",

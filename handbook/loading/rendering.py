@@ -89,25 +89,32 @@ class DocumentEdition:
         raise EditionAsked("edition printed")
 
 
-def only_leaves_out_of_the_website(environment: jinja2.Environment, text: str) -> None:
-    """Raise EditionAsked unless a document's every use of the edition is the one way to leave a
-    passage out of the public website: {% if edition != "public" %} ... {% endif %}, with no
-    {% else %} or {% elif %}. The public edition is the staff edition with passages left out,
-    never more: a passage shown on the website only (`edition == "public"`, an {% else %}, `not`)
-    would be read by neither staff nor inspectors, nor by the reviewer of the change."""
+# How a page may ask for the edition: only to leave a passage out. A document may leave a passage
+# off the public website; a page of doc/ may also keep one for staff alone (the status links).
+DOCUMENT_LEAVES_OUT = frozenset({("ne", "public")})
+SITE_PAGE_LEAVES_OUT = frozenset({("ne", "public"), ("eq", "staff")})
+
+
+def only_leaves_out(environment: jinja2.Environment, text: str, ways: frozenset = DOCUMENT_LEAVES_OUT) -> None:
+    """Raise EditionAsked unless a page's every use of the edition is one of `ways` of leaving a
+    passage out: {% if edition != "public" %} ... {% endif %} (and, for a site page, {% if
+    edition == "staff" %} ... {% endif %}), with no {% else %} or {% elif %}. Every edition is the
+    staff edition with passages left out, never more: a passage shown to inspectors or on the
+    website only (`edition == "public"`, `edition == "inspector"`, an {% else %}, `not`) would be
+    read by neither staff nor the reviewer of the change."""
     tree = environment.parse(text)
     allowed = set()
     for block in tree.find_all(jinja2.nodes.If):
         test = block.test
         if (isinstance(test, jinja2.nodes.Compare) and isinstance(test.expr, jinja2.nodes.Name)
-                and test.expr.name == "edition" and len(test.ops) == 1 and test.ops[0].op == "ne"
-                and isinstance(test.ops[0].expr, jinja2.nodes.Const) and test.ops[0].expr.value == "public"):
+                and test.expr.name == "edition" and len(test.ops) == 1 and isinstance(test.ops[0].expr, jinja2.nodes.Const)
+                and (test.ops[0].op, test.ops[0].expr.value) in ways):
             if block.else_ or block.elif_:
-                raise EditionAsked("an {% else %} or {% elif %} after it would show a passage on the public website "
-                                   "only")
+                raise EditionAsked("an {% else %} or {% elif %} after it would show a passage to another edition only")
             allowed.add(id(test.expr))
     if any(name.name == "edition" and id(name) not in allowed for name in tree.find_all(jinja2.nodes.Name)):
-        raise EditionAsked("a passage shown on the public website only, or the edition used any other way")
+        raise EditionAsked("a passage shown to inspectors or on the public website only, or the edition used any "
+                           "other way")
 
 
 # --- the budget of the page being rendered ----------------------------------------
@@ -459,8 +466,8 @@ class PageRenderer:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
         rendered = self._render(text, meta, seconds, document)
-        if document and "edition" in text:
-            only_leaves_out_of_the_website(self.environment, text)
+        if "edition" in text:
+            only_leaves_out(self.environment, text, DOCUMENT_LEAVES_OUT if document else SITE_PAGE_LEAVES_OUT)
         return rendered
 
     def _render(self, text: str, meta: dict | None, seconds: float, document: bool) -> str:
@@ -680,9 +687,10 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                     if seen[key][0] is not None:
                         problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
-        if problem is None and document is not None and "edition" in text:
+        if problem is None and "edition" in text:
             try:  # the whole text: the skeleton above keeps no words, so an {% else %} in it is empty
-                only_leaves_out_of_the_website(renderer.environment, text)
+                only_leaves_out(renderer.environment, text,
+                                DOCUMENT_LEAVES_OUT if document is not None else SITE_PAGE_LEAVES_OUT)
             except jinja2.TemplateError as exc:
                 problem = exc
         if printed:
@@ -701,7 +709,9 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
         return error("template", path, f"a {{% if %}} or {{{{ }}}} uses the edition other than to leave a passage out of "
                      f"the public website ({exc}): staff and inspectors read the same words, and the website no more",
                      "write {% if edition != \"public\" %} ... {% endif %} around what the home keeps off the website, "
-                     "and nothing else with edition", **where)
+                     "and nothing else with edition" + (" (a page of docs/ may also keep a passage for staff alone: "
+                                                        "{% if edition == \"staff\" %} ... {% endif %})"
+                                                        if path.startswith("docs/") else ""), **where)
     if isinstance(exc, TemplateLimit):
         return error("template", path, f"a {{{{ }}}} or {{% %}} expression asks for more than a page may have ({exc})",
                      "remove it; documents may only show the handbook's facts, such as {{ home.name }}", **where)

@@ -25,7 +25,7 @@ from handbook.checks.versions import version_key
 from handbook.loading.rendering import PageRenderer, render_text
 from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text, text_changed
 from handbook.model.findings import Finding, sort_key
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import Handbook, split_site_page
 from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
 from handbook.model.registry import REGISTRY_FILE, SECTION_MAPS, legal_items, section_map
 from handbook.sources.errors import HandbookError
@@ -144,6 +144,16 @@ class DataReview:
 
 
 @dataclass
+class SitePageReview:
+    """A page of docs/ (the home page with its emergency box, the how-to pages) whose text changed:
+    its sentences and links as readers get them, as for a document."""
+    path: str
+    title: str
+    sentences: list[Sentence]
+    links: list[tuple[str, str, str]]
+
+
+@dataclass
 class ReviewSummary:
     base: str
     stops: list[Finding]                      # the findings that stop the merge
@@ -155,10 +165,11 @@ class ReviewSummary:
     # the documents say is unchanged, but how they are built, checked or shown may not be, so the
     # reviewer reads these in the diff.
     other_files: list[str] = field(default_factory=list)
+    site_pages: list[SitePageReview] = field(default_factory=list)  # ... and what readers see of each changed page
 
     @property
     def touches_nothing_governed(self) -> bool:
-        return not self.documents and self.home_facts is None and not self.other_data
+        return not self.documents and self.home_facts is None and not self.other_data and not self.site_pages
 
 
 # --- the summary --------------------------------------------------------------------
@@ -208,7 +219,33 @@ def review_summary(handbook: Handbook, base: str) -> ReviewSummary:
     # when no fact a reader sees changed, a file whose mode alone changed.
     accounted = {r.path for r in reviews} | {data.path for data in other_data} | ({HOME_FILE} if home_facts else set())
     other_files = [path for path in changed_since(handbook.root, commit) if path not in accounted]
-    return ReviewSummary(base, stops, reviews, home_facts, other_data, other_files)
+    return ReviewSummary(base, stops, reviews, home_facts, other_data, other_files,
+                         _review_site_pages(handbook, commit, other_files))
+
+
+def _review_site_pages(handbook: Handbook, commit: str, changed: list[str]) -> list[SitePageReview]:
+    """What readers see change on each changed page of docs/: its sentences and links, rendered
+    with the facts as they are now (a fact's own change has its section). The page is still named
+    among the other files: its page functions and layout are read in the diff."""
+    paths = [path for path in changed if path.startswith("docs/") and path.endswith(".md")]
+    renderer = PageRenderer(handbook)
+
+    def shown(text: str | None) -> str:
+        if text is None:
+            return ""
+        body = split_site_page(text)[0]
+        made = renderer.attempt(body, {}, document=False)[1]
+        return made if made is not None else body
+
+    pages = []
+    for path, before in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
+        old_text, new_text = shown(before), shown(_read(handbook.root / path))
+        sentences = [Sentence(kind.capitalize(), text)
+                     for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
+        moved = _links_changed(old_text, new_text)
+        if sentences or moved:
+            pages.append(SitePageReview(path, _site_page_title(handbook, path), sentences, moved))
+    return pages
 
 
 def _kind_rank(document: Document | None) -> int:
