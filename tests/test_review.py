@@ -452,6 +452,19 @@ def test_a_box_folded_shut_and_a_list_renumbered_are_shown(repo):
     assert not any("only the layout" in line for line in lines), lines
 
 
+def test_a_passage_left_off_the_public_website_is_named(repo):
+    """An attacker's review: wrapping the statement's sentence on how to reach Ofsted in
+    {% if edition != "public" %} took it off the public website, and the review said "only the
+    layout or emphasis changed"."""
+    sentence = "Staff are in the home day and night."
+    edit(repo, SOP, (sentence, '{% if edition != "public" %}' + sentence + "{% endif %}"),
+         ('version: "1.0"', 'version: "1.1"'), entry("1.1", "Staffing kept for staff.", *APPROVED))
+    commit(repo, "Staffing off the website")
+    lines = review(repo, 0)
+    assert f"- Now left off the public website: {sentence}" in lines, lines
+    assert not any("only the layout" in line for line in lines), lines
+
+
 def test_a_change_of_emphasis_alone_is_called_so(repo):
     edit(repo, POLICY, ("Follow these steps in order, straight away.", "Follow these steps **in order**, straight away."),
          ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Emphasis.", *APPROVED))

@@ -32,7 +32,7 @@ from handbook.sources.errors import HandbookError
 from handbook.sources.git import changed_since, files_at, read_blobs, resolve
 from handbook.sources.headings import heading_anchors, sections
 from handbook.sources.yaml_files import YamlProblem, parse_yaml
-from handbook.views.history import what_changed
+from handbook.views.history import sentences, what_changed
 from handbook.views.plain_text import links, plain_text
 from handbook.views.templating import render
 
@@ -110,6 +110,10 @@ class DocumentReview:
     # Links that lead somewhere new, or no longer lead where they did: (change, text, address),
     # change being "Added" or "Removed". A sentence can read the same and send the reader elsewhere.
     links: list[tuple[str, str, str]] = field(default_factory=list)
+    # Sentences the public website now leaves out ({% if edition != "public" %}), or now shows,
+    # of a document published there: staff and the sentences above read the same either way.
+    left_off_website: list[str] = field(default_factory=list)
+    shown_on_website: list[str] = field(default_factory=list)
     # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
     # the title before, when it changed.
     fields: list[str] = field(default_factory=list)
@@ -331,10 +335,23 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
             review.sentences = [Sentence(kind.capitalize(), text)
                                 for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
             review.links = _links_changed(old_text, new_text)
+            if after.on_website or before.on_website:
+                left_before = _left_off_website(base_handbook, before, old_text)
+                left_after = _left_off_website(handbook, after, new_text)
+                review.left_off_website = [s for s in left_after if s not in left_before]
+                review.shown_on_website = [s for s in left_before if s not in left_after]
 
     if after.kind == "statement-of-purpose" and change == "text":
         review.ofsted = _ofsted_notice(handbook, after, revisions)
     return review
+
+
+def _left_off_website(handbook: Handbook, document: Document, staff_text: str) -> list[str]:
+    """The sentences of the staff edition that the public website leaves out (the same facts: a
+    fact kept off the website is not a passage left out)."""
+    public = dataclasses.replace(handbook, edition="public")
+    shown = set(sentences(plain_text(render_text(public, document))))
+    return [sentence for sentence in sentences(plain_text(staff_text)) if sentence not in shown]
 
 
 def _links_changed(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
