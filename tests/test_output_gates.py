@@ -302,9 +302,11 @@ def test_a_large_handbook_is_gated_beside_the_build_and_refused_the_same_way(han
         (handbook_copy / "policies" / f"extra-{number:03}.md").write_text(
             source.replace("id: anti-bullying", f"id: extra-{number:03}")
                   .replace("title: Anti-bullying policy", f"title: Extra policy {number:03}"), encoding="utf-8")
-    # An element the source check does not know (it refuses those that fetch or run), which the
-    # gate's allowlist does not hold.
-    append(handbook_copy, "policies/extra-042.md", "<marquee>Approved.</marquee>")
+    # An element the gate's allowlist does not hold, put on one page by a theme template, which the
+    # source check does not read (a document's own <marquee> is refused by the check first).
+    (handbook_copy / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}{% if page.file.src_uri == "policies/extra-042.md" %}'
+        "<marquee>Approved.</marquee>{% endif %}{% endblock %}\n", encoding="utf-8")
     expected = ("policies/extra-042.md: the built page holds a <marquee> element, which the handbook does not publish "
                 "- remove it")
     assert_build_refuses(handbook_copy, f"{expected}; {SECURITY}")

@@ -121,13 +121,13 @@ def test_a_provider_policy_overdue_is_one_error_naming_the_homes_that_follow_it(
 
 def test_coverage_is_worked_out_per_home(provider):
     edit(provider / "homes/birch-house/policies/missing-child.md", "status: approved", "status: draft")
-    assert errors_of(provider) == [
-        "data/regulations.yml: [birch-house] Regulation 34(4) (Missing child policy) has no approved document "
-        "(homes/birch-house/policies/missing-child.md is draft) - approve a document that serves it and list "
-        "\"34(4)\" in its regulations",
+    assert errors_of(provider) == [   # the document's own error first: the regulation's follows from it
         "homes/birch-house/policies/missing-child.md, line 6: [birch-house] version 1.1 records an approval (Responsible "
         "Individual, 26 November 2026) but the document is a draft: its page would say both that it is approved and "
-        "that it is not - set status: approved if it was approved, or remove approved_by and approved_on until it is"]
+        "that it is not - set status: approved if it was approved, or remove approved_by and approved_on until it is",
+        "data/regulations.yml: [birch-house] Regulation 34(4) (Missing child policy) has no approved document "
+        "(homes/birch-house/policies/missing-child.md is draft) - approve a document that serves it and list "
+        "\"34(4)\" in its regulations"]
 
 
 def test_the_registration_stage_is_each_homes_own(provider):

@@ -689,6 +689,7 @@ class _RawHtml(HTMLParser):
         self.open: list[tuple[str, int]] = []  # (element, line), innermost last
         self.too_deep = False
         self.ids: list[tuple[int, str, str]] = []  # (line, id, where)
+        self.refused_at: int | None = None  # the depth of an open element refused whole: its contents are not said
 
     def handle_starttag(self, tag, attrs):
         self._start(tag, attrs)
@@ -714,6 +715,8 @@ class _RawHtml(HTMLParser):
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
                 del self.open[index:]  # and those opened inside it: a browser closes them here too
+                if self.refused_at is not None and len(self.open) <= self.refused_at:
+                    self.refused_at = None
                 return
         if tag in OPTIONAL_END:
             return  # a </p> with no <p> makes an empty paragraph: nothing around the document is closed
@@ -737,6 +740,8 @@ class _RawHtml(HTMLParser):
         if not _TAG_NAME.fullmatch(tag):
             return  # not an element: an autolink such as <https://...> or <name@example.org>
         line = self.getpos()[0]
+        if self.refused_at is not None:
+            return  # inside an element refused whole (the <input> of a <form>, the <path> of an <svg>)
         if tag == "h1" and self.document:
             self.problems.append((line, "<h1> is a title, which the page already has from the front matter: the PDF "
                                   "would list it as a document of its own, and the booklet would hide it",
@@ -745,8 +750,10 @@ class _RawHtml(HTMLParser):
             self.problems.append((line, f"<{tag}> is a heading written in HTML, which gets no anchor of its own: the "
                                   "page's contents, links to the section and the Statement of Purpose's index "
                                   "cannot find it", f"write it in Markdown: {'#' * int(tag[1])} and the words"))
-        elif tag not in PAGE_ELEMENTS:  # refused whole: what its attributes would do is not said as well
+        elif tag not in PAGE_ELEMENTS:  # refused whole: what its attributes and contents would do is not said
             self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
+            if tag not in VOID_ELEMENTS:
+                self.refused_at = len(self.open)
             return
         href = dict(attrs).get("href") if tag == "a" else None
         if href and not href.startswith("#") and not _SCHEME.match(href):

@@ -45,7 +45,9 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
                 else f"{d.path} is a {d.kind}, not {what}" for d in others) + ")"
         broken = [d.path for d in handbook.documents if not d.valid and _cites(handbook, d, regulation.key)]
         if broken and not others:
-            why = f" ({' and '.join(broken)} list{'s' if len(broken) == 1 else ''} it, but cannot be read: fix that first)"
+            why = (f" ({' and '.join(broken)} list{'s' if len(broken) == 1 else ''} it, but "
+                   f"{'has an error' if len(broken) == 1 else 'have errors'} of {'its' if len(broken) == 1 else 'their'} "
+                   "own: fix that first)")
         if applying:
             message = f"{regulation.label} ({regulation.title}) has no document{why}"
             fix = f"write {what} that serves it (a draft will do until the home is registered) and list " \

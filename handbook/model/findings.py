@@ -87,8 +87,14 @@ def warning(check: CheckName, path: str, message: str, fix: str, **where) -> Fin
     return Finding(Severity.WARNING, path, message, fix, check=check, **where)
 
 
+# Read after the others of their severity: a regulation with no document is often what a
+# document's own error leaves behind (the document cannot count until it is fixed), so the
+# error to fix comes first.
+READ_LAST = frozenset({"required-regulation"})
+
+
 def sort_key(finding: Finding):
-    return (finding.severity is not Severity.ERROR, finding.path, finding.line or 0)
+    return (finding.severity is not Severity.ERROR, finding.check in READ_LAST, finding.path, finding.line or 0)
 
 
 class WithFindings:
