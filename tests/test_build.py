@@ -90,6 +90,10 @@ def test_a_link_to_a_document_not_in_force_says_so_where_the_page_does_not(handb
     retired = (site / "policies/old-rota.html").read_text()
     assert ('<a href="night-checks.html">night checks procedure <span class="not-in-force">(draft: not yet in force)'
             '</span></a>') in retired
+    # A new user's review: the status page said "(draft: not yet in force) (draft)".
+    status = (site / "status.html").read_text()
+    assert ('<a href="policies/night-checks.html">Night checks procedure <span class="not-in-force">(draft: not yet '
+            'in force)</span></a></td>') in status, status
 
 
 def test_the_theme_reaches_the_site_when_the_environment_lives_in_the_repository(handbook_copy):
