@@ -180,11 +180,9 @@ def _on_main(repo: Path, *replacements: tuple[str, str]) -> None:
     git(repo, "checkout", "-q", "-B", "change")
 
 
-def test_approving_a_draft_as_it_stands_counts_as_its_review(repo):
-    """An author's review: approving a draft and setting last_reviewed to the approval date, as the
-    how-to says, failed until a changes entry recorded a separate review ("Reviewed; no changes
-    needed") that did not happen. The approval is the review."""
-    today = fixture_today()
+def _approve_draft_on_main(repo: Path, today: dt.date, approved_on: dt.date):
+    """A new version is a draft on main; the change approves it as it stands (approved_on as
+    given) and sets last_reviewed to today: the result of `handbook check --base main`."""
     raised, new = raise_version(repo)
     _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, today.isoformat(), "New gate check.",
                                                                        approved=False),
@@ -192,8 +190,16 @@ def test_approving_a_draft_as_it_stands_counts_as_its_review(repo):
     last = re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0)
     edit(repo, POLICY, ("status: draft", "status: approved"), (last, f"last_reviewed: {today.isoformat()}"),
          ("    summary: New gate check.\n", "    summary: New gate check.\n    approved_by: Responsible Individual\n"
-                                         f"    approved_on: {today.isoformat()}\n"))
-    result = check_base(repo, today)
+                                         f"    approved_on: {approved_on.isoformat()}\n"))
+    return check_base(repo, today)
+
+
+def test_approving_a_draft_as_it_stands_counts_as_its_review(repo):
+    """An author's review: approving a draft and setting last_reviewed to the approval date, as the
+    how-to says, failed until a changes entry recorded a separate review ("Reviewed; no changes
+    needed") that did not happen. The approval is the review."""
+    today = fixture_today()
+    result = _approve_draft_on_main(repo, today, approved_on=today)
     assert result.returncode == 0, result.stdout
 
 
@@ -203,15 +209,7 @@ def test_an_approval_dated_apart_from_last_reviewed_says_which_to_correct(repo):
     true", an entry for a review that never happened apart from the approval."""
     today = fixture_today()
     typo = (today - dt.timedelta(days=1)).isoformat()
-    raised, new = raise_version(repo)
-    _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, today.isoformat(), "New gate check.",
-                                                                       approved=False),
-             (REMOVED_FROM + "\n", ADDED + "\n"))
-    last = re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0)
-    edit(repo, POLICY, ("status: draft", "status: approved"), (last, f"last_reviewed: {today.isoformat()}"),
-         ("    summary: New gate check.\n", "    summary: New gate check.\n    approved_by: Responsible Individual\n"
-                                         f"    approved_on: {typo}\n"))
-    result = check_base(repo, today)
+    result = _approve_draft_on_main(repo, today, approved_on=today - dt.timedelta(days=1))
     line = (repo / POLICY).read_text().splitlines().index(f"last_reviewed: {today.isoformat()}") + 1
     assert (f"ERROR: {POLICY}, line {line}: last_reviewed is {today.isoformat()}, but the approval this change records "
             f"is dated {typo}: the approval is the review - set last_reviewed to {typo}, or correct approved_on if "

@@ -27,6 +27,15 @@ def commit(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "-m", message, when=f"{DAY.isoformat()}T10:00:00+00:00")
 
 
+def on_main(repo: Path, path: str, message: str, *replacements: tuple[str, str]) -> None:
+    """Commit `replacements` to `path` on main, then take them into the change branch."""
+    git(repo, "checkout", "-q", "main")
+    edit(repo, path, *replacements)
+    commit(repo, message)
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "main")
+
+
 @pytest.fixture
 def repo(handbook_copy):
     """main: the approved handbook, then the safeguarding policy taken out of the inspectors' copy;
@@ -136,12 +145,8 @@ def test_review_only_change(repo):
 def test_a_draft_reviewed_has_no_next_review_date(repo):
     """A new user's review: the summary of a review of a draft said "Next review due by ...", while
     its page says "Next review: not applicable while draft" (the schedule counts documents in force)."""
-    git(repo, "checkout", "-q", "main")
-    edit(repo, "policies/complaints.md", ("status: approved", "status: draft"),
-         ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
-    commit(repo, "Complaints procedure back to draft")
-    git(repo, "checkout", "-q", "change")
-    git(repo, "merge", "-q", "main")
+    on_main(repo, "policies/complaints.md", "Complaints procedure back to draft", ("status: approved", "status: draft"),
+            ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
     edit(repo, "policies/complaints.md", ("last_reviewed: 2026-10-05", f"last_reviewed: {DAY.isoformat()}"),
          entry("1.0", "Reviewed with the children; no changes needed.", "review_only: true"))
     commit(repo, "Complaints procedure reviewed")
@@ -402,12 +407,8 @@ def test_text_struck_through_and_a_picture_swapped_are_shown(repo):
     pictures.mkdir(parents=True)
     for name, colour in (("exits.png", "white"), ("exits-old.png", "black")):
         Image.new("RGB", (4, 4), colour).save(pictures / name, "PNG")
-    git(repo, "checkout", "-q", "main")
-    edit(repo, POLICY, ("Follow these steps in order, straight away.\n",
-                        "Follow these steps in order, straight away.\n\n![The fire exits](../assets/images/exits.png)\n"))
-    commit(repo, "A plan of the fire exits")
-    git(repo, "checkout", "-q", "change")
-    git(repo, "merge", "-q", "main")
+    on_main(repo, POLICY, "A plan of the fire exits", ("Follow these steps in order, straight away.\n",
+            "Follow these steps in order, straight away.\n\n![The fire exits](../assets/images/exits.png)\n"))
     edit(repo, POLICY, ("exits.png)", "exits-old.png)"),
          ("call the police on {{ home.contacts.emergency.phone }}. Give",
           "<s>call the police on {{ home.contacts.emergency.phone }}</s>. Give"),
@@ -488,12 +489,8 @@ def test_a_change_to_the_regulation_registry_says_what_changed(repo):
 def test_an_approval_given_in_this_change_is_not_called_kept(repo):
     """An audit found "Version 1.0 keeps its approval" said of a draft nobody had approved before
     the change: an approval the change records is new."""
-    git(repo, "checkout", "-q", "main")
-    edit(repo, "policies/anti-bullying.md", ("status: approved", "status: draft"),
-         ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
-    commit(repo, "Anti-bullying policy back to draft")
-    git(repo, "checkout", "-q", "change")
-    git(repo, "merge", "-q", "main")
+    on_main(repo, "policies/anti-bullying.md", "Anti-bullying policy back to draft", ("status: approved", "status: draft"),
+            ("    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n", ""))
     edit(repo, "policies/anti-bullying.md", ("status: draft", "status: approved"),
          ("    date: 2026-10-05\n", f"    date: 2026-10-05\n    approved_by: Responsible Individual\n"
                                   f"    approved_on: {DAY.isoformat()}\n"))
@@ -553,10 +550,8 @@ def test_a_revision_and_a_fact_change_together(repo):
 
 
 def test_while_the_home_is_applying_no_ofsted_deadline_is_invented(repo):
-    git(repo, "checkout", "-q", "main")
-    edit(repo, "data/home.yml", ("  stage: registered\n  registered_on: 2026-10-01\n", "  stage: applying\n"))
-    commit(repo, "The home is applying for registration")
-    git(repo, "checkout", "-q", "-B", "change")
+    on_main(repo, "data/home.yml", "The home is applying for registration",
+            ("  stage: registered\n  registered_on: 2026-10-01\n", "  stage: applying\n"))
     edit(repo, SOP, (HEALTH_BEFORE, HEALTH_AFTER), ('\nversion: "1.0"\n', '\nversion: "1.1"\n'),
          entry("1.1", "Health care: we ask CAMHS for help sooner.", *APPROVED))
     commit(repo, "Statement of Purpose: CAMHS sooner")
@@ -608,12 +603,8 @@ def test_a_version_or_status_from_the_base_cannot_write_markdown_into_the_review
     before the checks held it) is shown as text, so it cannot add a picture fetched from a server
     or a line of its own to the summary."""
     pixel = "1.0 ![seen](https://example.org/pixel.png) **Approved**"
-    git(repo, "checkout", "-q", "main")
-    edit(repo, "policies/anti-bullying.md", ('\nversion: "1.0"\n', f'\nversion: "{pixel}"\n'),
-         ("status: approved", "status: \"approved*\""))
-    commit(repo, "A version that is not one")
-    git(repo, "checkout", "-q", "change")
-    git(repo, "merge", "-q", "main")
+    on_main(repo, "policies/anti-bullying.md", "A version that is not one", ('\nversion: "1.0"\n', f'\nversion: "{pixel}"\n'),
+            ("status: approved", "status: \"approved*\""))
     edit(repo, "policies/anti-bullying.md", ("status: \"approved*\"", "status: retired"),
          (f'\nversion: "{pixel}"\n', '\nversion: "1.1"\n'), entry("1.1", "Retired."))
     commit(repo, "Anti-bullying policy retired")
@@ -689,10 +680,7 @@ def test_an_approval_added_to_a_replaced_version_is_refused(repo):
     """An attacker's review: approved_by and approved_on added to an older version's entry showed
     in its history as an approval given then; the review said only "details only, text unchanged"."""
     old = "    approved_by: Responsible Individual\n    approved_on: 2026-10-05\n    summary: First version"
-    git(repo, "checkout", "-q", "main")
-    edit(repo, POLICY, (old, "    summary: First version"))
-    commit(repo, "Version 1.0 as it was: never approved")
-    git(repo, "checkout", "-q", "-B", "change")
+    on_main(repo, POLICY, "Version 1.0 as it was: never approved", (old, "    summary: First version"))
     edit(repo, POLICY, ("    summary: First version", old))
     commit(repo, "Version 1.0 approved after all")
     lines = review(repo, 1)
@@ -707,10 +695,7 @@ def test_what_happened_since_may_be_added_to_a_past_entry(repo):
     """A version's approval, once given, and the day Ofsted was sent a revision, are added to the
     entry that version already has: that is not a rewrite."""
     sop, sent = "statement-of-purpose/statement-of-purpose.md", "    ofsted_notified_on: 2026-10-12\n"
-    git(repo, "checkout", "-q", "main")
-    edit(repo, sop, (sent, ""))
-    commit(repo, "Statement of Purpose: not sent yet")
-    git(repo, "checkout", "-q", "-B", "change")
+    on_main(repo, sop, "Statement of Purpose: not sent yet", (sent, ""))
     edit(repo, sop, ("    approved_on: 2026-10-05\n", "    approved_on: 2026-10-05\n" + sent))
     commit(repo, "Statement of Purpose: sent")
     lines = review(repo, 0)
