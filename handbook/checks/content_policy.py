@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import html
 import json
 import posixpath
@@ -946,11 +947,16 @@ class _Targets:
         document = self.handbook.document(path) if path is not None else None
         if document is None or anchor in DOCUMENT_ANCHORS or anchor == "top":  # #top: the page's top, in HTML
             return True
-        if anchor in heading_anchors(self.pages.get(document.path, document.body)):
+        if anchor in _anchors_of(self.pages.get(document.path, document.body)):
             return True
         name = re.escape(anchor) + r"(?![\w-])"  # in an attribute list ({: #name }) or an element's id="name"
         own_id = rf"\{{[^}}\n]*#{name}[^}}\n]*\}}|\bid\s*=\s*[\"']?{name}"
         return re.search(own_id, document.body) is not None
+
+
+@functools.lru_cache(maxsize=256)  # many pages link to the sections of a few documents
+def _anchors_of(text: str) -> frozenset[str]:
+    return frozenset(heading_anchors(text))
 
 
 def _shown(url: str) -> str:
