@@ -184,6 +184,9 @@ def test_no_template_reaches_a_withheld_fact_in_the_public_edition(template):
     if template.startswith("{% set edition"):  # a page may not set the edition: refused, never printed
         assert text is None and "the edition used any other way" in str(problem)
         return
+    if template.startswith("{% for"):  # nor go through the facts: it prints them, one by one
+        assert text is None and str(problem) == "a {% for %} block"
+        return
     assert problem is None, problem
     assert "1 Example Road" not in text and "TB1 1AA" not in text
 

@@ -472,6 +472,53 @@ def test_a_site_page_may_only_leave_passages_out_too(mini, markup, refused):
                for message in found)
 
 
+SHAPE = ("the page's template holds {what}: a page prints the home's facts and may leave a passage out of an "
+         "edition, nothing more, so that every edition reads the same words as the staff edition the review shows - "
+         "remove it: print facts as {{{{ home.name }}}}, and put {{% if edition != \"public\" %}} ... {{% endif %}} "
+         "around what the website leaves out")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("page, markup, what", [
+    # An attacker's review: a {% set %} in the passage the website leaves out, tested after it,
+    # showed the website a sentence staff and the review never had.
+    ("policies/missing-child.md", '{% if edition != "public" %}{% set s = 1 %}{% endif %}{% if s is not defined %}'
+     "Staff may search a child's body.{% endif %}", "a {% set %} block"),
+    ("policies/missing-child.md", "{% if home.address is not string %}Children may stay out at night.{% endif %}",
+     "a {% if %} block"),
+    ("policies/missing-child.md", '{{ "Call 101." if home.address is string else "Call 999." }}',
+     "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
+    ("policies/missing-child.md", "{{ home.address or 'Call 101.' }}",
+     "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
+    ("policies/missing-child.md", "{% for n in range(3) %}Call.{% endfor %}", "a {% for %} block"),
+    # ...and a page function asked in a test, which the checks stand in for, read 999 to them and
+    # 101 on the built home page.
+    ("docs/index.md", "Call {% if topics() %}{{ home.contacts.police_non_emergency.phone }}{% endif %} now.",
+     "a {% if %} block"),
+    ("docs/index.md", "Call {{ topics() | length }} now.", "the page function topics used other than alone, as "
+                                                            "{{ topics() }}"),
+])
+def test_a_template_prints_facts_and_leaves_passages_out_nothing_more(mini, page, markup, what):
+    if page.startswith("docs/"):
+        (mini / "docs").mkdir(exist_ok=True)
+        (mini / page).write_text(f"# Home\n\n{markup}\n", encoding="utf-8")
+    else:
+        write_document(mini, page, front_matter(), body=f"First.\n\n{markup}\n")
+    found = [f.message + " - " + f.fix for f in check(mini).findings if f.path == page and f.is_error]
+    assert found == [SHAPE.format(what=what)]
+
+
+@pytest.mark.unit
+def test_what_pages_really_use_passes(mini):
+    (mini / "docs").mkdir(exist_ok=True)
+    (mini / "docs" / "index.md").write_text('# Home\n\n{{ topics() }}\n\n{% if edition == "staff" %}[Status](status.md)'
+                                            "{% endif %}\n\n{% raw %}{% set x %}{% endraw %}\n", encoding="utf-8")
+    write_document(mini, "policies/missing-child.md", front_matter(),
+                   body='Call {{ home.contacts.emergency.phone }}.\n\n{% if edition != "public" %}We are '
+                        "{{ home.name | upper }}.{% endif %}\n")
+    assert [str(f) for f in check(mini).findings if f.check == "template"] == []
+
+
 def load_and_check_staff(root: Path):
     """The handbook as `handbook export --document` loads it: the staff edition, unset."""
     from handbook.checks import load_and_check

@@ -106,15 +106,76 @@ def only_leaves_out(environment: jinja2.Environment, text: str, ways: frozenset 
     allowed = set()
     for block in tree.find_all(jinja2.nodes.If):
         test = block.test
-        if (isinstance(test, jinja2.nodes.Compare) and isinstance(test.expr, jinja2.nodes.Name)
-                and test.expr.name == "edition" and len(test.ops) == 1 and isinstance(test.ops[0].expr, jinja2.nodes.Const)
-                and (test.ops[0].op, test.ops[0].expr.value) in ways):
+        if isinstance(test, jinja2.nodes.Compare) and _leaves_out(test, ways):
             if block.else_ or block.elif_:
                 raise EditionAsked("an {% else %} or {% elif %} after it would show a passage to another edition only")
             allowed.add(id(test.expr))
     if any(name.name == "edition" and id(name) not in allowed for name in tree.find_all(jinja2.nodes.Name)):
         raise EditionAsked("a passage shown to inspectors or on the public website only, or the edition used any "
                            "other way")
+
+
+class TemplateShape(jinja2.TemplateError):
+    """A page's template does more than print facts, call a page function and leave passages out."""
+
+
+# What a page's template may do: print (a fact, a page function's part of a site page) and leave a
+# passage out of an edition (only_leaves_out). Nothing in it chooses between texts: a {% set %} in
+# a passage only the staff edition keeps, tested after it (`is defined`), or a test on a fact the
+# website withholds (`home.address is string`), would show the website or the inspectors words the
+# staff edition and the reviewer's summary never have; so would a page function asked in a test
+# (the checks stand in for page functions: `{% if topics() %}101{% else %}999{% endif %}` reads
+# 999 to them and 101 on the built home page).
+_CHOICES = (jinja2.nodes.CondExpr, jinja2.nodes.Test, jinja2.nodes.Compare, jinja2.nodes.And, jinja2.nodes.Or,
+            jinja2.nodes.Not)
+_BLOCK_NAMES = {"For": "for", "Assign": "set", "AssignBlock": "set", "Macro": "macro", "CallBlock": "call",
+                "FilterBlock": "filter", "With": "with", "If": "if", "Include": "include", "Import": "import",
+                "FromImport": "from", "ExprStmt": "do", "Scope": "scope", "Block": "block", "Extends": "extends"}
+
+
+def only_prints_and_leaves_out(environment: jinja2.Environment, text: str, ways: frozenset,
+                               page_functions: Sequence[str] = ()) -> None:
+    """Raise TemplateShape unless every {% %} of the page is an {% if %} of `ways` (an edition
+    test that leaves a passage out) and every {{ }} prints without choosing: no {% set %}, {% for %}
+    or other block, no `if`, `is`, comparison, `and`, `or` or `not` in an expression, and a page
+    function only called alone, {{ topics() }}."""
+    def expression(node: jinja2.nodes.Node) -> None:
+        if isinstance(node, _CHOICES) or next(node.find_all(_CHOICES), None) is not None:
+            raise TemplateShape("an expression that chooses between texts (if, is, a comparison, and, or, not)")
+        called = node.node if isinstance(node, jinja2.nodes.Call) and not (
+            node.args or node.kwargs or node.dyn_args or node.dyn_kwargs) else None
+        for name in node.find_all(jinja2.nodes.Name):
+            if name.name in page_functions and name is not called:
+                raise TemplateShape(f"the page function {name.name} used other than alone, as {{{{ {name.name}() }}}}")
+
+    def statements(body: list) -> None:
+        for node in body:
+            if isinstance(node, jinja2.nodes.Output):
+                for child in node.nodes:
+                    if not isinstance(child, jinja2.nodes.TemplateData):
+                        expression(child)
+            elif isinstance(node, jinja2.nodes.If) and _leaves_out(node.test, ways) and not (node.else_ or node.elif_):
+                statements(node.body)
+            else:
+                raise TemplateShape(f"a {{% {_BLOCK_NAMES.get(type(node).__name__, type(node).__name__.lower())} %}} "
+                                    "block")
+
+    statements(environment.parse(text).body)
+
+
+def _leaves_out(test: jinja2.nodes.Node, ways: frozenset) -> bool:
+    return (isinstance(test, jinja2.nodes.Compare) and isinstance(test.expr, jinja2.nodes.Name)
+            and test.expr.name == "edition" and len(test.ops) == 1 and isinstance(test.ops[0].expr, jinja2.nodes.Const)
+            and (test.ops[0].op, test.ops[0].expr.value) in ways)
+
+
+_ASKS_MORE = re.compile(r"\{%|\b(?:if|is|and|or|not)\b|[=!<>]=|[<>]|\(")
+
+
+def asks_more_than_facts(text: str) -> bool:
+    """Whether a page's Jinja holds anything but plain {{ facts }}: a block, a test, a call (the
+    structure is then read whole, by only_prints_and_leaves_out)."""
+    return any(_ASKS_MORE.search(text, start, end) for start, end in page_jinja_spans(text))
 
 
 # --- the budget of the page being rendered ----------------------------------------
@@ -466,8 +527,11 @@ class PageRenderer:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
         rendered = self._render(text, meta, seconds, document)
+        ways = DOCUMENT_LEAVES_OUT if document else SITE_PAGE_LEAVES_OUT
         if "edition" in text:
-            only_leaves_out(self.environment, text, DOCUMENT_LEAVES_OUT if document else SITE_PAGE_LEAVES_OUT)
+            only_leaves_out(self.environment, text, ways)
+        if asks_more_than_facts(text):
+            only_prints_and_leaves_out(self.environment, text, ways, () if document else PAGE_FUNCTIONS)
         return rendered
 
     def _render(self, text: str, meta: dict | None, seconds: float, document: bool) -> str:
@@ -687,10 +751,14 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                     if seen[key][0] is not None:
                         problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
-        if problem is None and "edition" in text:
+        ways = DOCUMENT_LEAVES_OUT if document is not None else SITE_PAGE_LEAVES_OUT
+        if problem is None and ("edition" in text or asks_more_than_facts(text)):
             try:  # the whole text: the skeleton above keeps no words, so an {% else %} in it is empty
-                only_leaves_out(renderer.environment, text,
-                                DOCUMENT_LEAVES_OUT if document is not None else SITE_PAGE_LEAVES_OUT)
+                if "edition" in text:
+                    only_leaves_out(renderer.environment, text, ways)
+                if asks_more_than_facts(text):
+                    only_prints_and_leaves_out(renderer.environment, text, ways,
+                                               () if document is not None else PAGE_FUNCTIONS)
             except jinja2.TemplateError as exc:
                 problem = exc
         if printed:
@@ -712,6 +780,11 @@ def template_finding(path: str, exc: Exception, line: int | None = None, first_l
                      "and nothing else with edition" + (" (a page of docs/ may also keep a passage for staff alone: "
                                                         "{% if edition == \"staff\" %} ... {% endif %})"
                                                         if path.startswith("docs/") else ""), **where)
+    if isinstance(exc, TemplateShape):
+        return error("template", path, f"the page's template holds {exc}: a page prints the home's facts and may leave "
+                     "a passage out of an edition, nothing more, so that every edition reads the same words as the "
+                     "staff edition the review shows", "remove it: print facts as {{ home.name }}, and put "
+                     "{% if edition != \"public\" %} ... {% endif %} around what the website leaves out", **where)
     if isinstance(exc, TemplateLimit):
         return error("template", path, f"a {{{{ }}}} or {{% %}} expression asks for more than a page may have ({exc})",
                      "remove it; documents may only show the handbook's facts, such as {{ home.name }}", **where)
