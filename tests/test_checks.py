@@ -427,6 +427,15 @@ def test_a_phone_number_with_a_letter_in_it_is_refused(mini):
                      "and + ( ) - where needed")
 
 
+def test_a_phone_number_is_dialled_as_written():
+    """An attacker's review: "+44 (0)7700 900123" showed right and dialled +4407700900123, no number
+    at all: the (0) written after the country code is not dialled."""
+    from handbook.model.home import Phone
+
+    assert [Phone(number).dial for number in ("+44 (0)7700 900123", "(020) 7946 0000", "0800 1111", "+44 20 7946 0000")] \
+        == ["+447700900123", "02079460000", "08001111", "+442079460000"]
+
+
 def test_a_phone_number_written_as_a_number_is_refused(mini):
     found = _home_refused(mini, 'phone: "101"', "phone: 101")
     assert found == (f"data/home.yml, line {_home_line(mini, '    phone: 101')}: contacts.police_non_emergency.phone: "
@@ -584,8 +593,13 @@ def test_a_phone_number_is_found_however_it_is_written(mini):
     """An attacker's review: a number typed with its area code in brackets, with hyphens, in the
     international form or with a no-break space passed the check, and went out of date unseen."""
     typed = {number: number for number in ("(020) 7946 0000", "020-7946-0000", "+44 20 7946 0000",
-                                           "+44 (0)20 7946 0000", "0800\u00a01111", "116\u2009123")}
-    typed["(101)"] = "101"  # as written: what it is found as
+                                           "+44 (0)20 7946 0000")}
+    # as written: what it is found as (spaces of every kind read as one)
+    typed.update({"0800\u00a01111": "0800 1111", "116\u2009123": "116 123", "(101)": "101"})
+    # A second attacker's review: a figure space, dots, en dashes and full-width digits passed too.
+    typed.update({"07700\u2007900\u2007123": "07700 900 123", "07700.900.123": "07700.900.123",
+                  "07700\u2013900\u2013123": "07700\u2013900\u2013123",
+                  "\uff10\uff18\uff10\uff10 \uff11\uff11\uff11\uff11": "0800 1111"})
     body = "".join(f"Call {number} now.\n\n" for number in typed) + "Version 1.101.5 of 2026-12-04 at 10:30.\n"
     write_document(mini, POLICY, front_matter(), body=body)
     lines = (mini / POLICY).read_text().splitlines()

@@ -949,6 +949,9 @@ TAKEN = [
     ('<h3 id="if-a-child-is-missing-now">Sources</h3>', "<h3",
      "<h3> is a heading written in HTML, which gets no anchor of its own: the page's contents, links to the section "
      "and the Statement of Purpose's index cannot find it - write it in Markdown: ### and the words"),
+    ('<small><small><small>Call 999 at once.</small></small></small>', "<small",
+     "<small> inside <small> makes text smaller again: nested, text shrinks until readers cannot see it, while the "
+     "checks and the review still read it - use one <small> alone, not one inside another"),
     ('<strike>**Tell the on-call manager.**</strike>', "<strike",
      "<strike> is not allowed in a document - remove it: documents hold text, links and images; the handbook's theme "
      "decides how pages look and what runs on them"),

@@ -81,6 +81,9 @@ PAGE_ELEMENTS = frozenset({
     "summary", "figure", "figcaption", "img",
 })
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements that make their text smaller: one inside another shrinks it again, until readers cannot
+# see a step that every check, the review and the search still read.
+SHRINKING = frozenset({"small", "sub", "sup"})
 URL_ATTRIBUTES = frozenset({
     "href", "src", "srcset", "action", "formaction", "data", "poster", "cite", "background", "longdesc",
     "usemap", "ping", "xlink:href", "manifest", "codebase", "archive", "lowsrc", "dynsrc", "icon", "imagesrcset",
@@ -751,6 +754,10 @@ class _RawHtml(HTMLParser):
             self.problems.append((line, f"<{tag}> is a heading written in HTML, which gets no anchor of its own: the "
                                   "page's contents, links to the section and the Statement of Purpose's index "
                                   "cannot find it", f"write it in Markdown: {'#' * int(tag[1])} and the words"))
+        elif tag in SHRINKING and (outer := next((t for t, _ in reversed(self.open) if t in SHRINKING), None)):
+            self.problems.append((line, f"<{tag}> inside <{outer}> makes text smaller again: nested, text shrinks until "
+                                  "readers cannot see it, while the checks and the review still read it",
+                                  f"use one <{outer}> alone, not one inside another"))
         elif tag not in PAGE_ELEMENTS:  # refused whole: what its attributes and contents would do is not said
             self.problems.append((line, f"<{tag}> is not allowed in a document", FIX_ELEMENT))
             if tag not in VOID_ELEMENTS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from handbook.checks.common import blank_spans, matches, valid_documents
 from handbook.loading.rendering import page_jinja_spans
@@ -14,10 +15,11 @@ from handbook.model.home import HOME_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000;
 # with the area code in brackets, (020) 7946 0000; in the international form, +44 20 7946 0000 or
-# +44 (0)20 7946 0000; the groups parted by spaces, no-break or thin spaces, or hyphens. A full
-# stop after a number ends the sentence ("call Childline on 0800 1111."); one before a digit
-# makes it part of a decimal or a version (101.5), which is not a phone number.
-_SEP = "[ \u00a0\u202f\u2009-]"
+# +44 (0)20 7946 0000; the groups parted by any space, a hyphen or dash, or a dot (0300.123.1231);
+# in any digits Unicode folds to 0 to 9 (full-width ０８００). A full stop after a number ends the
+# sentence ("call Childline on 0800 1111."); one before a digit makes it part of a decimal or a
+# version (101.5), which is not a phone number.
+_SEP = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000.\u2010-\u2015-]"
 _GROUPS = rf"(?:{_SEP}?\d{{3,4}}){{1,2}}"
 _PHONE = re.compile(
     rf"(?<![\w./+-])(?:\+44{_SEP}?(?:\(0\){_SEP}?)?\d{{2,4}}{_GROUPS}|(?:\(0\d{{2,4}}\)|0\d{{2,4}}){_GROUPS}"
@@ -33,13 +35,19 @@ _NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\]\n]*\)|\{:[^{}\n]*\}|^(?:```|~~~).*
 def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     """(line offset, number) of each phone number typed as text in a document's body."""
     text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
-    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text)))
+    text = _folded(blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text))))
     found, offset, position = [], 0, 0
     for match in matches(_PHONE, _STARTS, text):
         offset += text.count("\n", position, match.start())
         position = match.start()
         found.append((offset, match.group(0)))
     return tuple(found)
+
+
+def _folded(text: str) -> str:
+    """Digits and spaces as Unicode folds them (NFKC: full-width digits to 0 to 9, a figure space
+    to a space); line breaks stay where they were, so lines are counted in the text as written."""
+    return unicodedata.normalize("NFKC", text) if not text.isascii() else text
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
@@ -66,4 +74,4 @@ def _numbers_in_front_matter(document) -> list[Finding]:
                   f"{field} holds '{found.group(0)}', a phone number, which the page prints as text that cannot be "
                   "tapped to call", "name the service in words instead (the emergency number, Childline); the "
                   "number itself belongs in the document's text, as a fact", field=field, line=document.line_of(key))
-            for field, text, key in texts if isinstance(text, str) and (found := _PHONE.search(text))]
+            for field, text, key in texts if isinstance(text, str) and (found := _PHONE.search(_folded(text)))]

@@ -83,7 +83,9 @@ class Phone(str):
 
     @property
     def dial(self) -> str:
-        return "".join(c for c in self if c.isdigit() or c == "+")
+        """The number a phone dials: its digits and +, without the "(0)" written after a country
+        code (+44 (0)20 7946 0000 is dialled +442079460000)."""
+        return "".join(c for c in self.replace("(0)", "") if c in "0123456789+")
 
     def __str__(self) -> str:
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'

@@ -30,7 +30,6 @@ class _TextBlocks(HTMLParser):
         self.blocks: list[str] = []
         self._text: list[str] = []
         self._lists: list[int | None] = []  # for each open list, the next item's number (None: not numbered)
-        self._details: list[bool] = []  # for each open <details>, whether it shows open
         self._prefix = ""  # what the next block's text starts with: an item's number, "[folded] "
 
     def _flush(self) -> None:
@@ -48,14 +47,14 @@ class _TextBlocks(HTMLParser):
         elif tag == "ul":
             self._lists.append(None)
         elif tag == "details":
-            self._details.append("open" in found)
+            self._flush()
+            if "open" not in found:  # its first words, its summary's or (with none) its content's, say so
+                self._prefix = "[folded] "
         if tag in _BLOCKS:
             self._flush()
             if tag == "li" and self._lists and self._lists[-1] is not None:
                 self._prefix = f"({self._lists[-1]}) "  # not "3. ": a sentence would end at its full stop
                 self._lists[-1] += 1
-            elif tag == "summary" and self._details and not self._details[-1]:
-                self._prefix = "[folded] "
         elif tag in ("td", "th") and "".join(self._text).strip():
             self._text.append(" | ")
         elif tag == "br":
@@ -68,8 +67,6 @@ class _TextBlocks(HTMLParser):
     def handle_endtag(self, tag) -> None:
         if tag in ("ol", "ul") and self._lists:
             self._lists.pop()
-        elif tag == "details" and self._details:
-            self._details.pop()
         if tag in _BLOCKS:
             self._flush()
         elif tag in _STRUCK:
