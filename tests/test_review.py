@@ -259,6 +259,18 @@ def test_a_changed_site_page_shows_what_readers_see_change(repo):
     assert "- `docs/index.md`" in lines[lines.index("### Other files"):], lines   # its layout is read in the diff
 
 
+def test_a_passage_of_a_site_page_kept_for_staff_alone_is_named(repo):
+    """A second attacker's review: the home page's emergency step wrapped in {% if edition ==
+    "staff" %} left the inspectors' copy without it, and the review named only the file."""
+    step = "Call {{ home.contacts.emergency.phone }} now."
+    edit(repo, "docs/index.md", (step, '{% if edition == "staff" %}' + step + "{% endif %}"))
+    commit(repo, "Emergency step for staff")
+    lines = review(repo, 0)
+    start = lines.index("### The home page (a page of the site)")
+    assert lines[start + 4:start + 6] == ["- Now left out of the inspectors' copy: Call 999 now.",
+                                          "- Now left out of the public website: Call 999 now."], lines
+
+
 def test_new_and_retired_documents_and_what_retiring_leaves_uncovered(repo):
     (repo / "policies/visitors.md").write_text(
         "---\nid: visitors\ntitle: Visitors policy\nsummary: Who may visit the home, and how staff check visitors.\n"
@@ -464,6 +476,19 @@ def test_a_passage_left_off_the_public_website_is_named(repo):
     lines = review(repo, 0)
     assert f"- Now left off the public website: {sentence}" in lines, lines
     assert not any("only the layout" in line for line in lines), lines
+
+
+def test_an_anchor_moved_to_another_heading_is_named(repo):
+    """A second attacker's review: the old heading renamed and its anchor given to "Records" sent
+    the home page's "A child is missing: what to do now" button to the records section; the review
+    showed only the renamed heading."""
+    edit(repo, POLICY, ("## If a child is missing now", "## If a child is missing right now"),
+         ("## Records", "## Records {: #if-a-child-is-missing-now }"),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Headings.", *APPROVED))
+    commit(repo, "Headings")
+    lines = review(repo, 0)
+    assert ('- Links to `#if-a-child-is-missing-now` now lead to the section "Records" (it was "If a child is missing '
+            'now").') in lines, lines
 
 
 def test_a_change_of_emphasis_alone_is_called_so(repo):

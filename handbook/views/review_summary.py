@@ -113,6 +113,9 @@ class DocumentReview:
     # Sentences the public website now leaves out ({% if edition != "public" %}), or now shows,
     # of a document published there: staff and the sentences above read the same either way.
     left_off_website: list[str] = field(default_factory=list)
+    # Anchors kept, now on another heading: (anchor, heading before, heading now). A link to the
+    # section from another page (the home page's "A child is missing" button) lands elsewhere.
+    moved_anchors: list[tuple[str, str, str]] = field(default_factory=list)
     shown_on_website: list[str] = field(default_factory=list)
     # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
     # the title before, when it changed.
@@ -155,6 +158,10 @@ class SitePageReview:
     title: str
     sentences: list[Sentence]
     links: list[tuple[str, str, str]]
+    # (edition's name, sentence) newly left out of the inspectors' copy or the public website, or
+    # shown there again: a passage may be kept for staff alone ({% if edition == "staff" %}).
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+    shown_again: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -232,24 +239,36 @@ def _review_site_pages(handbook: Handbook, commit: str, changed: list[str]) -> l
     with the facts as they are now (a fact's own change has its section). The page is still named
     among the other files: its page functions and layout are read in the diff."""
     paths = [path for path in changed if path.startswith("docs/") and path.endswith(".md")]
-    renderer = PageRenderer(handbook)
+    renderers = {edition: PageRenderer(dataclasses.replace(handbook, edition=edition))
+                 for edition in ("staff", *OTHER_EDITIONS)}
 
-    def shown(text: str | None) -> str:
+    def shown(text: str | None, edition: str = "staff") -> str:
         if text is None:
             return ""
         body = split_site_page(text)[0]
-        made = renderer.attempt(body, {}, document=False)[1]
+        made = renderers[edition].attempt(body, {}, document=False)[1]
         return made if made is not None else body
+
+    def left_out(text: str | None, staff_text: str) -> set[tuple[str, str]]:
+        return {(name, sentence) for edition, name in OTHER_EDITIONS.items()
+                for sentence in set(sentences(plain_text(staff_text))) - set(sentences(plain_text(shown(text, edition))))}
 
     pages = []
     for path, before in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
-        old_text, new_text = shown(before), shown(_read(handbook.root / path))
-        sentences = [Sentence(kind.capitalize(), text)
-                     for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
+        after = _read(handbook.root / path)
+        old_text, new_text = shown(before), shown(after)
+        changed_sentences = [Sentence(kind.capitalize(), text)
+                             for kind, text in what_changed(plain_text(old_text), plain_text(new_text))]
         moved = _links_changed(old_text, new_text)
-        if sentences or moved:
-            pages.append(SitePageReview(path, _site_page_title(handbook, path), sentences, moved))
+        was_left, now_left = left_out(before, old_text), left_out(after, new_text)
+        if changed_sentences or moved or was_left != now_left:
+            pages.append(SitePageReview(path, _site_page_title(handbook, path), changed_sentences, moved,
+                                        sorted(now_left - was_left), sorted(was_left - now_left)))
     return pages
+
+
+# The editions other than the staff one, by the name the summary gives them.
+OTHER_EDITIONS = {"inspector": "the inspectors' copy", "public": "the public website"}
 
 
 def _kind_rank(document: Document | None) -> int:
@@ -330,6 +349,10 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     if before is not None and change in ("text", "details"):
         old_text, new_text = render_text(base_handbook, before), render_text(handbook, after)
         review.sections = _sections_changed(handbook, before, after, old_text, new_text)
+        old_headings, new_headings = heading_anchors(old_text), heading_anchors(new_text)
+        review.moved_anchors = [(anchor, _plain_words(old_headings[anchor]), _plain_words(heading))
+                                for anchor, heading in new_headings.items()
+                                if anchor in old_headings and _plain_words(old_headings[anchor]) != _plain_words(heading)]
         if change == "text":
             # every sentence, however many: a harmful one could otherwise be pushed past a limit
             review.sentences = [Sentence(kind.capitalize(), text)
