@@ -113,10 +113,10 @@ class DocumentReview:
     # Sentences the public website now leaves out ({% if edition != "public" %}), or now shows,
     # of a document published there: staff and the sentences above read the same either way.
     left_off_website: list[str] = field(default_factory=list)
+    shown_on_website: list[str] = field(default_factory=list)
     # Anchors kept, now on another heading: (anchor, heading before, heading now). A link to the
     # section from another page (the home page's "A child is missing" button) lands elsewhere.
     moved_anchors: list[tuple[str, str, str]] = field(default_factory=list)
-    shown_on_website: list[str] = field(default_factory=list)
     # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
     # the title before, when it changed.
     fields: list[str] = field(default_factory=list)
@@ -251,7 +251,7 @@ def _review_site_pages(handbook: Handbook, commit: str, changed: list[str]) -> l
 
     def left_out(text: str | None, staff_text: str) -> set[tuple[str, str]]:
         return {(name, sentence) for edition, name in OTHER_EDITIONS.items()
-                for sentence in set(sentences(plain_text(staff_text))) - set(sentences(plain_text(shown(text, edition))))}
+                for sentence in _dropped(staff_text, shown(text, edition))}
 
     pages = []
     for path, before in zip(paths, read_blobs(handbook.root, [(commit, path) for path in paths])):
@@ -372,9 +372,13 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
 def _left_off_website(handbook: Handbook, document: Document, staff_text: str) -> list[str]:
     """The sentences of the staff edition that the public website leaves out (the same facts: a
     fact kept off the website is not a passage left out)."""
-    public = dataclasses.replace(handbook, edition="public")
-    shown = set(sentences(plain_text(render_text(public, document))))
-    return [sentence for sentence in sentences(plain_text(staff_text)) if sentence not in shown]
+    return _dropped(staff_text, render_text(dataclasses.replace(handbook, edition="public"), document))
+
+
+def _dropped(staff_text: str, edition_text: str) -> list[str]:
+    """The sentences of a page's staff edition (rendered Markdown) that another edition leaves out."""
+    kept = set(sentences(plain_text(edition_text)))
+    return [sentence for sentence in sentences(plain_text(staff_text)) if sentence not in kept]
 
 
 def _links_changed(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
