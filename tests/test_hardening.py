@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from conftest import (
@@ -268,8 +270,9 @@ def test_check_and_build_see_the_same_variables(mini):
     assert set(checked.document_variables) == set(built.document_variables) == {"home", "edition"}
     assert type(checked.environment) is type(built.environment)
     for name in ("config", "page", "git", "environment", "plugin", "macros", "extra", "navigation", "files"):
-        assert checked.render(f"{{% if {name} is defined %}}{name}{{% endif %}}") == ""
-        assert built.render(f"{{% if {name} is defined %}}{name}{{% endif %}}") == ""
+        for renderer in (checked, built):
+            with pytest.raises(jinja2.UndefinedError, match=f"'{name}' is undefined"):
+                renderer.render(f"{{{{ {name} }}}}")
 
 
 # --- the content policy -------------------------------------------------------------
@@ -592,15 +595,16 @@ def test_attack_7_a_status_given_twice_is_refused(handbook_copy):
 
 
 def test_attack_6_the_build_shows_a_document_nothing_but_the_handbook(handbook_copy):
-    secret_marks = "".join(f"{{% if {name} is defined %}}LEAK-{name}{{% endif %}}"
-                           for name in ("config", "page", "git", "environment", "plugin", "macros", "files"))
     path = handbook_copy / POLICY
-    path.write_text(path.read_text() + "\n" + secret_marks + '\n\n{% if edition != "public" %}Not the website.{% endif %}\n')
+    path.write_text(path.read_text() + '\n{% if edition != "public" %}Not the website.{% endif %}\n')
     build = mkdocs_build(handbook_copy)
     assert build.returncode == 0, build.stderr
-    page = (handbook_copy / "site" / "policies" / "missing-child.html").read_text()
-    assert "LEAK-" not in page and str(handbook_copy) not in page
-    assert "Not the website." in page
+    assert "Not the website." in (handbook_copy / "site" / "policies" / "missing-child.html").read_text()
+    # MkDocs' configuration is not a document's to read (test_check_and_build_see_the_same_variables
+    # tries the others, with the renderers the check and the build use)
+    shutil.rmtree(handbook_copy / "site")
+    path.write_text(path.read_text() + "\nLEAK {{ config }}\n")
+    _refused(handbook_copy, "a {{ }} expression uses something that does not exist ('config' is undefined)")
 
 
 @pytest.mark.parametrize("comment", ["<!-- Child A is back on Friday: tell night staff -->", "<!-- left open"])
