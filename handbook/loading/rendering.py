@@ -90,19 +90,18 @@ class DocumentEdition:
 
 
 # How a page may ask for the edition: only to leave a passage out. A document may leave a passage
-# off the public website; a page of doc/ may also keep one for staff alone (the status links).
+# off the public website; a page of docs/ may also keep one for staff alone (the status links).
 DOCUMENT_LEAVES_OUT = frozenset({("ne", "public")})
 SITE_PAGE_LEAVES_OUT = frozenset({("ne", "public"), ("eq", "staff")})
 
 
-def only_leaves_out(environment: jinja2.Environment, text: str, ways: frozenset = DOCUMENT_LEAVES_OUT) -> None:
+def only_leaves_out(tree: jinja2.nodes.Template, ways: frozenset) -> None:
     """Raise EditionAsked unless a page's every use of the edition is one of `ways` of leaving a
     passage out: {% if edition != "public" %} ... {% endif %} (and, for a site page, {% if
     edition == "staff" %} ... {% endif %}), with no {% else %} or {% elif %}. Every edition is the
     staff edition with passages left out, never more: a passage shown to inspectors or on the
     website only (`edition == "public"`, `edition == "inspector"`, an {% else %}, `not`) would be
     read by neither staff nor the reviewer of the change."""
-    tree = environment.parse(text)
     allowed = set()
     for block in tree.find_all(jinja2.nodes.If):
         test = block.test
@@ -133,8 +132,7 @@ _BLOCK_NAMES = {"For": "for", "Assign": "set", "AssignBlock": "set", "Macro": "m
                 "FromImport": "from", "ExprStmt": "do", "Scope": "scope", "Block": "block", "Extends": "extends"}
 
 
-def only_prints_and_leaves_out(environment: jinja2.Environment, text: str, ways: frozenset,
-                               page_functions: Sequence[str] = ()) -> None:
+def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, page_functions: Sequence[str] = ()) -> None:
     """Raise TemplateShape unless every {% %} of the page is an {% if %} of `ways` (an edition
     test that leaves a passage out) and every {{ }} prints without choosing: no {% set %}, {% for %}
     or other block, no `if`, `is`, comparison, `and`, `or` or `not` in an expression, and a page
@@ -160,7 +158,7 @@ def only_prints_and_leaves_out(environment: jinja2.Environment, text: str, ways:
                 raise TemplateShape(f"a {{% {_BLOCK_NAMES.get(type(node).__name__, type(node).__name__.lower())} %}} "
                                     "block")
 
-    statements(environment.parse(text).body)
+    statements(tree.body)
 
 
 def _leaves_out(test: jinja2.nodes.Node, ways: frozenset) -> bool:
@@ -176,6 +174,21 @@ def asks_more_than_facts(text: str) -> bool:
     """Whether a page's Jinja holds anything but plain {{ facts }}: a block, a test, a call (the
     structure is then read whole, by only_prints_and_leaves_out)."""
     return any(_ASKS_MORE.search(text, start, end) for start, end in page_jinja_spans(text))
+
+
+def check_template_rules(environment: jinja2.Environment, text: str, document: bool) -> None:
+    """The rules of what a page's template may do, for a governed `document` or a site page: raise
+    EditionAsked or TemplateShape if it breaks one. The page is parsed once, and only when its Jinja
+    asks for the edition or for more than facts; the check and the build call this alike."""
+    asks_more = asks_more_than_facts(text)
+    if "edition" not in text and not asks_more:
+        return
+    tree = environment.parse(text)
+    ways = DOCUMENT_LEAVES_OUT if document else SITE_PAGE_LEAVES_OUT
+    if "edition" in text:
+        only_leaves_out(tree, ways)
+    if asks_more:
+        only_prints_and_leaves_out(tree, ways, () if document else PAGE_FUNCTIONS)
 
 
 # --- the budget of the page being rendered ----------------------------------------
@@ -527,11 +540,7 @@ class PageRenderer:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
         rendered = self._render(text, meta, seconds, document)
-        ways = DOCUMENT_LEAVES_OUT if document else SITE_PAGE_LEAVES_OUT
-        if "edition" in text:
-            only_leaves_out(self.environment, text, ways)
-        if asks_more_than_facts(text):
-            only_prints_and_leaves_out(self.environment, text, ways, () if document else PAGE_FUNCTIONS)
+        check_template_rules(self.environment, text, document)
         return rendered
 
     def _render(self, text: str, meta: dict | None, seconds: float, document: bool) -> str:
@@ -751,14 +760,9 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                     if seen[key][0] is not None:
                         problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
-        ways = DOCUMENT_LEAVES_OUT if document is not None else SITE_PAGE_LEAVES_OUT
-        if problem is None and ("edition" in text or asks_more_than_facts(text)):
+        if problem is None:
             try:  # the whole text: the skeleton above keeps no words, so an {% else %} in it is empty
-                if "edition" in text:
-                    only_leaves_out(renderer.environment, text, ways)
-                if asks_more_than_facts(text):
-                    only_prints_and_leaves_out(renderer.environment, text, ways,
-                                               () if document is not None else PAGE_FUNCTIONS)
+                check_template_rules(renderer.environment, text, document is not None)
             except jinja2.TemplateError as exc:
                 problem = exc
         if printed:

@@ -190,12 +190,12 @@ def _change_lines(front_matter_text: str, number: int, key: str | None) -> int |
     start = next((index for index, text in enumerate(lines) if text.startswith("changes:")), None)
     if start is None or lines[start].split(":", 1)[1].strip():
         return None  # no changes, or written inline ([...]): the key's own line says where
-    seen, item = 0, None
+    seen, item, indent = 0, None, _item_indent(lines, start)
     for index in range(start + 1, len(lines)):
         text = lines[index]
         if text.strip() and not text.startswith((" ", "-")):
             break  # the next top-level key
-        if text.lstrip().startswith("- ") and len(text) - len(text.lstrip()) == _item_indent(lines, start):
+        if text.lstrip().startswith("- ") and len(text) - len(text.lstrip()) == indent:
             seen += 1
             if seen > number:
                 break
