@@ -186,26 +186,33 @@ class Document:
 
 def _change_lines(front_matter_text: str, number: int, key: str | None) -> int | None:
     """The line of the `number`th item of the block list under `changes:` (or of its field `key`)."""
+    entries = _change_entry_lines(front_matter_text)
+    if not 1 <= number <= len(entries):
+        return None
+    return entries[number - 1].get(key) or entries[number - 1][None]
+
+
+@lru_cache(maxsize=8192)  # read once for every date and summary of every entry
+def _change_entry_lines(front_matter_text: str) -> tuple[dict[str | None, int], ...]:
+    """For each item of the block list under `changes:`, its file line (key None) and the first
+    line of each of its fields; nothing when there are no changes or they are written inline ([...]),
+    where the key's own line says where."""
     lines = front_matter_text.splitlines()
     start = next((index for index, text in enumerate(lines) if text.startswith("changes:")), None)
     if start is None or lines[start].split(":", 1)[1].strip():
-        return None  # no changes, or written inline ([...]): the key's own line says where
-    seen, item, indent = 0, None, _item_indent(lines, start)
+        return ()
+    entries: list[dict[str | None, int]] = []
+    indent = _item_indent(lines, start)
     for index in range(start + 1, len(lines)):
         text = lines[index]
         if text.strip() and not text.startswith((" ", "-")):
             break  # the next top-level key
+        line = index + 2  # front matter starts on the file's line 2
         if text.lstrip().startswith("- ") and len(text) - len(text.lstrip()) == indent:
-            seen += 1
-            if seen > number:
-                break
-            if seen == number:
-                item = index
-                if key is None or text.lstrip()[2:].split(":", 1)[0].strip() == key:
-                    return index + 2  # front matter starts on the file's line 2
-        elif item is not None and text.strip().split(":", 1)[0] == key:
-            return index + 2
-    return item + 2 if item is not None else None
+            entries.append({None: line, text.lstrip()[2:].split(":", 1)[0].strip(): line})
+        elif entries:
+            entries[-1].setdefault(text.strip().split(":", 1)[0], line)
+    return tuple(entries)
 
 
 def _item_indent(lines: list[str], start: int) -> int:
