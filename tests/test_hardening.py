@@ -1111,10 +1111,18 @@ def test_a_word_in_letters_that_only_look_latin_is_refused(mini, word, alphabet)
 
 
 @pytest.mark.unit
-def test_a_finding_never_shows_a_character_that_reverses_the_line(mini):
-    write_document(mini, POLICY, front_matter(), body="[x](javascript:\u202ealert(1))\n")
+@pytest.mark.parametrize("mark", ["\u202e", "\u200f", "\u061c", "\u2067"])
+def test_a_finding_never_shows_a_character_that_reverses_the_line(mini, mark):
+    write_document(mini, POLICY, front_matter(), body=f"[x](javascript:{mark}alert(1))\n")
     (found,) = [str(f) for f in check(mini).findings if "javascript" in str(f)]
-    assert "\u202e" not in found and "\\u202e" in found
+    assert mark not in found and mark.encode("unicode_escape").decode("ascii") in found
+
+
+@pytest.mark.unit
+def test_a_message_keeps_a_tab_and_escapes_what_ends_or_redraws_the_line():
+    from handbook.model.findings import one_line
+
+    assert one_line("a\tb\rc\x1b[2Kd\u2028e\x85f") == "a\tb\\rc\\x1b[2Kd\\u2028e\\x85f"
 
 
 @pytest.mark.unit

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from handbook.sources.letters import CONTROLS
+
 
 class Severity(StrEnum):
     ERROR = "error"      # fails the build
@@ -70,8 +72,7 @@ class Finding:
         return cls(**fields)
 
 
-# ... and the characters that reverse the order text is shown in (U+202A to U+202E, U+2066 to U+2069).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[{CONTROLS}]")  # escaped, each as its Python escape (\r, \u202e)
 
 
 def one_line(text: str) -> str:

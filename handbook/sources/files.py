@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from handbook.sources.letters import DIRECTION_MARKS
+from handbook.sources.letters import CONTROLS
 
 # What a picture's name says it holds, as Pillow names the format.
 PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -37,9 +37,7 @@ def picture_format(path: Path) -> str:
         return ""
 
 
-# Control characters, line separators and direction marks: printed, "\r" or an escape sequence
-# can rewrite the line around a name on a terminal, and a direction mark reorder it.
-_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{DIRECTION_MARKS}]")
+_CONTROLS = re.compile(f"[\t{CONTROLS}]")  # a tab too: a name or a title holds none
 
 
 def has_controls(name: str) -> bool:

@@ -19,6 +19,12 @@ NEVER_USED = {"CHEROKEE": "Cherokee", "LISU": "Lisu", SMALL_CAPITAL: "small capi
 # Characters that reverse the order text is shown in ("15 30 60" reads "60 30 15"): refused in a
 # document, and in the name of a file of an inspector copy (printed, they would reorder verify's line).
 DIRECTION_MARKS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters that end a line or drive a terminal (the C0 controls but the tab, DEL, the C1 controls,
+# the line and paragraph separators) and the direction marks: printed, "\r" or an escape sequence
+# can rewrite the line around them and a direction mark reorder it. Escaped in every message the
+# handbook prints (handbook/model/findings.py); with the tab, refused in a name or a title that is
+# printed as written (handbook/sources/files.py).
+CONTROLS = f"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{DIRECTION_MARKS}"
 
 
 def never_used_alphabet(text: str) -> str | None:
