@@ -600,12 +600,24 @@ def test_a_phone_number_is_found_however_it_is_written(mini):
     typed.update({"07700\u2007900\u2007123": "07700 900 123", "07700.900.123": "07700.900.123",
                   "07700\u2013900\u2013123": "07700\u2013900\u2013123",
                   "\uff10\uff18\uff10\uff10 \uff11\uff11\uff11\uff11": "0800 1111"})
-    body = "".join(f"Call {number} now.\n\n" for number in typed) + "Version 1.101.5 of 2026-12-04 at 10:30.\n"
+    # Letters for digits (the letter O for 0, I or l for 1) dial nothing: found as the number they look like.
+    typed.update({"0800 1OOO": "0800 1OOO", "O2O 7946 OOOO": "O2O 7946", "(O2O) 7946 0000": "(O2O) 7946 0000",
+                  "1l6 l23": "1l6 l23"})
+    body = "".join(f"Call {number} now.\n\n" for number in typed) + (
+        "Version 1.101.5 of 2026-12-04 at 10:30.\n\nIll health, lol, I or O, SO1 1AA, A10O, the l0th.\n")
     write_document(mini, POLICY, front_matter(), body=body)
     lines = (mini / POLICY).read_text().splitlines()
     found = [(f.line, f.message) for f in check(mini).findings if f.check == "phone-number"]
     assert found == [(lines.index(f"Call {written} now.") + 1, f"'{number}' is a phone number typed as text")
                      for written, number in typed.items()]
+
+
+def test_a_phone_number_with_letters_for_digits_in_the_summary_is_found_as_written(mini):
+    write_document(mini, POLICY, front_matter(summary="Ring Childline on O8OO 1lll if you are worried."))
+    found = [f for f in check(mini).findings if f.check == "phone-number"]
+    assert [(f.field, f.message) for f in found] == [
+        ("summary", "summary holds 'O8OO 1lll', a phone number, which the page prints as text that cannot be tapped "
+                    "to call")]
 
 
 # --- notices to Ofsted that cannot have been sent ------------------------------------------

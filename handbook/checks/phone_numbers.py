@@ -25,6 +25,11 @@ _PHONE = re.compile(
     rf"(?<![\w./+-])(?:\+44{_SEP}?(?:\(0\){_SEP}?)?\d{{2,4}}{_GROUPS}|(?:\(0\d{{2,4}}\)|0\d{{2,4}}){_GROUPS}"
     rf"|999|101|111|116{_SEP}?\d{{3}})(?![\w/-]|\.\d)")
 _STARTS = "019+("  # the characters a number can begin with, for matches()
+# A number typed with letters for digits ("0800 1OOO", "O2O 7946 OOOO") dials nothing, and reads
+# as the number: in a word of digits and the letters O, o, I and l that holds at least one digit
+# (so "Ill" is never read as 111), each letter is read as the digit it looks like.
+_DIGITS_AND_LOOK_ALIKES = re.compile(r"(?<![^\W\d_])(?=[OolI]*\d)[\dOolI]+(?![^\W\d_])")
+_AS_DIGITS = str.maketrans("OolI", "0011")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 # Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
 # linear on a page full of unclosed "](" or "{:".
@@ -37,10 +42,10 @@ def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
     text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
     text = _folded(blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text))))
     found, offset, position = [], 0, 0
-    for match in matches(_PHONE, _STARTS, text):
+    for match in matches(_PHONE, _STARTS, _as_dialled(text)):
         offset += text.count("\n", position, match.start())
         position = match.start()
-        found.append((offset, match.group(0)))
+        found.append((offset, text[match.start():match.end()]))
     return tuple(found)
 
 
@@ -48,6 +53,19 @@ def _folded(text: str) -> str:
     """Digits and spaces as Unicode folds them (NFKC: full-width digits to 0 to 9, a figure space
     to a space); line breaks stay where they were, so lines are counted in the text as written."""
     return unicodedata.normalize("NFKC", text) if not text.isascii() else text
+
+
+def _as_dialled(text: str) -> str:
+    """`text` with the letters typed for digits read as digits, each in its place (the same length),
+    so a number found in it is quoted from `text` as written."""
+    return _DIGITS_AND_LOOK_ALIKES.sub(lambda word: word.group(0).translate(_AS_DIGITS), text)
+
+
+def _number_in(text: str) -> str | None:
+    """The first phone number in a text printed as written, as written, or None."""
+    text = _folded(text)
+    found = _PHONE.search(_as_dialled(text))
+    return text[found.start():found.end()] if found else None
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
@@ -71,7 +89,7 @@ def _numbers_in_front_matter(document) -> list[Finding]:
     texts += [(f"changes[{index}].summary", change.get("summary"), "changes")
               for index, change in enumerate(document.changes, start=1)]
     return [error("phone-number", document.path,
-                  f"{field} holds '{found.group(0)}', a phone number, which the page prints as text that cannot be "
+                  f"{field} holds '{found}', a phone number, which the page prints as text that cannot be "
                   "tapped to call", "name the service in words instead (the emergency number, Childline); the "
                   "number itself belongs in the document's text, as a fact", field=field, line=document.line_of(key))
-            for field, text, key in texts if isinstance(text, str) and (found := _PHONE.search(_folded(text)))]
+            for field, text, key in texts if isinstance(text, str) and (found := _number_in(text))]
