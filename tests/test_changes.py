@@ -127,8 +127,8 @@ def test_version_raised_without_its_approval_is_refused(repo):
     at = _line_of(repo, "changes:")
     assert (f"ERROR: policies/missing-child.md, line {at}: version {new} ({when.day} {when:%B %Y}) has no approval; the "
             f"approval shown ({when.day} {when:%B %Y}) is for version {old} - record who approved {new} and when "
-            "(approved_by and approved_on on its changes entry), or set status: draft until it is approved"
-            ) in result.stdout.splitlines()
+            "(approved_by and approved_on on its changes entry) once they have; until then the change waits on its "
+            "branch, unmerged (an approved document does not go back to draft)") in result.stdout.splitlines()
 
 
 def test_bump_without_a_changes_entry_fails(repo):
@@ -180,12 +180,13 @@ def _on_main(repo: Path, *replacements: tuple[str, str]) -> None:
     git(repo, "checkout", "-q", "-B", "change")
 
 
-def _approve_draft_on_main(repo: Path, today: dt.date, approved_on: dt.date):
-    """A new version is a draft on main; the change approves it as it stands (approved_on as
-    given) and sets last_reviewed to today: the result of `handbook check --base main`."""
+def _approve_draft_on_main(repo: Path, today: dt.date, approved_on: dt.date, made_on: dt.date | None = None):
+    """A new version (dated `made_on`, or today) is a draft on main; the change approves it as it
+    stands (approved_on as given) and sets last_reviewed to today: the result of `handbook check
+    --base main`."""
     raised, new = raise_version(repo)
-    _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, today.isoformat(), "New gate check.",
-                                                                       approved=False),
+    _on_main(repo, ("status: approved", "status: draft"), raised, bump(new, (made_on or today).isoformat(),
+                                                                       "New gate check.", approved=False),
              (REMOVED_FROM + "\n", ADDED + "\n"))
     last = re.search(r"last_reviewed: (\S+)", (repo / POLICY).read_text()).group(0)
     edit(repo, POLICY, ("status: draft", "status: approved"), (last, f"last_reviewed: {today.isoformat()}"),
@@ -209,12 +210,26 @@ def test_an_approval_dated_apart_from_last_reviewed_says_which_to_correct(repo):
     true", an entry for a review that never happened apart from the approval."""
     today = fixture_today()
     typo = (today - dt.timedelta(days=1)).isoformat()
-    result = _approve_draft_on_main(repo, today, approved_on=today - dt.timedelta(days=1))
+    result = _approve_draft_on_main(repo, today, approved_on=today - dt.timedelta(days=1),
+                                    made_on=today - dt.timedelta(days=2))
     line = (repo / POLICY).read_text().splitlines().index(f"last_reviewed: {today.isoformat()}") + 1
     assert (f"ERROR: {POLICY}, line {line}: last_reviewed is {today.isoformat()}, but the approval this change records "
             f"is dated {typo}: the approval is the review - set last_reviewed to {typo}, or correct approved_on if "
             "that is the date that is wrong") in result.stdout, result.stdout
     assert "no changes entry records the review" not in result.stdout, result.stdout
+
+
+def test_an_approval_dated_before_its_version_is_one_error_saying_to_correct_approved_on(repo):
+    """A manager's review: an approval dated before its version got two errors whose fixes clashed:
+    "set last_reviewed to" the wrong approval date, which the other error still refused."""
+    today = fixture_today()
+    result = _approve_draft_on_main(repo, today, approved_on=today - dt.timedelta(days=1))
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    version = version_of(repo)
+    assert errors == [
+        f"ERROR: {POLICY}, line {_line_of(repo, 'changes:')}: version {version} is dated {long_date(today)} but its "
+        f"approval is dated {long_date(today - dt.timedelta(days=1))}, before the version existed - record the date "
+        f"the Responsible Individual approved version {version}"], result.stdout
 
 
 def test_a_new_entry_in_the_wrong_place_is_one_error_not_a_rewritten_history(repo):
@@ -279,6 +294,18 @@ def test_review_entry_without_new_last_reviewed_fails(repo):
     assert "a review is recorded in changes but last_reviewed was not updated" in result.stdout
 
 
+def test_a_review_of_a_document_never_reviewed_names_the_line_to_add_last_reviewed_beside(repo):
+    """A manager's review: "a review is recorded in changes but last_reviewed was not updated" had no
+    line when the document had no last_reviewed yet (a draft)."""
+    last = re.search(r"last_reviewed: (\S+)\n", (repo / POLICY).read_text()).group(0)
+    _on_main(repo, ("status: approved", "status: draft"), (last, ""))
+    edit(repo, POLICY, bump(version_of(repo), fixture_today().isoformat(), "Reviewed.", review_only=True))
+    result = check_base(repo)
+    assert (f"ERROR: {POLICY}, line {_line_of(repo, 'changes:')}: a review is recorded in changes but last_reviewed "
+            f"was not updated - set last_reviewed to the review date ({fixture_today().isoformat()})"
+            ) in result.stdout.splitlines(), result.stdout
+
+
 def test_deleting_lowering_and_unapproving_fail(repo):
     (repo / "policies/anti-bullying.md").unlink()
     edit(repo, "policies/complaints.md", ("status: approved", "status: draft"))
@@ -286,7 +313,10 @@ def test_deleting_lowering_and_unapproving_fail(repo):
     assert result.returncode == 1
     assert ("policies/anti-bullying.md: the document was deleted (it is on main) - put it back and set status: "
             "retired instead") in result.stdout
-    assert "policies/complaints.md, line 6: the approved document became a draft (it is approved on main)" in result.stdout
+    assert ("ERROR: policies/complaints.md, line 6: the approved document became a draft (it is approved on main) - "
+            "keep status: approved; a change to it waits on its branch, with its version raised, until its approval "
+            "is recorded (approved_by and approved_on); to withdraw the document, set status: retired"
+            ) in result.stdout.splitlines()
 
 
 def test_unknown_base_is_a_clear_error(repo):

@@ -223,11 +223,14 @@ def test_an_unknown_field_never_suggests_recording_an_approval(mini):
         "entry are: version, date, summary, approved_by, approved_on, review_only, ofsted_notified_on"]
 
 
-def test_a_typing_slip_in_an_approval_field_is_still_named(mini):
+@pytest.mark.parametrize("written", ["aproved_on", "Approved_On", "APPROVED_ON", "Aproved_on"])
+def test_a_typing_slip_in_an_approval_field_is_still_named(mini, written):
+    """A manager's review: 'Approved_On' was answered "remove it", which would throw the approval's
+    date away; a field written in other capitals is the field."""
     meta = front_matter()
-    meta["changes"][0]["aproved_on"] = meta["changes"][0].pop("approved_on")
+    meta["changes"][0][written] = meta["changes"][0].pop("approved_on")
     write_document(mini, POLICY, meta)
-    assert any("unknown field 'aproved_on' in changes[1] - did you mean 'approved_on'? Rename it" in found
+    assert any(f"unknown field '{written}' in changes[1] - did you mean 'approved_on'? Rename it" in found
                for found in messages(check(mini), "front-matter"))
 
 

@@ -127,7 +127,9 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
                          f"\"{suggestion}\", date: {today}, summary: what changed and why"))
     if unapproved:
         problems.append(("status", f"the approved document became a draft (it is approved on {ref})",
-                         "keep it approved and raise its version for the change; to withdraw it, set status: retired"))
+                         "keep status: approved; a change to it waits on its branch, with its version raised, until "
+                         "its approval is recorded (approved_by and approved_on); to withdraw the document, set "
+                         "status: retired"))
     if changed_text:
         if not raised and not lowered:
             problems.append(("version", f"the text changed but version is still {new_version}",
@@ -142,7 +144,8 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
                              "remove review_only: true and say in the summary what changed"))
     else:
         approvals = _new_approvals(before, after)
-        if reviewed_again and not reviews and approvals and not _reviewed_by_approval(before, after):
+        if reviewed_again and not reviews and approvals and not _reviewed_by_approval(before, after) \
+                and not _approved_before_its_version(after):
             day = approvals[0].on
             problems.append(("last_reviewed", f"last_reviewed is {_shown(after.meta.get('last_reviewed'))}, but the "
                              f"approval this change records is dated {day.isoformat()}: the approval is the review",
@@ -160,7 +163,9 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
                                         "but the text did not change",
                              "if this was a review, add review_only: true to the entry; if the details changed, "
                              f"raise version to \"{suggestion}\""))
-    return [error(CHECK, path, what, fix, field=field, line=after.line_of(field)) for field, what, fix in problems]
+    # A field the document does not have (last_reviewed, before any review) is added beside changes.
+    return [error(CHECK, path, what, fix, field=field, line=after.line_of(field) or after.line_of("changes"))
+            for field, what, fix in problems]
 
 
 def _history_rewritten(before: Document, after: Document, ref: str) -> list[tuple[str, str, str]]:
@@ -220,6 +225,13 @@ def _new_approvals(before: Document, after: Document) -> list[Approval]:
     approved_before = {(str(c.get("version")), approval_of(c)) for c in before.changes}
     return [approval for c in after.changes
             if (approval := approval_of(c)) is not None and (str(c.get("version")), approval) not in approved_before]
+
+
+def _approved_before_its_version(after: Document) -> bool:
+    """An approval dated before its own version: the check of approvals says approved_on is wrong
+    (handbook/checks/versions.py), so that date is never offered as the day of the review."""
+    return any((approval := approval_of(c)) is not None and str(c.get("date")) > approval.on.isoformat()
+               for c in after.changes)
 
 
 def _reviewed_by_approval(before: Document, after: Document) -> bool:

@@ -108,11 +108,15 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
             continue
         earlier = document.previous_approval
         shown = (f"; the approval shown ({long_date(earlier[1].on)}) is for version {earlier[0]}" if earlier else "")
+        # A document once approved stays approved (handbook/checks/change_discipline.py refuses it
+        # going back to draft): its change waits on its branch for the approval.
+        meanwhile = ("; until then the change waits on its branch, unmerged (an approved document does not go back "
+                     "to draft)") if earlier else ", or set status: draft until it is approved"
         findings.append(error(
             "approval", document.path,
             f"version {document.version} ({long_date(made)}) has no approval{shown}",
             f"record who approved {document.version} and when (approved_by and approved_on on its changes "
-            "entry), or set status: draft until it is approved", field=f"changes[{number}]", line=line))
+            f"entry) once they have{meanwhile}", field=f"changes[{number}]", line=line))
     return findings
 
 

@@ -114,7 +114,7 @@ def _schema_finding(document: Document, problem: ValidationError, schema: dict) 
                          "approved; if nobody has approved it yet, remove it and set status: draft",
                          field=name, line=document.line_of(name))
         properties = problem.schema.get("properties") or {}
-        close = [other for other in difflib.get_close_matches(name, known, n=3)
+        close = [other for other in difflib.get_close_matches(name.lower(), known, n=3)
                  if _may_suggest(name, other, properties.get(other) or {}, value[name])]
         fix = (f"did you mean '{close[0]}'? Rename it" if close
                else f"remove it; the fields you can use {'in that entry ' if field else ''}are: {', '.join(known)}")
@@ -154,11 +154,11 @@ def _may_suggest(name: str, other: str, schema: dict, value) -> bool:
     """Whether to suggest renaming the unknown field `name` to `other`: only if `other` takes a
     value of this kind (reviewed_by: Deputy Manager is not review_only), and, for a field that
     records what happened (an approval, a notice to Ofsted), only for a typing slip one letter
-    away: the check never suggests recording an approval that was written as something else."""
+    away (capitals aside): the check never suggests recording an approval that was written as something else."""
     expected = _JSON_TYPES.get(str(schema.get("type")))
     if expected is not None and not (isinstance(value, expected) and not (expected is int and isinstance(value, bool))):
         return False
-    return other not in ADDED_LATER or name in one_letter_away(other)
+    return other not in ADDED_LATER or name.lower() in one_letter_away(other)
 
 
 def _line(document: Document, path, key: str | None = None) -> int | None:

@@ -37,6 +37,10 @@ class YamlProblem(Exception):
 # What to do about text that is not YAML, in a data file or a document's front matter.
 SYNTAX_FIX = ("correct the YAML on that line or just above it: an unclosed quote or bracket, a missing colon or "
               "wrong indentation")
+# What libyaml says of a second ": " in a line, most often a value that holds one (summary: Change: ...).
+_COLON_IN_VALUE = "mapping values are not allowed"
+COLON_FIX = ('put the value on that line in double quotes: a colon and a space inside a value read as the start '
+             'of another field (summary: "Change: what changed and why")')
 
 
 # libyaml's parser when PyYAML was built with it (it is, in the PyPI wheels): much faster
@@ -295,7 +299,8 @@ def _parse_yaml(text: str, first_line: int = 1):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         problem = exc.problem or exc.context or "not valid YAML"
-        raise YamlProblem(f"the YAML is not valid ({problem})", line, SYNTAX_FIX, syntax=True) from None
+        fix = COLON_FIX if problem.startswith(_COLON_IN_VALUE) else SYNTAX_FIX
+        raise YamlProblem(f"the YAML is not valid ({problem})", line, fix, syntax=True) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"the YAML is not valid ({exc})", None, SYNTAX_FIX, syntax=True) from None
     except RecursionError:
