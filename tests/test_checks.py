@@ -292,6 +292,19 @@ def test_approved_document_needs_a_review_date(mini):
                      "date of the last review as YYYY-MM-DD, for example 2026-10-05"]
 
 
+def test_a_colon_inside_a_value_is_told_to_take_quotes(mini):
+    """A manager's review: 'summary: Change: exploitation concerns' was told to look for "a missing
+    colon", when the colon is one too many."""
+    write_document(mini, POLICY, front_matter())
+    text = (mini / POLICY).read_text().replace("\nkind:", "\nsummary: Change: exploitation concerns\nkind:", 1)
+    (mini / POLICY).write_text(text)
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {text.splitlines().index('summary: Change: exploitation concerns') + 1}: the front matter is "
+        "not valid YAML: (mapping values are not allowed in this context) - put the value on that line in double "
+        'quotes: a colon and a space inside a value read as the start of another field (summary: "Change: what '
+        'changed and why")']
+
+
 def test_malformed_yaml_gives_the_line(mini):
     write_document(mini, POLICY, "id: missing-child\ntitle: [Missing child policy\nkind: policy\n")
     handbook = check(mini)

@@ -811,3 +811,43 @@ def test_a_control_character_cannot_overwrite_a_line_of_the_summary_in_a_termina
     lines = review(repo, 1)
     assert not [line for line in lines if any(ord(c) < 32 or ord(c) == 127 for c in line)]
     assert any("changes\\[1\\].summary holds U+0008, U+001B, a control character" in line for line in lines), lines
+
+
+def test_a_past_version_added_below_the_history_stops_the_merge_and_its_approval_is_named(repo):
+    """A third attacker's review: an entry for version 0.9, approved, written at the bottom of the
+    history passed every check and the summary never named the approval: the history then showed a
+    version made and approved back then."""
+    edit(repo, POLICY, ("    summary: First version, written for the home's registration.\n",
+                        "    summary: First version, written for the home's registration.\n"
+                        "  - version: \"0.9\"\n    date: 2026-09-01\n    summary: Interim policy.\n"
+                        "    approved_by: Responsible Individual\n    approved_on: 2026-09-02\n"))
+    commit(repo, "Missing child policy: an older version recorded")
+    changes_line = (repo / POLICY).read_text().splitlines().index("changes:") + 1
+    lines = review(repo, 1)
+    assert (f"- `{POLICY}`, line {changes_line}: changes entry 0.9 is new but written below version 1.1, which is "
+            "on main: a past version added now would show in the history as made, and approved, back then. Fix: "
+            "remove the 0.9 entry; to record something about the past, add a new changes entry at the top that says "
+            "so, with the date it is recorded.") in lines, "\n".join(lines)
+    assert ("- Records an approval of an earlier version: version 0.9, approved by Responsible Individual on "
+            "2 September 2026.") in lines, "\n".join(lines)
+
+
+def test_a_new_documents_approval_of_an_earlier_version_is_named(repo):
+    (repo / "policies/visitors.md").write_text(
+        "---\nid: visitors\ntitle: Visitors policy\nsummary: Who may visit the home, and how staff check visitors.\n"
+        "kind: policy\nstatus: draft\nversion: \"1.1\"\nowner: Registered Manager\nreview_every_months: 12\n"
+        "regulations: [\"12\"]\naudience: [staff, inspectors]\nchanges:\n  - version: \"1.1\"\n"
+        f"    date: {DAY.isoformat()}\n    summary: Visiting hours.\n  - version: \"1.0\"\n    date: 2026-09-01\n"
+        "    summary: First version.\n    approved_by: Responsible Individual\n    approved_on: 2026-09-02\n"
+        "---\n\nStaff check who every visitor is.\n")
+    commit(repo, "Visitors policy")
+    lines = review(repo, 0)
+    at = lines.index("`policies/visitors.md` · new document · version 1.1")
+    assert lines[at + 2:at + 7] == [
+        "- What it is for: Who may visit the home, and how staff check visitors.",
+        "- For staff and inspectors.",
+        "- Not approved yet: the document is a draft.",
+        "- Summary: Visiting hours.",
+        "- Records an approval of an earlier version: version 1.0, approved by Responsible Individual on "
+        "2 September 2026.",
+    ], "\n".join(lines)

@@ -174,7 +174,15 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
     (a correction is a new entry). Only what happened since may be added (ADDED_LATER)."""
     kept = kept_entries(before, after)
     if kept is not None and _kept_out_of_order(before.changes, after.changes):
-        return []  # every entry is there as it was, in another order: the versions check says so, once
+        # Every entry is there as it was, with new ones among them: one newer than the base's
+        # versions is only in the wrong place (the versions check says so, once); one for a past
+        # version is the history rewritten, a version made (and perhaps approved) back then.
+        return [("changes", f"changes entry {_shown(entry.get('version'))} is new but written below version "
+                 f"{_shown(before.changes[0].get('version'))}, which is on {ref}: a past version added now would show "
+                 "in the history as made, and approved, back then",
+                 f"remove the {_shown(entry.get('version'))} entry; to record something about the past, add a new "
+                 "changes entry at the top that says so, with the date it is recorded")
+                for entry in _past_versions_added(before, after)]
     if kept is None:
         return [("changes", f"{len(before.changes) - len(after.changes)} of the changes entries on {ref} were removed",
                  f"put them back as they are on {ref}: the history keeps every version and who approved it")]
@@ -197,6 +205,22 @@ def _history_rewritten(before: Document, after: Document, ref: str) -> list[tupl
                              f"put back {key} as it is on {ref}; to correct it, add a new changes entry that says what "
                              "was wrong"))
     return problems
+
+
+def _past_versions_added(before: Document, after: Document) -> list[dict]:
+    """The changes entries this change adds for a version older than the base's newest."""
+    try:
+        newest = version_key(str(before.changes[0].get("version")))
+    except (ValueError, IndexError):
+        return []
+    found = []
+    for entry in new_entries(before, after):
+        try:
+            if version_key(str(entry.get("version"))) < newest:
+                found.append(entry)
+        except ValueError:
+            continue  # not a version: the schema says so
+    return found
 
 
 def _kept_out_of_order(old: list[dict], new: list[dict]) -> bool:

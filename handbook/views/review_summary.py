@@ -23,7 +23,15 @@ from pathlib import Path
 from handbook.checks.change_discipline import check_against_base, new_entries
 from handbook.checks.versions import version_key
 from handbook.loading.rendering import PageRenderer, render_text
-from handbook.model.documents import GOVERNED_FOLDERS, Approval, Document, kept_entries, read_document_text, text_changed
+from handbook.model.documents import (
+    GOVERNED_FOLDERS,
+    Approval,
+    Document,
+    approval_of,
+    kept_entries,
+    read_document_text,
+    text_changed,
+)
 from handbook.model.findings import Finding, sort_key
 from handbook.model.handbook import Handbook, split_site_page
 from handbook.model.home import HOME_FILE, Home, home_from_text, website_form
@@ -102,6 +110,10 @@ class DocumentReview:
     audience_removed: list[str] = field(default_factory=list)
     website: bool | None = None             # now published on the public website (True) or no longer (False)
     sent_to_ofsted: list[tuple[str, dt.date]] = field(default_factory=list)  # (version, day) added to past entries
+    # Approvals this change records for versions other than the one shown (a new document's
+    # history, an entry added below the base's): (version, approval). Each is a claim the approver
+    # of this change is asked to confirm.
+    earlier_approvals: list[tuple[str, Approval]] = field(default_factory=list)
     regulations: list[str] = field(default_factory=list)   # shown when the text changed
     cited: list[str] = field(default_factory=list)         # "40 (Notification of a serious event)"
     uncited: list[str] = field(default_factory=list)
@@ -319,6 +331,11 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     review = DocumentReview(after.path, after.title, change, before.version if before else "", after.version,
                             before.status if before else "", after.status)
     review.approval_state, review.approval = _approval(before, after, changed_text)
+    approved_before = {(str(c.get("version")), approval_of(c)) for c in (before.changes if before else [])}
+    review.earlier_approvals = [(version, approval) for c in after.changes
+                                if (version := str(c.get("version"))) != after.version
+                                and (approval := approval_of(c)) is not None
+                                and (version, approval) not in approved_before]
     if change == "review":
         review.entry_summary = str(reviews[0].get("summary", ""))
         review.reviewed_on = _date(reviews[0].get("date"))
