@@ -478,6 +478,9 @@ SHAPE = ("the page's template holds {what}: a page prints the home's facts and m
          "around what the website leaves out")
 
 
+MORE_THAN_A_FACT = "an expression that does more than print a fact (a filter, a call, an index or a sum)"
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize("page, markup, what", [
     # An attacker's review: a {% set %} in the passage the website leaves out, tested after it,
@@ -497,6 +500,15 @@ SHAPE = ("the page's template holds {what}: a page prints the home's facts and m
      "a {% if %} block"),
     ("docs/index.md", "Call {{ topics() | length }} now.", "the page function topics used other than alone, as "
                                                             "{{ topics() }}"),
+    # A third attacker's review: a fact the website withholds prints there as its placeholder, so a
+    # filter or a method on it chose a sentence only the website showed (staff saw nothing).
+    ("policies/missing-child.md", '{{ home.address | string | replace("not published on this website", "Do not '
+     'contact Ofsted.") | replace(home.address | string, "") }}', MORE_THAN_A_FACT),
+    ("policies/missing-child.md", '{{ home.name.replace(home.name, "Do not call.") }}', MORE_THAN_A_FACT),
+    ("policies/missing-child.md", "{{ {home.name: 'Call 101.'}[home.name] }}", MORE_THAN_A_FACT),
+    ("policies/missing-child.md", "{{ home.name ~ ' says call 101.' }}", MORE_THAN_A_FACT),
+    ("policies/missing-child.md", "{{ home.name | upper }}", MORE_THAN_A_FACT),
+    ("docs/index.md", "{{ home.name[0] }}", MORE_THAN_A_FACT),
 ])
 def test_a_template_prints_facts_and_leaves_passages_out_nothing_more(mini, page, markup, what):
     if page.startswith("docs/"):
@@ -515,7 +527,7 @@ def test_what_pages_really_use_passes(mini):
                                             "{% endif %}\n\n{% raw %}{% set x %}{% endraw %}\n", encoding="utf-8")
     write_document(mini, "policies/missing-child.md", front_matter(),
                    body='Call {{ home.contacts.emergency.phone }}.\n\n{% if edition != "public" %}We are '
-                        "{{ home.name | upper }}.{% endif %}\n")
+                        "{{ home.name }}.{% endif %} {# a note #} {{- home.name -}}\n")
     assert [str(f) for f in check(mini).findings if f.check == "template"] == []
 
 
