@@ -484,6 +484,25 @@ def test_a_fact_is_plain_words_never_markup(mini, name, marks):
                      "<>*`[]"]
 
 
+def test_registration_dates_record_what_happened(mini):
+    """A third attacker's review: registered_on: 2031-06-01 passed the check and was printed on the
+    cover of the copy sent to Ofsted ("Registered on 1 June 2031")."""
+    write_home(mini, registration={"stage": "registered", "applied_on": "2026-11-20", "registered_on": "2031-06-01"},
+               ofsted_urn="SC000000")
+    at = (mini / "data/home.yml").read_text().splitlines().index("  registered_on: '2031-06-01'") + 1
+    found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
+    assert found == [
+        f"data/home.yml, line {at}: registration.registered_on is 1 June "
+        "2031, which is after today (26 November 2026) - write the date it really happened: the day the application "
+        "was sent (applied_on), or the date on the registration certificate (registered_on)"]
+    write_home(mini, registration={"stage": "registered", "applied_on": "2026-11-20", "registered_on": "2026-01-05"},
+               ofsted_urn="SC000000")
+    assert [str(f) for f in check(mini).findings if f.check == "home-facts"] == [
+        f"data/home.yml, line {at}: registration.registered_on (5 January "
+        "2026) is before applied_on (20 November 2026): a home is registered after it applies - correct the date that "
+        "is wrong"]
+
+
 def test_a_fact_holds_no_invisible_character(mini):
     """A review: "SC00000\u200b2" reads as another home's URN but passed the check that two homes
     differ. An invisible character in a fact is refused, named."""

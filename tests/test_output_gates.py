@@ -817,3 +817,28 @@ def test_the_pdf_marks_a_link_to_a_draft_as_the_site_does(handbook_copy):
     handbook = load_and_check(handbook_copy, fixture_today()).for_inspectors(drafts=True)
     whole = handbook_html(handbook, "abc", "Draft inspector copy", site)
     assert 'anti-bullying policy <span class="not-in-force">(draft: not yet in force)</span></a>' in whole
+
+
+def test_a_copy_whose_cover_would_print_a_fact_still_to_confirm_is_refused(tmp_path):
+    """A third attacker's review: a final copy of the missing child policy, which prints no fact
+    still to confirm, was made with "Registered manager: [to confirm: ...]" on its cover."""
+    from conftest import commit_all
+
+    root = copy_handbook(tmp_path / "handbook")
+    home = root / "data" / "home.yml"
+    home.write_text(home.read_text().replace("  name: Sam Example\n",
+                                             "  name: {to_confirm: name of the registered manager}\n"))
+    for document in [*root.glob("policies/*.md"), *root.glob("statement-of-purpose/*.md")]:
+        document.write_text(document.read_text().replace("{{ home.registered_manager.name }}", "the manager"))
+    commit_all(root, fixture_today())
+    dist = tmp_path / "dist"
+    one = handbook_command(root, "export", "--document", "missing-child", "--dist", str(dist))
+    assert one.returncode == 1
+    assert one.stderr.strip() == (
+        "ERROR: policies/missing-child.md: the copy would show facts still to confirm (registered_manager.name, on "
+        "the PDF's cover); nothing was exported - confirm them in data/home.yml, or make a draft copy with --draft")
+    whole = handbook_command(root, "export", "--dist", str(dist))
+    assert whole.returncode == 1
+    assert ("ERROR: registered_manager.name is still to confirm (name of the registered manager), printed by the "
+            "PDF's cover - confirm it in data/home.yml") in whole.stdout.splitlines(), whole.stdout
+    assert not dist.exists()

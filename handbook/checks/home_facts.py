@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from handbook.model.findings import Finding, error, warning
 from handbook.model.handbook import Handbook
 from handbook.model.home import Facts, Placeholder
+from handbook.sources.clock import long_date
 from handbook.sources.files import control_characters
 from handbook.sources.letters import invisible_characters
+from handbook.sources.yaml_files import line_of
 
 # What a page would read as markup in a fact it prints (HTML, emphasis, code, a link), while the
 # PDF's cover and running head, and the copy's file names, print the fact as it is written.
@@ -54,7 +56,34 @@ def _texts(value, where: str) -> Iterator[tuple[str, str]]:
 
 
 def check_home_facts(handbook: Handbook) -> list[Finding]:
-    return _markup_in_facts(handbook) + _placeholders(handbook)
+    return _markup_in_facts(handbook) + _registration_dates(handbook) + _placeholders(handbook)
+
+
+def _registration_dates(handbook: Handbook) -> list[Finding]:
+    """The registration's dates record what happened: neither is after today, and the home was
+    registered after it applied. The copies for Ofsted print them on their covers."""
+    registration = handbook.home.registration
+    file = handbook.home.file_of("registration")
+    findings = []
+
+    def line(name: str) -> int | None:
+        path = handbook.root / file
+        return line_of(path.read_text(encoding="utf-8"), f"registration.{name}") if path.is_file() else None
+
+    for name, day in (("applied_on", registration.applied_on), ("registered_on", registration.registered_on)):
+        if day is not None and day > handbook.today:
+            findings.append(error(
+                "home-facts", file,
+                f"registration.{name} is {long_date(day)}, which is after today ({long_date(handbook.today)})",
+                "write the date it really happened: the day the application was sent (applied_on), or the date on "
+                "the registration certificate (registered_on)", field=f"registration.{name}", line=line(name)))
+    if registration.applied_on and registration.registered_on and registration.registered_on < registration.applied_on:
+        findings.append(error(
+            "home-facts", file,
+            f"registration.registered_on ({long_date(registration.registered_on)}) is before applied_on "
+            f"({long_date(registration.applied_on)}): a home is registered after it applies",
+            "correct the date that is wrong", field="registration.registered_on", line=line("registered_on")))
+    return findings
 
 
 def _placeholders(handbook: Handbook) -> list[Finding]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.provider import check_home
 from handbook.export.layout import MANIFEST, SIGNATURE, zip_entry
-from handbook.export.pdf import write_pdf
+from handbook.export.pdf import COVER, cover_placeholders, write_pdf
 from handbook.export.signing import ALGORITHM, PUBLIC_KEY_FILE, SIGNING_KEY_VAR, SigningKey, signing_key
 from handbook.export.verify import Refused, verify
 from handbook.model.documents import Document, approval_of, governed_paths, read_document
@@ -70,6 +70,8 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
         if path.startswith("docs/") and not staff_only(path.removeprefix("docs/")):
             for where in sorted(printed):
                 shown.setdefault(where, []).append(path)
+    for where in cover_placeholders(copy):
+        shown.setdefault(where, []).append(COVER)
     if shown:
         lines = [f"{where} is still to confirm ({full.home.placeholder_description(where)}), printed by "
                  f"{', '.join(paths)} - confirm it in {full.home.file_of(where)}" for where, paths in shown.items()]

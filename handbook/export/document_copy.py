@@ -17,7 +17,7 @@ from handbook.checks import load_and_check
 from handbook.checks.content_policy import check_content_policy
 from handbook.checks.provider import check_home
 from handbook.export.bundle import ExportRefused, git_commit
-from handbook.export.pdf import document_html, write_pdf
+from handbook.export.pdf import COVER, cover_placeholders, document_html, write_pdf
 from handbook.model.documents import Document
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.clock import long_date
@@ -88,7 +88,7 @@ def _copy_of(full: Handbook, dist: Path, document_id: str, draft: bool, booklet:
     if not draft and not document.in_force:
         raise HandbookError(f"{document.path}: version {document.version} of {document.title} is not approved yet; "
                             "nothing was exported - approve it first, or make a draft copy with --draft")
-    printed = sorted(full.printed.get(document.path, ()))
+    printed = sorted(full.printed.get(document.path, ())) + [f"{where}, on {COVER}" for where in cover_placeholders(full)]
     if printed and not draft:
         raise HandbookError(f"{document.path}: the copy would show facts still to confirm ({', '.join(printed)}); "
                             "nothing was exported - confirm them in data/home.yml, or make a draft copy with --draft")

@@ -124,6 +124,17 @@ def _document_part(handbook: Handbook, document: Document, converter: tuple[mark
     return document.id, document.title, body
 
 
+COVER = "the PDF's cover"
+
+
+def cover_placeholders(handbook: Handbook) -> list[str]:
+    """The facts still to confirm that a PDF's cover (templates/pdf.html) prints: the home's name,
+    its registered manager and, once it is registered, its URN."""
+    printed = ["name", "registered_manager.name"] + (["ofsted_urn"] if handbook.home.registration.registered else [])
+    still_to_confirm = dict(handbook.home.placeholders)
+    return [where for where in printed if where in still_to_confirm]
+
+
 def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> str:
     """The whole PDF as one HTML document; `site` is the built copy its pictures come from."""
     converter = _markdown_converter(handbook)
