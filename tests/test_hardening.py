@@ -1327,3 +1327,19 @@ def test_a_page_of_thousands_of_headings_is_one_quick_finding(mini, heading):
     assert found == [f"policies/missing-child.md, line {line}: the page holds more than 1,000 headings, more than the "
                      "site build reads in reasonable time (it compares each heading's anchor with every one before it) "
                      "- use fewer: at most 1,000 on a page, or split the page"]
+
+
+@pytest.mark.unit
+def test_a_link_to_call_calls_one_of_the_homes_phone_numbers(mini):
+    """A third attacker's review: "[call Childline](tel:+447700900123)" passed the checks, and a
+    child tapping "call Childline" would reach another number. A number behind words must be one a
+    phone fact dials (a fact prints its own link to call, so a document never needs to write one)."""
+    write_document(mini, POLICY, front_matter(), body="First.\n\nIf you are worried, [call Childline](tel:+447700900123)"
+                   " now.\n\nIn an emergency, [call](tel:999) or {{ home.contacts.emergency.phone }}.\n")
+    line = (mini / POLICY).read_text().splitlines().index(
+        "If you are worried, [call Childline](tel:+447700900123) now.") + 1
+    assert [str(f) for f in check(mini).findings if f.is_error] == [
+        f"{POLICY}, line {line}: the link 'tel:+447700900123' calls a number that is none of the home's phone facts: "
+        "its words could name one service while it calls another - write the number as its fact from data/home.yml, "
+        "such as {{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the "
+        "file first if it is new)"]

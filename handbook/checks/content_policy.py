@@ -49,6 +49,7 @@ from handbook.checks.common import blank_spans, matches
 from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
+from handbook.model.home import HOME_FILE, Phone, dialled_numbers
 from handbook.model.provider import shared_path
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
@@ -180,6 +181,8 @@ FIX_COMMENT = ("remove it: a note for the team belongs in the pull request, and 
                "is never published")
 FIX_PICTURE = ("keep the picture in docs/assets/images/ and give its path relative to this page, for example "
                "../assets/images/front-door.png")
+FIX_TEL = (f"write the number as its fact from {HOME_FILE}, such as {{{{ home.contacts.childline.phone }}}}: a phone "
+           "fact prints its own link to call (add the number to the file first if it is new)")
 FIX_URL = ("link only to https://, http://, mailto: or tel: addresses, or to a document, page or file of the "
            "handbook by its relative path")
 
@@ -944,6 +947,8 @@ class _Targets:
         return self.asked[question]
 
     def _exists(self, target: str) -> bool:
+        if target.lower().startswith("tel:"):  # a link to call: a number one of the home's phone facts dials
+            return Phone(target[4:]).dial in dialled_numbers(self.handbook.home.facts)
         return (self.handbook.linked_document(target) is not None or target in self.site_files
                 or target in GENERATED_FILES or f"{target}/index.md" in self.site_files)
 
@@ -995,6 +1000,9 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
         if name in ALLOWED_SCHEMES and fetched:
             return [(line, f"{what} '{_shown(url)}' is not a file of the handbook: a picture from another address "
                      "shows whatever is there on the day, and tells that site who is reading", FIX_PICTURE)]
+        if name == "tel" and not targets.exists(cleaned):
+            return [(line, f"{what} '{_shown(url)}' calls a number that is none of the home's phone facts: its words "
+                     "could name one service while it calls another", FIX_TEL)]
         if name in ALLOWED_SCHEMES:
             return []
         return [(line, f"{what} '{_shown(url)}' uses {name}:, which documents may not use", FIX_URL)]

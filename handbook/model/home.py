@@ -91,6 +91,17 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
+def dialled_numbers(value) -> frozenset[str]:
+    """The numbers the phone facts in `value` (the home's facts, or a part of them) dial."""
+    if isinstance(value, Phone):
+        return frozenset({value.dial})
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return frozenset().union(*(dialled_numbers(item) for item in value))
+    return frozenset()
+
+
 NOT_PUBLISHED = "not published on this website"
 
 
