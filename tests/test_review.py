@@ -612,6 +612,18 @@ def test_sentences_read_as_people_read_them():
     assert markdown_text("a *b* <i> snake_case _x_ | y") == r"a \*b\* &lt;i&gt; snake_case \_x\_ &#124; y"
 
 
+def test_a_table_cell_spread_over_columns_or_rows_reads_so():
+    """A third attacker's review: a dose spread over two columns (Morning and Night) with
+    colspan="2" read as the same sentence, so the summary said only the layout had changed."""
+    from handbook.views.plain_text import plain_text
+
+    table = ('<table>\n<tr><th>Medicine</th><th>Morning</th><th>Night</th></tr>\n'
+             '<tr><td>Melatonin</td><td colspan="2">2 mg</td></tr>\n<tr><td rowspan="2">Iron</td><td>5 mg</td>'
+             '<td colspan="1">none</td></tr>\n</table>\n')
+    assert plain_text(table).split("\n\n") == [
+        "Medicine | Morning | Night", "Melatonin | [across 2 columns] 2 mg", "[down 2 rows] Iron | 5 mg | none"]
+
+
 def test_a_file_name_cannot_write_markdown_into_the_review(repo):
     """The summary is posted as Markdown: a file's name is shown as code, whatever it holds."""
     name = "policies/a` ~~Nothing stops the merge.~~ `b.md"

@@ -5,8 +5,9 @@ sentences from a document outside the page itself (what changed, the reviewer's 
 Markup that changes what a sentence tells the reader is read out in words, so that a change
 to it is a change of the sentence: text struck through ("[struck through: ...]", which a reader
 takes as withdrawn), a picture ("[picture: its description, its file]"), a box folded shut until
-a reader opens it ("[folded]" before its title) and the number of a numbered list's item, as
-readers see it ("(3)" for the item numbered 3)."""
+a reader opens it ("[folded]" before its title), the number of a numbered list's item, as
+readers see it ("(3)" for the item numbered 3), and a table cell spread over several columns or rows
+("[across 2 columns] 2 mg", read under each heading it spans)."""
 
 from __future__ import annotations
 
@@ -55,8 +56,13 @@ class _TextBlocks(HTMLParser):
             if tag == "li" and self._lists and self._lists[-1] is not None:
                 self._prefix = f"({self._lists[-1]}) "  # not "3. ": a sentence would end at its full stop
                 self._lists[-1] += 1
-        elif tag in ("td", "th") and "".join(self._text).strip():
-            self._text.append(" | ")
+        elif tag in ("td", "th"):
+            if "".join(self._text).strip():
+                self._text.append(" | ")
+            spread = [words.format(value) for name, words in (("colspan", "across {} columns"), ("rowspan", "down {} rows"))
+                      if (value := (found.get(name) or "").strip()).isdecimal() and int(value) > 1]
+            if spread:  # the cell reads in each column (row) it spans: "2 mg" under Morning and Night
+                self._text.append(f"[{' and '.join(spread)}] ")
         elif tag == "br":
             self._text.append(" ")
         elif tag in _STRUCK:
