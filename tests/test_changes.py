@@ -473,3 +473,44 @@ def test_the_ofsted_notice_period_comes_from_the_registry_alone(mini):
     assert f"Ofsted had to be told by {deadline.day} {deadline:%B %Y} (regulation 16(3), within 14 days)" in found
     real = (REPO / "data" / "regulations.yml").read_text()
     assert real.count("notice_days:") == 1 and "notice_days: 28" in real
+
+
+# --- the pull request's messages, as "How to read a failed check" quotes them ------------------
+
+def _past_version_below(repo: Path) -> None:
+    edit(repo, POLICY, ("    summary: First version, written for the home's registration.\n",
+                        "    summary: First version, written for the home's registration.\n"
+                        "  - version: \"0.9\"\n    date: 2026-09-01\n    summary: Interim policy.\n"))
+
+
+PULL_REQUEST_SCENARIOS = [
+    ("text changed, version kept", lambda repo: edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED)),
+     "the text changed but"),
+    ("approved document made a draft", lambda repo: edit(repo, POLICY, ("status: approved", "status: draft")),
+     "became a draft"),
+    ("details changed with no entry", lambda repo: edit(repo, POLICY, ("owner: Registered Manager",
+                                                                       "owner: Deputy Manager")), "owner ("),
+    ("review with no entry", lambda repo: edit(repo, POLICY, ("last_reviewed: 2026-10-05",
+                                                              f"last_reviewed: {fixture_today().isoformat()}")),
+     "no changes entry records the review"),
+    ("review entry with no last_reviewed", lambda repo: edit(repo, POLICY, bump(
+        version_of(repo), fixture_today().isoformat(), "Reviewed; no changes needed.", review_only=True)),
+     "last_reviewed was not updated"),
+    ("version lowered", lambda repo: edit(repo, POLICY, ('\nversion: "1.1"\n', '\nversion: "1.0"\n')), "went down"),
+    ("document deleted", lambda repo: (repo / "policies/anti-bullying.md").unlink(), "was deleted"),
+    ("past version added", _past_version_below, "is new but written below"),
+]
+
+
+@pytest.mark.parametrize("name, make, words", PULL_REQUEST_SCENARIOS, ids=[s[0] for s in PULL_REQUEST_SCENARIOS])
+def test_how_to_read_a_failed_check_quotes_each_pull_request_message(repo, name, make, words):
+    """A manager's review: the page that "explains every message" had none of those a pull
+    request gives, which are the ones an author meets most."""
+    from test_how_to_pages import _page_text
+
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    make(repo)
+    result = handbook_command(repo, "check", "--base", "origin/main", today=fixture_today())
+    found = [line.removeprefix("ERROR: ") for line in result.stdout.splitlines() if words in line]
+    assert found, result.stdout
+    assert f"`{found[0]}`" in _page_text(), f"{name}: the page should quote\n{found[0]}"

@@ -199,6 +199,15 @@ def test_version_must_be_quoted_text_with_a_dot(mini):
                      "as two numbers with a dot, in quotes, for example \"1.0\" or \"2.3\""]
 
 
+def test_a_regulation_written_as_a_number_is_told_to_take_quotes(mini):
+    """A manager's review: regulations: ["34(4)", 13] was told only "correct the value"."""
+    write_document(mini, POLICY, front_matter(regulations=["34(4)", 13]))
+    line = next(number for number, text in enumerate((mini / POLICY).read_text().splitlines(), start=1)
+                if text.startswith("regulations:") or text == "- 13")
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {line}: regulations[2] should be text, not the number 13 - write it in quotes: \"13\""]
+
+
 def test_approval_review_or_change_in_the_future_is_an_error(mini):
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
     meta = front_matter(last_reviewed=tomorrow,
@@ -619,9 +628,17 @@ def test_a_phone_number_is_a_fact_never_typed_in_the_text_or_the_front_matter(mi
         "prints as text that cannot be tapped to call - name the service in words instead (the emergency number, "
         "Childline); the number itself belongs in the document's text, as a fact",
         f"{POLICY}, line {lines.index('Call Childline on 0800 1111. Version 1.101.5 is not one.') + 1}: '0800 1111' is "
-        "a phone number typed as text - write it as a fact from data/home.yml, such as "
-        "{{ home.contacts.emergency.phone }}, so it is the same everywhere and can be tapped to call (add the number "
-        "to the file first if it is new)"]
+        "a phone number typed as text - write {{ home.contacts.childline.phone }}, the fact from data/home.yml that "
+        "holds it, so it is the same everywhere and can be tapped to call"]
+
+
+def test_a_typed_phone_number_no_fact_holds_is_told_where_to_add_it(mini):
+    """A manager's review: the fix for a typed on-call number said "such as {{ home.contacts.emergency.phone }}",
+    which, copied at 3 a.m., would swap the on-call manager for 999."""
+    write_document(mini, POLICY, front_matter(), body="Text.\n\nRing the on-call manager on 07700 900123.\n")
+    assert [f.fix for f in check(mini).findings if f.check == "phone-number"] == [
+        "add the number to data/home.yml as the phone of the contact it belongs to, and write that fact, such as "
+        "{{ home.contacts.<contact>.phone }}, so it is the same everywhere and can be tapped to call"]
 
 
 def test_a_phone_number_is_found_however_it_is_written(mini):

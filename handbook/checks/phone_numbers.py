@@ -11,7 +11,7 @@ from handbook.checks.common import blank_spans, matches, valid_documents
 from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE
+from handbook.model.home import HOME_FILE, Phone, phone_facts
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000;
 # with the area code in brackets, (020) 7946 0000; in the international form, +44 20 7946 0000 or
@@ -70,14 +70,19 @@ def _number_in(text: str) -> str | None:
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     findings = []
+    facts = phone_facts(handbook.home.facts)
     for document in valid_documents(handbook):
         for offset, number in _typed_numbers(document.body):
             line = document.body_first_line + offset
-            findings.append(error(
-                "phone-number", document.path, f"'{number}' is a phone number typed as text",
-                f"write it as a fact from {HOME_FILE}, such as {{{{ home.contacts.emergency.phone }}}}, so it is "
-                "the same everywhere and can be tapped to call (add the number to the file first if it is new)",
-                line=line))
+            # The fact that holds the number, when one does: an example fact could be copied at 3 a.m.
+            # and dial another service.
+            known = facts.get(Phone(_as_dialled(number)).dial)
+            fix = (f"write {{{{ {known} }}}}, the fact from {HOME_FILE} that holds it, so it is the same everywhere "
+                   "and can be tapped to call" if known else
+                   f"add the number to {HOME_FILE} as the phone of the contact it belongs to, and write that fact, "
+                   "such as {{ home.contacts.<contact>.phone }}, so it is the same everywhere and can be tapped to call")
+            findings.append(error("phone-number", document.path, f"'{number}' is a phone number typed as text", fix,
+                                  line=line))
         findings += _numbers_in_front_matter(document)
     return findings
 

@@ -131,8 +131,10 @@ def _schema_finding(document: Document, problem: ValidationError, schema: dict) 
     if kind == "type":
         expected = problem.validator_value
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected]))
+        quoted = (f'write it in quotes: "{value}"' if expected == "string" and isinstance(value, int | float)
+                  and not isinstance(value, bool) else None)  # regulations: [13] reads as a number
         return error("front-matter", document.path, f"{field} should be {words}, not {_describe(value)}",
-                     hint or "correct the value", field=field, line=_line(document, problem.absolute_path))
+                     hint or quoted or "correct the value", field=field, line=_line(document, problem.absolute_path))
     if kind == "format":
         if written := _written_otherwise(value):
             return error("front-matter", document.path, f"{field}: {_describe(value)} is not written as YYYY-MM-DD",

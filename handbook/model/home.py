@@ -91,15 +91,17 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
-def dialled_numbers(value) -> frozenset[str]:
-    """The numbers the phone facts in `value` (the home's facts, or a part of them) dial."""
+def phone_facts(value, where: str = "home") -> dict[str, str]:
+    """The number each phone fact in `value` (the home's facts, or a part of them) dials -> the
+    fact as a page writes it ("home.contacts.childline.phone"), the first where two dial the same."""
     if isinstance(value, Phone):
-        return frozenset({value.dial})
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return frozenset().union(*(dialled_numbers(item) for item in value))
-    return frozenset()
+        return {value.dial: where}
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    found: dict[str, str] = {}
+    for key, item in items:
+        for dial, place in phone_facts(item, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]").items():
+            found.setdefault(dial, place)
+    return found
 
 
 NOT_PUBLISHED = "not published on this website"
