@@ -610,6 +610,10 @@ def test_sentences_read_as_people_read_them():
         "Who does what", "Risk comes first", "Call 999, see the policy.", "Who | Phone", "Ofsted | 0300 123 1231",
         "first;", "second."]
     assert markdown_text("a *b* <i> snake_case _x_ | y") == r"a \*b\* &lt;i&gt; snake_case \_x\_ &#124; y"
+    # A third attacker's review: GitHub makes a link of an address and a notice of a mention in plain
+    # text, where the site shows words.
+    assert markdown_text("See https://example.org or WWW.example.org; ask @safeguarding-team.") == (
+        "See https&#58;//example.org or WWW&#46;example.org; ask &#64;safeguarding-team.")
 
 
 def test_a_table_cell_spread_over_columns_or_rows_reads_so():

@@ -32,6 +32,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # ([ ]), attribute lists ({ }); escaped with a backslash, as Python-Markdown allows.
 _MARKDOWN_MARKS = re.compile(r"([\\`*~\[\]{}])")
 _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# What GitHub, which shows the reviewer's summary, makes a link or a notice of in plain text (the
+# site does not): an address (https://, www.) and a mention (@team, which notifies people). Each is
+# written with a character reference, which reads the same.
+_GITHUB_AUTOLINKS = re.compile(r"@|://|\bwww\.", re.IGNORECASE)
+_AUTOLINK_BROKEN = {"@": "&#64;", "://": "&#58;//"}  # and www. as www&#46;
 
 
 def markdown_text(value: object) -> str:
@@ -44,6 +49,7 @@ def markdown_text(value: object) -> str:
     overwrite what `make review` printed."""
     text = html.escape(one_line(" ".join(str(value).split())), quote=False)
     text = _EDGE_UNDERSCORE.sub(r"\\_", _MARKDOWN_MARKS.sub(r"\\\1", text))
+    text = _GITHUB_AUTOLINKS.sub(lambda found: _AUTOLINK_BROKEN.get(found.group(0), found.group(0)[:3] + "&#46;"), text)
     return text.replace("|", "&#124;")
 
 
