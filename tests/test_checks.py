@@ -159,7 +159,19 @@ def test_unknown_field_suggests_the_right_spelling(mini):
     meta = front_matter()
     meta["last_reveiwed"] = meta.pop("last_reviewed")
     found = messages(check(mini_with(mini, meta)), "front-matter")
-    assert "policies/missing-child.md, line 21: unknown field 'last_reveiwed' - did you mean 'last_reviewed'? Rename it" in found
+    # one mistake, one line: not also "missing field 'last_reviewed'" (a manager's review), which has no line
+    assert found == ["policies/missing-child.md, line 21: unknown field 'last_reveiwed' - did you mean 'last_reviewed'? "
+                     "Rename it"]
+
+
+def test_a_misspelt_field_of_a_changes_entry_is_one_finding(mini):
+    meta = front_matter()
+    meta["changes"][0]["Summary"] = meta["changes"][0].pop("summary")
+    write_document(mini, POLICY, meta)
+    line = next(number for number, text in enumerate((mini / POLICY).read_text().splitlines(), start=1)
+                if text.lstrip(" -").startswith("Summary:"))
+    assert messages(check(mini), "front-matter") == [
+        f"{POLICY}, line {line}: unknown field 'Summary' in changes[1] - did you mean 'summary'? Rename it"]
 
 
 def mini_with(root, meta):
