@@ -415,6 +415,9 @@ def test_a_committer_is_not_shown_as_who_merged(repo):
     history = (repo / "site" / "policies/missing-child.html").read_text().split('id="history"', 1)[1]
     assert f"<td>{day.day} {day:%B %Y}</td>\n<td>Alice Author</td>\n<td>-</td>" in history
     assert "Bob Rebaser" not in history
+    # git's names are whatever an account says (a third attacker's review): never read as an approval
+    assert ("<p>Who proposed each change to the text, and who merged it, by the names their git accounts give (not a "
+            "record of approval):</p>") in history
 
 
 def test_history_lists_only_changes_to_the_text(repo):
