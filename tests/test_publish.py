@@ -469,7 +469,10 @@ def test_a_draft_needs_a_draft_copy(tmp_path):
 
 
 def test_the_status_page_links_the_copy_to_send_to_ofsted_while_a_revision_waits(tmp_path):
+    from conftest import commit_all
+
     root = copy_handbook(tmp_path / "handbook")
+    commit_all(root, fixture_today())
     path = root / "statement-of-purpose" / "statement-of-purpose.md"
     text = path.read_text(encoding="utf-8")
     day = fixture_today() + dt.timedelta(days=3)
@@ -487,7 +490,16 @@ def test_the_status_page_links_the_copy_to_send_to_ofsted_while_a_revision_waits
     deadline = day + dt.timedelta(days=28)
     assert f'<a href="copies/{name}">the copy to send to Ofsted</a>' in status
     assert f"must reach Ofsted by <strong>{deadline.day} {deadline:%B %Y}</strong>" in status
-    assert "Version 1.1 Approved" in pdf_text(site / "copies" / name)
+    copy = pdf_text(site / "copies" / name)
+    assert "Version 1.1 Approved" in copy
+    # A third attacker's review: built with the revision not committed (a preview), the copy named
+    # the commit checked out, which does not hold what it shows.
+    assert "from the handbook's records at reference" not in copy
+    subprocess.run(["git", "commit", "-qam", "Revision 1.1"], cwd=root, check=True, capture_output=True)
+    assert mkdocs_build(root, "--site-dir", str(site), HANDBOOK_TODAY=(day + dt.timedelta(days=1)).isoformat()
+                        ).returncode == 0
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    assert f"from the handbook's records at reference {commit[:12]}" in pdf_text(site / "copies" / name)
 
 
 def test_the_public_build_refuses_letters_that_only_look_latin_in_a_summary(tmp_path):

@@ -16,13 +16,13 @@ from pathlib import Path
 from handbook.checks import load_and_check
 from handbook.checks.content_policy import check_content_policy
 from handbook.checks.provider import check_home
-from handbook.export.bundle import ExportRefused, git_commit
+from handbook.export.bundle import COPY_SOURCES, ExportRefused, git_commit
 from handbook.export.pdf import COVER, cover_placeholders, document_html, write_pdf
 from handbook.model.documents import Document
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.sources.clock import long_date
 from handbook.sources.errors import HandbookError
-from handbook.sources.git import head_commit
+from handbook.sources.git import head_commit, uncommitted
 from handbook.views.editions import DRAFT_MARK, document_copy_name
 
 
@@ -45,6 +45,8 @@ def document_pdf(handbook: Handbook, document: Document, path: Path, draft: bool
         if assets.is_dir():
             shutil.copytree(assets, site / "assets", symlinks=True)
         reference = head_commit(handbook.root)
+        if reference is not None and uncommitted(handbook.root, COPY_SOURCES):
+            reference = None  # made from changes not committed (a preview): it names no commit that does not hold it
         mark = _draft_mark(document, draft)
         made = f"Copy made on {long_date(handbook.today)}"
         stamp = f"{mark}. {made}" if mark else made
