@@ -650,7 +650,7 @@ def test_a_version_or_status_from_the_base_cannot_write_markdown_into_the_review
          (f'\nversion: "{pixel}"\n', '\nversion: "1.1"\n'), entry("1.1", "Retired."))
     commit(repo, "Anti-bullying policy retired")
     lines = review(repo, 1)
-    assert "`policies/anti-bullying.md` · details only, text unchanged · version 1.0 !\\[seen\\](https://example.org/"\
+    assert "`policies/anti-bullying.md` · details only, text unchanged · version 1.0 !\\[seen\\](https&#58;//example.org/"\
            "pixel.png) \\*\\*Approved\\*\\* → 1.1" in lines, lines
     assert "- Status: approved\\* → retired (no longer in force; kept for the record)." in lines, "\n".join(lines)
 
