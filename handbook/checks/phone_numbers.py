@@ -11,7 +11,7 @@ from handbook.checks.common import blank_spans, matches, valid_documents
 from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE, Phone, phone_facts
+from handbook.model.home import HOME_FILE, Phone
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000;
 # with the area code in brackets, (020) 7946 0000; in the international form, +44 20 7946 0000 or
@@ -28,7 +28,10 @@ _STARTS = "019+("  # the characters a number can begin with, for matches()
 # A number typed with letters for digits ("0800 1OOO", "O2O 7946 OOOO") dials nothing, and reads
 # as the number: in a word of digits and the letters O, o, I and l that holds at least one digit
 # (so "Ill" is never read as 111), each letter is read as the digit it looks like.
-_DIGITS_AND_LOOK_ALIKES = re.compile(r"(?<![^\W\d_])(?=[OolI]*\d)[\dOolI]+(?![^\W\d_])")
+_DIGITS_AND_LOOK_ALIKES = re.compile(r"\b[0-9OolI]*[0-9][0-9OolI]*\b")
+# Digits as "#" and those letters as "@": with no "#@" or "@#", no letter stands by a digit and there
+# is nothing to read (most texts; str.translate and `in` find it several times quicker than a regex).
+_DIGITS_AND_LETTERS = str.maketrans({**dict.fromkeys("0123456789", "#"), **dict.fromkeys("OolI", "@")})
 _AS_DIGITS = str.maketrans("OolI", "0011")
 # What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
 # Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
@@ -58,6 +61,9 @@ def _folded(text: str) -> str:
 def _as_dialled(text: str) -> str:
     """`text` with the letters typed for digits read as digits, each in its place (the same length),
     so a number found in it is quoted from `text` as written."""
+    marked = text.translate(_DIGITS_AND_LETTERS)
+    if "#@" not in marked and "@#" not in marked:
+        return text
     return _DIGITS_AND_LOOK_ALIKES.sub(lambda word: word.group(0).translate(_AS_DIGITS), text)
 
 
@@ -70,7 +76,7 @@ def _number_in(text: str) -> str | None:
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     findings = []
-    facts = phone_facts(handbook.home.facts)
+    facts = handbook.home.phones
     for document in valid_documents(handbook):
         for offset, number in _typed_numbers(document.body):
             line = document.body_first_line + offset

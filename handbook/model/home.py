@@ -8,6 +8,7 @@ import html
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from handbook.sources.errors import HandbookError
@@ -275,6 +276,11 @@ class Home:
     @property
     def roles(self) -> list[str]:
         return list(self.facts["roles"])
+
+    @cached_property
+    def phones(self) -> dict[str, str]:
+        """phone_facts of the home's facts, worked out once: every link to call on every page asks."""
+        return phone_facts(self.facts)
 
     def file_of(self, where: str) -> str:
         """The file a fact (by its place, such as "contacts.lado.phone") is written in."""
