@@ -132,6 +132,7 @@ SCENARIOS = [
     ("value in the wrong form", _policy(version="1"), "version"),
     ("value listed twice", _policy(audience=["staff", "staff"]), "twice"),
     ("not a real date", _policy(last_reviewed="2026-02-30"), "not a real date"),
+    ("date written day first", _policy(last_reviewed="05/10/2026"), "not written as YYYY-MM-DD"),
     ("date in the future", _policy(last_reviewed="2026-11-27"), "after today"),
     ("version with no approval", _unapproved_version, "has no approval"),
     ("approval on the whole document", _approval_on_the_document, "approved_on belongs"),
