@@ -479,6 +479,8 @@ SHAPE = ("the page's template holds {what}: a page prints the home's facts and m
 
 
 MORE_THAN_A_FACT = "an expression that does more than print a fact (a filter, a call, an index or a sum)"
+GROUP_OF_FACTS = ("an expression that prints a group of facts, or something that is not a fact, such as "
+                  "{{ home.registered_provider }} for {{ home.registered_provider.name }}")
 
 
 @pytest.mark.unit
@@ -509,6 +511,11 @@ MORE_THAN_A_FACT = "an expression that does more than print a fact (a filter, a 
     ("policies/missing-child.md", "{{ home.name ~ ' says call 101.' }}", MORE_THAN_A_FACT),
     ("policies/missing-child.md", "{{ home.name | upper }}", MORE_THAN_A_FACT),
     ("docs/index.md", "{{ home.name[0] }}", MORE_THAN_A_FACT),
+    # A fourth attacker's review: a group printed whole showed a fact still to confirm (as Python
+    # writes it) that no check counted, in an approved document; a method printed its address.
+    ("policies/missing-child.md", "{{ home.registered_provider }}", GROUP_OF_FACTS),
+    ("policies/missing-child.md", "{{ home }}", GROUP_OF_FACTS),
+    ("policies/missing-child.md", "{{ home.contacts.items }}", GROUP_OF_FACTS),
 ])
 def test_a_template_prints_facts_and_leaves_passages_out_nothing_more(mini, page, markup, what):
     if page.startswith("docs/"):

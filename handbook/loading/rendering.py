@@ -31,7 +31,7 @@ from jinja2.utils import Cycler, Joiner
 
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.home import Facts, Placeholder, note_printed, printing
+from handbook.model.home import Facts, NotPublished, Placeholder, note_printed, printing
 from handbook.model.registry import SECTION_MAPS
 
 # What one page's template may do. Generous for any real page; far below what would hurt.
@@ -498,10 +498,19 @@ def _check_product(left, right) -> None:
         raise TemplateLimit("the result is a number too large for a page")
 
 
+# What a {{ }} may print: one fact (text, a phone number, a number, a fact still to confirm or kept
+# off the website). A group of facts prints as Python writes it, with each fact still to confirm
+# in it unseen by the checks that count them (and a method as its memory address).
+_ONE_FACT = (str, int, float, Placeholder, NotPublished)
+
+
 def _finalize(value):
-    """Every {{ value }} a page prints passes here first: nothing too large is turned into text."""
-    if isinstance(value, _Trusted):
+    """Every {{ value }} a page prints passes here first: one fact, and nothing too large."""
+    if isinstance(value, _Trusted | jinja2.Undefined | DocumentEdition):  # the last two say what is wrong, printed
         return value
+    if not isinstance(value, _ONE_FACT) or isinstance(value, bool):
+        raise TemplateShape("an expression that prints a group of facts, or something that is not a fact, such as "
+                            "{{ home.registered_provider }} for {{ home.registered_provider.name }}")
     return _refuse_if_large(value)
 
 
