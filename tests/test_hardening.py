@@ -1343,3 +1343,16 @@ def test_a_link_to_call_calls_one_of_the_homes_phone_numbers(mini):
         "its words could name one service while it calls another - write the number as its fact from data/home.yml, "
         "such as {{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the "
         "file first if it is new)"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("address", ["tel:0800(0)1111", "tel:0800%201111", "tel:08001111%3B1", "tel:0800CALL1111",
+                                     "tel:*999", "tel:999;ext=1", "tel:0800-1111"])
+def test_a_link_to_call_is_written_as_the_fact_dials_it(mini, address):
+    """A fourth attacker's review: the check read the digits of "tel:0800(0)1111" as Childline's
+    number, while a phone dials 0800 01111; an escape, a letter, a star or a parameter changes what
+    is dialled too."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n[Call Childline]({address}) now.\n")
+    assert [f.message for f in check(mini).findings if f.is_error] == [
+        f"the link '{address}' calls a number that is none of the home's phone facts: its words could name one "
+        "service while it calls another"]

@@ -49,7 +49,7 @@ from handbook.checks.common import blank_spans, matches
 from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
 from handbook.model.handbook import DOCS_DIR, Handbook
-from handbook.model.home import HOME_FILE, Phone
+from handbook.model.home import HOME_FILE
 from handbook.model.provider import shared_path
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
@@ -947,8 +947,9 @@ class _Targets:
         return self.asked[question]
 
     def _exists(self, target: str) -> bool:
-        if target.lower().startswith("tel:"):  # a link to call: a number one of the home's phone facts dials
-            return Phone(target[4:]).dial in self.handbook.home.phones
+        if target.lower().startswith("tel:"):  # a link to call: written as a phone fact writes it (digits and +
+            # alone), so the check reads the number a phone dials: "tel:0800(0)1111" dials 0800 01111
+            return target[4:] in self.handbook.home.phones
         return (self.handbook.linked_document(target) is not None or target in self.site_files
                 or target in GENERATED_FILES or f"{target}/index.md" in self.site_files)
 

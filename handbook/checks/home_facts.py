@@ -13,9 +13,11 @@ from handbook.sources.files import control_characters
 from handbook.sources.letters import invisible_characters
 from handbook.sources.yaml_files import line_of
 
-# What a page would read as markup in a fact it prints (HTML, emphasis, code, a link), while the
-# PDF's cover and running head, and the copy's file names, print the fact as it is written.
-MARKUP = "<>*`[]"
+# What a page would read as markup in a fact it prints (HTML, emphasis, code, a link, a table's
+# cell: a "|" in a fact printed in a table row adds a cell, which moved a sentence out of the staff
+# edition's row and into the website's), while the PDF's cover and running head, and the copy's file
+# names, print the fact as it is written.
+MARKUP = "<>*`[]|"
 
 
 def _markup_in_facts(handbook: Handbook) -> list[Finding]:
