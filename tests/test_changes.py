@@ -502,6 +502,9 @@ PULL_REQUEST_SCENARIOS = [
     ("version lowered", lambda repo: edit(repo, POLICY, ('\nversion: "1.1"\n', '\nversion: "1.0"\n')), "went down"),
     ("document deleted", lambda repo: (repo / "policies/anti-bullying.md").unlink(), "was deleted"),
     ("past version added", _past_version_below, "is new but written below"),
+    ("two new entries", lambda repo: edit(repo, POLICY, bump("1.1", "2026-11-02", "Reviewed.", review_only=True),
+                                          bump("1.1", fixture_today().isoformat(), "Reviewed again.", review_only=True)),
+     "new entries"),
 ]
 
 
@@ -517,3 +520,21 @@ def test_how_to_read_a_failed_check_quotes_each_pull_request_message(repo, name,
     found = [line.removeprefix("ERROR: ") for line in result.stdout.splitlines() if words in line]
     assert found, result.stdout
     assert f"`{found[0]}`" in _page_text(), f"{name}: the page should quote\n{found[0]}"
+
+
+def test_a_change_records_one_new_entry_not_a_version_or_review_nobody_made(repo):
+    """A fourth attacker's review: beside a change's own entry, a second one (a review "with Ofsted's
+    inspector" in November, or a version 1.1 between 1.1 and 1.3 that never reached the main line)
+    passed, and the summary named only the first."""
+    today = fixture_today().isoformat()
+    raised, new = raise_version(repo)
+    newer = next_of(new)
+    edit(repo, POLICY, (REMOVED_FROM, REMOVED_FROM + " " + ADDED), (raised[0], raised[1].replace(new, newer)),
+         bump(new, "2026-11-02", "Stage 3 reviewed by Ofsted's inspector.", approved=False),
+         bump(newer, today, "Evening gate check added."))
+    result = check_base(repo)
+    assert result.returncode == 1
+    assert (f"ERROR: {POLICY}, line {_line_of(repo, 'changes:')}: changes gains 2 new entries ({newer} ({today}), "
+            f"{new} (2026-11-02)): a change records one new version, or one review - keep one entry, for version "
+            f"{newer}, that says all that this change does; a version or review that did not reach the main line was "
+            "never in force") in result.stdout.splitlines(), result.stdout

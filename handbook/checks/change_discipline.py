@@ -108,6 +108,15 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
     reviewed_again = after.meta.get("last_reviewed") != before.meta.get("last_reviewed")
     problems: list[tuple[str, str, str]] = _history_rewritten(before, after, ref)  # (field, what is wrong, what to do)
 
+    if len(added) > 1:
+        # One change, one record: a second new entry would stand in the history for a version or a
+        # review nobody made (a version between the base's and the new one never reached the main
+        # line, and the reviewer's summary tells of the change's own entry).
+        listed = ", ".join(f"{_shown(c.get('version'))} ({_shown(c.get('date'))})" for c in added)
+        problems.append(("changes", f"changes gains {len(added)} new entries ({listed}): a change records one new "
+                         "version, or one review", f"keep one entry, for version {_shown(new_version)}, that says all "
+                         "that this change does; a version or review that did not reach the main line was never in "
+                         "force"))
     if before.meta.get("id") != after.meta.get("id"):
         problems.append(("id", f"id changed from {_shown(before.meta.get('id'))} (on {ref}) to "
                                f"{_shown(after.meta.get('id'))}: a document's id never changes",
