@@ -859,11 +859,12 @@ def test_a_new_documents_approval_of_an_earlier_version_is_named(repo):
     commit(repo, "Visitors policy")
     lines = review(repo, 0)
     at = lines.index("`policies/visitors.md` · new document · version 1.1")
-    assert lines[at + 2:at + 7] == [
+    assert lines[at + 2:at + 8] == [
         "- What it is for: Who may visit the home, and how staff check visitors.",
         "- For staff and inspectors.",
         "- Not approved yet: the document is a draft.",
         "- Summary: Visiting hours.",
+        "- Brings an earlier entry of its history: version 1.0, 2026-09-01: First version.",
         "- Records an approval of an earlier version: version 1.0, approved by Responsible Individual on "
         "2 September 2026.",
     ], "\n".join(lines)

@@ -114,6 +114,9 @@ class DocumentReview:
     # history, an entry added below the base's): (version, approval). Each is a claim the approver
     # of this change is asked to confirm.
     earlier_approvals: list[tuple[str, Approval]] = field(default_factory=list)
+    # A new document's other history entries, as (version, date, summary): a history it brings with
+    # it (from paper, say) is a record the approver of this change confirms.
+    earlier_entries: list[tuple[str, str, str]] = field(default_factory=list)
     regulations: list[str] = field(default_factory=list)   # shown when the text changed
     cited: list[str] = field(default_factory=list)         # "40 (Notification of a serious event)"
     uncited: list[str] = field(default_factory=list)
@@ -347,6 +350,8 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     if before is None:
         review.purpose = after.summary
         review.audience = after.audience
+        review.earlier_entries = [(str(c.get("version")), str(c.get("date")), str(c.get("summary", "")))
+                                  for c in after.changes[1:]]
     else:
         review.audience_added = [a for a in after.audience if a not in before.audience]
         review.audience_removed = [a for a in before.audience if a not in after.audience]
