@@ -669,6 +669,11 @@ def test_a_phone_number_is_found_however_it_is_written(mini):
     # Letters for digits (the letter O for 0, I or l for 1) dial nothing: found as the number they look like.
     typed.update({"0800 1OOO": "0800 1OOO", "O2O 7946 OOOO": "O2O 7946", "(O2O) 7946 0000": "(O2O) 7946 0000",
                   "1l6 l23": "1l6 l23"})
+    # A fourth attacker's review: groups of two, another country's code, code, character references,
+    # emphasis or an element inside, and a soft hyphen hid a number too.
+    typed.update({"0800 11 11": "0800 11 11", "+1 800 273 8255": "+1 800 273 8255", "`0800 1111`": "0800 1111",
+                  "&#57;&#57;&#57;": "999", "0800&#32;1111": "0800 1111", "0800 **1111**": "0800 1111",
+                  "0800<span>1111</span>": "08001111", "0800\u00ad1111": "08001111"})
     body = "".join(f"Call {number} now.\n\n" for number in typed) + (
         "Version 1.101.5 of 2026-12-04 at 10:30.\n\nIll health, lol, I or O, SO1 1AA, A10O, the l0th.\n")
     write_document(mini, POLICY, front_matter(), body=body)
@@ -676,6 +681,18 @@ def test_a_phone_number_is_found_however_it_is_written(mini):
     found = [(f.line, f.message) for f in check(mini).findings if f.check == "phone-number"]
     assert found == [(lines.index(f"Call {written} now.") + 1, f"'{number}' is a phone number typed as text")
                      for written, number in typed.items()]
+
+
+def test_a_phone_number_on_a_page_of_docs_or_across_a_line_break_is_found(mini):
+    """A fourth attacker's review: the home page (docs/index.md), read at 3 a.m., was never read for
+    typed numbers; and a number split over two lines reads as one (Markdown joins them)."""
+    (mini / "docs").mkdir(exist_ok=True)
+    (mini / "docs" / "index.md").write_text("# Home\n\nCall Childline on 0800\n1111 or the police on 101.\n\n"
+                                            "Write `{{ home.contacts.emergency.phone }}`, not `999`.\n",
+                                            encoding="utf-8")
+    assert [(f.path, f.line, f.message) for f in check(mini).findings if f.check == "phone-number"] == [
+        ("docs/index.md", 3, "'0800 1111' is a phone number typed as text"),
+        ("docs/index.md", 4, "'101' is a phone number typed as text")]
 
 
 def test_a_phone_number_with_letters_for_digits_in_the_summary_is_found_as_written(mini):

@@ -4,6 +4,7 @@ goes out of date in one place and not the others, and cannot be tapped to call o
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 
@@ -19,10 +20,12 @@ from handbook.model.home import HOME_FILE, Phone
 # in any digits Unicode folds to 0 to 9 (full-width ０８００). A full stop after a number ends the
 # sentence ("call Childline on 0800 1111."); one before a digit makes it part of a decimal or a
 # version (101.5), which is not a phone number.
-_SEP = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000.\u2010-\u2015-]"
-_GROUPS = rf"(?:{_SEP}?\d{{3,4}}){{1,2}}"
+# A fourth attacker's review found more: groups of two (0800 11 11), a line break inside (Markdown
+# joins the lines), another country's code (+1 800 273 8255), and the forms below (_prose).
+_SEP = "[ \n\u00a0\u2000-\u200a\u202f\u205f\u3000.\u2010-\u2015-]"
+_GROUPS = rf"(?:{_SEP}?\d{{2,4}}){{1,3}}"
 _PHONE = re.compile(
-    rf"(?<![\w./+-])(?:\+44{_SEP}?(?:\(0\){_SEP}?)?\d{{2,4}}{_GROUPS}|(?:\(0\d{{2,4}}\)|0\d{{2,4}}){_GROUPS}"
+    rf"(?<![\w./+-])(?:\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?\d{{2,4}}{_GROUPS}|(?:\(0\d{{2,4}}\)|0\d{{2,4}}){_GROUPS}"
     rf"|999|101|111|116{_SEP}?\d{{3}})(?![\w/-]|\.\d)")
 _STARTS = "019+("  # the characters a number can begin with, for matches()
 # A number typed with letters for digits ("0800 1OOO", "O2O 7946 OOOO") dials nothing, and reads
@@ -33,23 +36,45 @@ _DIGITS_AND_LOOK_ALIKES = re.compile(r"\b[0-9OolI]*[0-9][0-9OolI]*\b")
 # is nothing to read (most texts; str.translate and `in` find it several times quicker than a regex).
 _DIGITS_AND_LETTERS = str.maketrans({**dict.fromkeys("0123456789", "#"), **dict.fromkeys("OolI", "@")})
 _AS_DIGITS = str.maketrans("OolI", "0011")
-# What is not prose, besides {{ facts }} and {% tags %}: code, link targets, attribute lists.
-# Each part stops at the next place another could begin (a "]" or a "{"), so the scan stays
-# linear on a page full of unclosed "](" or "{:".
-_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\]\n]*\)|\{:[^{}\n]*\}|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
+# What readers do not read as text, besides {{ facts }} and {% tags %}: link targets (a link to call
+# is the content policy's) and attribute lists. Each part stops at the next place another could
+# begin (a "]" or a "{"), so the scan stays linear on a page full of unclosed "](" or "{:".
+_NOT_PROSE = re.compile(r"\]\([^)\]\n]*\)|\{:[^{}\n]*\}")
+# Code, which readers see as it is written: part of a document's text, but in a page of docs/ (the
+# how-to pages) an example of what to write or of a message.
+_CODE = re.compile(r"`[^`\n]*`|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
+# An element's tags and emphasis marks, which split a number readers read whole (0800 **1111**).
+_TAGS_AND_MARKS = re.compile(r"<[^<>\n]*>|[*_~]")
 
 
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
-def _typed_numbers(body: str) -> tuple[tuple[int, str], ...]:
-    """(line offset, number) of each phone number typed as text in a document's body."""
-    text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
-    text = _folded(blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "`]{~", text))))
+def _typed_numbers(body: str, code_is_example: bool = False) -> tuple[tuple[int, str], ...]:
+    """(line offset, number) of each phone number typed as text in a page's body."""
+    text = _prose(body, code_is_example)
     found, offset, position = [], 0, 0
     for match in matches(_PHONE, _STARTS, _as_dialled(text)):
         offset += text.count("\n", position, match.start())
         position = match.start()
-        found.append((offset, text[match.start():match.end()]))
+        found.append((offset, text[match.start():match.end()].replace("\n", " ")))  # as read, on one line
     return tuple(found)
+
+
+def _prose(body: str, code_is_example: bool) -> str:
+    """The text as readers read it, line for line: no Jinja, link target or attribute list (nor
+    code, where it is an example); no tag or emphasis mark inside a number; each character
+    reference as its character ("&#57;&#57;&#57;" reads 999); digits and spaces as Unicode folds
+    them; and no invisible character (a soft hyphen) inside a number."""
+    text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
+    if code_is_example:
+        text = blank_spans(text, (m.span() for m in matches(_CODE, "`~", text)))
+    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "]{", text)))
+    text = _TAGS_AND_MARKS.sub("", text)
+    if "&" in text:
+        text = "\n".join(html.unescape(line).replace("\n", " ") for line in text.split("\n"))
+    text = _folded(text)
+    if not text.isascii():
+        text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cf")
+    return text
 
 
 def _folded(text: str) -> str:
@@ -75,22 +100,31 @@ def _number_in(text: str) -> str | None:
 
 
 def check_phone_numbers(handbook: Handbook) -> list[Finding]:
+    """Each number typed in a document's text or front matter, or in a page of docs/ (the home
+    page's quick help is read at 3 a.m. too)."""
     findings = []
-    facts = handbook.home.phones
     for document in valid_documents(handbook):
-        for offset, number in _typed_numbers(document.body):
-            line = document.body_first_line + offset
-            # The fact that holds the number, when one does: an example fact could be copied at 3 a.m.
-            # and dial another service.
-            known = facts.get(Phone(_as_dialled(number)).dial)
-            fix = (f"write {{{{ {known} }}}}, the fact from {HOME_FILE} that holds it, so it is the same everywhere "
-                   "and can be tapped to call" if known else
-                   f"add the number to {HOME_FILE} as the phone of the contact it belongs to, and write that fact, "
-                   "such as {{ home.contacts.<contact>.phone }}, so it is the same everywhere and can be tapped to call")
-            findings.append(error("phone-number", document.path, f"'{number}' is a phone number typed as text", fix,
-                                  line=line))
+        findings += _numbers_typed(handbook, document.path, document.body, document.body_first_line)
         findings += _numbers_in_front_matter(document)
+    for path, (text, first_line) in handbook.site_pages.items():
+        findings += _numbers_typed(handbook, path, text, first_line, code_is_example=True)
     return findings
+
+
+def _numbers_typed(handbook: Handbook, path: str, text: str, first_line: int, code_is_example: bool = False
+                   ) -> list[Finding]:
+    found = []
+    for offset, number in _typed_numbers(text, code_is_example):
+        # The fact that holds the number, when one does: an example fact could be copied at 3 a.m.
+        # and dial another service.
+        known = handbook.home.phones.get(Phone(_as_dialled(number)).dial)
+        fix = (f"write {{{{ {known} }}}}, the fact from {HOME_FILE} that holds it, so it is the same everywhere "
+               "and can be tapped to call" if known else
+               f"add the number to {HOME_FILE} as the phone of the contact it belongs to, and write that fact, "
+               "such as {{ home.contacts.<contact>.phone }}, so it is the same everywhere and can be tapped to call")
+        found.append(error("phone-number", path, f"'{number}' is a phone number typed as text", fix,
+                           line=first_line + offset))
+    return found
 
 
 def _numbers_in_front_matter(document) -> list[Finding]:
