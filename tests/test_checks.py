@@ -439,6 +439,11 @@ def test_a_phone_number_yaml_would_read_as_another_number_is_refused(mini):
     ("name: TBC", "responsible_individual.name: 'TBC' says the fact is not known yet, but a page would print it as the "
                   "fact - write {to_confirm: \"what is needed\"} instead, so it shows as a gap and is counted until it "
                   "is confirmed"),
+    *[(f"name: {words}", f"responsible_individual.name: {words.strip(chr(34))!r} says the fact is not known yet, but a "
+       "page would print it as the fact - write {to_confirm: \"what is needed\"} instead, so it shows as a gap and is "
+       "counted until it is confirmed")
+      for words in ("T.B.C.", "TBA.", "N/A", "Pending", "Vacant", "not yet appointed", "Awaiting DBS check",
+                    '"SC??????"', "SCxxxxxx")],
     ('name: {to_confrim: "the name"}', "responsible_individual.name: to_confrim is not a field the handbook reads - "
                                        "write to_confirm (a fact not known yet is written {to_confirm: \"what is "
                                        "needed\"})"),
@@ -524,6 +529,16 @@ def test_registration_dates_record_what_happened(mini):
         f"data/home.yml, line {at}: registration.registered_on (5 January "
         "2026) is before applied_on (20 November 2026): a home is registered after it applies - correct the date that "
         "is wrong"]
+
+
+@pytest.mark.parametrize("day", ["2026-W40-4", "20261001", "1 October 2026"])
+def test_a_registration_date_is_written_year_month_day(mini, day):
+    """A fourth attacker's review: a week's date ("2026-W40-4") was read as a date and printed on
+    the copies' covers as one, while the review showed it as written."""
+    write_home(mini, registration={"stage": "registered", "registered_on": day}, ofsted_urn="SC000000")
+    with pytest.raises(HandbookError) as refused:
+        check(mini)
+    assert str(refused.value) == f"data/home.yml: registration: registered_on '{day}' is not a date - write it as YYYY-MM-DD"
 
 
 def test_a_fact_holds_no_invisible_character(mini):

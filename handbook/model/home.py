@@ -130,8 +130,11 @@ class FactProblem(HandbookError):
 TO_CONFIRM_FIX = "write the fact, or {to_confirm: \"what is needed\"} while it is not known"
 # Words that say a fact is not known yet: printed, they would pass for the fact itself (and the
 # inspector copy, which refuses a fact still to confirm, would print them).
-NOT_KNOWN = re.compile(r"(?:tbc|tba|tbd|to be (?:confirmed|agreed|decided)|unknown|not (?:yet )?known|xx+|\?+|-+|\.+)",
-                       re.IGNORECASE)
+# A fourth attacker's review: "T.B.C.", "TBA.", "N/A", "Pending", "Vacant", "not yet appointed" and a
+# URN of "SC??????" passed, and would print on the PDF's cover as facts.
+NOT_KNOWN = re.compile(r"(?:t\.?\s?b\.?\s?[cad]|to be \w+|unknown|not (?:yet )?\w+|n/?a|pending|vacant|awaiting"
+                       r"(?: \w+)*|to follow|xx+|\?+|-+|\.+)[.!]*", re.IGNORECASE)
+_NOT_KNOWN_INSIDE = re.compile(r"\?\?|xxx", re.IGNORECASE)  # SC??????, SCxxxxxx: a gap written into the fact
 
 
 def _refuse_unknowns(value, trail: str) -> None:
@@ -139,7 +142,7 @@ def _refuse_unknowns(value, trail: str) -> None:
     each would print as if it were the fact (\"The Responsible Individual, None\")."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise FactProblem(trail, f"{trail} is empty - {TO_CONFIRM_FIX}")
-    if isinstance(value, str) and NOT_KNOWN.fullmatch(value.strip()):
+    if isinstance(value, str) and (NOT_KNOWN.fullmatch(value.strip()) or _NOT_KNOWN_INSIDE.search(value)):
         raise FactProblem(trail, f"{trail}: {value.strip()!r} says the fact is not known yet, but a page would print it "
                                   f"as the fact - write {{to_confirm: \"what is needed\"}} instead, so it shows as a gap "
                                   "and is counted until it is confirmed")
@@ -359,7 +362,9 @@ def _registration(data: dict, facts: Facts, source: str = HOME_FILE) -> Registra
         if value is None or (isinstance(value, dict) and set(value) == {"to_confirm"}):
             dates[name] = None
             continue
-        try:
+        try:  # YYYY-MM-DD alone: Python also reads a week's date ("2026-W40-4"), which the review prints as written
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+                raise ValueError
             dates[name] = dt.date.fromisoformat(str(value))
         except ValueError:
             raise HandbookError(f"{source}: registration: {name} '{value}' is not a date - "
