@@ -501,6 +501,7 @@ def test_a_yaml_mistake_in_a_data_file_names_its_line_and_where_to_look(mini):
     ("Cura `Care` Homes", "`"),
     # A fourth attacker's review: a "|" in a fact printed in a table row added a cell
     ("Cura Care Homes | Unit B", "|"),
+    ("Cura Care Homes \\", "\\"),
 ])
 def test_a_fact_is_plain_words_never_markup(mini, name, marks):
     """An attack on the PDF: a home's name holding markup was italic in every document, and
@@ -509,7 +510,7 @@ def test_a_fact_is_plain_words_never_markup(mini, name, marks):
     found = [str(f) for f in check(mini).findings if f.check == "home-facts"]
     assert found == [f"data/home.yml: name holds {marks}, which a page would read as markup, while the PDF's cover "
                      "and the copy's file names print the fact as it is written - write name as plain words, without "
-                     "<>*`[]|"]
+                     "<>*`[]|\\"]
 
 
 def test_registration_dates_record_what_happened(mini):

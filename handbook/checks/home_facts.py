@@ -15,9 +15,9 @@ from handbook.sources.yaml_files import line_of
 
 # What a page would read as markup in a fact it prints (HTML, emphasis, code, a link, a table's
 # cell: a "|" in a fact printed in a table row adds a cell, which moved a sentence out of the staff
-# edition's row and into the website's), while the PDF's cover and running head, and the copy's file
-# names, print the fact as it is written.
-MARKUP = "<>*`[]|"
+# edition's row and into the website's; Markdown's escape, a backslash, which changes what follows the fact),
+# while the PDF's cover and running head, and the copy's file names, print the fact as it is written.
+MARKUP = "<>*`[]|\\"
 
 
 def _markup_in_facts(handbook: Handbook) -> list[Finding]:
