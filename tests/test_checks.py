@@ -625,6 +625,22 @@ def test_broken_registry_names_the_file(mini):
         check(mini)
 
 
+@pytest.mark.parametrize("field, item, kind", [
+    ("schedule_1", {"matter": 4, "group": "Quality and purpose of care", "text": "Where the home is located."},
+     "Schedule 1 matter 4"),
+    ("childrens_guide", {"id": "expect", "text": "What each child can expect."}, "children's guide item expect")])
+def test_a_matter_or_guide_item_listed_twice_is_refused(mini, field, item, kind):
+    """A fifth attacker's review: matter 4 given twice, the first with new words and a phone number,
+    printed both on the pages, while the reviewer's summary (reading them by number) showed none."""
+    registry = mini / "data" / "regulations.yml"
+    data = yaml.safe_load(registry.read_text())
+    data["instruments"]["chr2015"][field] = [{**item, "text": "Where we are. Call 0161 496 0000."}, item]
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(HandbookError) as refused:
+        check(mini)
+    assert str(refused.value) == f"data/regulations.yml: chr2015 {kind} is listed twice - keep one entry for it"
+
+
 def test_registry_entry_without_a_level_names_the_entry(mini):
     text = (mini / "data" / "regulations.yml").read_text().replace("document: expected", "document: maybe")
     (mini / "data" / "regulations.yml").write_text(text)

@@ -241,6 +241,15 @@ def _load_registry(root: Path) -> Registry:
                 raise HandbookError(f"{REGISTRY_FILE}: {instrument_id} regulation {reg.ref} is listed twice "
                                     "- keep one entry for it")
             seen.add(reg.ref)
+        # A matter or guide item given twice: pages print both, while the reviewer's summary, which
+        # reads them by their number or id, showed one (a fifth attacker's review).
+        for kind, items, key in (("Schedule 1 matter", raw.get("schedule_1", []), "matter"),
+                                 ("children's guide item", raw.get("childrens_guide", []), "id")):
+            keys = [str(item[key]) for item in items]
+            twice = next((k for k in keys if keys.count(k) > 1), None)
+            if twice is not None:
+                raise HandbookError(f"{REGISTRY_FILE}: {instrument_id} {kind} {twice} is listed twice - keep one "
+                                    "entry for it")
         instruments[instrument_id] = Instrument(
             id=instrument_id, title=raw["title"], url=raw["url"], citation=raw.get("citation", ""),
             default=bool(raw.get("default")), regulations=regulations,
