@@ -767,6 +767,26 @@ def test_a_notice_to_ofsted_of_a_revision_nobody_approved_is_refused(mini):
         "approved and sent, record approved_by, approved_on and then ofsted_notified_on"]
 
 
+def test_a_review_entry_records_neither_an_approval_nor_a_notice_to_ofsted(mini):
+    """A fifth attacker's review: a review entry carrying an approval (shown nowhere) and
+    ofsted_notified_on passed, and the History table said "Ofsted told" of a revision that never was."""
+    day = (TODAY - dt.timedelta(days=3)).isoformat()
+    sop = statement_of_purpose(last_reviewed=day)
+    version = sop["version"]
+    sop["changes"] = [{"version": version, "date": day, "review_only": True, "summary": "Reviewed; no changes needed.",
+                       "approved_by": "Responsible Individual", "approved_on": day, "ofsted_notified_on": day},
+                      *sop["changes"]]
+    write_document(mini, SOP_PATH, sop, SOP_BODY)
+    line = _changes_line(mini, SOP_PATH)
+    assert [str(f) for f in check(mini).findings if f.check in ("approval", "ofsted-notification")] == [
+        f"{SOP_PATH}, line {line}: changes entry 1 (a review of version {version}) records ofsted_notified_on, but a "
+        "review that changed nothing is not a revision: the statement is sent to Ofsted when it is revised - remove "
+        "ofsted_notified_on; record the notice on the entry of the revision that was sent",
+        f"{SOP_PATH}, line {line + 1}: changes entry 1 (a review of version {version}) records approved_by or "
+        "approved_on: a review records no approval - remove them: a review that changed nothing keeps the approval "
+        "of the version it reviewed; a change is a new version with its own approval"]
+
+
 def test_a_notice_to_ofsted_before_the_approval_is_refused(mini):
     made, told, approved = (TODAY - dt.timedelta(days=d) for d in (10, 9, 8))
     change = approved_change("1.0", made.isoformat(), "First.", approved_on=approved.isoformat(),

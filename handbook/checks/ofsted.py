@@ -73,6 +73,10 @@ def _notices_that_cannot_be(document: Document) -> list[Finding]:
             what = (f"version {change['version']} records ofsted_notified_on, but only the Statement of Purpose's "
                     "revisions are sent to Ofsted (regulation 16(3))")
             fix = "remove ofsted_notified_on; record in the notifications log anything else sent to Ofsted"
+        elif change.get("review_only"):
+            what = (f"changes entry {number} (a review of version {change['version']}) records ofsted_notified_on, but "
+                    "a review that changed nothing is not a revision: the statement is sent to Ofsted when it is revised")
+            fix = "remove ofsted_notified_on; record the notice on the entry of the revision that was sent"
         elif approval is None:
             what = (f"revision {change['version']} records ofsted_notified_on, but nobody approved it: Ofsted is sent "
                     "the statement as approved")

@@ -74,6 +74,16 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
     version in force records who approved it and when, on or after the day it was made."""
     findings = []
     for document in valid_documents(handbook):
+        # A review records that nothing changed: an approval on it is shown nowhere (the History
+        # table says "not needed"), so it could only make something else pass, such as a notice
+        # to Ofsted of a revision that never was (a fifth attacker's review).
+        findings += [error("approval", document.path, f"changes entry {number} (a review of version "
+                           f"{entry.get('version')}) records approved_by or approved_on: a review records no approval",
+                           "remove them: a review that changed nothing keeps the approval of the version it reviewed; "
+                           "a change is a new version with its own approval", field=f"changes[{number}]",
+                           line=document.line_of_change(number))
+                     for number, entry in enumerate(document.changes, start=1)
+                     if entry.get("review_only") and (entry.get("approved_by") or entry.get("approved_on"))]
         change = document.current_change
         if change is None:
             continue  # check_versions reports the missing entry
