@@ -1356,3 +1356,17 @@ def test_a_link_to_call_is_written_as_the_fact_dials_it(mini, address):
     assert [f.message for f in check(mini).findings if f.is_error] == [
         f"the link '{address}' calls a number that is none of the home's phone facts: its words could name one "
         "service while it calls another"]
+
+
+@pytest.mark.unit
+def test_two_headings_of_the_same_words_are_refused(mini):
+    """A fifth attacker's review: "## If a child is missing now" added above the real section took
+    its anchor, and the home page's "A child is missing" button landed on the new, harmful step."""
+    body = ("First.\n\n## If a child is missing now\n\nFirst wait two hours.\n\n## If a child is missing now\n\n"
+            "Call the police straight away.\n")
+    write_document(mini, POLICY, front_matter(), body=body)
+    line = (mini / POLICY).read_text().splitlines().index("## If a child is missing now") + 1
+    assert [str(f) for f in check(mini).findings if f.is_error] == [
+        f"{POLICY}, line {line + 4}: the heading 'If a child is missing now' has the words of an earlier heading of "
+        "the page, so links to #if-a-child-is-missing-now (from other pages, and the home page's buttons) lead to "
+        "whichever comes first - give each heading its own words"]

@@ -900,6 +900,15 @@ def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line
             continue
         if f"#{anchor}" in lines[line - 1][len(text):]:
             continue  # an id of its own ({: #id }): the attribute list's is reported
+        slug = heading_slug(text)
+        first = next((at for at, _, other, _ in found if other == slug), None) if anchor != slug else None
+        if first is not None and first != line:
+            # Two headings of the same words: a heading added above another took its anchor, and the
+            # home page's "A child is missing" button landed on the new one (a fifth attacker's review).
+            problems.append((line, f"the heading '{_shown(text)}' has the words of an earlier heading of the page, "
+                             f"so links to #{slug} (from other pages, and the home page's buttons) lead to whichever "
+                             "comes first", "give each heading its own words"))
+            continue
         if anchor.startswith(THEME_ID_PREFIX) or text.startswith(THEME_ID_PREFIX):
             problems.append((line, f"the heading '{_shown(text)}' would take an anchor starting with "
                              f"{THEME_ID_PREFIX}, which the theme keeps for its own parts",
