@@ -172,7 +172,11 @@ def test_an_unsigned_forgery_is_reported_as_unsigned_by_the_command(tmp_path):
                               "--allow-unsigned\n")
     accepted = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", str(path)], REPO)
     assert accepted.stderr.startswith(f"{path}: {UNSIGNED} (accepted with --allow-unsigned)\n")
-    assert accepted.stdout == f"{path}: every file matches its manifest, which anyone who changed a file could have rewritten\n"
+    assert accepted.stdout == (
+        f"{path}: every file matches its manifest, which anyone who changed a file could have rewritten\n"
+        f"{path}: by its manifest, which is not signed: the copy {FOLDER}: the handbook of Cura Care Homes, made on "
+        "26 November 2026 from commit abcdef0 (the zip's file name is not the copy's own: rely on this line, not on "
+        "the file name)\n")
     # accepted unsigned, but a copy whose manifest lists no PDF (made before copies listed theirs) still fails
     assert accepted.returncode == 1 and accepted.stderr.endswith(
         f"{path}: its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so only "
@@ -886,3 +890,18 @@ def test_verify_from_a_folder_that_was_deleted_says_so_in_one_line(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert (said.returncode, said.stderr) == (1, "ERROR: the current folder cannot be read (No such file or directory) "
                                                  "- give the home's public key with --public-key FILE\n")
+
+
+def test_an_unsigned_draft_renamed_as_a_final_copy_says_it_is_a_draft(tmp_path):
+    """An inspector's review: a draft copy renamed without "draft" passed verify, which named no
+    copy for an unsigned one; it now says, from the manifest, which copy it is."""
+    pages = dict(PAGES)
+    listing = manifest_bytes(pages, None, draft=True, pdf=None)
+    path = write(tmp_path, zip_bytes(entries(pages, key=None, listing=listing)), name=f"{FOLDER}.zip")
+    accepted = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", str(path)], REPO)
+    assert (f"{path}: by its manifest, which is not signed: the copy {FOLDER}: a DRAFT copy of the handbook of Cura "
+            "Care Homes, made on 26 November 2026 from commit abcdef0") in accepted.stdout.splitlines(), accepted.stdout
+    renamed = path.rename(tmp_path / "cura-care-homes-handbook-final.zip")
+    again = run([sys.executable, "-m", "handbook.cli", "verify", "--allow-unsigned", str(renamed)], REPO)
+    assert "a DRAFT copy of the handbook of Cura Care Homes" in again.stdout
+    assert "(the zip's file name is not the copy's own: rely on this line, not on the file name)" in again.stdout
