@@ -12,6 +12,7 @@ import pytest
 import yaml
 from conftest import (
     GUIDE_BODY,
+    REPO,
     SOP_BODY,
     TODAY,
     check,
@@ -355,3 +356,22 @@ def test_attributes_are_rewritten_only_where_the_sanitiser_wrote_them():
         '<span title="id=&quot;x&quot; id=" id="part--safeguarding">Text id="y"</span>')
     with pytest.raises(HandbookError, match="a tag is not written as the sanitiser writes tags: '<p id=x>'"):
         rewrite_attributes("<p id=x>Text</p>", frozenset({"id"}), lambda name, value: value)
+
+
+def test_the_childrens_guide_says_which_items_the_law_asks_for_and_which_are_good_practice():
+    """An inspector's review: the guide's note for adults said "The regulations say a children's
+    guide explains these things" over seven items, where regulation 2 names four; the registry's
+    own sources say the other three are practice."""
+    from conftest import last_touched
+
+    from handbook.checks import load_and_check
+    from handbook.views.document_page import document_details
+
+    handbook = load_and_check(REPO, last_touched(REPO))
+    guide = next(d for d in handbook.documents if d.kind == "childrens-guide")
+    note = document_details(handbook, guide)
+    rows = [line for line in note.splitlines() if line.startswith("    | ") and "---" not in line][1:]
+    asked = [row.split(" | ")[2] for row in rows]
+    assert asked == ["The regulations"] * 4 + ["Good practice, not the regulations"] * 3, rows
+    assert ("What the regulations (regulation 2) say a children's guide explains, and what the home adds to it as "
+            "good practice.") in note

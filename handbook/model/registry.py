@@ -115,6 +115,12 @@ class GuideItem:
     text: str
     source: str = ""
 
+    @property
+    def in_law(self) -> bool:
+        """Whether the regulations ask for it (its source cites a regulation: "reg 2, definition of
+        ..."), or the home adds it as good practice."""
+        return self.source.startswith("reg ")
+
 
 @dataclass
 class Instrument:

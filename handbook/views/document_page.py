@@ -85,15 +85,19 @@ class SectionRow:
     target: str      # the anchor of the heading that answers it, or "" when none does
     heading: str     # that heading's text: the link reads as the section's name, on screen and on paper
     unverified: bool = False  # `text`'s wording is still to check against the law (the registry's to_verify)
+    # Asked by the law, or the home's good practice (a children's guide item whose source is not the
+    # regulations): the page never says the law asks for more than it does.
+    in_law: bool = True
 
 
-def _section_rows(document: Document, field: str, items: list[tuple[str, str, bool]]) -> list[SectionRow]:
+def _section_rows(document: Document, field: str, items: list[tuple[str, str, bool, bool]]) -> list[SectionRow]:
     mapping = section_map(document.meta, field)
     headings = heading_anchors(document.rendered if document.rendered is not None else document.body)
     rows = []
-    for key, text, unverified in items:
+    for key, text, unverified, in_law in items:
         target = mapping.get(key, "")
-        rows.append(SectionRow(key, text, target, headings.get(target.lstrip("#"), target.lstrip("#")), unverified))
+        rows.append(SectionRow(key, text, target, headings.get(target.lstrip("#"), target.lstrip("#")), unverified,
+                               in_law))
     return rows
 
 
@@ -101,14 +105,16 @@ def schedule_1_rows(handbook: Handbook, document: Document) -> list[SectionRow]:
     if document.kind != "statement-of-purpose":
         return []
     return _section_rows(document, "schedule_1",
-                         [(str(m.number), m.text, bool(m.to_verify)) for m in handbook.registry.default_instrument.schedule_1])
+                         [(str(m.number), m.text, bool(m.to_verify), True)
+                          for m in handbook.registry.default_instrument.schedule_1])
 
 
 def guide_rows(handbook: Handbook, document: Document) -> list[SectionRow]:
     if document.kind != "childrens-guide":
         return []
     return _section_rows(document, "guide_items",
-                         [(item.id, item.text, False) for item in handbook.registry.default_instrument.childrens_guide])
+                         [(item.id, item.text, False, item.in_law)
+                          for item in handbook.registry.default_instrument.childrens_guide])
 
 
 def document_top(handbook: Handbook, document: Document) -> str:
