@@ -402,8 +402,7 @@ def test_a_link_that_leads_elsewhere_and_a_new_title_are_shown(repo):
          ('version: "1.1"', 'version: "1.2"'), entry("1.2", "A link updated.", *APPROVED))
     commit(repo, "A link updated")
     lines = review(repo, 0)
-    assert "- Title: was Missing child policy." in lines, lines
-    assert "- Front matter changed: title." in lines, lines
+    assert "- Title: Missing child policy → Missing child policy (superseded - do not follow)" in lines, lines
     assert "- Link removed: safeguarding policy → `safeguarding.md`" in lines, lines
     assert "- Link added: safeguarding policy → `https://example.org/elsewhere`" in lines, lines
     assert not any("only the layout changed" in line for line in lines), lines
@@ -868,3 +867,16 @@ def test_a_new_documents_approval_of_an_earlier_version_is_named(repo):
         "- Records an approval of an earlier version: version 1.0, approved by Responsible Individual on "
         "2 September 2026.",
     ], "\n".join(lines)
+
+
+def test_a_changed_summary_or_search_terms_are_shown_word_for_word(repo):
+    """A fifth attacker's review: a new summary ("places are for boys only"), printed on the
+    website's home page, and search terms holding a phone number were named in the summary as
+    fields, never in their words."""
+    edit(repo, POLICY, ("title: Missing child policy\n", "title: Missing child policy\nsearch_terms: [runaway]\n"))
+    on_main(repo, POLICY, "Search terms")
+    edit(repo, POLICY, ("search_terms: [runaway]", "search_terms: [runaway, Ofsted line]"),
+         ('version: "1.1"', 'version: "1.2"'), entry("1.2", "Search terms.", *APPROVED))
+    commit(repo, "Search terms")
+    lines = review(repo, 0)
+    assert "- Search terms: runaway → runaway, Ofsted line" in lines, "\n".join(lines)

@@ -132,10 +132,9 @@ class DocumentReview:
     # Anchors kept, now on another heading: (anchor, heading before, heading now). A link to the
     # section from another page (the home page's "A child is missing" button) lands elsewhere.
     moved_anchors: list[tuple[str, str, str]] = field(default_factory=list)
-    # Front-matter fields changed besides those said above (title, summary, kind, tags...), and
-    # the title before, when it changed.
-    fields: list[str] = field(default_factory=list)
-    title_before: str = ""
+    # Front-matter fields changed besides those said above (title, summary, kind, tags...): (name,
+    # what it said, what it says now).
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
     ofsted: OfstedNotice | None = None
 
 
@@ -361,10 +360,11 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
                                  if not was.get("ofsted_notified_on") and (day := _date(now.get("ofsted_notified_on")))]
         review.cited = _citations(handbook, [c for c in after.regulations if c not in before.regulations])
         review.uncited = _citations(handbook, [c for c in before.regulations if c not in after.regulations])
-        review.fields = [name for name in sorted(set(before.meta) | set(after.meta))
+        # Each field changed, with what it said and says now: a summary or search terms are printed
+        # (the website's home page, search results), so their words are shown, not only their names.
+        review.fields = [(name, _field_words(before.meta.get(name)), _field_words(after.meta.get(name)))
+                         for name in sorted(set(before.meta) | set(after.meta))
                          if name not in SAID_FIELDS and before.meta.get(name) != after.meta.get(name)]
-        if before.title != after.title:
-            review.title_before = before.title
     if change in ("new", "text"):
         review.regulations = after.regulations
 
@@ -401,6 +401,15 @@ def _dropped(staff_text: str, edition_text: str) -> list[str]:
     """The sentences of a page's staff edition (rendered Markdown) that another edition leaves out."""
     kept = set(sentences(plain_text(edition_text)))
     return [sentence for sentence in sentences(plain_text(staff_text)) if sentence not in kept]
+
+
+def _field_words(value) -> str:
+    """A front-matter field's value in words: a list as its items, a missing field as (none)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return str(value)
 
 
 def _links_changed(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
