@@ -727,6 +727,34 @@ def test_a_phone_number_on_a_page_of_docs_or_across_a_line_break_is_found(mini):
         ("docs/index.md", 4, "'101' is a phone number typed as text")]
 
 
+def test_a_phone_number_in_a_title_search_term_topic_or_the_registry_is_found(mini):
+    """A fifth attacker's review: a number as a link's or an element's title (shown on hover), in
+    search terms (chips in the search results), in a page's title (every page's navigation), in a
+    topic or in a Schedule 1 matter (printed on pages) passed every check."""
+    meta = front_matter(search_terms=["Ofsted line 0300 123 1231"])
+    write_document(mini, POLICY, meta, body='First.\n\nSee [our promise](#first "Out of hours ring 07700 900123").'
+                   '\n\nAn <abbr title="ring 07700 900456">advocate</abbr> helps.\n')
+    (mini / "docs").mkdir(exist_ok=True)
+    (mini / "docs" / "index.md").write_text('---\ntitle: "Night manager: ring 0161 496 0000"\n---\n\n# Home\n',
+                                            encoding="utf-8")
+    (mini / "data" / "tags.yml").write_text((mini / "data" / "tags.yml").read_text() + "- Out of hours 0161 496 0001\n")
+    registry = mini / "data" / "regulations.yml"
+    data = yaml.safe_load(registry.read_text())
+    data["instruments"]["chr2015"]["schedule_1"] = [{"matter": 4, "text": "Where we are. Call 0161 496 0002."}]
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    found = sorted((f.path, f.message) for f in check(mini).findings if f.check == "phone-number")
+    assert found == sorted([
+        ("data/regulations.yml", "Schedule 1 matter 4 holds '0161 496 0002', a phone number, which pages print as "
+                                 "text that cannot be tapped to call"),
+        ("data/tags.yml", "the topic 'Out of hours 0161 496 0001' holds '0161 496 0001', a phone number, which pages "
+                          "print as text that cannot be tapped to call"),
+        ("docs/index.md", "'0161 496 0000' is a phone number typed as text"),
+        (POLICY, "'07700 900123' is a phone number typed as text"),
+        (POLICY, "'07700 900456' is a phone number typed as text"),
+        (POLICY, "search_terms[1] holds '0300 123 1231', a phone number, which the page prints as text that cannot "
+                 "be tapped to call")])
+
+
 def test_a_phone_number_with_letters_for_digits_in_the_summary_is_found_as_written(mini):
     write_document(mini, POLICY, front_matter(summary="Ring Childline on O8OO 1lll if you are worried."))
     found = [f for f in check(mini).findings if f.check == "phone-number"]

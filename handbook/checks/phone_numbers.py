@@ -12,7 +12,8 @@ from handbook.checks.common import blank_spans, matches, valid_documents
 from handbook.loading.rendering import page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
-from handbook.model.home import HOME_FILE, Phone
+from handbook.model.home import HOME_FILE, TAGS_FILE, Phone
+from handbook.model.registry import REGISTRY_FILE
 
 # UK numbers as people write them: 999, 101, 111, 116 123; 0800 1111; 0300 123 1231; 020 7946 0000;
 # with the area code in brackets, (020) 7946 0000; in the international form, +44 20 7946 0000 or
@@ -40,6 +41,9 @@ _AS_DIGITS = str.maketrans("OolI", "0011")
 # is the content policy's) and attribute lists. Each part stops at the next place another could
 # begin (a "]" or a "{"), so the scan stays linear on a page full of unclosed "](" or "{:".
 _NOT_PROSE = re.compile(r"\]\([^)\]\n]*\)|\{:[^{}\n]*\}")
+# ... but a link's title, and an element's title or alt text, are read: shown when the pointer rests
+# on it (a fifth attacker's review: "Out of hours ring 07700 900123" as a link's and an <abbr>'s title).
+_SHOWN_TITLE = re.compile(r"""(?:\s|^)(?:title|alt)\s*=\s*(["'])(.*?)\1|\s(["'])(.*?)\3\s*$""")
 # Code, which readers see as it is written: part of a document's text, but in a page of docs/ (the
 # how-to pages) an example of what to write or of a message.
 _CODE = re.compile(r"`[^`\n]*`|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
@@ -67,14 +71,22 @@ def _prose(body: str, code_is_example: bool) -> str:
     text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
     if code_is_example:
         text = blank_spans(text, (m.span() for m in matches(_CODE, "`~", text)))
-    text = blank_spans(text, (m.span() for m in matches(_NOT_PROSE, "]{", text)))
-    text = _TAGS_AND_MARKS.sub("", text)
+    text = _NOT_PROSE.sub(lambda found: _titles_in(found.group(0)[2:-1]), text)  # inside "](...)" or "{:...}"
+    text = _TAGS_AND_MARKS.sub(lambda found: _titles_in(found.group(0)[1:-1]) if found.group(0)[0] == "<" else "",
+                               text)
     if "&" in text:
         text = "\n".join(html.unescape(line).replace("\n", " ") for line in text.split("\n"))
     text = _folded(text)
     if not text.isascii():
         text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cf")
     return text
+
+
+def _titles_in(markup: str) -> str:
+    """The titles (and alt text) a link's target or an element's tag shows, in its place, or "": a
+    number in one is shown as much as one in the text."""
+    shown = [words for match in _SHOWN_TITLE.finditer(markup) if (words := match.group(2) or match.group(4))]
+    return f" {' '.join(shown)} " if shown else ""
 
 
 def _folded(text: str) -> str:
@@ -108,7 +120,9 @@ def check_phone_numbers(handbook: Handbook) -> list[Finding]:
         findings += _numbers_in_front_matter(document)
     for path, (text, first_line) in handbook.site_pages.items():
         findings += _numbers_typed(handbook, path, text, first_line, code_is_example=True)
-    return findings
+    for path, front in handbook.site_front_matter.items():  # a page's title is in every page's navigation
+        findings += _numbers_typed(handbook, path, front, 2)
+    return findings + _numbers_in_data(handbook)
 
 
 def _numbers_typed(handbook: Handbook, path: str, text: str, first_line: int, code_is_example: bool = False
@@ -133,8 +147,23 @@ def _numbers_in_front_matter(document) -> list[Finding]:
     texts = [("title", document.meta.get("title"), "title"), ("summary", document.meta.get("summary"), "summary")]
     texts += [(f"changes[{index}].summary", change.get("summary"), "changes")
               for index, change in enumerate(document.changes, start=1)]
+    # shown as chips in the search results (a fifth attacker's review)
+    texts += [(f"search_terms[{index}]", term, "search_terms")
+              for index, term in enumerate(document.meta.get("search_terms") or [], start=1)]
     return [error("phone-number", document.path,
                   f"{field} holds '{found}', a phone number, which the page prints as text that cannot be "
                   "tapped to call", "name the service in words instead (the emergency number, Childline); the "
                   "number itself belongs in the document's text, as a fact", field=field, line=document.line_of(key))
             for field, text, key in texts if isinstance(text, str) and (found := _number_in(text))]
+
+
+def _numbers_in_data(handbook: Handbook) -> list[Finding]:
+    """The topics (data/tags.yml) and the registry's Schedule 1 matters and guide items are printed
+    on pages too (the topics page, each document's control, the Statement of Purpose's index)."""
+    instrument = handbook.registry.default_instrument
+    texts = [(TAGS_FILE, f"the topic '{tag}'", tag) for tag in handbook.tags]
+    texts += [(REGISTRY_FILE, f"Schedule 1 matter {matter.number}", matter.text) for matter in instrument.schedule_1]
+    texts += [(REGISTRY_FILE, f"children's guide item {item.id}", item.text) for item in instrument.childrens_guide]
+    return [error("phone-number", path, f"{what} holds '{found}', a phone number, which pages print as text that "
+                  "cannot be tapped to call", f"write it in words; a number to call belongs in {HOME_FILE}, as a fact")
+            for path, what, text in texts if (found := _number_in(text))]
