@@ -510,6 +510,18 @@ def test_a_change_to_the_regulation_registry_says_what_changed(repo):
         '  - instruments.chr2015.regulations\\["16"\\].notice_days: 28 → 365']
 
 
+def test_a_change_to_the_topics_says_what_changed(repo):
+    """A fifth attacker's review: a topic added to data/tags.yml (a list, not named fields) was
+    shown only as "data/tags.yml changed (the topics)."."""
+    tags = (repo / "data/tags.yml").read_text()
+    (repo / "data/tags.yml").write_text(tags + "- Out of hours\n")
+    commit(repo, "A topic")
+    lines = review(repo, 0)
+    start = lines.index("### Other handbook data")
+    assert lines[start + 2] == "- `data/tags.yml` changed (the topics):", lines
+    assert lines[start + 3].startswith("  - items: ") and lines[start + 3].endswith(", Out of hours"), lines
+
+
 def test_an_approval_given_in_this_change_is_not_called_kept(repo):
     """An audit found "Version 1.0 keeps its approval" said of a draft nobody had approved before
     the change: an approval the change records is new."""
