@@ -302,3 +302,13 @@ def test_copy_of_facts_is_not_changed_by_the_public_edition():
     before = copy.deepcopy(data)
     home_from_data(data).for_website()
     assert data == before
+
+
+def test_about_this_copy_tells_the_inspector_how_to_check_it():
+    """An inspector's review: the copy said "Ask the home to check the copy you hold against that
+    list", and named neither the list's file nor the command the README gives inspectors."""
+    from handbook.views.editions import copy_page
+
+    page = copy_page(load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_inspectors(drafts=True))
+    assert ("The list is the file `manifest.json` in the zip. To check the copy you hold against it, run `handbook "
+            "verify` on the zip") in page
