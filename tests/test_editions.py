@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -312,3 +313,15 @@ def test_about_this_copy_tells_the_inspector_how_to_check_it():
     page = copy_page(load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_inspectors(drafts=True))
     assert ("The list is the file `manifest.json` in the zip. To check the copy you hold against it, run `handbook "
             "verify` on the zip") in page
+
+
+def test_a_copy_with_no_review_date_carries_no_stale_notice_with_a_gap():
+    """An inspector's review: each page's source held "today is after , when a document in it was
+    due for review" (a draft copy has no document with a next review): no notice is written then."""
+    from handbook.views.editions import copy_stamp
+
+    handbook = load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_inspectors(drafts=True)
+    stamp = copy_stamp(handbook, "inspector-copy.html")
+    assert ("today is after ," not in stamp) and ("copy-stamp__stale" in stamp) == ("data-earliest-review" in stamp)
+    drafts = dataclasses.replace(handbook, documents=[d for d in handbook.documents if d.status != "approved"])
+    assert "copy-stamp__stale" not in copy_stamp(drafts, "inspector-copy.html")
