@@ -892,6 +892,9 @@ def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line
             problems.append((line, f"{inside} would show in the page's contents and the PDF's bookmarks as the "
                              f"{DOCUMENT_ANCHORS[anchor]} section the handbook adds to every document's page",
                              "reword it, or make it bold text instead of a heading"))
+    # The anchors headings take by their own words (not by an id of their own): a later heading of the
+    # same words is given another.
+    same_words = {anchor for _, _, anchor, text in found if heading_slug(text) == anchor}
     for line, level, anchor, text in found:
         if level == 1:
             problems.append((line, f"the heading '{_shown(text)}' is a title (# or a line of =), which the page "
@@ -901,8 +904,7 @@ def _heading_problems(source: str, found: list[tuple[int, int, str, str]], _line
         if f"#{anchor}" in lines[line - 1][len(text):]:
             continue  # an id of its own ({: #id }): the attribute list's is reported
         slug = heading_slug(text)
-        first = next((at for at, _, other, _ in found if other == slug), None) if anchor != slug else None
-        if first is not None and first != line:
+        if anchor != slug and slug in same_words and len(found) <= HEADINGS_READ:  # beyond, the page is refused
             # Two headings of the same words: a heading added above another took its anchor, and the
             # home page's "A child is missing" button landed on the new one (a fifth attacker's review).
             problems.append((line, f"the heading '{_shown(text)}' has the words of an earlier heading of the page, "
