@@ -238,6 +238,8 @@ def command_verify(args) -> int:
     if not result.signed_by and not args.allow_unsigned:
         print(f"{bundle}: {UNSIGNED} - ask the home for a signed copy, or accept it with --allow-unsigned",
               file=sys.stderr)
+        if not result.whole:  # said now, not only on a second run with --allow-unsigned (an inspector's review)
+            print(f"{bundle}: {result.pdf_unchecked}", file=sys.stderr)
         return 1
     # What fails comes first, then what was checked.
     if not result.signed_by:
