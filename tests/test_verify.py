@@ -490,6 +490,8 @@ FORGED = b"<html><body><p>Tell the LADO within ONE MONTH.</p></body></html>\n"
 HIDDEN = "bytes lie hidden before the entry"
 OTHER_TOOLS = "a zip built to show different files to different tools - do not rely on this copy; ask the home for " \
               "a new one"
+MADE_AGAIN = ("the zip was made again by another tool (check the zip exactly as the home sent it), or built to show "
+              "different files to different tools - do not rely on this copy; ask the home for a new one")
 
 
 def _zip_with(edit, items: list[tuple[str, bytes]] | None = None, comment: bytes = b"") -> bytes:
@@ -516,7 +518,7 @@ def test_a_name_in_an_extra_field_that_unzip_reads_is_refused(tmp_path):
             entry.extra = _unicode_path(f"{FOLDER}/assets/zz-original.html")
     path = write(tmp_path, _zip_with(renamed))
     assert refused(path) == (f"{path}: the entry '{FOLDER}/policies/missing-child.html' has details the export "
-                             f"never writes (extra): {OTHER_TOOLS}")
+                             f"never writes (extra): {MADE_AGAIN}")
 
 
 @pytest.mark.parametrize("detail, value, shown", [
@@ -531,7 +533,7 @@ def test_an_entry_with_details_the_export_never_writes_is_refused(tmp_path, deta
             setattr(entry, detail, value)
     path = write(tmp_path, _zip_with(edited))
     assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes "
-                             f"({shown}): {OTHER_TOOLS}")
+                             f"({shown}): {MADE_AGAIN}")
 
 
 def test_a_folder_entry_is_refused(tmp_path):
@@ -710,7 +712,7 @@ def test_an_entry_the_export_would_write_otherwise_is_refused(tmp_path, detail, 
         data = data.replace(struct.pack("<4sBBH", b"PK\x01\x02", 20, 3, 20), struct.pack("<4sBBH", b"PK\x01\x02", 20, 3, 63), 1)
     path = write(tmp_path, data)
     assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes ({shown}): "
-                             f"{OTHER_TOOLS}")
+                             f"{MADE_AGAIN}")
 
 
 def test_a_name_that_is_not_ascii_must_say_it_is_utf_8(tmp_path):
@@ -725,7 +727,7 @@ def test_a_name_that_is_not_ascii_must_say_it_is_utf_8(tmp_path):
     path = write(tmp_path, bytes(data))
     shown = name.decode("cp437")
     assert refused(path) == (f"{path}: the entry {shown!r} has details the export never writes (flag bits): "
-                             f"{OTHER_TOOLS}")
+                             f"{MADE_AGAIN}")
 
 
 def test_a_name_with_a_control_character_is_refused_before_it_is_printed(tmp_path):
@@ -813,7 +815,7 @@ def test_an_entry_marked_as_made_on_vms_is_refused(tmp_path):
     data[first + 7] = 2
     path = write(tmp_path, bytes(data))
     assert refused(path) == (f"{path}: the entry '{FOLDER}/index.html' has details the export never writes "
-                             f"(reserved): {OTHER_TOOLS}")
+                             f"(reserved): {MADE_AGAIN}")
 
 
 def test_a_directory_too_large_for_any_copy_is_refused_before_it_is_read(tmp_path):

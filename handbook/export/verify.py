@@ -66,6 +66,10 @@ FIXED_DETAILS = ("internal_attr", "volume", "extra", "comment", "create_version"
 CREATE_SYSTEMS = (0, 3)                   # the system the zip was written on: Windows, or Unix (Linux, macOS)
 ARCHIVE_BIT = 0x20                        # the one MS-DOS attribute a plain file may carry
 SHOWS_OTHER_FILES = "a zip built to show different files to different tools"
+# An entry's details: what another tool writes too, when it makes an unchanged copy's zip again
+# (an inspector's review found an innocent re-zip told only that it was built to deceive).
+MADE_AGAIN = ("the zip was made again by another tool (check the zip exactly as the home sent it), or built to show "
+              "different files to different tools")
 PDF_START = b"%PDF"
 MAX_COPY_NAME_BYTES = 251                 # a file name's 255 bytes, less ".zip"
 MAX_DIRECTORY_BYTES = MAX_ENTRIES * 1024  # each entry's 46 bytes and its name: far more than a copy's
@@ -305,7 +309,7 @@ def _as_the_export_writes(bundle: Path, info: zipfile.ZipInfo) -> None:
     if differ:
         shown = ", ".join(d.replace("_", " ") for d in differ)
         raise Refused(bundle, f"the entry {info.filename!r} has details the export never writes ({shown}): "
-                             f"{SHOWS_OTHER_FILES}")
+                             f"{MADE_AGAIN}")
 
 
 def _every_byte_accounted_for(bundle: Path, entries: list[zipfile.ZipInfo], raw: BinaryIO) -> None:
