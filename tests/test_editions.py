@@ -307,11 +307,11 @@ def test_copy_of_facts_is_not_changed_by_the_public_edition():
 
 def test_about_this_copy_tells_the_inspector_how_to_check_it():
     """An inspector's review: the copy said "Ask the home to check the copy you hold against that
-    list", and named neither the list's file nor the command the README gives inspectors."""
+    list", and named neither where the list is nor the command the README gives inspectors."""
     from handbook.views.editions import copy_page
 
     page = copy_page(load_handbook(FIXTURE, dt.date(2026, 11, 26)).for_inspectors(drafts=True))
-    assert ("The list is the file `manifest.json` in the zip. To check the copy you hold against it, run `handbook "
+    assert ("The list is kept in the zip, with the pages. To check the copy you hold against it, run `handbook "
             "verify` on the zip") in page
 
 

@@ -855,13 +855,15 @@ def test_a_copy_whose_cover_would_print_a_fact_still_to_confirm_is_refused(tmp_p
 
 def test_a_pdf_tables_column_headings_keep_their_words_whole(tmp_path):
     """An inspector's review: in the PDF's regulation map, narrow columns' headings broke inside
-    their words ("Regul/ation", "Expec/ted"), as every word may break to keep text on the page."""
+    their words ("Regul/ation", "Expec/ted"), as every word may break to keep text on the page (a
+    document's own table still may: test_nothing_runs_off_the_pdfs_pages)."""
     import weasyprint
 
     css = (REPO / "handbook/views/templates/pdf.css").read_text(encoding="utf-8")
     long_cell = "A long explanation of what the regulation asks of the home, " * 6
-    html = ("<table><tr><th>Regulation</th><th>What the law asks for</th><th>Expected</th><th>Required</th></tr>"
-            f"<tr><td>12</td><td>{long_cell}</td><td>x</td><td>y</td></tr></table>")
+    html = ('<section class="part" id="regulation-map"><table><tr><th>Regulation</th><th>What the law asks for</th>'
+            f"<th>Expected</th><th>Required</th></tr><tr><td>12</td><td>{long_cell}</td><td>x</td><td>y</td></tr>"
+            "</table></section>")
     weasyprint.HTML(string=html).write_pdf(tmp_path / "t.pdf", stylesheets=[weasyprint.CSS(string=css)])
     first = subprocess.run(["pdftotext", "-layout", str(tmp_path / "t.pdf"), "-"], capture_output=True,
                            text=True, check=True).stdout.splitlines()[0].split()
