@@ -325,3 +325,22 @@ def test_a_copy_with_no_review_date_carries_no_stale_notice_with_a_gap():
     assert ("today is after ," not in stamp) and ("copy-stamp__stale" in stamp) == ("data-earliest-review" in stamp)
     drafts = dataclasses.replace(handbook, documents=[d for d in handbook.documents if d.status != "approved"])
     assert "copy-stamp__stale" not in copy_stamp(drafts, "inspector-copy.html")
+
+
+def test_a_draft_copy_lists_the_facts_still_to_confirm_and_where_they_show():
+    """An inspector's review: a draft copy showed 31 facts "[to confirm: ...]" 76 times and listed
+    none of them (the status page that does is for staff)."""
+    from conftest import REPO, last_touched
+
+    from handbook.checks import load_and_check
+    from handbook.views.editions import copy_page
+
+    handbook = load_and_check(REPO, last_touched(REPO))
+    page = copy_page(handbook.for_inspectors(drafts=True))
+    rows = page.split("## Facts still to confirm", 1)[1].split("## How the home", 1)[0]
+    shown = handbook.for_inspectors(drafts=True).placeholders_shown()
+    assert len([row for row in rows.splitlines() if row.startswith("| `")]) == len(shown) > 0
+    assert ("| `age_range` | age range on the registration certificate, for example 11 to 17 | Admissions and "
+            "matching procedure, Statement of Purpose |") in rows
+    final = handbook.for_inspectors(drafts=False)  # approved documents only: none of them prints one
+    assert not final.placeholders_shown() and "Facts still to confirm" not in copy_page(final)

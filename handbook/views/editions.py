@@ -60,10 +60,15 @@ def copy_page(handbook: Handbook) -> str:
     """"About this copy", for the inspector: what the copy holds, when and from what it was
     made, and how the home can show it has not been changed since."""
     as_of = as_of_day()
+    titles = {d.path: d.title for d in handbook.documents}
+    # What a draft copy shows still to confirm, where (an inspector's review: the status page that
+    # lists them is for staff, and the copy named none); a final copy holds none.
+    to_confirm = [(where, handbook.home.placeholder_description(where), [titles.get(path, path) for path in paths])
+                  for where, paths in sorted(handbook.placeholders_shown().items())]
     return render("copy_page.md", home=str(handbook.home.facts["name"]), today=copy_made_on(handbook.today),
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
                   draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
-                  documents=sorted(handbook.documents, key=lambda d: d.title.lower()))
+                  documents=sorted(handbook.documents, key=lambda d: d.title.lower()), to_confirm=to_confirm)
 
 
 # --- the public website ---------------------------------------------------------------
