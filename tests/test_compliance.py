@@ -230,6 +230,20 @@ def test_links_between_the_documents_and_the_regulation_map_stay_inside_the_pdf(
     assert '<a href="#regulation-map--reg-chr2015-34-4">34(4) Missing child policy</a>' in text
 
 
+def test_the_pdfs_cover_says_whether_the_copy_is_signed(handbook_copy, tmp_path):
+    """An inspector's review: an inspector holding only the PDF could not tell the copy was not
+    signed ("About this copy", which says so, is a page of the zip)."""
+    from handbook.export.pdf import handbook_html
+
+    handbook = check(handbook_copy, fixture_today()).for_inspectors()
+    unsigned = handbook_html(handbook, "commit", "Inspector copy", tmp_path)
+    assert ("<dt>Signature</dt>\n<dd>Not signed: the copy's list of fingerprints shows only that nothing changed by "
+            "accident</dd>") in unsigned
+    signed = handbook_html(handbook, "commit", "Inspector copy", tmp_path, signed_by="SHA256:abc")
+    assert ("<dd>Signed with the home's key SHA256:abc: check the copy with <code>handbook verify</code> and the "
+            "home's public key</dd>") in signed
+
+
 @pytest.mark.parametrize("markup", ['<p ID="safeguarding">Read this first.</p>', "<p id='safeguarding'>Read this.</p>",
                                     '<p id = "safeguarding">Read this.</p>',
                                     '<span title="Ask any adult id=" id="safeguarding">Read this.</span>',

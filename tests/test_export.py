@@ -141,6 +141,7 @@ def test_pdf_has_cover_contents_with_page_numbers_and_document_control(exported)
     pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
     assert "Cura Care Homes handbook" in pages[0] and commit in pages[0]
     assert "Inspector copy made on" in pages[0]
+    assert "Signed with the home's key" in pages[0]  # the copy is signed: its cover says so (not only the zip)
     contents = pages[1]
     assert contents.startswith("Contents")
     first_policy_page = int(contents.split("Missing child policy")[1].strip(" .").split()[0])

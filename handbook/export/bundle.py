@@ -240,7 +240,7 @@ def export(root: Path, dist: Path, today, commit: str | None = None, draft: bool
         site = work / name
         signed_by = key.fingerprint if key else None
         build_inspector_site(root, site, handbook, commit, as_of, draft, signed_by)
-        write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site)
+        write_pdf(handbook, commit, stamp, work / f"{name}.pdf", site, signed_by=signed_by)
         listing = (json.dumps(manifest(handbook, commit, site, as_of, signed_by, work / f"{name}.pdf", draft), indent=2)
                    + "\n").encode()
         (site / MANIFEST).write_bytes(listing)

@@ -135,8 +135,10 @@ def cover_placeholders(handbook: Handbook) -> list[str]:
     return [where for where in printed if where in still_to_confirm]
 
 
-def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> str:
-    """The whole PDF as one HTML document; `site` is the built copy its pictures come from."""
+def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path, signed_by: str | None = None) -> str:
+    """The whole PDF as one HTML document; `site` is the built copy its pictures come from. Its
+    cover says whether the copy is signed, and with which key (`signed_by`): an inspector holding
+    only the PDF has no "About this copy" page to tell them (an inspector's review)."""
     converter = _markdown_converter(handbook)
     documents = sorted(handbook.documents, key=lambda d: (KIND_ORDER.get(d.kind, 3), d.title.lower()))
     ids = {d.path: d.id for d in documents}
@@ -150,7 +152,7 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path) -> st
     return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=copy_made_on(handbook.today),
                   registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
                   manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
-                  style=_style(booklet=False), single=None, booklet=False)
+                  style=_style(booklet=False), single=None, booklet=False, signed_by=signed_by)
 
 
 def document_html(handbook: Handbook, document: Document, reference: str | None, stamp: str, site: Path,
@@ -186,7 +188,8 @@ def file_in_copy(url: str, site: Path) -> Path:
     return resolved
 
 
-def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Path, source: str | None = None) -> None:
+def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Path, source: str | None = None,
+              signed_by: str | None = None) -> None:
     """Lay out and write the PDF (of the whole handbook, or of `source`, the HTML of one
     document). Raises RefusedInPdf (nothing written) if a part would be changed by the
     sanitiser, if it would fetch anything but a file of the built copy `site`, or if the PDF
@@ -200,7 +203,7 @@ def write_pdf(handbook: Handbook, commit: str, stamp: str, path: Path, site: Pat
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             return URLFetcherResponse(file.as_uri(), file.read_bytes(), {"Content-Type": kind})
 
-    source = source if source is not None else handbook_html(handbook, commit, stamp, site)
+    source = source if source is not None else handbook_html(handbook, commit, stamp, site, signed_by)
     try:
         document = weasyprint.HTML(string=source, base_url=site.as_uri() + "/",
                                    url_fetcher=CopyOnly(fail_on_errors=True)).render()
