@@ -160,6 +160,10 @@ def test_topics_list_each_document_on_its_own_line(mini):
     assert ('<ul>\n<li><a href="policies/anti-bullying.html">Anti-bullying policy</a>: How we prevent bullying.</li>\n'
             '<li><a href="policies/missing-child.html">Missing child policy</a>: What staff do when a child is missing.'
             '</li>\n</ul>') in listed
+    # An inspector's review: "Education: No documents yet" read as if no document served the
+    # education standard, which the regulation map shows two documents serving.
+    assert listed.endswith("}\n\nNo document is tagged with this topic yet. The regulation map lists the documents "
+                           "that serve each regulation.\n\n"), listed
 
 
 def _reviewed(root, path, meta_factory, day, body=None):
