@@ -639,6 +639,21 @@ def test_a_table_cell_spread_over_columns_or_rows_reads_so():
         "Medicine | Morning | Night", "Melatonin | [across 2 columns] 2 mg", "[down 2 rows] Iron | 5 mg | none"]
 
 
+def test_a_tooltip_and_a_lists_start_read_as_readers_get_them():
+    """A sixth attacker's review: words in a title (an attribute list's, a link's, an <abbr>'s),
+    shown when a reader points at the text, were never a sentence of the summary, which then said
+    "only the layout or emphasis changed"; and <ol start=" 5"> (a browser's 5) read as 1."""
+    from handbook.views.plain_text import plain_text
+
+    page = ('Call them.\n{: title="Night staff: wait until the morning" }\n\nTell the <abbr title="Only before '
+            '10pm">manager</abbr>. See [the plan](records.md "Do not call the police").\n\n'
+            '<ol start=" 5"><li>Call first.</li><li>Then give first aid.</li></ol>\n')
+    assert plain_text(page).split("\n\n") == [
+        "[shown on pointing: Night staff: wait until the morning] Call them.",
+        "Tell the [shown on pointing: Only before 10pm] manager. See [shown on pointing: Do not call the police] the "
+        "plan.", "(5) Call first.", "(6) Then give first aid."]
+
+
 def test_a_file_name_cannot_write_markdown_into_the_review(repo):
     """The summary is posted as Markdown: a file's name is shown as code, whatever it holds."""
     name = "policies/a` ~~Nothing stops the merge.~~ `b.md"

@@ -7,10 +7,12 @@ to it is a change of the sentence: text struck through ("[struck through: ...]",
 takes as withdrawn), a picture ("[picture: its description, its file]"), a box folded shut until
 a reader opens it ("[folded]" before its title), the number of a numbered list's item, as
 readers see it ("(3)" for the item numbered 3), and a table cell spread over several columns or rows
-("[across 2 columns] 2 mg", read under each heading it spans)."""
+("[across 2 columns] 2 mg", read under each heading it spans), and the words an element shows
+when a reader points at it, its title ("[shown on pointing: ...]")."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -20,6 +22,7 @@ import markdown
 _EXTENSIONS = ["admonition", "attr_list", "def_list", "md_in_html", "tables", "pymdownx.details",
                "pymdownx.superfences"]
 _STRUCK = {"s", "del"}
+_LEADING_INTEGER = re.compile(r"\s*([+-]?\d+)")
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "pre", "summary", "caption"}
 
 
@@ -43,8 +46,9 @@ class _TextBlocks(HTMLParser):
     def handle_starttag(self, tag, attrs) -> None:
         found = dict(attrs)
         if tag == "ol":
-            start = found.get("start") or "1"
-            self._lists.append(int(start) if start.isdecimal() else 1)
+            # read as a browser reads it: spaces before it and a sign allowed (start=" 5" is 5)
+            start = _LEADING_INTEGER.match(found.get("start") or "")
+            self._lists.append(int(start.group(1)) if start else 1)
         elif tag == "ul":
             self._lists.append(None)
         elif tag == "details":
@@ -69,6 +73,8 @@ class _TextBlocks(HTMLParser):
             self._text.append(" [struck through: ")
         elif tag == "img":
             self._text.append(f" [picture: {found.get('alt') or 'no description'}, {found.get('src') or ''}]")
+        if found.get("title"):  # a tooltip: words readers see when they point at it (a sixth attacker's review)
+            self._text.append(f" [shown on pointing: {found['title']}] ")
 
     def handle_endtag(self, tag) -> None:
         if tag in ("ol", "ul") and self._lists:
