@@ -641,6 +641,18 @@ def test_a_matter_or_guide_item_listed_twice_is_refused(mini, field, item, kind)
     assert str(refused.value) == f"data/regulations.yml: chr2015 {kind} is listed twice - keep one entry for it"
 
 
+def test_a_regulation_listed_twice_is_refused(mini):
+    registry = mini / "data" / "regulations.yml"
+    data = yaml.safe_load(registry.read_text())
+    regulations = data["instruments"]["chr2015"]["regulations"]
+    regulations.append(dict(regulations[0]))
+    ref = str(regulations[0]["ref"]).replace(" ", "")
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(HandbookError) as refused:
+        check(mini)
+    assert str(refused.value) == f"data/regulations.yml: chr2015 regulation {ref} is listed twice - keep one entry for it"
+
+
 def test_registry_entry_without_a_level_names_the_entry(mini):
     text = (mini / "data" / "regulations.yml").read_text().replace("document: expected", "document: maybe")
     (mini / "data" / "regulations.yml").write_text(text)

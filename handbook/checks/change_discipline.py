@@ -152,7 +152,7 @@ def _compare(before: Document, after: Document, ref: str, today: str) -> list[Fi
             problems.append(("changes", f"changes entry {change.get('version')} says review_only but the text changed",
                              "remove review_only: true and say in the summary what changed"))
     else:
-        approvals = _new_approvals(before, after)
+        approvals = [approval for _, approval in new_approvals(before, after)]
         if reviewed_again and not reviews and approvals and not _reviewed_by_approval(before, after) \
                 and not _approved_before_its_version(after):
             day = approvals[0].on
@@ -253,11 +253,13 @@ def _rewritten(was: dict, now: dict) -> list:
             if was.get(key) != now.get(key) and not (key in ADDED_LATER and key not in was)]
 
 
-def _new_approvals(before: Document, after: Document) -> list[Approval]:
-    """The approvals this change records (on entries new or old), newest entry first."""
-    approved_before = {(str(c.get("version")), approval_of(c)) for c in before.changes}
-    return [approval for c in after.changes
-            if (approval := approval_of(c)) is not None and (str(c.get("version")), approval) not in approved_before]
+def new_approvals(before: Document | None, after: Document) -> list[tuple[str, Approval]]:
+    """The approvals this change records (on entries new or old), newest entry first, each with
+    the version it approves; every approval of a new document (`before` None)."""
+    approved_before = {(str(c.get("version")), approval_of(c)) for c in (before.changes if before else [])}
+    return [(version, approval) for c in after.changes
+            if (approval := approval_of(c)) is not None
+            and ((version := str(c.get("version"))), approval) not in approved_before]
 
 
 def _approved_before_its_version(after: Document) -> bool:
@@ -272,7 +274,7 @@ def _reviewed_by_approval(before: Document, after: Document) -> bool:
     reviewed the document to approve it, so no separate review entry is needed (one would record a
     review that did not happen apart from the approval)."""
     return any(str(after.meta.get("last_reviewed")) == approval.on.isoformat()
-               for approval in _new_approvals(before, after))
+               for _, approval in new_approvals(before, after))
 
 
 def _newly_approved(before: Document, after: Document) -> bool:

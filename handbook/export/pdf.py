@@ -127,10 +127,26 @@ def _document_part(handbook: Handbook, document: Document, converter: tuple[mark
 COVER = "the PDF's cover"
 
 
+# The facts every PDF's cover prints (templates/pdf.html), by the name the template gives each
+# and its place in data/home.yml; the URN only once the home is registered.
+_COVER_FACTS = {"home": "name", "manager": "registered_manager.name", "urn": "ofsted_urn"}
+
+
+def _cover(handbook: Handbook) -> dict:
+    """What a PDF's cover says of the home, for both the inspector copy and a one-document copy."""
+    def fact(place: str):
+        value = handbook.home.facts
+        for key in place.split("."):
+            value = value[key]
+        return value
+
+    return {**{name: str(fact(place)) for name, place in _COVER_FACTS.items()},
+            "registration": handbook.home.registration, "today": copy_made_on(handbook.today)}
+
+
 def cover_placeholders(handbook: Handbook) -> list[str]:
-    """The facts still to confirm that a PDF's cover (templates/pdf.html) prints: the home's name,
-    its registered manager and, once it is registered, its URN."""
-    printed = ["name", "registered_manager.name"] + (["ofsted_urn"] if handbook.home.registration.registered else [])
+    """The facts still to confirm that a PDF's cover prints."""
+    printed = [place for name, place in _COVER_FACTS.items() if name != "urn" or handbook.home.registration.registered]
     still_to_confirm = dict(handbook.home.placeholders)
     return [where for where in printed if where in still_to_confirm]
 
@@ -148,10 +164,7 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path, signe
                        MAP_ID, REGULATION_MAP, ids, site)
     parts.append((MAP_ID, "Regulation map", map_html, None))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
-    facts = handbook.home.facts
-    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=commit, today=copy_made_on(handbook.today),
-                  registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
-                  manager=str(facts["registered_manager"]["name"]), contents=contents, parts=parts,
+    return render("pdf.html", **_cover(handbook), stamp=stamp, reference=commit, contents=contents, parts=parts,
                   style=_style(booklet=False), single=None, booklet=False, signed_by=signed_by)
 
 
@@ -162,10 +175,7 @@ def document_html(handbook: Handbook, document: Document, reference: str | None,
     a draft booklet says it is one at the top of every page)."""
     converter = _markdown_converter(handbook)
     _, _, body = _document_part(handbook, document, converter, {document.path: document.id}, site, standalone=True)
-    facts = handbook.home.facts
-    return render("pdf.html", home=str(facts["name"]), stamp=stamp, reference=reference, today=copy_made_on(handbook.today),
-                  registration=handbook.home.registration, urn=str(facts["ofsted_urn"]),
-                  manager=str(facts["registered_manager"]["name"]), contents=[],
+    return render("pdf.html", **_cover(handbook), stamp=stamp, reference=reference, contents=[],
                   parts=[(document.id, document.title, body, None)], style=_style(booklet), single=document,
                   booklet=booklet, draft_mark=draft_mark)
 

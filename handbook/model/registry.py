@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,18 +242,12 @@ def _load_registry(root: Path) -> Registry:
                        item.get("notice_days"))
             for item in raw["regulations"]
         ]
-        seen = set()
-        for reg in regulations:
-            if reg.ref in seen:
-                raise HandbookError(f"{REGISTRY_FILE}: {instrument_id} regulation {reg.ref} is listed twice "
-                                    "- keep one entry for it")
-            seen.add(reg.ref)
-        # A matter or guide item given twice: pages print both, while the reviewer's summary, which
-        # reads them by their number or id, showed one (a fifth attacker's review).
-        for kind, items, key in (("Schedule 1 matter", raw.get("schedule_1", []), "matter"),
-                                 ("children's guide item", raw.get("childrens_guide", []), "id")):
-            keys = [str(item[key]) for item in items]
-            twice = next((k for k in keys if keys.count(k) > 1), None)
+        # Each entry once: pages print every copy, while the checks and the reviewer's summary read
+        # them by their reference, number or id, and see one (a fifth attacker's review).
+        for kind, keys in (("regulation", [reg.ref for reg in regulations]),
+                           ("Schedule 1 matter", [str(m["matter"]) for m in raw.get("schedule_1", [])]),
+                           ("children's guide item", [str(g["id"]) for g in raw.get("childrens_guide", [])])):
+            twice = next((key for key, count in Counter(keys).items() if count > 1), None)
             if twice is not None:
                 raise HandbookError(f"{REGISTRY_FILE}: {instrument_id} {kind} {twice} is listed twice - keep one "
                                     "entry for it")

@@ -20,14 +20,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handbook.checks.change_discipline import check_against_base, new_entries
+from handbook.checks.change_discipline import check_against_base, new_approvals, new_entries
 from handbook.checks.versions import version_key
 from handbook.loading.rendering import PageRenderer, render_text
 from handbook.model.documents import (
     GOVERNED_FOLDERS,
     Approval,
     Document,
-    approval_of,
     kept_entries,
     read_document_text,
     text_changed,
@@ -333,11 +332,8 @@ def _review_document(handbook: Handbook, base_handbook: Handbook, before: Docume
     review = DocumentReview(after.path, after.title, change, before.version if before else "", after.version,
                             before.status if before else "", after.status)
     review.approval_state, review.approval = _approval(before, after, changed_text)
-    approved_before = {(str(c.get("version")), approval_of(c)) for c in (before.changes if before else [])}
-    review.earlier_approvals = [(version, approval) for c in after.changes
-                                if (version := str(c.get("version"))) != after.version
-                                and (approval := approval_of(c)) is not None
-                                and (version, approval) not in approved_before]
+    review.earlier_approvals = [(version, approval) for version, approval in new_approvals(before, after)
+                                if version != after.version]
     if change == "review":
         review.entry_summary = str(reviews[0].get("summary", ""))
         review.reviewed_on = _date(reviews[0].get("date"))
