@@ -185,6 +185,11 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
             titles[f"{folder}/{path.name}"] = front_matter(path).get("title") or path.stem
             (plain_docs / folder / path.name).write_text(without_material_fields(path.read_text(encoding="utf-8")),
                                                          encoding="utf-8")
+    checked = load_and_check(root, today)
+    if checked.errors:  # measuring a build that stops at its checks would time nothing
+        first = checked.errors[0]
+        raise SystemExit(f"bench: the synthetic handbook of {size} documents does not pass the checks "
+                         f"({len(checked.errors)} errors), the first: {first}")
     config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     plain = {
         "INHERIT": "mkdocs.yml",
@@ -193,7 +198,7 @@ def make_handbook(root: Path, size: int, today: dt.date) -> dict:
         "hooks": [],
         "watch": [],
         # The same navigation the handbook's hook makes (documents by topic), expanded here once.
-        "nav": _plain_titles(expand_nav(config.get("nav"), load_and_check(root, today))),
+        "nav": _plain_titles(expand_nav(config.get("nav"), checked)),
     }
     (root / PLAIN_CONFIG).write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return {"code": code_fingerprint(root),

@@ -135,6 +135,7 @@ def body(i: int, topic: str, links: list[Target], target_words: int) -> str:
             "[Statement of Purpose](../statement-of-purpose/statement-of-purpose.md) describes the children we care for.",
             ""]
     headings = rng.sample(HEADINGS, len(HEADINGS))
+    subheadings = iter(rng.sample(SUBHEADINGS, len(SUBHEADINGS)))  # no two headings of a page alike
     section = 0
     while _words("\n".join(out)) < target_words and section < len(headings):
         out += [f"## {headings[section]}", ""]
@@ -155,7 +156,7 @@ def body(i: int, topic: str, links: list[Target], target_words: int) -> str:
                     f"{rng.choice(WHEN)}. |" for _ in range(rng.randint(3, 5))]
             out += [""]
         else:
-            out += [f"### {rng.choice(SUBHEADINGS)}", "", _paragraph(rng, rng.randint(2, 4)), ""]
+            out += [f"### {next(subheadings)}", "", _paragraph(rng, rng.randint(2, 4)), ""]
             out += ['!!! warning "Risk comes first"',
                     f"    If a child is at immediate risk, call {MACROS[1]} at once. {_sentence(rng, 0)}", ""]
         if links and rng.random() < 0.5:

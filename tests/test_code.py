@@ -4,12 +4,15 @@ with ProperDocs, the maintained fork of MkDocs 1.x."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
 
 import pytest
 from conftest import BIN, REPO, copy_handbook, run
+
+from bench.handbooks import FIXED_TODAY, make_handbook, newest_real_date
 
 pytestmark = pytest.mark.build
 
@@ -96,3 +99,18 @@ def test_the_targets_the_readme_names_install_the_debian_packages_they_need():
              if line and not line[0].isspace() and ":" in line and "=" not in line}
     for target in ("test", "test-fast", "export", "lint", "publish", "bench"):
         assert "system-packages" in rules[target], target
+
+
+def test_the_benchmarks_largest_synthetic_handbook_passes_every_check(tmp_path):
+    """`make bench` times a handbook that builds: a synthetic document that a check refuses (two
+    headings alike, a date after today) would stop every build it measures. make_handbook refuses
+    to go on then, naming the first error; this test keeps the largest size clear of that."""
+    made = make_handbook(tmp_path, 2000, max(FIXED_TODAY, newest_real_date(REPO)))  # the date `make bench` takes
+    assert made["governed_documents"] == 2002 and made["synthetic"] == 1981
+
+
+def test_the_benchmark_stops_at_once_on_a_synthetic_handbook_that_does_not_pass(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        make_handbook(tmp_path, 30, dt.date(2026, 1, 1))  # the real documents' dates are after that day
+    assert str(stopped.value).startswith("bench: the synthetic handbook of 30 documents does not pass the checks (")
+    assert "is after today (1 January 2026)" in str(stopped.value)
