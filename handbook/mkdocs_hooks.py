@@ -35,6 +35,7 @@ from handbook.loading.rendering import (
     calls_page_functions,
     has_template_syntax,
     render_text,
+    rendered_as_given,
     template_finding,
 )
 from handbook.model.documents import GOVERNED_FOLDERS
@@ -266,6 +267,8 @@ def _render_page(macros, handbook: Handbook, renderer: PageRenderer, text: str) 
         return text
     path = macros.page.file.src_uri
     document = handbook.document(path)
+    if document is not None and (loaded := rendered_as_given(handbook, document, text)) is not None:
+        return loaded  # as loading rendered it, with the same facts in the same sandbox
     meta = document.meta if document is not None and document.readable else {}
     problem, rendered = renderer.attempt(text, meta, document=document is not None)
     if problem is None:

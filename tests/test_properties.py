@@ -14,7 +14,7 @@ import unittest.mock
 import pytest
 import yaml
 from conftest import TODAY, front_matter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from handbook.checks import load_and_check
@@ -27,9 +27,12 @@ from handbook.loading.rendering import (
     _Budget,
     _budgeted,
     expressions_only,
+    rendered_as_given,
 )
 from handbook.mkdocs_hooks import expand_nav
+from handbook.model.documents import Document
 from handbook.model.findings import Finding
+from handbook.model.handbook import Handbook
 from handbook.sources import headings
 from handbook.views.document_page import document_details, document_top
 from handbook.views.editions import copy_page
@@ -164,12 +167,16 @@ EXPRESSION_PIECES = st.sampled_from([
 _loaded: dict = {}
 
 
-def _renderer_and_meta(root) -> tuple[PageRenderer, dict]:
-    """The mini handbook's renderer and its policy's front matter, loaded once per test."""
+def _loaded_handbook(root) -> tuple[Handbook, PageRenderer, dict]:
+    """The mini handbook, its renderer and its policy's front matter, loaded once per test."""
     if root not in _loaded:
         handbook = load_and_check(root, TODAY)
-        _loaded[root] = (PageRenderer(handbook), handbook.document("policies/missing-child.md").meta)
+        _loaded[root] = (handbook, PageRenderer(handbook), handbook.document("policies/missing-child.md").meta)
     return _loaded[root]
+
+
+def _renderer_and_meta(root) -> tuple[PageRenderer, dict]:
+    return _loaded_handbook(root)[1:]
 
 
 @pytest.mark.unit
@@ -187,6 +194,47 @@ def _assert_the_quick_way_is_the_whole_render(root, body: str) -> None:
     with unittest.mock.patch("handbook.loading.rendering.expressions_only", lambda text: None):
         whole = renderer.attempt(body, meta, document=True)
     assert (type(quick[0]), str(quick[0]), quick[1]) == (type(whole[0]), str(whole[0]), whole[1])
+
+
+BLOCK_PIECES = st.sampled_from(["{% if edition != 'public' %}", "{%- if edition != 'public' %}", "{% endif %}", "{%- endif -%}",
+                                 "{#- note -#}", "{# note #}", "{% raw %}{{{% endraw %}", "  ", "\t"])
+
+
+@pytest.mark.unit
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(leading=st.text(alphabet="\n", max_size=3),
+       text=st.lists(st.one_of(EXPRESSION_PIECES, BLOCK_PIECES, st.text(max_size=10)), max_size=20).map("".join))
+@example(leading="\n", text="{%- if edition != 'public' %}\nx{% endif %}")  # the line break taken, one printed
+@example(leading="\n", text="{{- '\\n' }}x")
+@example(leading="\n\n", text="")
+def test_the_build_takes_a_page_as_loading_rendered_it_only_when_it_is_the_same(mini, leading, text):
+    """MkDocs gives a page's Markdown without the line breaks that start its body; the build
+    reuses the body as loading rendered it only when that is what rendering the page would make."""
+    handbook, renderer, meta = _loaded_handbook(mini)
+    body = leading + text
+    document = Document(GENERATED, meta=meta, body=body, rendered_with=(handbook.home.facts, handbook.edition))
+    document.render_problem, document.rendered = renderer.attempt(body, meta, document=True)
+    given_text = body.lstrip("\n")
+    reused = rendered_as_given(handbook, document, given_text)
+    problem, rendered = renderer.attempt(given_text, meta, document=True)
+    if reused is not None:
+        assert (problem, reused) == (None, rendered)
+    elif document.rendered is not None and not given_text.startswith(("{{-", "{%-", "{#-")):
+        assert not document.rendered.startswith(body[:len(body) - len(given_text)])  # reused whenever it can be
+    assert rendered_as_given(handbook, document, given_text + " ") is None  # another text: rendered for itself
+    # The public edition's facts are others (each kept off the website stands in for itself): rendered afresh.
+    assert rendered_as_given(handbook.for_website(), document, given_text) is None
+
+
+@pytest.mark.unit
+def test_a_public_page_is_rendered_with_the_websites_facts_not_as_loading_rendered_it(mini):
+    handbook = load_and_check(mini, TODAY)
+    document = handbook.document("policies/missing-child.md")
+    assert document.rendered is not None and document.rendered_with is not None
+    assert rendered_as_given(handbook, document, document.body.lstrip("\n")) is not None
+    assert rendered_as_given(handbook.for_website(), document, document.body.lstrip("\n")) is None
+    assert rendered_as_given(handbook.for_inspectors(), document, document.body.lstrip("\n")) is None
 
 
 @pytest.mark.unit

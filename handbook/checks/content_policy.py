@@ -195,12 +195,10 @@ def check_content_policy(handbook: Handbook) -> list[Finding]:
     kept = _KeptFindings(handbook)
     readable = [document for document in handbook.documents if document.readable]
     rendered: dict[str, str | None] = {}  # each document as its expressions make it (None: as written)
-    for document in readable:
-        rendered[document.path] = document.rendered
-        if rendered[document.path] is None:
-            rendered[document.path], found = _rendered(renderer, document.path, document.body, document.meta,
-                                                       document=True)
-            findings += found
+    for document in readable:  # rendered while loading (a page too long is reported as such, and not read)
+        rendered[document.path] = document.rendered if len(document.body) <= MAX_CHARACTERS else None
+        if len(document.body) <= MAX_CHARACTERS and isinstance(document.render_problem, TemplateLimit):
+            findings.append(_too_much_to_render(document.path, document.render_problem))
     # Each document's text as readers get it, whose headings a link to one of its sections is checked with.
     pages = {d.path: text if (text := rendered[d.path]) is not None else d.body for d in readable}
     for document in readable:
@@ -224,10 +222,14 @@ def _rendered(renderer: PageRenderer, path: str, text: str, meta: dict, document
         return None, []
     problem, rendered = renderer.attempt(text, meta, document=document)
     if isinstance(problem, TemplateLimit):
-        return None, [error(CHECK, path, f"its {{{{ }}}} and {{% %}} expressions cannot all be filled in to check what "
-                            f"they print ({problem})", "use fewer of them: documents may only show the handbook's "
-                            "facts, such as {{ home.name }}")]
+        return None, [_too_much_to_render(path, problem)]
     return rendered, []
+
+
+def _too_much_to_render(path: str, problem: TemplateLimit) -> Finding:
+    return error(CHECK, path, f"its {{{{ }}}} and {{% %}} expressions cannot all be filled in to check what they print "
+                 f"({problem})", "use fewer of them: documents may only show the handbook's facts, such as "
+                 "{{ home.name }}")
 
 
 def _title_findings(document) -> list[Finding]:

@@ -29,6 +29,7 @@ from jinja2.runtime import Context, LoopContext, Macro, Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner
 
+from handbook.model.documents import Document
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import Facts, NotPublished, Placeholder, note_printed, printing
@@ -745,24 +746,28 @@ def has_template_syntax(text: str) -> bool:
 
 def render_pages(handbook: Handbook) -> list[Finding]:
     """Render every page's own text in the sandbox, with stand-ins for the page functions.
-    Fills in `rendered` for the documents whose sections are mapped, and `handbook.printed`
-    with the facts still to confirm each page prints; returns a finding per broken page."""
+    Fills in each document's `rendered` text (or its `render_problem`), rendered whole once for
+    the section maps, the content policy and the build, and `handbook.printed` with the facts
+    still to confirm each page prints; returns a finding per broken page."""
     renderer = PageRenderer(handbook)
     mapped_kinds = {kind for kind, _, _ in SECTION_MAPS.values()}
     seen: dict[tuple, tuple[Exception | None, set]] = {}  # the same {{ expression }} is checked once per run
     findings = []
     for path, text, first_line, meta, document in _pages(handbook):
-        mapped = document is not None and document.kind in mapped_kinds
         if not has_template_syntax(text):
-            if mapped and document is not None:
-                document.rendered = text
+            if document is not None:
+                document.rendered, document.rendered_with = text, (handbook.home.facts, handbook.edition)
             continue
         problem, line = None, None
         spans = page_jinja_spans(text)
         with printing() as printed:
-            if mapped and document is not None:
-                # The section maps check this document's headings: render it in full.
-                problem, document.rendered = renderer.attempt(text, meta, document=True)
+            if document is not None:
+                document.render_problem, document.rendered = renderer.attempt(text, meta, document=True)
+                document.rendered_with = (handbook.home.facts, handbook.edition)
+            if document is not None and (document.kind in mapped_kinds or document.render_problem is None):
+                # The section maps read this document's headings as rendered whole: its problem is the whole
+                # text's. Any other page's problem is found again below, on the line that has it.
+                problem = document.render_problem
             elif "{%" in text or "{#" in text or _stray_opener(text, spans):
                 problem, _ = renderer.attempt(jinja_skeleton(text, spans), meta, document=document is not None)
             else:  # only complete {{ expressions }}: check each distinct one once
@@ -777,7 +782,7 @@ def render_pages(handbook: Handbook) -> list[Finding]:
                     if seen[key][0] is not None:
                         problem, line = seen[key][0], text.count("\n", 0, start) + 1
                         break
-        if problem is None:
+        if problem is None and (document is None or document.render_problem is not None):
             try:  # the whole text: the skeleton above keeps no words, so an {% else %} in it is empty
                 check_template_rules(renderer.environment, text, document is not None)
             except jinja2.TemplateError as exc:
@@ -787,6 +792,22 @@ def render_pages(handbook: Handbook) -> list[Finding]:
         if problem is not None:
             findings.append(template_finding(path, problem, line, first_line))
     return findings
+
+
+def rendered_as_given(handbook: Handbook, document: Document, text: str) -> str | None:
+    """`document`'s text as loading rendered it, when `handbook`'s edition renders it with the
+    same facts and edition and `text` is its body with the leading line breaks taken away (MkDocs
+    gives a page's Markdown so): those line breaks are text Jinja prints as it is, unless the
+    first expression strips them ({{-, {%- or {#-). None when that is not so, or the body did
+    not render: render `text` itself."""
+    body, rendered, made_with = document.body, document.rendered, document.rendered_with
+    if rendered is None or made_with is None or made_with[0] is not handbook.home.facts \
+            or made_with[1] != handbook.edition:
+        return None
+    if body.lstrip("\n") != text or text.startswith(("{{-", "{%-", "{#-")):
+        return None
+    leading = body[:len(body) - len(text)]
+    return rendered[len(leading):] if rendered.startswith(leading) else None
 
 
 def template_finding(path: str, exc: Exception, line: int | None = None, first_line: int = 1) -> Finding:

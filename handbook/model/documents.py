@@ -32,7 +32,12 @@ class Document:
     front_matter_text: str = ""
     readable: bool = True           # False when the front matter could not be read at all
     valid: bool = False             # True once the front matter passed the schema
-    rendered: str | None = None     # the body with its {{ }} facts filled in, where the checks needed it
+    # The body as its {{ }} and {% %} make it, rendered once while loading (handbook/loading/rendering.py,
+    # render_pages) for the checks and the build; None while it does not render, with the problem;
+    # and the facts and edition it was rendered with (the public edition's facts are others).
+    rendered: str | None = None
+    render_problem: Exception | None = field(default=None, repr=False, compare=False)
+    rendered_with: tuple[object, str] | None = field(default=None, repr=False, compare=False)
     _next_review: tuple = field(default=(None, None, None), repr=False, compare=False)
 
     # Typed views of the front matter; only meaningful when `valid` is True.
