@@ -483,7 +483,7 @@ def test_an_id_given_twice_on_a_page_is_refused(mini):
 
 @pytest.mark.parametrize("markup", [
     "[Complaints](complaints.md) and [the statement](../statement-of-purpose/statement-of-purpose.md#our-ethos)",
-    "[the map](../regulation-map.md#regulation-12), [mail](mailto:office@example.org), [call](tel:999)",
+    "[the map](../regulation-map.md#regulation-12), [mail](mailto:office@example.org), call {{ home.contacts.emergency.phone }}",
     "[GOV.UK](https://www.gov.uk/) and <https://www.gov.uk/> and [anchor](#top)",
     "`<script>` in code is text", "```html\n<script>alert(1)</script>\n```",
     "<details><summary>More</summary><p>Text</p></details>",
@@ -1335,7 +1335,7 @@ def test_a_link_to_call_calls_one_of_the_homes_phone_numbers(mini):
     child tapping "call Childline" would reach another number. A number behind words must be one a
     phone fact dials (a fact prints its own link to call, so a document never needs to write one)."""
     write_document(mini, POLICY, front_matter(), body="First.\n\nIf you are worried, [call Childline](tel:+447700900123)"
-                   " now.\n\nIn an emergency, [call](tel:999) or {{ home.contacts.emergency.phone }}.\n")
+                   " now.\n\nIn an emergency, call {{ home.contacts.emergency.phone }}.\n")
     line = (mini / POLICY).read_text().splitlines().index(
         "If you are worried, [call Childline](tel:+447700900123) now.") + 1
     assert [str(f) for f in check(mini).findings if f.is_error] == [
@@ -1343,6 +1343,34 @@ def test_a_link_to_call_calls_one_of_the_homes_phone_numbers(mini):
         "its words could name one service while it calls another - write the number as its fact from data/home.yml, "
         "such as {{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the "
         "file first if it is new)"]
+
+
+TYPED_101 = ("'101' is a phone number typed as text - write {{ home.contacts.police_non_emergency.phone }}, the fact "
+             "from data/home.yml that holds it, so it is the same everywhere and can be tapped to call")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("written, what, line_after, typed", [
+    ("[Call Childline](tel:101)", "the link", 0, False),
+    ('<a href="tel:101">Call Childline</a>', "the href of <a>", 0, False),
+    ("[Call Childline][childline]\n\n[childline]: tel:101", "the link", 2, True),
+    ('<a class="tel" href="tel:101">101</a>', "the href of <a>", 0, True),  # a fact's own link, copied
+])
+def test_a_link_to_call_is_never_written_by_hand_even_to_one_of_the_homes_numbers(mini, written, what, line_after,
+                                                                                    typed):
+    """The words of a link written by hand can name one service while it calls another of the
+    home's numbers: "Call Childline" reached the police's 101, one of the home's phone facts, and
+    passed. A link to call is only the one a phone fact prints, with its number as its words."""
+    police = "{{ home.contacts.police_non_emergency.phone }}"
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\nIf you are worried, {written}\n\nOr call {police}.\n")
+    line = (mini / POLICY).read_text().splitlines().index(f"If you are worried, {written.splitlines()[0]}") + 1
+    line += line_after
+    typed_too = [f"{POLICY}, line {line}: {TYPED_101}"] if typed else []
+    assert [str(f) for f in check(mini).findings if f.is_error] == typed_too + [
+        f"{POLICY}, line {line}: {what} 'tel:101' is a link to call written by hand: its words could name one "
+        "service while it calls another - write the number as its fact from data/home.yml, such as "
+        "{{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the file "
+        "first if it is new)"]
 
 
 @pytest.mark.unit
