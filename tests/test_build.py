@@ -225,7 +225,7 @@ BREAKS = {
     "unknown regulation": (_unknown_regulation,
                            "policies/complaints.md, line 12: regulations: '399' is not in the regulation registry"),
     "malformed YAML": (_malformed_yaml, "policies/safeguarding.md, line 4: the front matter is not valid YAML"),
-    "missing field": (_missing_field, "policies/behaviour-management.md: missing field 'owner' - add owner:"),
+    "missing field": (_missing_field, "policies/behaviour-management.md, line 32: missing field 'owner' - add owner:"),
     "impossible date": (_impossible_date,
                         "policies/missing-child.md, line 9: last_reviewed: '2026-02-30' is not a real date - write the date"),
     "unquoted impossible date": (_unquoted_impossible_date,

@@ -150,9 +150,10 @@ def test_reference_may_name_its_instrument(mini):
 
 def test_missing_field_names_the_field_and_what_to_write(mini):
     write_document(mini, POLICY, front_matter(owner=None))
+    closing = (mini / POLICY).read_text().splitlines().index("---", 1) + 1  # where the field goes
     assert messages(check(mini), "front-matter") == [
-        "policies/missing-child.md: missing field 'owner' - add owner: - name the role that owns the document, "
-        "not a person"]
+        f"policies/missing-child.md, line {closing}: missing field 'owner' - add owner: - name the role that owns "
+        "the document, not a person"]
 
 
 def test_unknown_field_suggests_the_right_spelling(mini):
@@ -309,8 +310,9 @@ def test_a_review_of_the_version_in_force_is_newest_first_and_passes(mini):
 
 def test_approved_document_needs_a_review_date(mini):
     found = messages(check(mini_with(mini, front_matter(last_reviewed=None))), "front-matter")
-    assert found == ["policies/missing-child.md: missing field 'last_reviewed' - add last_reviewed: - write the "
-                     "date of the last review as YYYY-MM-DD, for example 2026-10-05"]
+    closing = (mini / POLICY).read_text().splitlines().index("---", 1) + 1
+    assert found == [f"policies/missing-child.md, line {closing}: missing field 'last_reviewed' - add last_reviewed: "
+                     "- write the date of the last review as YYYY-MM-DD, for example 2026-10-05"]
 
 
 def test_a_colon_inside_a_value_is_told_to_take_quotes(mini):

@@ -103,7 +103,7 @@ def _schema_finding(document: Document, problem: ValidationError, schema: dict) 
         where = f" in {field}" if field else ""
         return error("front-matter", document.path, f"missing field '{name}'{where}",
                      f"add {name}: - {item_hint}" if not field else f"add {name} to that entry: {item_hint}",
-                     field=full, line=_line(document, problem.absolute_path) if field else document.line_of(name))
+                     field=full, line=_line(document, problem.absolute_path) if field else _missing_line(document, name))
     if kind == "additionalProperties":
         known = list((problem.schema.get("properties") or {}).keys())
         extras = [name for name in value if name not in known]
@@ -161,6 +161,11 @@ def _may_suggest(name: str, other: str, schema: dict, value) -> bool:
     if expected is not None and not (isinstance(value, expected) and not (expected is int and isinstance(value, bool))):
         return False
     return other not in ADDED_LATER or name.lower() in one_letter_away(other)
+
+
+def _missing_line(document: Document, name: str) -> int | None:
+    """Where to add a field the front matter lacks: the line of the --- that closes it."""
+    return document.line_of(name) or (document.body_first_line - 1 if document.body_first_line > 1 else None)
 
 
 def _line(document: Document, path, key: str | None = None) -> int | None:
