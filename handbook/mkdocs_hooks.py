@@ -67,7 +67,7 @@ from handbook.views.editions import (
 from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, review_json
 from handbook.views.history import load_histories
 from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page, relink
-from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser
+from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser, text_only
 from handbook.views.site_pages import findings_banner, page_functions
 from handbook.views.templating import ReadyHtml, link_from
 
@@ -477,7 +477,13 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     """The regulation map's tables go back into the page, for search to read. Search shows a
     snippet of the text it matched; a table's cells run together there ("Who How to contact
-    them ..."), so a document's tables are left out of the search index."""
+    them ..."), so a document's tables are left out of the search index.
+    A page of docs/ is titled by its title's words alone: without a title in its front matter it
+    takes its first heading, whose {{ }} mkdocs-macros renders into the title as HTML, and the
+    theme prints a title as it is, in the navigation of every page, outside the article the last
+    gate reads. (A document's title is its front matter's, escaped: on_page_markdown.)"""
+    if _handbook(config).document(page.file.src_uri) is None and page.title:
+        page.title = text_only(page.title)
     html = _filled(_build["searched"], html, _build["searched"].take(), page.file.src_uri)
     _build["listed_after_search"][page.file.src_uri] = _build["unsearched"].take()
     if _handbook(config).document(page.file.src_uri) is None:

@@ -1367,10 +1367,38 @@ def test_a_link_to_call_is_never_written_by_hand_even_to_one_of_the_homes_number
     line += line_after
     typed_too = [f"{POLICY}, line {line}: {TYPED_101}"] if typed else []
     assert [str(f) for f in check(mini).findings if f.is_error] == typed_too + [
-        f"{POLICY}, line {line}: {what} 'tel:101' is a link to call written by hand: its words could name one "
-        "service while it calls another - write the number as its fact from data/home.yml, such as "
+        f"{POLICY}, line {line}: {what} 'tel:101' is a link to call that no phone fact printed: its words could "
+        "name one service while it calls another - write the number as its fact from data/home.yml, such as "
         "{{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the file "
         "first if it is new)"]
+
+
+def printed_by_an_expression(what: str = "the link") -> str:
+    return (f"once its {{{{ }}}} and {{% %}} expressions are filled in, {what} 'tel:101' is a link to call that no "
+            "phone fact printed: its words could name one service while it calls another")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("written, what", [
+    ('[Call Childline]({{ "tel:101" }})', "the link"), ('[Call Childline]({{ "TEL:101" }})', "the link"),
+    ('{{ "<a href=\'tel:101\'>Call Childline</a>" }}', "the href of <a>"),
+    ('[Call Childline](https://www.childline.org.uk){: href="{{ \'tel:101\' }}" }', "the href of an attribute list"),
+])
+def test_a_link_to_call_printed_by_quoted_text_is_refused(mini, written, what):
+    """The twelfth session's attacker: quoted text in {{ }} printed a link to call that the page as
+    written does not show, and the page as rendered let it pass because 101 is one of the home's numbers."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\nIf you are worried, {written}\n")
+    found = [f.message for f in check(mini).findings if f.is_error]
+    assert [message.replace("TEL:", "tel:") for message in found] == [printed_by_an_expression(what)]
+
+
+@pytest.mark.unit
+def test_a_link_to_call_printed_by_a_fact_that_is_not_a_phone_is_refused(mini):
+    home = yaml.safe_load((mini / "data" / "home.yml").read_text())
+    home["website"] = "tel:101"
+    (mini / "data" / "home.yml").write_text(yaml.safe_dump(home))
+    write_document(mini, POLICY, front_matter(), body="First.\n\nIf you are worried, [call Childline]({{ home.website }})\n")
+    assert [f.message for f in check(mini).findings if f.is_error] == [printed_by_an_expression()]
 
 
 @pytest.mark.unit

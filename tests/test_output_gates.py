@@ -868,3 +868,21 @@ def test_a_pdf_tables_column_headings_keep_their_words_whole(tmp_path):
     first = subprocess.run(["pdftotext", "-layout", str(tmp_path / "t.pdf"), "-"], capture_output=True,
                            text=True, check=True).stdout.splitlines()[0].split()
     assert first[0] == "Regulation" and first[-2:] == ["Expected", "Required"], first
+
+
+def test_a_page_titled_by_its_first_heading_is_titled_by_its_words_alone(handbook_copy):
+    """The twelfth session's attacker: a page of docs/ with no title in its front matter is titled
+    by its first heading, whose {{ }} mkdocs-macros renders into the title as HTML, which the theme
+    prints in the navigation of every page, outside the article the last gate reads: a link printed
+    in that heading was on every page."""
+    page = handbook_copy / "docs" / "how-to" / "publish-the-handbook.md"
+    page.write_text("# How to publish {{ \"<a href='https://www.gov.uk/'>the handbook</a>\" }}\n\nText.\n",
+                    encoding="utf-8")
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    home = (handbook_copy / "site" / "index.html").read_text(encoding="utf-8")
+    navigation = home[:home.index('<article class="md-content__inner')]
+    assert "How to publish the handbook" in navigation
+    assert "www.gov.uk" not in navigation
+    built = (handbook_copy / "site" / "how-to" / "publish-the-handbook.html").read_text(encoding="utf-8")
+    assert "<title>How to publish the handbook - " in built

@@ -3,7 +3,8 @@ images. No element that runs a script, changes the look of other pages, loads an
 sends a form (<script>, <style>, <iframe>, <object>, <embed>, <link>, <meta>, <form>, <base>
 and the like), no event-handler or style attribute, no rel="attachment" (which would attach a
 file to the inspectors' PDF), and no address other than https:, http:, mailto: and tel: (a link
-to call only as a phone fact prints it, its number its words: never written by hand). A
+to call only as a phone fact prints it, its number its words: never written, nor printed by
+quoted text or another fact). A
 relative link or image must lead to a file of the handbook: a governed document, a page in
 docs/ or an asset there, written as a Markdown link (MkDocs rewrites only those). No HTML
 comment: it is published in the page's source. Raw HTML is read with Python's HTML tokenizer;
@@ -339,6 +340,10 @@ def _rendered_findings(targets: _Targets, path: str, text: str, rendered: str, f
     """What the page's expressions print that its source does not show: each problem of the
     rendered page that the source does not have, on the line of the source that made it."""
     seen = {finding.message for finding in found}
+    # The links to call the home's phone facts print are the only ones a page may hold: read as the
+    # numbers they show, so that any other (printed by quoted text, or a fact that is not a phone) is refused.
+    for link, shown in targets.handbook.home.phone_links.items():
+        rendered = rendered.replace(link, shown)
     new = [f for f in _page_findings(targets, path, rendered, 1, document, templates=False) if f.message not in seen]
     if not new:
         return []
@@ -368,7 +373,6 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
         return [error(CHECK, path, f"the page is {len(text):,} characters long, more than the {MAX_CHARACTERS:,} a page "
                       "of the handbook may hold", "split it into shorter documents")]
     source = _without_code_and_templates(text, templates)
-    targets.as_written = templates
     _line = _LineNumbers(source)
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
     problems += _text_problems(text, source, _line) + _box_problems(source, _line)
@@ -943,7 +947,6 @@ class _Targets:
         self.handbook = handbook
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
-        self.as_written = True  # the page as its author wrote it; False: as its {{ }} expressions make it
 
     def example(self) -> str:
         """A link to the complaints policy as written on this page (a provider's home's page is
@@ -1020,9 +1023,9 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
         if name == "tel" and not targets.exists(cleaned):
             return [(line, f"{what} '{_shown(url)}' calls a number that is none of the home's phone facts: its words "
                      "could name one service while it calls another", FIX_TEL)]
-        if name == "tel" and targets.as_written:  # only a phone fact makes a link to call, its number its words
-            return [(line, f"{what} '{_shown(url)}' is a link to call written by hand: its words could name one "
-                     "service while it calls another", FIX_TEL)]
+        if name == "tel":  # only a phone fact makes a link to call, its number its words (_rendered_findings)
+            return [(line, f"{what} '{_shown(url)}' is a link to call that no phone fact printed: its words could "
+                     "name one service while it calls another", FIX_TEL)]
         if name in ALLOWED_SCHEMES:
             return []
         return [(line, f"{what} '{_shown(url)}' uses {name}:, which documents may not use", FIX_URL)]

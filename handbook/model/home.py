@@ -92,6 +92,14 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
+def phone_links(value) -> dict[str, str]:
+    """Each link to call a phone fact in `value` prints (its HTML) -> the number it shows, as text."""
+    if isinstance(value, Phone):
+        return {str(value): html.escape(value.number)}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return {link: shown for item in items for link, shown in phone_links(item).items()}
+
+
 def phone_facts(value, where: str = "home") -> dict[str, str]:
     """The number each phone fact in `value` (the home's facts, or a part of them) dials -> the
     fact as a page writes it ("home.contacts.childline.phone"), the first where two dial the same."""
@@ -279,6 +287,11 @@ class Home:
     @property
     def roles(self) -> list[str]:
         return list(self.facts["roles"])
+
+    @cached_property
+    def phone_links(self) -> dict[str, str]:
+        """phone_links of the home's facts: the only links to call a page may hold."""
+        return phone_links(self.facts)
 
     @cached_property
     def phones(self) -> dict[str, str]:

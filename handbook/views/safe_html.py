@@ -423,3 +423,8 @@ class PageGate:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def text_only(fragment: str) -> str:
+    """An HTML fragment as its text alone, escaped: every tag taken out, its words kept."""
+    return nh3.clean(fragment, tags=set(), clean_content_tags=set())
