@@ -1193,8 +1193,8 @@ def test_attack_emphasis_nested_too_deep_is_one_line_not_a_traceback(handbook_co
 @pytest.mark.parametrize("expression, expected", [
     ("{{ '<!-- a note' }}", "once its {{ }} and {% %} expressions are filled in, an HTML comment (<!-- -->) is "
                             "published in the page's source"),
-    ("{{ '<script>alert(1)</script>' }}", "once its {{ }} and {% %} expressions are filled in, <script> is not "
-                                          "allowed in a document"),
+    ("{{ '<script>alert(document.cookie)</script>' }}", "once its {{ }} and {% %} expressions are filled in, "
+                                                        "<script> is not allowed in a document"),
 ])
 def test_attack_what_an_expression_prints_is_checked_like_the_text(handbook_copy, expression, expected):
     """The check reads the source with {{ }} blanked; what the expressions print is checked too,
@@ -1373,23 +1373,42 @@ def test_a_link_to_call_is_never_written_by_hand_even_to_one_of_the_homes_number
         "first if it is new)"]
 
 
-def printed_by_an_expression(what: str = "the link") -> str:
-    return (f"once its {{{{ }}}} and {{% %}} expressions are filled in, {what} 'tel:101' is a link to call that no "
-            "phone fact printed: its words could name one service while it calls another")
+PRINTED_BY_A_FACT = ("once its {{ }} and {% %} expressions are filled in, the link 'tel:101' is a link to call that "
+                     "no phone fact printed: its words could name one service while it calls another")
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("written, what", [
-    ('[Call Childline]({{ "tel:101" }})', "the link"), ('[Call Childline]({{ "TEL:101" }})', "the link"),
-    ('{{ "<a href=\'tel:101\'>Call Childline</a>" }}', "the href of <a>"),
-    ('[Call Childline](https://www.childline.org.uk){: href="{{ \'tel:101\' }}" }', "the href of an attribute list"),
+@pytest.mark.parametrize("written", [
+    '[Call Childline]({{ "tel:101" }})', '[Call Childline]({{ "TEL:101" }})',
+    '{{ "<a href=\'tel:101\'>Call Childline</a>" }}',
+    '[Call Childline](https://www.childline.org.uk){: href="{{ \'tel:101\' }}" }',
 ])
-def test_a_link_to_call_printed_by_quoted_text_is_refused(mini, written, what):
+def test_a_link_to_call_printed_by_quoted_text_is_refused(mini, written):
     """The twelfth session's attacker: quoted text in {{ }} printed a link to call that the page as
-    written does not show, and the page as rendered let it pass because 101 is one of the home's numbers."""
+    written does not show, and the page as rendered let it pass because 101 is one of the home's
+    numbers. Quoted text may not hold a digit; and the page as rendered may hold no link to call but
+    those the phone facts print (a fact that is not a phone, below)."""
     write_document(mini, POLICY, front_matter(), body=f"First.\n\nIf you are worried, {written}\n")
-    found = [f.message for f in check(mini).findings if f.is_error]
-    assert [message.replace("TEL:", "tel:") for message in found] == [printed_by_an_expression(what)]
+    assert [f.message for f in check(mini).findings if f.is_error] == [QUOTED_DIGITS]
+
+
+QUOTED_DIGITS = ("the page's template holds a number, or quoted text holding a digit (a number belongs in the page's "
+                 "own words, where the checks read it, and a phone number in its fact): a page prints the home's facts "
+                 "and may leave a passage out of an edition, nothing more, so that every edition reads the same words "
+                 "as the staff edition the review shows")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("written", ["Call {{ '0800 1111' }} now.", "Call 0800 {{ '1111' }} now.",
+                                     "Call {{ '\u0660\u0668\u0660\u0660 1111' }} now."])
+def test_a_number_printed_by_quoted_text_is_refused(mini, written):
+    """The typed phone number check reads a page's own words: a number printed by quoted text in
+    {{ }} passed it, and readers saw a number no fact holds."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
+    line = (mini / POLICY).read_text().splitlines().index(written) + 1
+    assert [str(f) for f in check(mini).findings if f.is_error] == [
+        f"{POLICY}, line {line}: {QUOTED_DIGITS} - remove it: print facts as {{{{ home.name }}}}, and put "
+        "{% if edition != \"public\" %} ... {% endif %} around what the website leaves out"]
 
 
 @pytest.mark.unit
@@ -1398,7 +1417,7 @@ def test_a_link_to_call_printed_by_a_fact_that_is_not_a_phone_is_refused(mini):
     home["website"] = "tel:101"
     (mini / "data" / "home.yml").write_text(yaml.safe_dump(home))
     write_document(mini, POLICY, front_matter(), body="First.\n\nIf you are worried, [call Childline]({{ home.website }})\n")
-    assert [f.message for f in check(mini).findings if f.is_error] == [printed_by_an_expression()]
+    assert [f.message for f in check(mini).findings if f.is_error] == [PRINTED_BY_A_FACT]
 
 
 @pytest.mark.unit

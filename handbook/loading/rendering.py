@@ -133,6 +133,7 @@ _CHOICES = (jinja2.nodes.CondExpr, jinja2.nodes.Test, jinja2.nodes.Compare, jinj
 # dictionary looked up by the fact) would read one way on the website and another for staff.
 # An expression is a name, its attributes and quoted text; a page function is called alone.
 _PRINTS = (jinja2.nodes.Name, jinja2.nodes.Getattr, jinja2.nodes.Const)
+_NO_DIGIT = re.compile(r"\D*").fullmatch  # any digit Unicode knows: a phone reads "٠٨٠٠" as 0800
 _BLOCK_NAMES = {"For": "for", "Assign": "set", "AssignBlock": "set", "Macro": "macro", "CallBlock": "call",
                 "FilterBlock": "filter", "With": "with", "If": "if", "Include": "include", "Import": "import",
                 "FromImport": "from", "ExprStmt": "do", "Scope": "scope", "Block": "block", "Extends": "extends"}
@@ -153,6 +154,11 @@ def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, pag
                 raise TemplateShape(f"the page function {name.name} used other than alone, as {{{{ {name.name}() }}}}")
         if called is None and not all(isinstance(part, _PRINTS) for part in (node, *node.find_all(jinja2.nodes.Node))):
             raise TemplateShape("an expression that does more than print a fact (a filter, a call, an index or a sum)")
+        for const in (node, *node.find_all(jinja2.nodes.Const)):
+            if isinstance(const, jinja2.nodes.Const) and not (isinstance(const.value, str) and _NO_DIGIT(const.value)):
+                # The checks read a page's own words for typed phone numbers, not what quoted text prints.
+                raise TemplateShape("a number, or quoted text holding a digit (a number belongs in the page's own "
+                                    "words, where the checks read it, and a phone number in its fact)")
 
     def statements(body: list) -> None:
         for node in body:
