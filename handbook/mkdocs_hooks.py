@@ -478,12 +478,13 @@ def on_page_content(html, page, config, files):
     """The regulation map's tables go back into the page, for search to read. Search shows a
     snippet of the text it matched; a table's cells run together there ("Who How to contact
     them ..."), so a document's tables are left out of the search index.
-    A page of docs/ is titled by its title's words alone: without a title in its front matter it
-    takes its first heading, whose {{ }} mkdocs-macros renders into the title as HTML, and the
-    theme prints a title as it is, in the navigation of every page, outside the article the last
-    gate reads. (A document's title is its front matter's, escaped: on_page_markdown.)"""
+    A page of docs/ is titled by its title's words alone, escaped as a document's title is
+    (on_page_markdown): without a title in its front matter it takes its first heading, whose {{ }}
+    mkdocs-macros renders into the title as HTML. The theme prints a title as it is in the
+    navigation of every page, outside the article the last gate reads, and, when the front matter
+    has none, through `striptags` in the page's <title>, which turns escaped text back into markup."""
     if _handbook(config).document(page.file.src_uri) is None and page.title:
-        page.title = text_only(page.title)
+        page.meta["title"] = page.title = escape(text_only(page.title))
     html = _filled(_build["searched"], html, _build["searched"].take(), page.file.src_uri)
     _build["listed_after_search"][page.file.src_uri] = _build["unsearched"].take()
     if _handbook(config).document(page.file.src_uri) is None:

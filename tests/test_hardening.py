@@ -1400,7 +1400,9 @@ QUOTED_DIGITS = ("the page's template holds a number, or quoted text holding a d
 
 @pytest.mark.unit
 @pytest.mark.parametrize("written", ["Call {{ '0800 1111' }} now.", "Call 0800 {{ '1111' }} now.",
-                                     "Call {{ '\u0660\u0668\u0660\u0660 1111' }} now."])
+                                     "Call {{ '\u0660\u0668\u0660\u0660 1111' }} now.",
+                                     "Call {{ '\u2070\u2077\u2077\u2070\u2070 \u2079\u2070\u2070' }} now.",
+                                     "Call {{ '\u24ea\u2466\u2466\u24ea\u24ea' }} now."])
 def test_a_number_printed_by_quoted_text_is_refused(mini, written):
     """The typed phone number check reads a page's own words: a number printed by quoted text in
     {{ }} passed it, and readers saw a number no fact holds."""
@@ -1409,6 +1411,32 @@ def test_a_number_printed_by_quoted_text_is_refused(mini, written):
     assert [str(f) for f in check(mini).findings if f.is_error] == [
         f"{POLICY}, line {line}: {QUOTED_DIGITS} - remove it: print facts as {{{{ home.name }}}}, and put "
         "{% if edition != \"public\" %} ... {% endif %} around what the website leaves out"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("written", ["Ring the on-call manager on 0{{ '' }}800 1111.", "Ring 0800{# a note #} 1111."])
+def test_a_typed_number_split_by_an_expression_is_found(mini, written):
+    """The twelfth session's second attacker: the check read a page with each {{ }} and {# #}
+    blanked as spaces, so one that prints nothing split a typed number readers read whole."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
+    line = (mini / POLICY).read_text().splitlines().index(written) + 1
+    assert [str(f) for f in check(mini).findings if f.is_error] == [
+        f"{POLICY}, line {line}: '0800 1111' is a phone number typed as text - write "
+        "{{ home.contacts.childline.phone }}, the fact from data/home.yml that holds it, so it is the same everywhere "
+        "and can be tapped to call"]
+
+
+@pytest.mark.unit
+def test_a_phone_facts_link_cannot_carry_another_link_to_call_out_of_an_attribute(mini):
+    """The twelfth session's second attacker: a phone fact printed inside an attribute ends that
+    attribute with its own quotes, so a link hidden in the rest of the attribute became a real
+    element, calling the writer's number. The check read the fact's link as its number, and the
+    hidden link as text; it now reads the page as rendered, and only the fact's link, whole, calls."""
+    write_document(mini, POLICY, front_matter(), body="First.\n\nTalk to Childline <a title=\"{{ home.contacts."
+                   "childline.phone }} <a href='tel:07700900123'>call Childline free</a> <a title=\" \"></a>\n")
+    found = [f.message for f in check(mini).findings if f.is_error]
+    assert ("once its {{ }} and {% %} expressions are filled in, the href of <a> 'tel:07700900123' calls a number "
+            "that is none of the home's phone facts: its words could name one service while it calls another") in found
 
 
 @pytest.mark.unit

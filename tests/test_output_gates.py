@@ -886,3 +886,18 @@ def test_a_page_titled_by_its_first_heading_is_titled_by_its_words_alone(handboo
     assert "www.gov.uk" not in navigation
     built = (handbook_copy / "site" / "how-to" / "publish-the-handbook.html").read_text(encoding="utf-8")
     assert "<title>How to publish the handbook - " in built
+
+
+def test_a_page_titled_by_its_first_heading_cannot_close_the_pages_title(handbook_copy):
+    """The same attacker, again: the theme prints a title with no front matter through `striptags`
+    in the page's <title>, which turns escaped text back into markup, so a heading written
+    "&lt;/title&gt;&lt;script&gt;" ran a script in the head of the page, for every reader."""
+    page = handbook_copy / "docs" / "how-to" / "publish-the-handbook.md"
+    page.write_text("# Publish&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt; & more\n\nText.\n",
+                    encoding="utf-8")
+    result = mkdocs_build(handbook_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = (handbook_copy / "site" / "how-to" / "publish-the-handbook.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in built
+    assert ("<title>Publish&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt; &amp; more - "
+            in built)

@@ -21,14 +21,15 @@ def blank(text: str) -> str:
     return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
-def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+def blank_spans(text: str, spans: Iterable[tuple[int, int]], keep_columns: bool = True) -> str:
     """`text` with each (start, end) span, left to right, blanked (line breaks kept, so every
-    position keeps its line). Spans that overlap are blanked as their union."""
+    position keeps its line; and its column, unless not `keep_columns`: then the span is taken out,
+    but for its line breaks). Spans that overlap are blanked as their union."""
     parts, position = [], 0
     for start, end in spans:
         start = max(start, position)
         if end > start:
-            parts += [text[position:start], blank(text[start:end])]
+            parts += [text[position:start], blank(text[start:end]) if keep_columns else "\n" * text.count("\n", start, end)]
             position = end
     parts.append(text[position:])
     return "".join(parts)

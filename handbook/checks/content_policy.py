@@ -340,10 +340,6 @@ def _rendered_findings(targets: _Targets, path: str, text: str, rendered: str, f
     """What the page's expressions print that its source does not show: each problem of the
     rendered page that the source does not have, on the line of the source that made it."""
     seen = {finding.message for finding in found}
-    # The links to call the home's phone facts print are the only ones a page may hold: read as the
-    # numbers they show, so that any other (printed by quoted text, or a fact that is not a phone) is refused.
-    for link, shown in targets.handbook.home.phone_links.items():
-        rendered = rendered.replace(link, shown)
     new = [f for f in _page_findings(targets, path, rendered, 1, document, templates=False) if f.message not in seen]
     if not new:
         return []
@@ -373,6 +369,7 @@ def _page_findings(targets: _Targets, path: str, text: str, first_line: int, doc
         return [error(CHECK, path, f"the page is {len(text):,} characters long, more than the {MAX_CHARACTERS:,} a page "
                       "of the handbook may hold", "split it into shorter documents")]
     source = _without_code_and_templates(text, templates)
+    targets.as_written = templates
     _line = _LineNumbers(source)
     problems: list[tuple[int, str, str]] = []  # (line in `text`, what is wrong, what to do)
     problems += _text_problems(text, source, _line) + _box_problems(source, _line)
@@ -781,15 +778,21 @@ class _RawHtml(HTMLParser):
             self.problems.append((line, f'<a href="{href}"> links to a file of the handbook in HTML, which the site '
                                   "does not turn into the page's address",
                                   f"write the link in Markdown instead: [the link's words]({href})"))
-        self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False))
+        column = self.getpos()[1]
+        fact_link = tag == "a" and not self.targets.as_written and line <= len(self.lines) and any(
+            self.lines[line - 1].startswith(link, column) for link in self.targets.handbook.home.phone_links)
+        self.problems.extend(_attribute_problems(self.targets, line, f"<{tag}>", attrs, unescape=False,
+                                                 fact_link=fact_link))
         self.ids += [(line, value, f"<{tag}>") for name, value in attrs if (name or "").lower() == "id" and value]
 
     def handle_startendtag(self, tag, attrs):
         self._start(tag, attrs)  # <x />: opened and closed at once
 
 
-def _attribute_problems(targets: _Targets, line: int, where: str, attributes, unescape: bool
+def _attribute_problems(targets: _Targets, line: int, where: str, attributes, unescape: bool, fact_link: bool = False
                         ) -> list[tuple[int, str, str]]:
+    """What is wrong with an element's attributes; `fact_link`: the element is, whole, the link to
+    call a phone fact prints (on the page as rendered), whose href alone may call."""
     problems = []
     for name, value in attributes:
         name = (name or "").lower()
@@ -843,7 +846,8 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
             for url in value.split():
                 problems += _url_problems(targets, line, f"the ping of {where}", url)
         elif name in URL_ATTRIBUTES:
-            problems += _url_problems(targets, line, f"the {name} of {where}", value, fetched=name in FETCHED)
+            problems += _url_problems(targets, line, f"the {name} of {where}", value, fetched=name in FETCHED,
+                                      fact_link=fact_link and name == "href")
     return problems
 
 
@@ -947,6 +951,7 @@ class _Targets:
         self.handbook = handbook
         self.site_files = handbook.site_files
         self.asked: dict[str, bool] = {}
+        self.as_written = True  # the page as its author wrote it; False: as its {{ }} expressions make it
 
     def example(self) -> str:
         """A link to the complaints policy as written on this page (a provider's home's page is
@@ -1002,7 +1007,7 @@ def _label(words: str) -> str:
     return " ".join(words.split()).casefold()
 
 
-def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bool = False
+def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bool = False, fact_link: bool = False
                   ) -> list[tuple[int, str, str]]:
     """What is wrong with `url`, the address of a link or, `fetched`, of a picture or other file
     the page shows (which must be a file of the handbook)."""
@@ -1023,7 +1028,7 @@ def _url_problems(targets: _Targets, line: int, what: str, url: str, fetched: bo
         if name == "tel" and not targets.exists(cleaned):
             return [(line, f"{what} '{_shown(url)}' calls a number that is none of the home's phone facts: its words "
                      "could name one service while it calls another", FIX_TEL)]
-        if name == "tel":  # only a phone fact makes a link to call, its number its words (_rendered_findings)
+        if name == "tel" and not fact_link:  # only a phone fact makes a link to call, its number its words
             return [(line, f"{what} '{_shown(url)}' is a link to call that no phone fact printed: its words could "
                      "name one service while it calls another", FIX_TEL)]
         if name in ALLOWED_SCHEMES:

@@ -68,7 +68,8 @@ def _prose(body: str, code_is_example: bool) -> str:
     code, where it is an example); no tag or emphasis mark inside a number; each character
     reference as its character ("&#57;&#57;&#57;" reads 999); digits and spaces as Unicode folds
     them; and no invisible character (a soft hyphen) inside a number."""
-    text = blank_spans(body, page_jinja_spans(body))  # each {{ }}, {% %} and {# #}
+    # Each {{ }}, {% %} and {# #} taken out, as a tag is: "0{{ '' }}800 1111" reads 0800 1111.
+    text = blank_spans(body, page_jinja_spans(body), keep_columns=False)
     if code_is_example:
         text = blank_spans(text, (m.span() for m in matches(_CODE, "`~", text)))
     text = _NOT_PROSE.sub(lambda found: _titles_in(found.group(0)[2:-1]), text)  # inside "](...)" or "{:...}"

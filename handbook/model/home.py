@@ -92,12 +92,12 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
-def phone_links(value) -> dict[str, str]:
-    """Each link to call a phone fact in `value` prints (its HTML) -> the number it shows, as text."""
+def phone_links(value) -> frozenset[str]:
+    """The link to call (its HTML, words and all) each phone fact in `value` prints."""
     if isinstance(value, Phone):
-        return {str(value): html.escape(value.number)}
+        return frozenset({str(value)})
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return {link: shown for item in items for link, shown in phone_links(item).items()}
+    return frozenset(link for item in items for link in phone_links(item))
 
 
 def phone_facts(value, where: str = "home") -> dict[str, str]:
@@ -289,7 +289,7 @@ class Home:
         return list(self.facts["roles"])
 
     @cached_property
-    def phone_links(self) -> dict[str, str]:
+    def phone_links(self) -> frozenset[str]:
         """phone_links of the home's facts: the only links to call a page may hold."""
         return phone_links(self.facts)
 

@@ -426,5 +426,5 @@ class PageGate:
 
 
 def text_only(fragment: str) -> str:
-    """An HTML fragment as its text alone, escaped: every tag taken out, its words kept."""
-    return nh3.clean(fragment, tags=set(), clean_content_tags=set())
+    """An HTML fragment as its text alone: every tag taken out, its words kept, unescaped."""
+    return unescape(nh3.clean(fragment, tags=set(), clean_content_tags=set()))
