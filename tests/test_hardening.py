@@ -1427,6 +1427,25 @@ def test_a_typed_number_split_by_an_expression_is_found(mini, written):
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("written, glued", [
+    ("Out of hours, ring the duty manager on 0{{ home.contacts.childline.phone }} 496 0018.",
+     "0{{ home.contacts.childline.phone }}"),
+    ("Or ring {{ home.contacts.ofsted.phone }}{{ home.contacts.childline.phone }} for the office.",
+     "{{ home.contacts.ofsted.phone }}{{ home.contacts.childline.phone }}"),
+    ("Ring {{ home.contacts.childline.phone }}1 for the office.", "{{ home.contacts.childline.phone }}1"),
+])
+def test_a_fact_printed_beside_a_digit_or_another_fact_is_refused(mini, written, glued):
+    """The twelfth session's third attacker: "0{{ fact }} 496 0018" showed 0800 1111 496 0018 read as
+    one number, and two facts side by side one long one; the typed-number check read neither."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
+    line = (mini / POLICY).read_text().splitlines().index(written) + 1
+    assert [str(f) for f in check(mini).findings if f.is_error] == [
+        f"{POLICY}, line {line}: '{glued}' prints a fact with a digit or another fact right beside it: readers read "
+        "them as one number, which no fact holds - put a space or a word between them; a phone number is written "
+        "whole, as its fact"]
+
+
+@pytest.mark.unit
 def test_a_phone_facts_link_cannot_carry_another_link_to_call_out_of_an_attribute(mini):
     """The twelfth session's second attacker: a phone fact printed inside an attribute ends that
     attribute with its own quotes, so a link hidden in the rest of the attribute became a real

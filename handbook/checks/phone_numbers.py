@@ -126,9 +126,30 @@ def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     return findings + _numbers_in_data(handbook)
 
 
+_FACT = re.compile(r"\{\{-?\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\s*-?\}\}")  # {{ home.contacts.lado.phone }}
+
+
+def _glued(text: str) -> list[tuple[int, str]]:
+    """(line offset, what is written) for each {{ }} with a digit, or another {{ }}, right beside
+    it: readers read what it prints and what stands beside it as one number ("0{{ fact }} 496 0018"
+    reads 0111 496 0018), which no fact holds."""
+    spans = [(start, end) for start, end in page_jinja_spans(text) if _FACT.fullmatch(text, start, end)]
+    glued = []
+    for index, (start, end) in enumerate(spans):
+        before = start if start == 0 or not _folded(text[start - 1]).isdigit() else start - 1
+        after = (spans[index + 1][1] if index + 1 < len(spans) and spans[index + 1][0] == end
+                 else end + 1 if _folded(text[end:end + 1]).isdigit() else end)
+        if (before, after) != (start, end):
+            glued.append((text.count("\n", 0, start), text[before:after]))
+    return glued
+
+
 def _numbers_typed(handbook: Handbook, path: str, text: str, first_line: int, code_is_example: bool = False
                    ) -> list[Finding]:
-    found = []
+    found = [error("phone-number", path, f"'{written}' prints a fact with a digit or another fact right beside it: "
+                   "readers read them as one number, which no fact holds", "put a space or a word between them; "
+                   "a phone number is written whole, as its fact", line=first_line + offset)
+             for offset, written in (_glued(text) if "{{" in text else ())]
     for offset, number in _typed_numbers(text, code_is_example):
         # The fact that holds the number, when one does: an example fact could be copied at 3 a.m.
         # and dial another service.
