@@ -1340,9 +1340,11 @@ def test_a_link_to_call_calls_one_of_the_homes_phone_numbers(mini):
         "If you are worried, [call Childline](tel:+447700900123) now.") + 1
     assert [str(f) for f in check(mini).findings if f.is_error] == [
         f"{POLICY}, line {line}: the link 'tel:+447700900123' calls a number that is none of the home's phone facts: "
-        "its words could name one service while it calls another - write the number as its fact from data/home.yml, "
-        "such as {{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the "
-        "file first if it is new)"]
+        f"its words could name one service while it calls another - {FIX_TEL}"]
+
+
+FIX_TEL = ("write the number as its fact from data/home.yml, such as {{ home.contacts.childline.phone }}: a phone fact "
+           "prints its own link to call (add the number to the file first if it is new)")
 
 
 TYPED_101 = ("'101' is a phone number typed as text - write {{ home.contacts.police_non_emergency.phone }}, the fact "
@@ -1368,9 +1370,7 @@ def test_a_link_to_call_is_never_written_by_hand_even_to_one_of_the_homes_number
     typed_too = [f"{POLICY}, line {line}: {TYPED_101}"] if typed else []
     assert [str(f) for f in check(mini).findings if f.is_error] == typed_too + [
         f"{POLICY}, line {line}: {what} 'tel:101' is a link to call that no phone fact printed: its words could "
-        "name one service while it calls another - write the number as its fact from data/home.yml, such as "
-        "{{ home.contacts.childline.phone }}: a phone fact prints its own link to call (add the number to the file "
-        "first if it is new)"]
+        f"name one service while it calls another - {FIX_TEL}"]
 
 
 PRINTED_BY_A_FACT = ("once its {{ }} and {% %} expressions are filled in, the link 'tel:101' is a link to call that "
@@ -1406,11 +1406,17 @@ QUOTED_DIGITS = ("the page's template holds a number, or quoted text holding a d
 def test_a_number_printed_by_quoted_text_is_refused(mini, written):
     """The typed phone number check reads a page's own words: a number printed by quoted text in
     {{ }} passed it, and readers saw a number no fact holds."""
-    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
-    line = (mini / POLICY).read_text().splitlines().index(written) + 1
-    assert [str(f) for f in check(mini).findings if f.is_error] == [
+    line, errors = _errors_of_a_line(mini, written)
+    assert errors == [
         f"{POLICY}, line {line}: {QUOTED_DIGITS} - remove it: print facts as {{{{ home.name }}}}, and put "
         "{% if edition != \"public\" %} ... {% endif %} around what the website leaves out"]
+
+
+def _errors_of_a_line(mini, written: str) -> tuple[int, list[str]]:
+    """The policy's file line of `written`, a paragraph of its own, and the check's errors."""
+    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
+    line = (mini / POLICY).read_text().splitlines().index(written) + 1
+    return line, [str(f) for f in check(mini).findings if f.is_error]
 
 
 @pytest.mark.unit
@@ -1418,9 +1424,8 @@ def test_a_number_printed_by_quoted_text_is_refused(mini, written):
 def test_a_typed_number_split_by_an_expression_is_found(mini, written):
     """The twelfth session's second attacker: the check read a page with each {{ }} and {# #}
     blanked as spaces, so one that prints nothing split a typed number readers read whole."""
-    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
-    line = (mini / POLICY).read_text().splitlines().index(written) + 1
-    assert [str(f) for f in check(mini).findings if f.is_error] == [
+    line, errors = _errors_of_a_line(mini, written)
+    assert errors == [
         f"{POLICY}, line {line}: '0800 1111' is a phone number typed as text - write "
         "{{ home.contacts.childline.phone }}, the fact from data/home.yml that holds it, so it is the same everywhere "
         "and can be tapped to call"]
@@ -1437,9 +1442,8 @@ def test_a_typed_number_split_by_an_expression_is_found(mini, written):
 def test_a_fact_printed_beside_a_digit_or_another_fact_is_refused(mini, written, glued):
     """The twelfth session's third attacker: "0{{ fact }} 496 0018" showed 0800 1111 496 0018 read as
     one number, and two facts side by side one long one; the typed-number check read neither."""
-    write_document(mini, POLICY, front_matter(), body=f"First.\n\n{written}\n")
-    line = (mini / POLICY).read_text().splitlines().index(written) + 1
-    assert [str(f) for f in check(mini).findings if f.is_error] == [
+    line, errors = _errors_of_a_line(mini, written)
+    assert errors == [
         f"{POLICY}, line {line}: '{glued}' prints a fact with a digit or another fact right beside it: readers read "
         "them as one number, which no fact holds - put a space or a word between them; a phone number is written "
         "whole, as its fact"]
