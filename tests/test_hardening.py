@@ -1420,6 +1420,18 @@ def _errors_of_a_line(mini, written: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.unit
+def test_a_shift_written_as_two_times_is_told_how_to_write_times(mini):
+    """The twelfth session's third attacker: "Day shift 0800-2000" is refused as a phone number
+    (Childline's 0800 1111 has its shape, and a phone would dial it); the fix now says how to write times."""
+    line, errors = _errors_of_a_line(mini, "Day shift 0800-2000.")
+    assert errors == [
+        f"{POLICY}, line {line}: '0800-2000' is a phone number typed as text - add the number to data/home.yml as the "
+        "phone of the contact it belongs to, and write that fact, such as {{ home.contacts.<contact>.phone }}, so it is "
+        "the same everywhere and can be tapped to call (if these are times of day, write them with a colon: 08:00 to "
+        "20:00)"]
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("written", ["Ring the on-call manager on 0{{ '' }}800 1111.", "Ring 0800{# a note #} 1111."])
 def test_a_typed_number_split_by_an_expression_is_found(mini, written):
     """The twelfth session's second attacker: the check read a page with each {{ }} and {# #}

@@ -126,6 +126,8 @@ def check_phone_numbers(handbook: Handbook) -> list[Finding]:
     return findings + _numbers_in_data(handbook)
 
 
+# Two times of a 24-hour day joined by a dash: a shift written "0800-2000".
+_TIMES = re.compile(r"(?:[01][0-9]|2[0-3])[0-5][0-9] ?[-\u2013] ?(?:[01][0-9]|2[0-3])[0-5][0-9]")
 _FACT = re.compile(r"\{\{-?\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\s*-?\}\}")  # {{ home.contacts.lado.phone }}
 
 
@@ -158,6 +160,9 @@ def _numbers_typed(handbook: Handbook, path: str, text: str, first_line: int, co
                "and can be tapped to call" if known else
                f"add the number to {HOME_FILE} as the phone of the contact it belongs to, and write that fact, "
                "such as {{ home.contacts.<contact>.phone }}, so it is the same everywhere and can be tapped to call")
+        if _TIMES.fullmatch(number):  # "0800-2000" is Childline's shape too: a phone would dial it
+            start, end = number[:4], number[-4:]
+            fix += f" (if these are times of day, write them with a colon: {start[:2]}:{start[2:]} to {end[:2]}:{end[2:]})"
         found.append(error("phone-number", path, f"'{number}' is a phone number typed as text", fix,
                            line=first_line + offset))
     return found
