@@ -1462,6 +1462,20 @@ def test_a_fact_printed_beside_a_digit_or_another_fact_is_refused(mini, written,
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_a_phone_fact_printed_in_an_attribute_list_is_refused_by_the_check(mini, quote):
+    """The twelfth session's third attacker: a phone fact in a single-quoted attribute list passed the
+    check, and Python-Markdown put its link's HTML back inside the attribute, whose quotes it ended:
+    the build's last gate refused the page, but the check, which a pull request runs, said nothing."""
+    written = f"[Childline](https://www.childline.org.uk){{: title={quote}{{{{ home.contacts.emergency.phone }}}}{quote} }}"
+    line, errors = _errors_of_a_line(mini, written)
+    assert errors == [
+        f"{POLICY}, line {line}: once its {{{{ }}}} and {{% %}} expressions are filled in, an attribute list holds "
+        "HTML, such as the link to call a phone fact prints, which the site build cannot keep inside an attribute - "
+        "print the fact in the text, not in an attribute list"]
+
+
+@pytest.mark.unit
 def test_a_phone_facts_link_cannot_carry_another_link_to_call_out_of_an_attribute(mini):
     """The twelfth session's second attacker: a phone fact printed inside an attribute ends that
     attribute with its own quotes, so a link hidden in the rest of the attribute became a real

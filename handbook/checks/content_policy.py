@@ -659,6 +659,13 @@ def _attribute_list_problems(targets: _Targets, source: str, ids: list[tuple[int
             # attr_list reads #x as the id, .x as a class, and a word alone as an attribute
             attributes.append(("id", word[1:]) if word[0] == "#" else ("class", word[1:]) if word[0] == "."
                               else (word, None))
+        if not targets.as_written and any(value and "<" in value for _, value in attributes):
+            # A phone fact's link printed in an attribute list: Python-Markdown puts its HTML back
+            # there whole, and its quotes end the attribute (the build's last gate refuses the page).
+            problems.append((number, "an attribute list holds HTML, such as the link to call a phone fact prints, "
+                             "which the site build cannot keep inside an attribute", "print the fact in the text, "
+                             "not in an attribute list"))
+            continue
         problems += _attribute_problems(targets, number, "an attribute list", attributes, unescape=True)
         ids += [(number, html.unescape(value), "an attribute list") for name, value in attributes
                 if name.lower() == "id" and value]
