@@ -483,11 +483,12 @@ def on_page_content(html, page, config, files):
     mkdocs-macros renders into the title as HTML. The theme prints a title as it is in the
     navigation of every page, outside the article the last gate reads, and, when the front matter
     has none, through `striptags` in the page's <title>, which turns escaped text back into markup."""
-    if _handbook(config).document(page.file.src_uri) is None and page.title:
+    document = _handbook(config).document(page.file.src_uri)
+    if document is None and page.title:
         page.meta["title"] = page.title = escape(text_only(page.title))
     html = _filled(_build["searched"], html, _build["searched"].take(), page.file.src_uri)
     _build["listed_after_search"][page.file.src_uri] = _build["unsearched"].take()
-    if _handbook(config).document(page.file.src_uri) is None:
+    if document is None:
         return html
     return html.replace("<table>", "<table data-search-exclude>")
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from handbook.checks.common import blank_spans, matches, valid_documents
-from handbook.loading.rendering import page_jinja_spans
+from handbook.loading.rendering import PLAIN_FACT, page_jinja_spans
 from handbook.model.findings import Finding, error
 from handbook.model.handbook import Handbook
 from handbook.model.home import HOME_FILE, TAGS_FILE, Phone
@@ -128,14 +128,13 @@ def check_phone_numbers(handbook: Handbook) -> list[Finding]:
 
 # Two times of a 24-hour day joined by a dash: a shift written "0800-2000".
 _TIMES = re.compile(r"(?:[01][0-9]|2[0-3])[0-5][0-9] ?[-\u2013] ?(?:[01][0-9]|2[0-3])[0-5][0-9]")
-_FACT = re.compile(r"\{\{-?\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\s*-?\}\}")  # {{ home.contacts.lado.phone }}
 
 
 def _glued(text: str) -> list[tuple[int, str]]:
     """(line offset, what is written) for each {{ }} with a digit, or another {{ }}, right beside
     it: readers read what it prints and what stands beside it as one number ("0{{ fact }} 496 0018"
     reads 0111 496 0018), which no fact holds."""
-    spans = [(start, end) for start, end in page_jinja_spans(text) if _FACT.fullmatch(text, start, end)]
+    spans = [(start, end) for start, end in page_jinja_spans(text) if PLAIN_FACT.fullmatch(text, start, end)]
     glued = []
     for index, (start, end) in enumerate(spans):
         before = start if start == 0 or not _folded(text[start - 1]).isdigit() else start - 1

@@ -183,13 +183,14 @@ def _leaves_out(test: jinja2.nodes.Node, ways: frozenset) -> bool:
             and (test.ops[0].op, test.ops[0].expr.value) in ways)
 
 
-_PLAIN_FACT = re.compile(r"\{\{-?[ \t\n]*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[ \t\n]*-?\}\}")
+# {{ home.contacts.lado.phone }}: one fact, printed as it is.
+PLAIN_FACT = re.compile(r"\{\{-?[ \t\n]*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[ \t\n]*-?\}\}")
 
 
 def asks_more_than_facts(text: str) -> bool:
     """Whether a page's Jinja holds anything but plain {{ facts }} (and {# comments #}): a block,
     a test, a filter, a call (the structure is then read whole, by only_prints_and_leaves_out)."""
-    return any(not _PLAIN_FACT.fullmatch(text, start, end) and not text.startswith("{#", start)
+    return any(not PLAIN_FACT.fullmatch(text, start, end) and not text.startswith("{#", start)
                for start, end in page_jinja_spans(text))
 
 

@@ -92,25 +92,29 @@ class Phone(str):
         return f'<a class="tel" href="tel:{self.dial}">{html.escape(self.number)}</a>'
 
 
+def _phones(value, where: str = "home"):
+    """(the fact as a page writes it, "home.contacts.childline.phone"; the Phone) for each phone
+    fact in `value` (the home's facts, or a part of them), in the file's order."""
+    if isinstance(value, Phone):
+        yield where, value
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _phones(item, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]")
+
+
+def phone_facts(value) -> dict[str, str]:
+    """The number each phone fact in `value` dials -> the fact as a page writes it, the first where
+    two dial the same."""
+    found: dict[str, str] = {}
+    for place, phone in _phones(value):
+        found.setdefault(phone.dial, place)
+    return found
+
+
 def phone_links(value) -> frozenset[str]:
     """The link to call (its HTML, words and all) each phone fact in `value` prints."""
-    if isinstance(value, Phone):
-        return frozenset({str(value)})
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return frozenset(link for item in items for link in phone_links(item))
-
-
-def phone_facts(value, where: str = "home") -> dict[str, str]:
-    """The number each phone fact in `value` (the home's facts, or a part of them) dials -> the
-    fact as a page writes it ("home.contacts.childline.phone"), the first where two dial the same."""
-    if isinstance(value, Phone):
-        return {value.dial: where}
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    found: dict[str, str] = {}
-    for key, item in items:
-        for dial, place in phone_facts(item, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]").items():
-            found.setdefault(dial, place)
-    return found
+    return frozenset(str(phone) for _, phone in _phones(value))
 
 
 NOT_PUBLISHED = "not published on this website"
