@@ -211,22 +211,23 @@ def summarise_profile(path: Path, roots: list[Path], top: int = 15) -> dict:
 
 def profile(root: Path, env: dict, size: int, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
+    beside = root.parent  # the profiles' site and logs, beside the handbook (its files stay as they were made)
     runs = {
         "check": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"check-{size}.prof"), "-m", "handbook.cli",
                   "check"],
         "build": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"build-{size}.prof"), "-m", "mkdocs",
-                  "build", "--strict", "--site-dir", str(root / "site-profile")],
+                  "build", "--strict", "--site-dir", str(beside / "site-profile")],
         "plain": [sys.executable, "-m", "cProfile", "-o", str(out_dir / f"plain-{size}.prof"), "-m", "mkdocs",
-                  "build", "-f", PLAIN_CONFIG, "--site-dir", str(root / "site-profile")],
+                  "build", "-f", PLAIN_CONFIG, "--site-dir", str(beside / "site-profile")],
     }
     summaries = {}
     for name, command in runs.items():
-        shutil.rmtree(root / "site-profile", ignore_errors=True)
-        result = measure(command, root, env, root / f"profile-{name}.log")
+        shutil.rmtree(beside / "site-profile", ignore_errors=True)
+        result = measure(command, root, env, beside / f"profile-{name}.log")
         if result["returncode"] != 0:
-            raise SystemExit(f"bench: profiling {name} failed; see {root / f'profile-{name}.log'}")
+            raise SystemExit(f"bench: profiling {name} failed; see {beside / f'profile-{name}.log'}")
         summaries[name] = summarise_profile(out_dir / f"{name}-{size}.prof", [root, REPO])
-    shutil.rmtree(root / "site-profile", ignore_errors=True)
+    shutil.rmtree(beside / "site-profile", ignore_errors=True)
     return summaries
 
 
@@ -262,13 +263,13 @@ def edit_loop(root: Path, env: dict, page: str, edits: int = 3) -> dict:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/{page}"
     source = root / (page.removesuffix(".html") + ".md")
-    log = open(root / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below, after the server
+    log = open(root.parent / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below, after the server
     process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
                                cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         first = _wait_for(url, None, 900)
         if first is None:
-            raise SystemExit(f"bench: mkdocs serve never served {url}; see {root / 'serve.log'}")
+            raise SystemExit(f"bench: mkdocs serve never served {url}; see {root.parent / 'serve.log'}")
         original = source.read_text(encoding="utf-8")
         times = []
         for edit in range(edits):
@@ -277,7 +278,7 @@ def edit_loop(root: Path, env: dict, page: str, edits: int = 3) -> dict:
             source.write_text(original + f"\nWe record {word} here.\n", encoding="utf-8")
             seconds = _wait_for(url, word, 300)
             if seconds is None:
-                raise SystemExit(f"bench: the served page never showed the edit; see {root / 'serve.log'}")
+                raise SystemExit(f"bench: the served page never showed the edit; see {root.parent / 'serve.log'}")
             times.append(round(seconds, 3))
         source.write_text(original, encoding="utf-8")
     finally:

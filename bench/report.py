@@ -28,8 +28,9 @@ def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
     largest = results[-1]
     rows = [
         {"target": f"handbook check on {largest['size']} documents under {TARGETS['check_seconds']} s",
-         "value": f"{largest['check']['wall_s']:.2f} s with the findings the first run kept (first run, nothing "
-                  f"kept: {largest['check']['runs_s'][0]:.2f} s; in-process load_and_check "
+         "value": f"{largest['check']['wall_s']:.2f} s on an unchanged handbook, reading what the first run kept "
+                  f"(first run: {largest['check']['runs_s'][0]:.2f} s; after one document is saved: "
+                  f"{largest['check']['after_saving_one_document']['wall_s']:.2f} s; in-process load_and_check "
                   f"{largest['check']['in_process']['load_and_check_s']:.2f} s, imports "
                   f"{largest['check']['in_process']['imports_s']:.2f} s)",
          "met": largest["check"]["wall_s"] < TARGETS["check_seconds"]},

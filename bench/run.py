@@ -39,8 +39,10 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shutil
 import signal
+import string
 import sys
 import tempfile
 import time
@@ -53,9 +55,22 @@ from bench.provider import bench_provider, provider_target
 from bench.report import _rounded, table, targets, versions
 
 
+def save_one_document(root: Path) -> None:
+    """What an author does between two checks: one document saved with a new sentence (of letters
+    only: digits could read as a phone number)."""
+    first = sorted((root / "policies").glob("*.md"))[0]
+    word = "".join(random.choice(string.ascii_lowercase) for _ in range(12))
+    with first.open("a", encoding="utf-8") as document:
+        document.write(f"\nWe saved this again with the word {word}.\n")
+
+
 def bench_size(size: int, today: dt.date, repeats: int, keep: bool, profile_dir: Path | None,
                edit_loop_here: bool = False) -> dict:
-    root = Path(tempfile.mkdtemp(prefix=f"handbook-bench-{size}-"))
+    # The benchmark's own files (logs, the plain site) go beside the handbook, never in it: the
+    # handbook keeps its checked answer for as long as its files stay as they are.
+    work = Path(tempfile.mkdtemp(prefix=f"handbook-bench-{size}-"))
+    root = work / "handbook"
+    root.mkdir()
     env = environment(today)
     try:
         started = time.perf_counter()
@@ -64,16 +79,19 @@ def bench_size(size: int, today: dt.date, repeats: int, keep: bool, profile_dir:
         print(f"[{size}] made {made['governed_documents']} governed documents in {root} ({generated:.1f} s)",
               file=sys.stderr, flush=True)
 
-        check = repeated(tool("handbook") + ["check"], root, env, root / "check.log", repeats)
-        summary = (root / "check.log").read_text(encoding="utf-8").strip().splitlines()[-1]
+        check = repeated(tool("handbook") + ["check"], root, env, work / "check.log", repeats)
+        summary = (work / "check.log").read_text(encoding="utf-8").strip().splitlines()[-1]
         inside = in_process(root, env, today)
         print(f"[{size}] handbook check {check['wall_s']:.2f} s ({summary})", file=sys.stderr, flush=True)
+        saved = repeated(tool("handbook") + ["check"], root, env, work / "check-saved.log", repeats,
+                         before=lambda: save_one_document(root))
+        print(f"[{size}] handbook check after one document is saved {saved['wall_s']:.2f} s", file=sys.stderr, flush=True)
 
-        site, plain_site = root / "site", root / "site-plain"
+        site, plain_site = root / "site", work / "site-plain"
         build, plain = taking_turns([
-            (tool("mkdocs") + ["build", "--strict", "--site-dir", str(site)], root / "build.log",
+            (tool("mkdocs") + ["build", "--strict", "--site-dir", str(site)], work / "build.log",
              lambda: shutil.rmtree(site, ignore_errors=True)),
-            (tool("mkdocs") + ["build", "-f", PLAIN_CONFIG, "--site-dir", str(plain_site)], root / "plain.log",
+            (tool("mkdocs") + ["build", "-f", PLAIN_CONFIG, "--site-dir", str(plain_site)], work / "plain.log",
              lambda: shutil.rmtree(plain_site, ignore_errors=True))], root, env, repeats)
         turns = [round(b / p, 3) for b, p in zip(build["runs_s"], plain["runs_s"])]
         print(f"[{size}] handbook build {build['wall_s']:.2f} s, plain Material build {plain['wall_s']:.2f} s "
@@ -81,7 +99,8 @@ def bench_size(size: int, today: dt.date, repeats: int, keep: bool, profile_dir:
 
         result = {
             "size": size, **made, "generate_s": round(generated, 2),
-            "check": {**_rounded(check), "summary": summary, "in_process": _rounded(inside)},
+            "check": {**_rounded(check), "summary": summary, "in_process": _rounded(inside),
+                      "after_saving_one_document": _rounded(saved)},
             "build": _rounded(build), "plain_build": _rounded(plain),
             "build_ratio": round(build["wall_s"] / plain["wall_s"], 3), "build_ratio_each_turn": turns,
             "site": site_stats(site, made["sample_page"]),
@@ -94,13 +113,14 @@ def bench_size(size: int, today: dt.date, repeats: int, keep: bool, profile_dir:
             print(f"[{size}] edit loop {result['edit_loop']['edits_s']} s", file=sys.stderr, flush=True)
         if profile_dir is not None:
             print(f"[{size}] profiling (cProfile) ...", file=sys.stderr, flush=True)
+            save_one_document(root)  # so the profiles show the whole check and build, not what was kept
             result["profile"] = profile(root, env, size, profile_dir)
         return result
     finally:
         if keep:
-            print(f"[{size}] kept {root}", file=sys.stderr)
+            print(f"[{size}] kept {work}", file=sys.stderr)
         else:
-            shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

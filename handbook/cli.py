@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handbook.checks import load_and_check
 from handbook.checks.change_discipline import check_against_base
+from handbook.checks.kept import Checked, check_kept, load_and_check_kept
 from handbook.checks.provider import check_home, check_provider, merge_findings
 from handbook.export import PUBLIC_KEY_FILE
 from handbook.model.findings import one_line, sort_key
@@ -38,23 +39,26 @@ def command_check(args) -> int:
         resolve(root, args.base)  # an empty or unknown ref, no repository, a shallow clone: say so first
     if args.home is None and is_provider(root):
         return _check_provider(root, args)
-    handbook = check_home(root, today(), args.home) if args.home else load_and_check(root, today())
-    if args.base is not None:
-        handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
+    if args.home is None and args.base is None:
+        checked = check_kept(root, today())
+    else:
+        handbook = check_home(root, today(), args.home) if args.home else load_and_check_kept(root, today())
+        if args.base is not None:
+            handbook.findings = sorted(handbook.findings + check_against_base(handbook, args.base), key=sort_key)
+        checked = Checked.of(handbook)
     if args.format == "json":
         print(json.dumps({
-            "today": handbook.today.isoformat(),
-            "errors": len(handbook.errors),
-            "warnings": len(handbook.warnings),
-            "findings": [f.to_dict() for f in handbook.findings],
+            "today": checked.today.isoformat(),
+            "errors": len(checked.errors),
+            "warnings": len(checked.warnings),
+            "findings": [f.to_dict() for f in checked.findings],
         }, indent=2))
     else:
-        for finding in handbook.findings:
+        for finding in checked.findings:
             print(f"{finding.severity.value.upper()}: {finding}")
-        documents = len(handbook.documents)
-        print(f"Checked {documents} documents on {handbook.today.isoformat()}: "
-              f"{_counted(handbook.errors, 'error')}, {_counted(handbook.warnings, 'warning')}.")
-    return 1 if handbook.errors else 0
+        print(f"Checked {checked.documents} documents on {checked.today.isoformat()}: "
+              f"{_counted(checked.errors, 'error')}, {_counted(checked.warnings, 'warning')}.")
+    return 1 if checked.errors else 0
 
 
 def _check_provider(root: Path, args) -> int:

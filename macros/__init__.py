@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from handbook.checks import load_and_check
+from handbook.checks.kept import load_and_check_kept
 from handbook.checks.provider import check_home
 from handbook.loading.rendering import template_variables
 from handbook.sources.clock import today
@@ -22,7 +22,8 @@ def define_env(env: Any) -> None:
     env.handbook_problem = None
     try:
         home = home_id()  # a provider's handbook: the home whose edition is built
-        handbook = check_home(Path(env.project_dir), today(), home) if home else load_and_check(Path(env.project_dir), today())
+        root = Path(env.project_dir)
+        handbook = check_home(root, today(), home) if home else load_and_check_kept(root, today())
     except HandbookError as problem:
         env.handbook_problem = problem  # handbook/mkdocs_hooks.py stops the build with it, in one line
         return

@@ -119,35 +119,82 @@ def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def read_cache(root: Path, name: str, fingerprint: str) -> dict:
-    """The entries of cache file `name`, or {} when it is missing, unreadable, not signed by this
-    machine, or was made with another fingerprint."""
+# What a folder's tools make, at its top (the site, the export, caches, git, the environment): never
+# what a handbook is made from.
+MADE_FOLDERS = frozenset({".git", ".venv", "site", "dist", ".cache", ".pytest_cache", ".hypothesis", ".mypy_cache",
+                          ".ruff_cache"})
+MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
+
+
+def tree_fingerprint(top: Path, leave_out: frozenset[Path] = frozenset()) -> str | None:
+    """One hash of everything in the folder `top`, by path and content: every folder and file but
+    the MADE_FOLDERS at its top, the folders in `leave_out` and Python's `__pycache__` folders.
+    None when the folder holds something whose content cannot be hashed as it is: a symbolic link,
+    anything that is not a file or a folder, or a file over 32 MiB."""
+    digest = hashlib.sha256()
+    left_out = {os.path.join(top, name) for name in MADE_FOLDERS} | {str(path) for path in leave_out}
+    folders = [str(top)]
+    try:
+        while folders:
+            folder = folders.pop()
+            digest.update(b"folder\0" + os.fsencode(folder[len(str(top)):]) + b"\0")
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
+            for entry in entries:
+                if entry.path in left_out or entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                    continue
+                size = entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else None
+                if size is None or size > MAX_TREE_FILE_BYTES:
+                    return None
+                with open(entry.path, "rb") as file:
+                    content = file.read(size + 1)
+                if len(content) != size:  # changed while it was read
+                    return None
+                digest.update(b"file\0" + os.fsencode(entry.name) + b"\0" + len(content).to_bytes(8, "big"))
+                digest.update(content)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def installed_distributions() -> tuple[str, ...]:
+    """The libraries this Python can import, by name and version (their `.dist-info` folders)."""
+    names: list[str] = []
+    for entry in sys.path:
+        try:
+            names += (name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return tuple(sorted(names))
+
+
+def read_signed(root: Path, name: str, max_bytes: int = MAX_CACHE_BYTES) -> bytes | None:
+    """What cache file `name` holds, or None when it is missing, unreadable, larger than
+    `max_bytes` or not signed by this machine."""
     folder, key = cache_dir(root), machine_key(key_folder())
     if folder is None or key is None:
-        return {}
+        return None
     try:
         # Never through a symbolic link, and only a regular file (a pipe would never end).
         with os.fdopen(os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as kept:
             if not stat.S_ISREG(os.fstat(kept.fileno()).st_mode):
-                return {}
-            signature, _, payload = kept.read(MAX_CACHE_BYTES + 1).partition(b"\n")
-        if len(payload) > MAX_CACHE_BYTES or not hmac.compare_digest(signature, _signature(key, payload)):
-            return {}
-        stored = json.loads(payload)
-    except (OSError, ValueError, RecursionError, MemoryError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
-        return {}
-    entries = stored.get("entries")
-    return entries if isinstance(entries, dict) else {}
+                return None
+            signature, _, payload = kept.read(max_bytes + KEY_BYTES * 2 + 1).partition(b"\n")
+    except (OSError, MemoryError):
+        return None
+    if len(payload) > max_bytes or not hmac.compare_digest(signature, _signature(key, payload)):
+        return None
+    return payload
 
 
-def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
-    """Replace cache file `name` in one step (a reader never sees half a file), signed."""
+def write_signed(root: Path, name: str, payload: bytes) -> None:
+    """Replace cache file `name` with `payload`, signed, in one step (a reader never sees half a file)."""
     folder, key = cache_dir(root), machine_key(key_folder())
     if folder is None or key is None:
         return
-    payload = json.dumps({"fingerprint": fingerprint, "entries": entries}, sort_keys=True).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
@@ -160,3 +207,24 @@ def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
         os.replace(temporary, folder / name)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+
+
+def read_cache(root: Path, name: str, fingerprint: str) -> dict:
+    """The entries of cache file `name`, or {} when it is missing, unreadable, not signed by this
+    machine, or was made with another fingerprint."""
+    payload = read_signed(root, name)
+    if payload is None:
+        return {}
+    try:
+        stored = json.loads(payload)
+    except (ValueError, RecursionError, MemoryError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
+        return {}
+    entries = stored.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_cache(root: Path, name: str, fingerprint: str, entries: dict) -> None:
+    """Replace cache file `name` in one step, signed."""
+    write_signed(root, name, json.dumps({"fingerprint": fingerprint, "entries": entries}, sort_keys=True).encode("utf-8"))
