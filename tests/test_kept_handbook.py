@@ -155,7 +155,7 @@ def test_another_day_a_setting_the_code_or_a_library_makes_it_load_again(mini, c
 def test_what_the_tools_make_is_not_part_of_the_answer(mini, cache):
     check_kept(mini, TODAY)
     doctor(mini)
-    for made in ("site/index.html", "dist/copy.zip", ".git/HEAD", ".venv/pyvenv.cfg", "policies/__pycache__/x.pyc"):
+    for made in ("site/index.html", "dist/copy.zip", ".git/HEAD", ".venv/pyvenv.cfg", ".cache/other.json"):
         (mini / made).parent.mkdir(parents=True, exist_ok=True)
         (mini / made).write_text("made\n", encoding="utf-8")
     assert messages(mini) == [DOCTORED.message]

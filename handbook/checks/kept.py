@@ -17,6 +17,7 @@ own data classes, dates and paths, and nothing else."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import os
@@ -39,7 +40,7 @@ from handbook.sources.cache import (
 )
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the handbook's code, as this process runs it
-MAX_KEPT_BYTES = 1024 * 1024 * 1024
+MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB
 SETTINGS_PREFIX = "HANDBOOK_"
 DATA_MODULES = ("handbook.model.", "handbook.sources.files", "handbook.checks.kept")
 T = TypeVar("T")
@@ -98,10 +99,15 @@ def _read_kept(root: Path, kind: str, fingerprint: str | None, made: type[T]) ->
     kept_for, _, pickled = payload.partition(b"\n")
     if kept_for != fingerprint.encode("ascii"):
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # while thousands of objects are made, the collector would walk them again and again (3 times slower)
     try:
         kept = _HandbookUnpickler(io.BytesIO(pickled)).load()
     except Exception:  # whatever stops it, a cache that cannot be read is only a slower run
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return kept if isinstance(kept, made) else None
 
 

@@ -128,7 +128,7 @@ MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
 
 def tree_fingerprint(top: Path, leave_out: frozenset[Path] = frozenset()) -> str | None:
     """One hash of everything in the folder `top`, by path and content: every folder and file but
-    the MADE_FOLDERS at its top, the folders in `leave_out` and Python's `__pycache__` folders.
+    the MADE_FOLDERS at its top and the folders in `leave_out`.
     None when the folder holds something whose content cannot be hashed as it is: a symbolic link,
     anything that is not a file or a folder, or a file over 32 MiB."""
     digest = hashlib.sha256()
@@ -141,7 +141,7 @@ def tree_fingerprint(top: Path, leave_out: frozenset[Path] = frozenset()) -> str
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
             for entry in entries:
-                if entry.path in left_out or entry.name == "__pycache__":
+                if entry.path in left_out:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
