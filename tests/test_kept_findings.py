@@ -22,11 +22,16 @@ DOCTORED = "a finding no check makes, written into the cache"
 
 
 @pytest.fixture
-def cache(mini, monkeypatch, tmp_path) -> Path:
+def machines(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("machines")  # outside the handbook, as a home folder's cache is
+
+
+@pytest.fixture
+def cache(mini, monkeypatch, machines) -> Path:
     """The handbook's own cache folder, this machine's key in a folder of the test's, and no page
     remembered by this process (as in a new run)."""
     monkeypatch.delenv("HANDBOOK_CACHE_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(machines / "this-machine"))
     monkeypatch.setattr(content_policy, "_checked", {})
     return mini / ".cache" / "handbook"
 
@@ -111,7 +116,7 @@ def test_the_fingerprint_changes_with_any_module_of_the_code(tmp_path):
     assert len({first, changed, added, package_fingerprint(package, ("markdown 3.7", "jinja2 3.1"))}) == 4
 
 
-def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch, tmp_path):
+def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch, machines):
     """A change could commit a cache saying its harmful page passed, wherever the cache is read
     from: only a file signed with this machine's key is read."""
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
@@ -120,12 +125,12 @@ def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch,
     new_run(monkeypatch)
     assert DOCTORED in policy_messages(mini)
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(machines / "another-machine"))
     doctor(cache)   # the same made-up cache, signed by another machine (as a committed one would be)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-machine"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(machines / "this-machine"))
     new_run(monkeypatch)
     assert policy_messages(mini) == [SCRIPT]
-    key = (tmp_path / "this-machine" / "cura-handbook" / "cache-key")
+    key = (machines / "this-machine" / "cura-handbook" / "cache-key")
     assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
 
 

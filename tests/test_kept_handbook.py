@@ -7,7 +7,9 @@ handbook's own data, is ever read."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +18,7 @@ from conftest import TODAY, front_matter, handbook_command, write_document
 
 import macros
 from handbook.checks import kept
-from handbook.checks.kept import Checked, check_kept, inputs_fingerprint, kept_name, load_and_check_kept
+from handbook.checks.kept import Checked, check_kept, kept_name, load_and_check_kept, read_inputs
 from handbook.model.findings import Finding, Severity
 from handbook.sources.cache import write_signed
 
@@ -32,11 +34,22 @@ def machines(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("machines")  # outside the handbook, as a home folder's cache is
 
 
+def age(root: Path) -> None:
+    """Every file last modified an hour ago: a file modified in the two seconds before a run could
+    be saved again unseen, so no answer is kept for it (handbook/checks/kept.py)."""
+    hour_ago = time.time() - 3600
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (hour_ago, hour_ago))
+
+
 @pytest.fixture
 def cache(mini, monkeypatch, machines) -> Path:
-    """The handbook's own cache folder, and this machine's key in a folder of the test's."""
+    """The handbook's own cache folder, this machine's key in a folder of the test's, and the
+    handbook's files saved a while ago."""
     monkeypatch.delenv("HANDBOOK_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(machines / "this-machine"))
+    age(mini)
     return mini / ".cache" / "handbook"
 
 
@@ -71,6 +84,7 @@ def not_loaded(*_args, **_kwargs):
 
 def test_a_handbook_nothing_changed_in_is_not_loaded_again(mini, cache, monkeypatch):
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
+    age(mini)
     first = check_kept(mini, TODAY)
     assert "<script> is not allowed in a document" in [f.message for f in first.findings]
     assert kept_file(mini).is_file()
@@ -120,11 +134,7 @@ def test_any_change_to_the_repository_makes_it_load_again(mini, cache, change):
     assert messages(mini) == fresh(mini) != [DOCTORED.message]
 
 
-def test_another_day_a_setting_the_code_or_a_library_makes_it_load_again(mini, cache, monkeypatch, machines):
-    package = machines / "package"
-    package.mkdir()
-    (package / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
-    monkeypatch.setattr(kept, "PACKAGE", package)
+def test_another_day_a_setting_or_other_code_makes_it_load_again(mini, cache, monkeypatch):
     check_kept(mini, TODAY)
 
     def read_after(change) -> bool:
@@ -141,15 +151,12 @@ def test_another_day_a_setting_the_code_or_a_library_makes_it_load_again(mini, c
     def a_setting(changed) -> None:
         changed.setenv("HANDBOOK_ANYTHING", "1")
 
-    def the_code(_changed) -> None:
-        (package / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
+    def other_code(changed) -> None:  # the handbook's code, a library or Python, as the process imported them
+        changed.setattr(kept, "CODE_FINGERPRINT", "other code")
 
-    def a_library(changed) -> None:
-        changed.setattr(kept, "installed_distributions", lambda: ("markdown-3.8.dist-info",))
-
-    for change in (another_day, a_setting, the_code, a_library):
+    for change in (another_day, a_setting, other_code):
         assert read_after(change), change.__name__
-        check_kept(mini, TODAY)  # kept again, for the inputs as they are now
+        check_kept(mini, TODAY)  # kept again for the inputs as they are (one answer is kept for a handbook)
 
 
 def test_what_the_tools_make_is_not_part_of_the_answer(mini, cache):
@@ -181,31 +188,85 @@ def test_a_kept_answer_that_would_run_code_is_refused_even_signed_here(mini, cac
             return exec, (f"open({str(marker)!r}, 'w').close()",)
 
     check_kept(mini, TODAY)
-    fingerprint = inputs_fingerprint(mini.resolve(), TODAY)
-    assert fingerprint is not None
-    write_signed(mini.resolve(), kept_name(mini.resolve(), "checked"), fingerprint.encode() + b"\n" + pickle.dumps(RunsCode()))
+    inputs = read_inputs(mini.resolve(), TODAY)
+    assert inputs is not None
+    write_signed(mini.resolve(), kept_name(mini.resolve(), "checked"),
+                 inputs.fingerprint.encode() + b"\n" + pickle.dumps(RunsCode()))
     assert messages(mini) == fresh(mini)
     assert not marker.exists()
 
 
 def test_a_repository_holding_a_symbolic_link_is_always_loaded_again(mini, cache):
     (mini / "elsewhere").symlink_to(mini / "data")
-    assert inputs_fingerprint(mini.resolve(), TODAY) is None
+    assert read_inputs(mini.resolve(), TODAY) is None
     assert messages(mini) == fresh(mini)
     assert not kept_file(mini).exists()
 
 
-def test_nothing_is_kept_when_the_repository_changes_while_it_is_checked(mini, cache, monkeypatch):
-    loaded = kept.load_and_check
+@pytest.mark.parametrize("same_words", [False, True], ids=["changed", "saved again with the same words"])
+def test_nothing_is_kept_when_a_file_is_saved_while_it_is_checked(mini, cache, monkeypatch, same_words):
+    """An editor saving a file in place (emptied, then written) while it is read: the check may have
+    read it half-written, even when it ends with the same words."""
+    loaded, policy = kept.load_and_check, mini / POLICY
+    original = policy.read_bytes()
 
-    def changing_meanwhile(root, today):
+    def saving_meanwhile(root, today):
         handbook = loaded(root, today)
-        _change_a_document(mini)
+        policy.write_bytes(original if same_words else original + b"Changed.\n")
         return handbook
 
-    monkeypatch.setattr(kept, "load_and_check", changing_meanwhile)
+    monkeypatch.setattr(kept, "load_and_check", saving_meanwhile)
     check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
+
+
+def test_nothing_is_kept_for_a_file_saved_just_before_the_run(mini, cache):
+    _change_a_document(mini)
+    check_kept(mini, TODAY)
+    assert not kept_file(mini).exists()
+    age(mini)
+    check_kept(mini, TODAY)
+    assert kept_file(mini).exists()
+    assert kept_file(mini).stat().st_mode & 0o777 == 0o600  # what the handbook holds is for staff
+
+
+def test_a_key_committed_in_the_repository_signs_nothing(mini, cache, monkeypatch):
+    """A change could commit a key and an answer signed with it: a key inside the repository, or
+    one others may read (as every checked-out file is), is never used."""
+    committed = mini / ".cache" / "cura-handbook"
+    committed.mkdir(parents=True)
+    (committed / "cache-key").write_bytes(b"k" * 32)
+    (committed / "cache-key").chmod(0o600)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mini / ".cache"))
+    age(mini)
+    check_kept(mini, TODAY)
+    assert not kept_file(mini).exists()
+
+
+def test_a_key_others_may_read_signs_nothing(mini, cache, machines):
+    key = machines / "this-machine" / "cura-handbook" / "cache-key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o644)
+    check_kept(mini, TODAY)
+    assert not kept_file(mini).exists()
+
+
+def test_a_cache_folder_inside_the_handbook_keeps_nothing(mini, cache, monkeypatch):
+    """Its own files would be read as the handbook's (a page beside them, unseen): only a cache
+    folder outside the repository or under .cache/ keeps an answer."""
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / "docs" / "cache"))
+    assert read_inputs(mini.resolve(), TODAY) is None
+    check_kept(mini, TODAY)
+    assert not (mini / "docs" / "cache" / kept_name(mini.resolve(), "checked")).exists()
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / ".cache" / "elsewhere"))
+    assert read_inputs(mini.resolve(), TODAY) is not None
+
+
+def test_a_cache_folder_that_is_a_symbolic_link_loop_is_only_a_slower_check(mini, cache, monkeypatch, machines):
+    (machines / "loop").symlink_to(machines / "loop")
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(machines / "loop"))
+    assert messages(mini) == fresh(mini)
 
 
 def test_the_build_reads_the_kept_handbook(mini, cache, monkeypatch):
@@ -213,6 +274,7 @@ def test_the_build_reads_the_kept_handbook(mini, cache, monkeypatch):
     monkeypatch.setenv("HANDBOOK_TODAY", TODAY.isoformat())  # the day the build takes
     monkeypatch.delenv("HANDBOOK_EDITION", raising=False)
     load_and_check_kept(mini, TODAY)
+    assert kept_file(mini, "handbook").is_file()
     doctor(mini, "handbook")
     monkeypatch.setattr(kept, "load_and_check", not_loaded)
     env = SimpleNamespace(project_dir=str(mini), variables={}, macro=lambda function, name: None)
@@ -222,6 +284,7 @@ def test_the_build_reads_the_kept_handbook(mini, cache, monkeypatch):
 
 def test_handbook_check_prints_the_kept_answer_until_something_changes(mini, cache):
     (mini / "mkdocs.yml").write_text("site_name: A home\n", encoding="utf-8")  # the repository's top
+    age(mini)
     first = handbook_command(mini, "check")
     assert first.returncode == 0, first.stdout + first.stderr
     doctor(mini)

@@ -4,15 +4,20 @@ changed in since the last one reads its answer instead of reading every document
 
 What is kept is used only when everything it could depend on is the same: every file in the
 repository by its content (all but what the tools make: the site, the export, caches, git and the
-Python environment; handbook/sources/cache.py, MADE_FOLDERS), the handbook's code by its content,
-the libraries installed and their versions, Python's version, every HANDBOOK_ setting, and the day.
-A repository holding a symbolic link or a very large file is not hashed: it is always loaded again.
-The inputs are hashed again after loading, and the answer is kept only if nothing changed while it
-was being worked out.
+Python environment; handbook/sources/cache.py, MADE_FOLDERS), the handbook's code as this process
+imported it, the libraries installed then, Python's version, every HANDBOOK_ setting, and the day.
+A repository holding a symbolic link or a very large file, or with its cache folder inside it
+anywhere but `.cache/`, is not kept: it is always loaded again.
 
-The kept handbook is a pickle, signed with this machine's secret like every cache file; one that is
-not signed here is never read. Even so, it is read by an unpickler that makes only the handbook's
-own data classes, dates and paths, and nothing else."""
+An answer is kept only if no file changed while it was worked out: every file's inode, size and
+times of change are read again after loading and must be the same (a file saved again, even with
+the same words, has new times), and no file may have been modified in the two seconds before the
+run began (a file system's clock ticks coarsely: a second save within the same tick could leave
+the same times, as git knows of its index).
+
+The kept handbook is a pickle, signed with this machine's secret like every cache file, and readable
+by its owner only (it holds staff-only documents); one not signed here is never read. Even so, it
+is read by an unpickler that makes only the handbook's own data classes, dates and paths."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import io
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -32,14 +38,21 @@ from handbook.model.findings import Finding, WithFindings
 from handbook.model.handbook import Handbook
 from handbook.sources.cache import (
     CACHE_VAR,
+    MADE_FOLDERS,
+    Tree,
     cache_dir,
+    inside,
     installed_distributions,
     read_signed,
-    tree_fingerprint,
+    read_tree,
     write_signed,
 )
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the handbook's code, as this process runs it
+# The code this process runs, as it is imported: a later change on disk is not what runs here.
+PACKAGE = Path(__file__).resolve().parent.parent
+_package = read_tree(PACKAGE)
+CODE_FINGERPRINT = "\0".join([_package.contents if _package else "unhashable", sys.version, *installed_distributions()])
+RECENT_NS = 2_000_000_000  # a file modified this shortly before a run began may be saved again unseen
 MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB
 SETTINGS_PREFIX = "HANDBOOK_"
 DATA_MODULES = ("handbook.model.", "handbook.sources.files", "handbook.checks.kept")
@@ -66,17 +79,24 @@ def kept_name(root: Path, kind: str) -> str:
     return f"{kind}-{hashlib.sha256(str(root).encode('utf-8', 'surrogateescape')).hexdigest()[:16]}.pickle"
 
 
-def inputs_fingerprint(root: Path, today: dt.date) -> str | None:
-    """One hash of everything a loaded and checked handbook depends on (above), or None when the
-    repository cannot be hashed as it is."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a run's answer depends on: `fingerprint` names it all; `repository` is the tree as read."""
+    fingerprint: str
+    repository: Tree
+
+
+def read_inputs(root: Path, today: dt.date) -> Inputs | None:
+    """Everything a loaded and checked handbook depends on (above), or None when it cannot be kept."""
     folder = cache_dir(root) if os.environ.get(CACHE_VAR, "").strip() else None  # a cache folder named for the run
-    repository = tree_fingerprint(root, frozenset({folder.resolve()}) if folder else frozenset())
-    code = tree_fingerprint(PACKAGE)
-    if repository is None or code is None:
+    if folder is not None and inside(folder, root) and not any(inside(folder, root / made) for made in MADE_FOLDERS):
+        return None  # its own files would be read as the handbook's
+    repository = read_tree(root)
+    if repository is None:
         return None
     settings = sorted((name, value) for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX))
-    parts = [repository, code, sys.version, *installed_distributions(), repr(settings), today.isoformat()]
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    parts = [repository.contents, CODE_FINGERPRINT, repr(settings), today.isoformat()]
+    return Inputs(hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), repository)
 
 
 class _HandbookUnpickler(pickle.Unpickler):
@@ -89,15 +109,15 @@ class _HandbookUnpickler(pickle.Unpickler):
         return found
 
 
-def _read_kept(root: Path, kind: str, fingerprint: str | None, made: type[T]) -> T | None:
-    """The `made` kept for `fingerprint`, or None (nothing kept, kept for other inputs, or not readable)."""
-    if fingerprint is None:
+def _read_kept(root: Path, kind: str, inputs: Inputs | None, made: type[T]) -> T | None:
+    """The `made` kept for these inputs, or None (nothing kept, kept for other inputs, or not readable)."""
+    if inputs is None:
         return None
     payload = read_signed(root, kept_name(root, kind), MAX_KEPT_BYTES)
     if payload is None:
         return None
     kept_for, _, pickled = payload.partition(b"\n")
-    if kept_for != fingerprint.encode("ascii"):
+    if kept_for != inputs.fingerprint.encode("ascii"):
         return None
     collecting = gc.isenabled()
     gc.disable()  # while thousands of objects are made, the collector would walk them again and again (3 times slower)
@@ -111,37 +131,43 @@ def _read_kept(root: Path, kind: str, fingerprint: str | None, made: type[T]) ->
     return kept if isinstance(kept, made) else None
 
 
-def _keep(root: Path, kind: str, fingerprint: str, kept: object) -> None:
+def _keep(root: Path, kind: str, inputs: Inputs, kept: object) -> None:
     try:
         pickled = pickle.dumps(kept, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # something loaded that cannot be kept: the next run loads it again
-    write_signed(root, kept_name(root, kind), fingerprint.encode("ascii") + b"\n" + pickled)
+    write_signed(root, kept_name(root, kind), inputs.fingerprint.encode("ascii") + b"\n" + pickled, mode=0o600)
 
 
-def _load_check_and_keep(root: Path, today: dt.date, fingerprint: str | None, whole: bool) -> Handbook:
-    """load_and_check, keeping what it found for `fingerprint` (and the whole handbook if `whole`)
-    when nothing changed while it ran."""
+def _load_check_and_keep(root: Path, today: dt.date, inputs: Inputs | None, started_ns: int, whole: bool) -> Handbook:
+    """load_and_check, keeping what it found for `inputs` (and the whole handbook if `whole`) when
+    no file changed while it ran (above)."""
     handbook = load_and_check(root, today)
-    if fingerprint is not None and inputs_fingerprint(root, today) == fingerprint:
-        if whole:
-            _keep(root, "handbook", fingerprint, handbook)
-        _keep(root, "checked", fingerprint, Checked.of(handbook))
+    if inputs is None or inputs.repository.newest_ns >= started_ns - RECENT_NS:
+        return handbook
+    after = read_tree(root, contents=False)
+    if after is None or after.times != inputs.repository.times:
+        return handbook
+    if whole:
+        _keep(root, "handbook", inputs, handbook)
+    _keep(root, "checked", inputs, Checked.of(handbook))
     return handbook
 
 
 def load_and_check_kept(root: Path, today: dt.date) -> Handbook:
     """load_and_check, or the handbook it gave last time when nothing it depends on has changed since."""
-    root = root.resolve()
-    fingerprint = inputs_fingerprint(root, today)
-    kept = _read_kept(root, "handbook", fingerprint, Handbook)
-    return kept if kept is not None else _load_check_and_keep(root, today, fingerprint, whole=True)
+    started_ns = time.time_ns()
+    root = Path(os.path.realpath(root))
+    inputs = read_inputs(root, today)
+    kept = _read_kept(root, "handbook", inputs, Handbook)
+    return kept if kept is not None else _load_check_and_keep(root, today, inputs, started_ns, whole=True)
 
 
 def check_kept(root: Path, today: dt.date) -> Checked:
     """What load_and_check finds, or what it found last time when nothing it depends on has changed
     since (kept apart from the handbook itself, which is far larger to read and write)."""
-    root = root.resolve()
-    fingerprint = inputs_fingerprint(root, today)
-    kept = _read_kept(root, "checked", fingerprint, Checked)
-    return kept if kept is not None else Checked.of(_load_check_and_keep(root, today, fingerprint, whole=False))
+    started_ns = time.time_ns()
+    root = Path(os.path.realpath(root))
+    inputs = read_inputs(root, today)
+    kept = _read_kept(root, "checked", inputs, Checked)
+    return kept if kept is not None else Checked.of(_load_check_and_keep(root, today, inputs, started_ns, whole=False))

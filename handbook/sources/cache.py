@@ -24,8 +24,10 @@ import json
 import os
 import secrets
 import stat
+import struct
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 CACHE_VAR = "HANDBOOK_CACHE_DIR"
@@ -47,8 +49,23 @@ def cache_dir(root: Path) -> Path | None:
 
 
 def key_folder() -> Path:
+    """Where this machine's secret is kept: $XDG_CACHE_HOME/cura-handbook, by default under ~/.cache
+    (a relative XDG_CACHE_HOME is ignored, as the XDG specification says)."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / KEY_FOLDER
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / KEY_FOLDER
+
+
+def inside(path: Path | str, folder: Path | str) -> bool:
+    """Whether `path` is `folder` or in it, once every symbolic link on the way is followed."""
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, top]) == top
+
+
+def signing_key(root: Path) -> bytes | None:
+    """This machine's secret, for cache files of the handbook at `root`; None when it is kept inside
+    the repository itself, where a change could commit one of its own."""
+    folder = key_folder()
+    return None if inside(folder, root) else machine_key(folder)
 
 
 @functools.cache
@@ -68,7 +85,10 @@ def machine_key(folder: Path) -> bytes | None:
                 pass
             finally:
                 os.unlink(temporary)
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as kept:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as kept:
+            made = os.fstat(kept.fileno())
+            if not stat.S_ISREG(made.st_mode) or made.st_uid != os.geteuid() or made.st_mode & 0o077:
+                return None  # not one this user made for itself (a checked-out file is readable by all)
             key = kept.read(KEY_BYTES + 1)
     except OSError:
         return None
@@ -126,18 +146,30 @@ MADE_FOLDERS = frozenset({".git", ".venv", "site", "dist", ".cache", ".pytest_ca
 MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
 
 
-def tree_fingerprint(top: Path, leave_out: frozenset[Path] = frozenset()) -> str | None:
-    """One hash of everything in the folder `top`, by path and content: every folder and file but
-    the MADE_FOLDERS at its top and the folders in `leave_out`.
-    None when the folder holds something whose content cannot be hashed as it is: a symbolic link,
-    anything that is not a file or a folder, or a file over 32 MiB."""
-    digest = hashlib.sha256()
-    left_out = {os.path.join(top, name) for name in MADE_FOLDERS} | {str(path) for path in leave_out}
+@dataclass(frozen=True)
+class Tree:
+    """A folder as it is now: `contents` hashes every folder and file (by path, and each file by
+    content), `times` every file's inode, size and times of change, and `newest_ns` is the latest
+    time a file was modified (nanoseconds)."""
+    contents: str
+    times: str
+    newest_ns: int
+
+
+def read_tree(top: Path, contents: bool = True) -> Tree | None:
+    """The folder `top` as it is now: every folder and file but the MADE_FOLDERS at its top (with
+    `contents` False, only their times are read: `contents` is then empty). None when the folder
+    holds something whose content cannot be hashed as it is: a symbolic link, anything that is not
+    a file or a folder, a file over 32 MiB or one that changes while it is read."""
+    by_content, by_times, newest = hashlib.sha256(), hashlib.sha256(), 0
+    left_out = {os.path.join(top, name) for name in MADE_FOLDERS}
     folders = [str(top)]
     try:
         while folders:
             folder = folders.pop()
-            digest.update(b"folder\0" + os.fsencode(folder[len(str(top)):]) + b"\0")
+            record = b"folder\0" + os.fsencode(folder[len(str(top)):]) + b"\0"
+            by_content.update(record)
+            by_times.update(record)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
             for entry in entries:
@@ -146,18 +178,22 @@ def tree_fingerprint(top: Path, leave_out: frozenset[Path] = frozenset()) -> str
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                     continue
-                size = entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else None
-                if size is None or size > MAX_TREE_FILE_BYTES:
+                found = entry.stat(follow_symlinks=False) if entry.is_file(follow_symlinks=False) else None
+                if found is None or found.st_size > MAX_TREE_FILE_BYTES:
                     return None
-                with open(entry.path, "rb") as file:
-                    content = file.read(size + 1)
-                if len(content) != size:  # changed while it was read
-                    return None
-                digest.update(b"file\0" + os.fsencode(entry.name) + b"\0" + len(content).to_bytes(8, "big"))
-                digest.update(content)
+                name = b"file\0" + os.fsencode(entry.name) + b"\0"
+                by_times.update(name + struct.pack("<4q", found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+                newest = max(newest, found.st_mtime_ns)
+                if contents:
+                    with open(entry.path, "rb") as file:
+                        content = file.read(found.st_size + 1)
+                    if len(content) != found.st_size:  # changed while it was read
+                        return None
+                    by_content.update(name + len(content).to_bytes(8, "big"))
+                    by_content.update(content)
     except OSError:
         return None
-    return digest.hexdigest()
+    return Tree(by_content.hexdigest() if contents else "", by_times.hexdigest(), newest)
 
 
 def installed_distributions() -> tuple[str, ...]:
@@ -174,7 +210,7 @@ def installed_distributions() -> tuple[str, ...]:
 def read_signed(root: Path, name: str, max_bytes: int = MAX_CACHE_BYTES) -> bytes | None:
     """What cache file `name` holds, or None when it is missing, unreadable, larger than
     `max_bytes` or not signed by this machine."""
-    folder, key = cache_dir(root), machine_key(key_folder())
+    folder, key = cache_dir(root), signing_key(root)
     if folder is None or key is None:
         return None
     try:
@@ -190,9 +226,10 @@ def read_signed(root: Path, name: str, max_bytes: int = MAX_CACHE_BYTES) -> byte
     return payload
 
 
-def write_signed(root: Path, name: str, payload: bytes) -> None:
-    """Replace cache file `name` with `payload`, signed, in one step (a reader never sees half a file)."""
-    folder, key = cache_dir(root), machine_key(key_folder())
+def write_signed(root: Path, name: str, payload: bytes, mode: int = 0o644) -> None:
+    """Replace cache file `name` with `payload`, signed, in one step (a reader never sees half a file).
+    By default readable by all, like any file the build writes; `mode` 0o600 for what staff alone may read."""
+    folder, key = cache_dir(root), signing_key(root)
     if folder is None or key is None:
         return
     try:
@@ -201,7 +238,7 @@ def write_signed(root: Path, name: str, payload: bytes) -> None:
     except OSError:
         return
     try:
-        os.chmod(temporary, 0o644)  # like any file the build writes (mkstemp makes it private)
+        os.chmod(temporary, mode)  # mkstemp makes it private
         with os.fdopen(handle, "wb") as out:
             out.write(signed(key, payload))
         os.replace(temporary, folder / name)
