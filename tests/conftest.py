@@ -162,18 +162,26 @@ def pytest_configure(config):
         os.environ["HANDBOOK_CACHE_DIR"] = _run["cache"]
 
 
+def whole_suite(config, reporter) -> bool:
+    """Whether this run is the whole suite: pytest's own test paths, with no --tier, -k or -m and
+    nothing deselected. (With pytest-xdist the workers deselect, so the controller's reporter never
+    counts a --tier run's deselected tests: the options themselves are read.)"""
+    return (config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.getoption("--tier")
+            and not config.getoption("keyword") and not config.getoption("markexpr")
+            and not (reporter is not None and reporter.stats.get("deselected")))
+
+
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller records the run
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     counts = {key: len(reporter.stats.get(key, [])) for key in ("passed", "failed", "error", "skipped")} \
         if reporter is not None else {}
-    # The whole suite: pytest's own test paths, nothing deselected (no --tier, -k or -m).
-    whole = (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS
-             and not (reporter is not None and reporter.stats.get("deselected")))
+    if not whole_suite(session.config, reporter):
+        return  # the record is of `make test`: a run of part of the suite leaves it as it is
     record = {"finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "duration_s": round(time.perf_counter() - _run["started"], 1), "exit_status": int(exitstatus),
-              "collected": session.testscollected, **counts, "whole_suite": whole,
+              "collected": session.testscollected, **counts, "whole_suite": True,
               "args": [str(a) for a in session.config.args]}
     try:
         TEST_RUN_RECORD.parent.mkdir(parents=True, exist_ok=True)

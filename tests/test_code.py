@@ -8,9 +8,10 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
-from conftest import BIN, REPO, copy_handbook, run
+from conftest import BIN, REPO, copy_handbook, run, whole_suite
 
 from bench.handbooks import FIXED_TODAY, make_handbook, newest_real_date
 
@@ -114,3 +115,22 @@ def test_the_benchmark_stops_at_once_on_a_synthetic_handbook_that_does_not_pass(
         make_handbook(tmp_path, 30, dt.date(2026, 1, 1))  # the real documents' dates are after that day
     assert str(stopped.value).startswith("bench: the synthetic handbook of 30 documents does not pass the checks (")
     assert "is after today (1 January 2026)" in str(stopped.value)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("source, options, deselected, whole", [
+    ("testpaths", {}, [], True),
+    ("testpaths", {"--tier": "unit"}, [], False),   # with pytest-xdist, nothing is counted as deselected
+    ("testpaths", {"keyword": "kept"}, [], False),
+    ("testpaths", {"markexpr": "unit"}, [], False),
+    ("testpaths", {}, ["a test"], False),
+    ("args", {}, [], False),
+], ids=["make test", "a tier", "-k", "-m", "deselected", "named tests"])
+def test_only_a_run_of_the_whole_suite_is_recorded_for_the_benchmark(source, options, deselected, whole):
+    """`make bench` reports the last record as `make test`'s time: a unit-tier run of 20 s once
+    stood in for it."""
+    config = SimpleNamespace(args_source={"testpaths": pytest.Config.ArgsSource.TESTPATHS,
+                                          "args": pytest.Config.ArgsSource.ARGS}[source],
+                             getoption=lambda name: options.get(name))
+    reporter = SimpleNamespace(stats={"deselected": deselected} if deselected else {})
+    assert whole_suite(config, reporter) is whole

@@ -116,6 +116,17 @@ def test_the_fingerprint_changes_with_any_module_of_the_code(tmp_path):
     assert len({first, changed, added, package_fingerprint(package, ("markdown 3.7", "jinja2 3.1"))}) == 4
 
 
+def test_an_editors_lock_file_in_the_code_is_not_a_traceback(tmp_path):
+    """Emacs marks a file with unsaved changes by a symbolic link leading nowhere, `.#rules.py`."""
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
+    (package / ".#rules.py").symlink_to("someone@host.1234")
+    first = package_fingerprint(package, ())
+    (package / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
+    assert package_fingerprint(package, ()) != first
+
+
 def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch, machines):
     """A change could commit a cache saying its harmful page passed, wherever the cache is read
     from: only a file signed with this machine's key is read."""

@@ -20,11 +20,12 @@ import macros
 from handbook.checks import kept
 from handbook.checks.kept import Checked, check_kept, kept_name, load_and_check_kept, read_inputs
 from handbook.model.findings import Finding, Severity
-from handbook.sources.cache import write_signed
+from handbook.sources.cache import read_tree, write_signed
 
 pytestmark = pytest.mark.unit
 
 POLICY = "policies/missing-child.md"
+RECENT_S = kept.RECENT_NS / 1e9  # as the handbook runs (the tests' own runs in process take 50 ms)
 DOCTORED = Finding(Severity.ERROR, "the cache", "a finding no check makes, written into the kept answer", "none",
                    "content-policy")
 
@@ -34,22 +35,21 @@ def machines(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("machines")  # outside the handbook, as a home folder's cache is
 
 
-def age(root: Path) -> None:
-    """Every file last modified an hour ago: a file modified in the two seconds before a run could
-    be saved again unseen, so no answer is kept for it (handbook/checks/kept.py)."""
-    hour_ago = time.time() - 3600
-    for path in root.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            os.utime(path, (hour_ago, hour_ago))
+def settle() -> None:
+    """Wait until the handbook's files were saved longer ago than RECENT_NS, which the tests set to
+    50 ms (a file saved just before a run could be saved again unseen, so no answer is kept for it:
+    handbook/checks/kept.py)."""
+    time.sleep(0.1)
 
 
 @pytest.fixture
 def cache(mini, monkeypatch, machines) -> Path:
     """The handbook's own cache folder, this machine's key in a folder of the test's, and the
-    handbook's files saved a while ago."""
+    handbook's files saved a little while ago."""
     monkeypatch.delenv("HANDBOOK_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(machines / "this-machine"))
-    age(mini)
+    monkeypatch.setattr(kept, "RECENT_NS", 50_000_000)
+    settle()
     return mini / ".cache" / "handbook"
 
 
@@ -84,7 +84,7 @@ def not_loaded(*_args, **_kwargs):
 
 def test_a_handbook_nothing_changed_in_is_not_loaded_again(mini, cache, monkeypatch):
     write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
-    age(mini)
+    settle()
     first = check_kept(mini, TODAY)
     assert "<script> is not allowed in a document" in [f.message for f in first.findings]
     assert kept_file(mini).is_file()
@@ -203,31 +203,70 @@ def test_a_repository_holding_a_symbolic_link_is_always_loaded_again(mini, cache
     assert not kept_file(mini).exists()
 
 
-@pytest.mark.parametrize("same_words", [False, True], ids=["changed", "saved again with the same words"])
-def test_nothing_is_kept_when_a_file_is_saved_while_it_is_checked(mini, cache, monkeypatch, same_words):
-    """An editor saving a file in place (emptied, then written) while it is read: the check may have
-    read it half-written, even when it ends with the same words."""
-    loaded, policy = kept.load_and_check, mini / POLICY
-    original = policy.read_bytes()
+def _saved_again(root: Path) -> None:
+    policy = root / POLICY
+    policy.write_bytes(policy.read_bytes())  # in place, as an editor saves: emptied, then written
 
-    def saving_meanwhile(root, today):
+
+def _added_for_a_moment(root: Path) -> None:
+    (root / "docs" / "map.md").write_text("# Map\n", encoding="utf-8")
+    (root / "docs" / "map.md").unlink()
+
+
+def _moved_away_and_back(root: Path) -> None:
+    (root / "policies").rename(root / "policies-away")
+    (root / "policies-away").rename(root / "policies")
+
+
+@pytest.mark.parametrize("meanwhile", [_change_a_document, _saved_again, _added_for_a_moment, _moved_away_and_back],
+                         ids=["changed", "saved again with the same words", "a file added for a moment",
+                              "a folder moved away and back"])
+def test_nothing_is_kept_when_the_repository_changes_while_it_is_checked(mini, cache, monkeypatch, meanwhile):
+    """The check may have read a file half-written, or a file that was there only for a moment,
+    even when everything ends as it began."""
+    (mini / "docs").mkdir(exist_ok=True)
+    settle()
+    loaded = kept.load_and_check
+
+    def changing_meanwhile(root, today):
         handbook = loaded(root, today)
-        policy.write_bytes(original if same_words else original + b"Changed.\n")
+        meanwhile(mini)
         return handbook
 
-    monkeypatch.setattr(kept, "load_and_check", saving_meanwhile)
+    monkeypatch.setattr(kept, "load_and_check", changing_meanwhile)
     check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
 
 
-def test_nothing_is_kept_for_a_file_saved_just_before_the_run(mini, cache):
+def test_a_file_saved_with_an_old_modification_time_counts_as_saved_now(machines):
+    """A copy that keeps times (cp -p, rsync -t, tar) says a file was modified long ago; the time
+    its inode changed cannot be set, and counts."""
+    saved_ns = time.time_ns()
+    (machines / "policy.md").write_text("Saved now.\n", encoding="utf-8")
+    hour_ago = time.time() - 3600
+    os.utime(machines / "policy.md", (hour_ago, hour_ago))
+    tree = read_tree(machines)
+    assert tree is not None and tree.newest_ns >= saved_ns - 10_000_000  # (a file system's clock ticks coarsely)
+
+
+def test_nothing_is_kept_for_a_file_saved_just_before_the_run(mini, cache, monkeypatch):
     _change_a_document(mini)
-    check_kept(mini, TODAY)
+    with monkeypatch.context() as as_made:
+        as_made.setattr(kept, "RECENT_NS", int(RECENT_S * 1e9))  # as the handbook runs
+        check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
-    age(mini)
+    settle()
     check_kept(mini, TODAY)
     assert kept_file(mini).exists()
     assert kept_file(mini).stat().st_mode & 0o777 == 0o600  # what the handbook holds is for staff
+
+
+def test_nothing_is_kept_for_code_that_cannot_be_hashed(mini, cache, monkeypatch):
+    """An editor's lock file in the code (a symbolic link, `.#rules.py`): a change to the code
+    would go unseen."""
+    monkeypatch.setattr(kept, "_package", None)
+    check_kept(mini, TODAY)
+    assert not kept_file(mini).exists()
 
 
 def test_a_key_committed_in_the_repository_signs_nothing(mini, cache, monkeypatch):
@@ -238,29 +277,45 @@ def test_a_key_committed_in_the_repository_signs_nothing(mini, cache, monkeypatc
     (committed / "cache-key").write_bytes(b"k" * 32)
     (committed / "cache-key").chmod(0o600)
     monkeypatch.setenv("XDG_CACHE_HOME", str(mini / ".cache"))
-    age(mini)
+    settle()
     check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
 
 
-def test_a_key_others_may_read_signs_nothing(mini, cache, machines):
+@pytest.mark.parametrize("made", ["readable by others", "a hard link", "in a folder others may write to"])
+def test_a_key_this_user_did_not_make_for_itself_signs_nothing(mini, cache, machines, made):
     key = machines / "this-machine" / "cura-handbook" / "cache-key"
-    key.parent.mkdir(parents=True)
+    key.parent.mkdir(parents=True, mode=0o700)
     key.write_bytes(b"k" * 32)
-    key.chmod(0o644)
+    key.chmod(0o600)
+    if made == "readable by others":
+        key.chmod(0o644)
+    elif made == "a hard link":
+        os.link(key, machines / "linked-key")
+    else:
+        key.parent.chmod(0o777)
     check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
 
 
-def test_a_cache_folder_inside_the_handbook_keeps_nothing(mini, cache, monkeypatch):
-    """Its own files would be read as the handbook's (a page beside them, unseen): only a cache
-    folder outside the repository or under .cache/ keeps an answer."""
-    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / "docs" / "cache"))
+@pytest.mark.parametrize("folder", ["docs/cache", "site/cache", "dist"])
+def test_a_cache_folder_inside_the_handbook_keeps_nothing(mini, cache, monkeypatch, folder):
+    """Its own files would be read as the handbook's (a page beside them, unseen) or published with
+    the site: only a cache folder outside the repository or under .cache/ keeps an answer."""
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / folder))
     assert read_inputs(mini.resolve(), TODAY) is None
     check_kept(mini, TODAY)
-    assert not (mini / "docs" / "cache" / kept_name(mini.resolve(), "checked")).exists()
+    assert not (mini / folder / kept_name(mini.resolve(), "checked")).exists()
     monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / ".cache" / "elsewhere"))
     assert read_inputs(mini.resolve(), TODAY) is not None
+
+
+def test_a_cache_folder_a_change_sends_elsewhere_keeps_nothing(mini, cache, monkeypatch, machines):
+    """A committed link `.cache -> ../elsewhere` would send the kept answers out of the repository."""
+    (machines / "elsewhere").mkdir()
+    (mini / ".cache").symlink_to(machines / "elsewhere")
+    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(mini / ".cache" / "handbook"))
+    assert read_inputs(mini.resolve(), TODAY) is None
 
 
 def test_a_cache_folder_that_is_a_symbolic_link_loop_is_only_a_slower_check(mini, cache, monkeypatch, machines):
@@ -284,7 +339,7 @@ def test_the_build_reads_the_kept_handbook(mini, cache, monkeypatch):
 
 def test_handbook_check_prints_the_kept_answer_until_something_changes(mini, cache):
     (mini / "mkdocs.yml").write_text("site_name: A home\n", encoding="utf-8")  # the repository's top
-    age(mini)
+    time.sleep(RECENT_S + 0.1)  # the command keeps nothing for files saved in the two seconds before it
     first = handbook_command(mini, "check")
     assert first.returncode == 0, first.stdout + first.stderr
     doctor(mini)

@@ -6,14 +6,16 @@ What is kept is used only when everything it could depend on is the same: every 
 repository by its content (all but what the tools make: the site, the export, caches, git and the
 Python environment; handbook/sources/cache.py, MADE_FOLDERS), the handbook's code as this process
 imported it, the libraries installed then, Python's version, every HANDBOOK_ setting, and the day.
-A repository holding a symbolic link or a very large file, or with its cache folder inside it
-anywhere but `.cache/`, is not kept: it is always loaded again.
+A repository holding a symbolic link (`.cache` too) or a very large file, or with its cache folder
+inside it anywhere but under `.cache/`, or code that cannot be hashed as it is, is not kept: it is
+always loaded again.
 
-An answer is kept only if no file changed while it was worked out: every file's inode, size and
-times of change are read again after loading and must be the same (a file saved again, even with
-the same words, has new times), and no file may have been modified in the two seconds before the
-run began (a file system's clock ticks coarsely: a second save within the same tick could leave
-the same times, as git knows of its index).
+An answer is kept only if no file changed while it was worked out: every file's and folder's
+inode, size and times of change are read again after loading and must be the same (a file saved
+again, even with the same words, has new times; a file added or taken away, even for a moment,
+changes its folder's), and nothing may have changed in the two seconds before the run began (a
+file system's clock ticks coarsely: a second save within the same tick could leave the same
+times, as git knows of its index).
 
 The kept handbook is a pickle, signed with this machine's secret like every cache file, and readable
 by its owner only (it holds staff-only documents); one not signed here is never read. Even so, it
@@ -38,7 +40,6 @@ from handbook.model.findings import Finding, WithFindings
 from handbook.model.handbook import Handbook
 from handbook.sources.cache import (
     CACHE_VAR,
-    MADE_FOLDERS,
     Tree,
     cache_dir,
     inside,
@@ -52,6 +53,7 @@ from handbook.sources.cache import (
 PACKAGE = Path(__file__).resolve().parent.parent
 _package = read_tree(PACKAGE)
 CODE_FINGERPRINT = "\0".join([_package.contents if _package else "unhashable", sys.version, *installed_distributions()])
+CACHE_FOLDER = ".cache"
 RECENT_NS = 2_000_000_000  # a file modified this shortly before a run began may be saved again unseen
 MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB
 SETTINGS_PREFIX = "HANDBOOK_"
@@ -88,9 +90,11 @@ class Inputs:
 
 def read_inputs(root: Path, today: dt.date) -> Inputs | None:
     """Everything a loaded and checked handbook depends on (above), or None when it cannot be kept."""
+    if _package is None or os.path.islink(root / CACHE_FOLDER):
+        return None  # code that cannot be hashed as it is; a cache folder a change could send anywhere
     folder = cache_dir(root) if os.environ.get(CACHE_VAR, "").strip() else None  # a cache folder named for the run
-    if folder is not None and inside(folder, root) and not any(inside(folder, root / made) for made in MADE_FOLDERS):
-        return None  # its own files would be read as the handbook's
+    if folder is not None and inside(folder, root) and not inside(folder, root / CACHE_FOLDER):
+        return None  # its own files would be read as the handbook's, or published with the site
     repository = read_tree(root)
     if repository is None:
         return None

@@ -86,8 +86,9 @@ def machine_key(folder: Path) -> bytes | None:
             finally:
                 os.unlink(temporary)
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as kept:
-            made = os.fstat(kept.fileno())
-            if not stat.S_ISREG(made.st_mode) or made.st_uid != os.geteuid() or made.st_mode & 0o077:
+            made, place = os.fstat(kept.fileno()), os.stat(folder)
+            if (not stat.S_ISREG(made.st_mode) or made.st_uid != os.geteuid() or made.st_mode & 0o077 or made.st_nlink != 1
+                    or place.st_uid != os.geteuid() or place.st_mode & 0o022):
                 return None  # not one this user made for itself (a checked-out file is readable by all)
             key = kept.read(KEY_BYTES + 1)
     except OSError:
@@ -135,7 +136,11 @@ def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
     for version in versions:
         digest.update(f"\0{version}".encode())
     for path in sorted(package.rglob("*.py")):
-        digest.update(b"\0" + path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+        try:  # an editor's lock file (a symbolic link leading nowhere, `.#rules.py`) is not code
+            content = path.read_bytes() if path.is_file() else b"not a file"
+        except OSError:
+            content = b"unreadable"
+        digest.update(b"\0" + path.relative_to(package).as_posix().encode("utf-8") + b"\0" + content)
     return digest.hexdigest()
 
 
@@ -149,8 +154,8 @@ MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
 @dataclass(frozen=True)
 class Tree:
     """A folder as it is now: `contents` hashes every folder and file (by path, and each file by
-    content), `times` every file's inode, size and times of change, and `newest_ns` is the latest
-    time a file was modified (nanoseconds)."""
+    content), `times` every file's and folder's inode, size and times of change (but the top
+    folder's own), and `newest_ns` is the latest of those times (nanoseconds)."""
     contents: str
     times: str
     newest_ns: int
@@ -170,6 +175,10 @@ def read_tree(top: Path, contents: bool = True) -> Tree | None:
             record = b"folder\0" + os.fsencode(folder[len(str(top)):]) + b"\0"
             by_content.update(record)
             by_times.update(record)
+            if folder != str(top):  # (the top's own times change whenever a tool makes site/ or .cache/)
+                own = os.lstat(folder)  # a file added or taken away, even for a moment, changes its folder's times
+                by_times.update(struct.pack("<3q", own.st_ino, own.st_mtime_ns, own.st_ctime_ns))
+                newest = max(newest, own.st_mtime_ns, own.st_ctime_ns)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
             for entry in entries:
@@ -183,7 +192,7 @@ def read_tree(top: Path, contents: bool = True) -> Tree | None:
                     return None
                 name = b"file\0" + os.fsencode(entry.name) + b"\0"
                 by_times.update(name + struct.pack("<4q", found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
-                newest = max(newest, found.st_mtime_ns)
+                newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)  # a copy may set an old mtime, never a ctime
                 if contents:
                     with open(entry.path, "rb") as file:
                         content = file.read(found.st_size + 1)
