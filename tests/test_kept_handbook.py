@@ -18,8 +18,9 @@ from conftest import TODAY, front_matter, handbook_command, write_document
 
 import macros
 from handbook.checks import kept
-from handbook.checks.kept import Checked, check_kept, kept_name, load_and_check_kept, read_inputs
+from handbook.checks.kept import Checked, check_kept, code_fingerprint, kept_name, load_and_check_kept, read_inputs
 from handbook.model.findings import Finding, Severity
+from handbook.sources import cache as cache_module
 from handbook.sources.cache import read_tree, write_signed
 
 pytestmark = pytest.mark.unit
@@ -178,29 +179,90 @@ def test_an_answer_kept_on_another_machine_is_never_read(mini, cache, monkeypatc
     assert messages(mini) == fresh(mini)
 
 
-def test_a_kept_answer_that_would_run_code_is_refused_even_signed_here(mini, cache, machines):
+def _calls(module: str, name: str, *args: str) -> bytes:
+    """A pickle that looks up `name` in `module` and calls it with `args` (protocol 4, by hand: a
+    dotted name reaches what a module imported)."""
+    def text(value: str) -> bytes:
+        encoded = value.encode("utf-8")
+        return b"\x8c" + bytes([len(encoded)]) + encoded
+    return b"\x80\x04" + text(module) + text(name) + b"\x93(" + b"".join(map(text, args)) + b"tR."
+
+
+@pytest.mark.parametrize("module, name", [("builtins", "exec"), ("handbook.checks.kept", "io.FileIO")],
+                         ids=["a function", "a class another module imported"])
+def test_a_kept_answer_that_would_run_code_is_refused_even_signed_here(mini, cache, machines, module, name):
     """Should this machine's key ever leak, a kept file still makes nothing but the handbook's own
-    data: a pickle that calls a function is refused, and the handbook is loaded again."""
+    data: a pickle that calls a function, or reaches a class through a module that imported it, is
+    refused, and the handbook is loaded again."""
     marker = machines / "ran"
-
-    class RunsCode:
-        def __reduce__(self):
-            return exec, (f"open({str(marker)!r}, 'w').close()",)
-
+    arguments = (f"open({str(marker)!r}, 'w').close()",) if name == "exec" else (str(marker), "w")
     check_kept(mini, TODAY)
     inputs = read_inputs(mini.resolve(), TODAY)
     assert inputs is not None
     write_signed(mini.resolve(), kept_name(mini.resolve(), "checked"),
-                 inputs.fingerprint.encode() + b"\n" + pickle.dumps(RunsCode()))
+                 inputs.fingerprint.encode() + b"\n" + _calls(module, name, *arguments))
     assert messages(mini) == fresh(mini)
     assert not marker.exists()
 
 
-def test_a_repository_holding_a_symbolic_link_is_always_loaded_again(mini, cache):
-    (mini / "elsewhere").symlink_to(mini / "data")
-    assert read_inputs(mini.resolve(), TODAY) is None
+def test_a_kept_answer_of_another_kind_is_not_taken_for_a_handbook(mini, cache, monkeypatch):
+    load_and_check_kept(mini, TODAY)
+    handbook_file = kept_file(mini, "handbook")
+    fingerprint = handbook_file.read_bytes().partition(b"\n")[2].partition(b"\n")[0]
+    write_signed(mini.resolve(), handbook_file.name, fingerprint + b"\n" + pickle.dumps(Checked(TODAY, 99, [DOCTORED])))
+    assert load_and_check_kept(mini, TODAY).findings != [DOCTORED]
+
+
+def test_the_code_fingerprint_names_the_code_the_libraries_and_python(machines):
+    package = machines / "package"
+    package.mkdir()
+    (package / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
+    first = code_fingerprint(read_tree(package), ("markdown-3.7.dist-info",))
+    (package / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
+    changed = code_fingerprint(read_tree(package), ("markdown-3.7.dist-info",))
+    library = code_fingerprint(read_tree(package), ("markdown-3.8.dist-info",))
+    assert None not in (first, changed, library) and len({first, changed, library}) == 3
+    (package / ".#rules.py").symlink_to("someone@host.1234")  # an editor's lock file
+    assert code_fingerprint(read_tree(package), ()) is None
+
+
+def test_a_folder_changed_just_now_counts_as_changed_now(machines):
+    (machines / "policies").mkdir()
+    (machines / "policies" / "old.md").write_text("Saved a while ago.\n", encoding="utf-8")
+    time.sleep(0.05)
+    changed_ns = time.time_ns()
+    (machines / "policies" / "gone.md").write_text("For a moment.\n", encoding="utf-8")
+    (machines / "policies" / "gone.md").unlink()
+    tree = read_tree(machines)
+    assert tree is not None and tree.newest_ns >= changed_ns - 10_000_000
+
+
+def test_a_file_too_large_to_hash_keeps_nothing(machines, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_TREE_FILE_BYTES", 10)
+    (machines / "small.md").write_text("Ten bytes\n", encoding="utf-8")
+    assert read_tree(machines) is not None
+    (machines / "large.pdf").write_bytes(b"x" * 11)
+    assert read_tree(machines) is None
+
+
+@pytest.mark.parametrize("link, kept_then", [
+    ("data/tags.yml", True), ("outside", False), ("site/index.html", False), ("data", False)],
+    ids=["to a file of the handbook", "to a file outside", "to a file the tools made", "to a folder"])
+def test_a_symbolic_link_counts_only_when_it_leads_to_a_file_that_counts(mini, cache, machines, link, kept_then):
+    """A link to a file of the handbook counts by what it says, the file by its content where it is;
+    a link to anything else could change unseen."""
+    (machines / "outside").write_text("Outside.\n", encoding="utf-8")
+    (mini / "site").mkdir()
+    (mini / "site" / "index.html").write_text("Made.\n", encoding="utf-8")
+    target = machines / "outside" if link == "outside" else mini / link
+    (mini / "elsewhere").symlink_to(target)
+    assert (read_inputs(mini.resolve(), TODAY) is not None) is kept_then
     assert messages(mini) == fresh(mini)
-    assert not kept_file(mini).exists()
+
+
+def _a_top_folder_for_a_moment(root: Path) -> None:
+    (root / "homes").mkdir()
+    (root / "homes").rmdir()
 
 
 def _saved_again(root: Path) -> None:
@@ -218,9 +280,10 @@ def _moved_away_and_back(root: Path) -> None:
     (root / "policies-away").rename(root / "policies")
 
 
-@pytest.mark.parametrize("meanwhile", [_change_a_document, _saved_again, _added_for_a_moment, _moved_away_and_back],
-                         ids=["changed", "saved again with the same words", "a file added for a moment",
-                              "a folder moved away and back"])
+@pytest.mark.parametrize("meanwhile", [
+    _change_a_document, _saved_again, _added_for_a_moment, _moved_away_and_back, _a_top_folder_for_a_moment,
+], ids=["changed", "saved again with the same words", "a file added for a moment", "a folder moved away and back",
+        "a folder at the top for a moment"])
 def test_nothing_is_kept_when_the_repository_changes_while_it_is_checked(mini, cache, monkeypatch, meanwhile):
     """The check may have read a file half-written, or a file that was there only for a moment,
     even when everything ends as it began."""
@@ -264,7 +327,7 @@ def test_nothing_is_kept_for_a_file_saved_just_before_the_run(mini, cache, monke
 def test_nothing_is_kept_for_code_that_cannot_be_hashed(mini, cache, monkeypatch):
     """An editor's lock file in the code (a symbolic link, `.#rules.py`): a change to the code
     would go unseen."""
-    monkeypatch.setattr(kept, "_package", None)
+    monkeypatch.setattr(kept, "CODE_FINGERPRINT", None)
     check_kept(mini, TODAY)
     assert not kept_file(mini).exists()
 
@@ -318,9 +381,14 @@ def test_a_cache_folder_a_change_sends_elsewhere_keeps_nothing(mini, cache, monk
     assert read_inputs(mini.resolve(), TODAY) is None
 
 
-def test_a_cache_folder_that_is_a_symbolic_link_loop_is_only_a_slower_check(mini, cache, monkeypatch, machines):
-    (machines / "loop").symlink_to(machines / "loop")
-    monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(machines / "loop"))
+@pytest.mark.parametrize("named", [True, False], ids=["named for the run", "the handbook's own"])
+def test_a_cache_folder_that_is_a_symbolic_link_loop_is_only_a_slower_check(mini, cache, monkeypatch, machines, named):
+    """A change can commit the loop `.cache -> .cache`."""
+    if named:
+        (machines / "loop").symlink_to(machines / "loop")
+        monkeypatch.setenv("HANDBOOK_CACHE_DIR", str(machines / "loop"))
+    else:
+        (mini / ".cache").symlink_to(".cache")
     assert messages(mini) == fresh(mini)
 
 

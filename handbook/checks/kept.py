@@ -51,15 +51,24 @@ from handbook.sources.cache import (
 
 # The code this process runs, as it is imported: a later change on disk is not what runs here.
 PACKAGE = Path(__file__).resolve().parent.parent
-_package = read_tree(PACKAGE)
-CODE_FINGERPRINT = "\0".join([_package.contents if _package else "unhashable", sys.version, *installed_distributions()])
+
+
+def code_fingerprint(package: Tree | None, libraries: tuple[str, ...]) -> str | None:
+    """One hash of the handbook's code (None when it cannot be hashed as it is, as with an editor's
+    lock file in it), the libraries installed and Python's version."""
+    if package is None:
+        return None
+    return hashlib.sha256("\0".join([package.contents, sys.version, *libraries]).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+CODE_FINGERPRINT = code_fingerprint(read_tree(PACKAGE), installed_distributions())
 CACHE_FOLDER = ".cache"
 RECENT_NS = 2_000_000_000  # a file modified this shortly before a run began may be saved again unseen
 MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB
 SETTINGS_PREFIX = "HANDBOOK_"
 DATA_MODULES = ("handbook.model.", "handbook.sources.files", "handbook.checks.kept")
 T = TypeVar("T")
-PLAIN_TYPES = {("datetime", "date"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
+PLAIN_TYPES = {("datetime", "date"), ("datetime", "datetime"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
 
 
 @dataclass
@@ -90,11 +99,16 @@ class Inputs:
 
 def read_inputs(root: Path, today: dt.date) -> Inputs | None:
     """Everything a loaded and checked handbook depends on (above), or None when it cannot be kept."""
-    if _package is None or os.path.islink(root / CACHE_FOLDER):
+    if CODE_FINGERPRINT is None or os.path.islink(root / CACHE_FOLDER):
         return None  # code that cannot be hashed as it is; a cache folder a change could send anywhere
-    folder = cache_dir(root) if os.environ.get(CACHE_VAR, "").strip() else None  # a cache folder named for the run
-    if folder is not None and inside(folder, root) and not inside(folder, root / CACHE_FOLDER):
-        return None  # its own files would be read as the handbook's, or published with the site
+    named = os.environ.get(CACHE_VAR, "").strip()  # a cache folder named for the run
+    folder = cache_dir(root)
+    if folder is None or named and inside(folder, root) and not inside(folder, root / CACHE_FOLDER):
+        return None  # no cache; or its own files would be read as the handbook's, or published with the site
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # now, not while the handbook is read (the top folder changes)
+    except OSError:
+        return None
     repository = read_tree(root)
     if repository is None:
         return None
@@ -150,10 +164,10 @@ def _load_check_and_keep(root: Path, today: dt.date, inputs: Inputs | None, star
     if inputs is None or inputs.repository.newest_ns >= started_ns - RECENT_NS:
         return handbook
     after = read_tree(root, contents=False)
-    if after is None or after.times != inputs.repository.times:
+    if after is None or (after.times, after.top) != (inputs.repository.times, inputs.repository.top):
         return handbook
-    if whole:
-        _keep(root, "handbook", inputs, handbook)
+    if whole and not any(document.render_problem for document in handbook.documents):
+        _keep(root, "handbook", inputs, handbook)  # (a page that could not be rendered holds the reason, an exception)
     _keep(root, "checked", inputs, Checked.of(handbook))
     return handbook
 

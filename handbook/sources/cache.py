@@ -44,8 +44,11 @@ def cache_dir(root: Path) -> Path | None:
     given = os.environ.get(CACHE_VAR, "").strip()
     if given:
         return Path(given)
-    folder = Path(root).resolve() / CACHE_DIR
-    return folder if folder.resolve() == folder else None
+    try:
+        folder = Path(root).resolve() / CACHE_DIR
+        return folder if folder.resolve() == folder else None
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        return None
 
 
 def key_folder() -> Path:
@@ -144,10 +147,11 @@ def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-# What a folder's tools make, at its top (the site, the export, caches, git, the environment): never
-# what a handbook is made from.
-MADE_FOLDERS = frozenset({".git", ".venv", "site", "dist", ".cache", ".pytest_cache", ".hypothesis", ".mypy_cache",
-                          ".ruff_cache"})
+# What a folder's tools make, at its top (the site, the export, what `make build` and `handbook
+# publish` work in, caches, git, the environment): never what a handbook is made from.
+MADE_FOLDERS = frozenset({".git", ".venv", "site", ".site-build", "dist", "publish", ".cache", ".pytest_cache",
+                          ".hypothesis", ".mypy_cache", ".ruff_cache"})
+MADE_PREFIXES = (".publish-",)
 MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
 
 
@@ -155,54 +159,75 @@ MAX_TREE_FILE_BYTES = 32 * 1024 * 1024
 class Tree:
     """A folder as it is now: `contents` hashes every folder and file (by path, and each file by
     content), `times` every file's and folder's inode, size and times of change (but the top
-    folder's own), and `newest_ns` is the latest of those times (nanoseconds)."""
+    folder's own, which are `top`: tools make site/ and .cache/ there), and `newest_ns` is the
+    latest of the times in `times` (nanoseconds)."""
     contents: str
     times: str
+    top: tuple[int, int, int]
     newest_ns: int
 
 
+def made(top: Path | str, path: str) -> bool:
+    """Whether `path` is in (or is) one of the folders the tools make at the top of `top`."""
+    name = os.path.relpath(path, top).split(os.sep, 1)[0]
+    return name in MADE_FOLDERS or name.startswith(MADE_PREFIXES)
+
+
+def _times(found: os.stat_result) -> bytes:
+    return struct.pack("<Q3q", found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
 def read_tree(top: Path, contents: bool = True) -> Tree | None:
-    """The folder `top` as it is now: every folder and file but the MADE_FOLDERS at its top (with
-    `contents` False, only their times are read: `contents` is then empty). None when the folder
-    holds something whose content cannot be hashed as it is: a symbolic link, anything that is not
-    a file or a folder, a file over 32 MiB or one that changes while it is read."""
+    """The folder `top` as it is now: every folder and file but the folders the tools make at its
+    top (with `contents` False, only their times are read: `contents` is then empty). A symbolic
+    link counts by what it says, and only when it leads to a file that is itself counted (inside
+    `top`, not in a made folder). None when the folder holds something whose content cannot be hashed
+    as it is: any other symbolic link, anything that is not a file or a folder, a file over 32 MiB
+    or one that changes while it is read."""
     by_content, by_times, newest = hashlib.sha256(), hashlib.sha256(), 0
-    left_out = {os.path.join(top, name) for name in MADE_FOLDERS}
     folders = [str(top)]
     try:
+        own = os.stat(top)
         while folders:
             folder = folders.pop()
             record = b"folder\0" + os.fsencode(folder[len(str(top)):]) + b"\0"
             by_content.update(record)
             by_times.update(record)
-            if folder != str(top):  # (the top's own times change whenever a tool makes site/ or .cache/)
-                own = os.lstat(folder)  # a file added or taken away, even for a moment, changes its folder's times
-                by_times.update(struct.pack("<3q", own.st_ino, own.st_mtime_ns, own.st_ctime_ns))
-                newest = max(newest, own.st_mtime_ns, own.st_ctime_ns)
+            if folder != str(top):
+                found = os.lstat(folder)  # a file added or taken away, even for a moment, changes its folder's times
+                by_times.update(_times(found))
+                newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name, reverse=True)
             for entry in entries:
-                if entry.path in left_out:
+                if folder == str(top) and made(top, entry.path):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                     continue
-                found = entry.stat(follow_symlinks=False) if entry.is_file(follow_symlinks=False) else None
-                if found is None or found.st_size > MAX_TREE_FILE_BYTES:
-                    return None
-                name = b"file\0" + os.fsencode(entry.name) + b"\0"
-                by_times.update(name + struct.pack("<4q", found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+                name = os.fsencode(entry.name) + b"\0"
+                found = entry.stat(follow_symlinks=False)
+                by_times.update(b"entry\0" + name + _times(found))
                 newest = max(newest, found.st_mtime_ns, found.st_ctime_ns)  # a copy may set an old mtime, never a ctime
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not (inside(target, top) and not made(top, target) and os.path.isfile(target)):
+                        return None
+                    by_content.update(b"link\0" + name + os.fsencode(os.readlink(entry.path)) + b"\0")
+                    continue
+                if not entry.is_file(follow_symlinks=False) or found.st_size > MAX_TREE_FILE_BYTES:
+                    return None
                 if contents:
                     with open(entry.path, "rb") as file:
                         content = file.read(found.st_size + 1)
                     if len(content) != found.st_size:  # changed while it was read
                         return None
-                    by_content.update(name + len(content).to_bytes(8, "big"))
+                    by_content.update(b"file\0" + name + len(content).to_bytes(8, "big"))
                     by_content.update(content)
-    except OSError:
+    except (OSError, struct.error):
         return None
-    return Tree(by_content.hexdigest() if contents else "", by_times.hexdigest(), newest)
+    return Tree(by_content.hexdigest() if contents else "", by_times.hexdigest(),
+                (own.st_ino, own.st_mtime_ns, own.st_ctime_ns), newest)
 
 
 def installed_distributions() -> tuple[str, ...]:
