@@ -12,7 +12,7 @@ from conftest import check, front_matter, read_kept, write_document, write_kept
 
 from handbook.checks import content_policy
 from handbook.checks.content_policy import cache_name
-from handbook.sources.cache import key_folder, machine_key, package_fingerprint, signed
+from handbook.sources.cache import key_folder, machine_key, signed
 
 pytestmark = pytest.mark.unit
 
@@ -103,28 +103,12 @@ def test_a_cache_made_by_other_code_is_not_read(mini, cache, monkeypatch):
     assert policy_messages(mini) == [SCRIPT]
 
 
-def test_the_fingerprint_changes_with_any_module_of_the_code(tmp_path):
-    package = tmp_path / "package"
-    (package / "checks").mkdir(parents=True)
-    (package / "checks" / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
-    first = package_fingerprint(package, ("markdown 3.7",))
-    assert package_fingerprint(package, ("markdown 3.7",)) == first
-    (package / "checks" / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
-    changed = package_fingerprint(package, ("markdown 3.7",))
-    (package / "checks" / "more.py").write_text("", encoding="utf-8")
-    added = package_fingerprint(package, ("markdown 3.7",))
-    assert len({first, changed, added, package_fingerprint(package, ("markdown 3.7", "jinja2 3.1"))}) == 4
-
-
-def test_an_editors_lock_file_in_the_code_is_not_a_traceback(tmp_path):
-    """Emacs marks a file with unsaved changes by a symbolic link leading nowhere, `.#rules.py`."""
-    package = tmp_path / "package"
-    package.mkdir()
-    (package / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
-    (package / ".#rules.py").symlink_to("someone@host.1234")
-    first = package_fingerprint(package, ())
-    (package / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
-    assert package_fingerprint(package, ()) != first
+def test_code_that_cannot_be_hashed_keeps_nothing(mini, cache, monkeypatch):
+    """An editor's lock file in the code (handbook/sources/cache.py, code_fingerprint)."""
+    monkeypatch.setattr(content_policy, "CACHE_FINGERPRINT", None)
+    write_document(mini, POLICY, front_matter(), body="<script>alert(1)</script>\n")
+    assert policy_messages(mini) == [SCRIPT]
+    assert not (cache / "content-policy.json").exists()
 
 
 def test_a_cache_made_on_another_machine_is_never_read(mini, cache, monkeypatch, machines):

@@ -18,10 +18,10 @@ from conftest import TODAY, front_matter, handbook_command, write_document
 
 import macros
 from handbook.checks import kept
-from handbook.checks.kept import Checked, check_kept, code_fingerprint, kept_name, load_and_check_kept, read_inputs
+from handbook.checks.kept import Checked, check_kept, kept_name, load_and_check_kept, read_inputs
 from handbook.model.findings import Finding, Severity
 from handbook.sources import cache as cache_module
-from handbook.sources.cache import read_tree, write_signed
+from handbook.sources.cache import code_fingerprint, read_tree, write_signed
 
 pytestmark = pytest.mark.unit
 
@@ -214,6 +214,7 @@ def test_a_kept_answer_of_another_kind_is_not_taken_for_a_handbook(mini, cache, 
 
 
 def test_the_code_fingerprint_names_the_code_the_libraries_and_python(machines):
+    """The kept answers and the content policy's kept findings (handbook_code) are both made by it."""
     package = machines / "package"
     package.mkdir()
     (package / "rules.py").write_text("LIMIT = 100\n", encoding="utf-8")
@@ -221,7 +222,9 @@ def test_the_code_fingerprint_names_the_code_the_libraries_and_python(machines):
     (package / "rules.py").write_text("LIMIT = 101\n", encoding="utf-8")
     changed = code_fingerprint(read_tree(package), ("markdown-3.7.dist-info",))
     library = code_fingerprint(read_tree(package), ("markdown-3.8.dist-info",))
-    assert None not in (first, changed, library) and len({first, changed, library}) == 3
+    (package / "more.py").write_text("", encoding="utf-8")
+    added = code_fingerprint(read_tree(package), ("markdown-3.8.dist-info",))
+    assert None not in (first, changed, library, added) and len({first, changed, library, added}) == 4
     (package / ".#rules.py").symlink_to("someone@host.1234")  # an editor's lock file
     assert code_fingerprint(read_tree(package), ()) is None
 

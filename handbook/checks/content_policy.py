@@ -44,9 +44,6 @@ from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-import jinja2
-import markdown
-
 from handbook.checks.common import blank_spans, matches
 from handbook.loading.rendering import PageRenderer, TemplateLimit, has_template_syntax, page_jinja_spans
 from handbook.model.findings import CheckName, Finding, error
@@ -63,7 +60,7 @@ from handbook.model.reserved import (
     THEME_ID_PREFIX,
     VOID_ELEMENTS,
 )
-from handbook.sources.cache import code_fingerprint, read_cache, text_hash, write_cache
+from handbook.sources.cache import handbook_code, read_cache, text_hash, write_cache
 from handbook.sources.files import PICTURE_FORMATS
 from handbook.sources.headings import HEADINGS_READ, heading_anchors, heading_lines, heading_slug
 from handbook.sources.letters import DIRECTION_MARKS, IN_DOSES, LOOK_ALIKES, never_used_alphabet
@@ -255,10 +252,10 @@ _checked: dict[str, Checked] = {}
 CHECKED_KEPT = 8192
 # The same, kept between runs in the handbook's cache (handbook/sources/cache.py), one file for
 # each home's handbook (a provider's homes are checked in one run): a check or build reads again
-# only the pages that changed. Any change to the handbook's code, Python or the libraries that
-# read pages makes every page be read again.
+# only the pages that changed. Any change to the handbook's code, Python or the libraries
+# installed makes every page be read again; code that cannot be hashed keeps nothing.
 # The fingerprint is taken as this module is imported: the code read is the code that runs.
-CACHE_FINGERPRINT = code_fingerprint(f"markdown {markdown.__version__}", f"jinja2 {jinja2.__version__}")
+CACHE_FINGERPRINT = handbook_code()
 
 
 KEPT_FINDINGS_MAX = 1000
@@ -284,7 +281,7 @@ class _KeptFindings:
 
     def __init__(self, handbook: Handbook):
         self.root, self.name = handbook.root, cache_name(handbook.home_id)
-        self.before = read_cache(self.root, self.name, CACHE_FINGERPRINT)
+        self.before = read_cache(self.root, self.name, CACHE_FINGERPRINT) if CACHE_FINGERPRINT else {}
         self.now: dict[str, dict] = {}
 
     def get(self, key: str) -> Checked | None:
@@ -304,7 +301,7 @@ class _KeptFindings:
             self.now[key] = {"findings": [found.to_dict() for found in checked[0]], "asked": checked[1]}
 
     def save(self) -> None:
-        if self.now != self.before:
+        if CACHE_FINGERPRINT and self.now != self.before:
             write_cache(self.root, self.name, CACHE_FINGERPRINT, self.now)
 
 

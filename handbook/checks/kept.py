@@ -29,7 +29,6 @@ import hashlib
 import io
 import os
 import pickle
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,26 +41,14 @@ from handbook.sources.cache import (
     CACHE_VAR,
     Tree,
     cache_dir,
+    handbook_code,
     inside,
-    installed_distributions,
     read_signed,
     read_tree,
     write_signed,
 )
 
-# The code this process runs, as it is imported: a later change on disk is not what runs here.
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def code_fingerprint(package: Tree | None, libraries: tuple[str, ...]) -> str | None:
-    """One hash of the handbook's code (None when it cannot be hashed as it is, as with an editor's
-    lock file in it), the libraries installed and Python's version."""
-    if package is None:
-        return None
-    return hashlib.sha256("\0".join([package.contents, sys.version, *libraries]).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-CODE_FINGERPRINT = code_fingerprint(read_tree(PACKAGE), installed_distributions())
+CODE_FINGERPRINT = handbook_code()  # as this module is imported: the code that runs
 CACHE_FOLDER = ".cache"
 RECENT_NS = 2_000_000_000  # a file modified this shortly before a run began may be saved again unseen
 MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB

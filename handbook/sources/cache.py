@@ -125,26 +125,21 @@ def files_hash(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def code_fingerprint(package: Tree | None, libraries: tuple[str, ...]) -> str | None:
+    """One hash of a package's code (every file, by name and content), the libraries installed and
+    Python's version: what the handbook's rules work out depends on all of them. None when the code
+    cannot be hashed as it is (an editor's lock file in it, a link leading nowhere)."""
+    if package is None:
+        return None
+    return hashlib.sha256("\0".join([package.contents, sys.version, *libraries]).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 @functools.cache
-def code_fingerprint(*versions: str) -> str:
-    """The fingerprint of the handbook's own code as this process runs it (see package_fingerprint)."""
-    return package_fingerprint(Path(__file__).resolve().parent.parent, versions)
-
-
-def package_fingerprint(package: Path, versions: tuple[str, ...]) -> str:
-    """One hash of a package's code (every module, by name and content), Python's version and the
-    `versions` of the libraries it uses ("markdown 3.7"): figures worked out by the handbook's
-    rules depend on all of them."""
-    digest = hashlib.sha256(sys.version.encode("utf-8"))
-    for version in versions:
-        digest.update(f"\0{version}".encode())
-    for path in sorted(package.rglob("*.py")):
-        try:  # an editor's lock file (a symbolic link leading nowhere, `.#rules.py`) is not code
-            content = path.read_bytes() if path.is_file() else b"not a file"
-        except OSError:
-            content = b"unreadable"
-        digest.update(b"\0" + path.relative_to(package).as_posix().encode("utf-8") + b"\0" + content)
-    return digest.hexdigest()
+def handbook_code() -> str | None:
+    """The fingerprint of the handbook's own code as this process runs it (code_fingerprint).
+    Modules that keep what the code worked out take it as they are imported: the code read is then
+    the code that runs, not a later change on disk."""
+    return code_fingerprint(read_tree(Path(__file__).resolve().parent.parent), installed_distributions())
 
 
 # What a folder's tools make, at its top (the site, the export, what `make build` and `handbook
