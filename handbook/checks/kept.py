@@ -38,6 +38,7 @@ from handbook.checks import load_and_check
 from handbook.model.findings import Finding, WithFindings
 from handbook.model.handbook import Handbook
 from handbook.sources.cache import (
+    CACHE_DIR,
     CACHE_VAR,
     Tree,
     cache_dir,
@@ -49,7 +50,7 @@ from handbook.sources.cache import (
 )
 
 CODE_FINGERPRINT = handbook_code()  # as this module is imported: the code that runs
-CACHE_FOLDER = ".cache"
+CACHE_FOLDER = Path(CACHE_DIR).parts[0]  # .cache, where the handbook's cache folder is
 RECENT_NS = 2_000_000_000  # a file modified this shortly before a run began may be saved again unseen
 MAX_KEPT_BYTES = 512 * 1024 * 1024  # a handbook of 2,000 documents keeps 35 MB
 SETTINGS_PREFIX = "HANDBOOK_"
