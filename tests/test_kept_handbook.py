@@ -163,7 +163,8 @@ def test_another_day_a_setting_or_other_code_makes_it_load_again(mini, cache, mo
 def test_what_the_tools_make_is_not_part_of_the_answer(mini, cache):
     check_kept(mini, TODAY)
     doctor(mini)
-    for made in ("site/index.html", "dist/copy.zip", ".git/HEAD", ".venv/pyvenv.cfg", ".cache/other.json"):
+    for made in ("site/index.html", "dist/copy.zip", ".git/HEAD", ".venv/pyvenv.cfg", ".cache/other.json",
+                 "publish/staff/index.html", ".site-build/index.html", ".publish-x1y2/staff/index.html"):
         (mini / made).parent.mkdir(parents=True, exist_ok=True)
         (mini / made).write_text("made\n", encoding="utf-8")
     assert messages(mini) == [DOCTORED.message]
