@@ -7,6 +7,7 @@ handbook's own data, is ever read."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import pickle
 import time
@@ -239,6 +240,29 @@ def test_a_folder_changed_just_now_counts_as_changed_now(machines):
     (machines / "policies" / "gone.md").unlink()
     tree = read_tree(machines)
     assert tree is not None and tree.newest_ns >= changed_ns - 10_000_000
+
+
+def test_a_file_that_grows_while_it_is_hashed_keeps_nothing(machines, monkeypatch):
+    """Its size, read first, and its content, read after, would be of two different files."""
+    (machines / "policy.md").write_text("Saved.\n", encoding="utf-8")
+    assert read_tree(machines) is not None
+    monkeypatch.setattr(cache_module, "open", lambda path, mode: io.BytesIO(b"Saved, and saved again.\n"), raising=False)
+    assert read_tree(machines) is None
+
+
+@pytest.mark.parametrize("owned", ["the key", "its folder"])
+def test_a_key_another_user_owns_signs_nothing(mini, cache, machines, owned):
+    """(The tests run as root, which may give a file to another user.)"""
+    check_kept(mini, TODAY)
+    kept_file(mini).unlink()
+    key = machines / "this-machine" / "cura-handbook" / "cache-key"
+    os.chown(key if owned == "the key" else key.parent, 12345, -1)
+    cache_module.machine_key.cache_clear()
+    try:
+        check_kept(mini, TODAY)
+    finally:
+        cache_module.machine_key.cache_clear()
+    assert not kept_file(mini).exists()
 
 
 def test_a_file_too_large_to_hash_keeps_nothing(machines, monkeypatch):
