@@ -30,6 +30,7 @@ import io
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -162,18 +163,18 @@ def _load_check_and_keep(root: Path, today: dt.date, inputs: Inputs | None, star
 
 def load_and_check_kept(root: Path, today: dt.date) -> Handbook:
     """load_and_check, or the handbook it gave last time when nothing it depends on has changed since."""
-    started_ns = time.time_ns()
-    root = Path(os.path.realpath(root))
-    inputs = read_inputs(root, today)
-    kept = _read_kept(root, "handbook", inputs, Handbook)
-    return kept if kept is not None else _load_check_and_keep(root, today, inputs, started_ns, whole=True)
+    return _kept_or_worked_out(root, today, "handbook", Handbook, lambda handbook: handbook)
 
 
 def check_kept(root: Path, today: dt.date) -> Checked:
     """What load_and_check finds, or what it found last time when nothing it depends on has changed
     since (kept apart from the handbook itself, which is far larger to read and write)."""
+    return _kept_or_worked_out(root, today, "checked", Checked, Checked.of)
+
+
+def _kept_or_worked_out(root: Path, today: dt.date, kind: str, made: type[T], answer: Callable[[Handbook], T]) -> T:
     started_ns = time.time_ns()
     root = Path(os.path.realpath(root))
     inputs = read_inputs(root, today)
-    kept = _read_kept(root, "checked", inputs, Checked)
-    return kept if kept is not None else Checked.of(_load_check_and_keep(root, today, inputs, started_ns, whole=False))
+    kept = _read_kept(root, kind, inputs, made)
+    return kept if kept is not None else answer(_load_check_and_keep(root, today, inputs, started_ns, whole=kind == "handbook"))

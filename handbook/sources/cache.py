@@ -36,6 +36,7 @@ KEY_FOLDER = "cura-handbook"
 KEY_NAME = "cache-key"
 KEY_BYTES = 32
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # far more than a handbook of thousands of documents keeps
+SIGNATURE_LINE_BYTES = hashlib.sha256().digest_size * 2 + 1  # a cache file's first line: the signature in hex
 
 
 def cache_dir(root: Path) -> Path | None:
@@ -247,7 +248,7 @@ def read_signed(root: Path, name: str, max_bytes: int = MAX_CACHE_BYTES) -> byte
         with os.fdopen(os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as kept:
             if not stat.S_ISREG(os.fstat(kept.fileno()).st_mode):
                 return None
-            signature, _, payload = kept.read(max_bytes + KEY_BYTES * 2 + 1).partition(b"\n")
+            signature, _, payload = kept.read(SIGNATURE_LINE_BYTES + max_bytes).partition(b"\n")
     except (OSError, MemoryError):
         return None
     if len(payload) > max_bytes or not hmac.compare_digest(signature, _signature(key, payload)):
