@@ -71,15 +71,18 @@ def repeated(command, cwd, env, log, repeats: int, before=None) -> dict:
 
 
 def taking_turns(commands: list[tuple[list[str], Path, object]], cwd: Path, env: dict, repeats: int) -> list[dict]:
-    """Each (command, log, before) run `repeats` times, the commands taking turns (A B A B ...):
-    a shared machine that slows down for a minute slows both commands of a turn alike, where runs
-    of one command after all runs of the other would each meet a different machine. The best run
-    of each is kept."""
+    """Each (command, log, before) run once more than `repeats` times, the commands taking turns
+    (A B A B ...): a shared machine that slows down for a minute slows both commands of a turn
+    alike, where runs of one command after all runs of the other would each meet a different
+    machine. The first turn fills what a command keeps between runs (the handbook's caches; the
+    plain build keeps nothing): it is reported as `first_s`, and the best of the `repeats` turns
+    after it is kept, so that each command has as many runs to be timed at its best."""
     runs: list[list[dict]] = [[] for _ in commands]
-    for _ in range(repeats):
+    for _ in range(repeats + 1):
         for done, (command, log, before) in zip(runs, commands):
             done.append(_succeeded(command, cwd, env, log, before))
-    return [best_of(done) for done in runs]
+    return [{**best_of(done[1:]), "first_s": round(done[0]["wall_s"], 3),
+             "max_rss_mib": max(r["max_rss_mib"] for r in done)} for done in runs]
 
 
 IN_PROCESS = r"""

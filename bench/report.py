@@ -36,8 +36,11 @@ def targets(results: list[dict], test_run: dict | None = None) -> list[dict]:
          "met": largest["check"]["wall_s"] < TARGETS["check_seconds"]},
         {"target": f"handbook build at most {TARGETS['build_ratio']:.1f}x plain Material at {largest['size']} documents",
          "value": ", ".join(f"{r['size']}: x{r['build_ratio']:.2f}" for r in results)
-                  + (f" (best runs; turn by turn at {largest['size']}: "
-                     + ", ".join(f"x{t:.2f}" for t in largest["build_ratio_each_turn"]) + ")"
+                  + (f" (best runs after a first turn; turn by turn at {largest['size']}: "
+                     + ", ".join(f"x{t:.2f}" for t in largest["build_ratio_each_turn"])
+                     + (f"; first turn, the handbook's caches empty: x{largest['build_ratio_first_turn']:.2f} "
+                        f"({largest['build']['first_s']:.1f} s against {largest['plain_build']['first_s']:.1f} s)"
+                        if "build_ratio_first_turn" in largest else "") + ")"
                      if largest.get("build_ratio_each_turn") else ""),
          "met": largest["build_ratio"] <= TARGETS["build_ratio"]},
     ]
@@ -88,8 +91,9 @@ def table(results: list[dict], repeats: int) -> str:
             f"{plain_page.get('bytes', 0) / 1024:.0f}",
             f"{r['check']['max_rss_mib']:.0f} / {r['build']['max_rss_mib']:.0f} / {r['plain_build']['max_rss_mib']:.0f}",
         ]) + " |")
-    lines += ["", f"Best of {repeats} runs for each command (the two builds taking turns); peak RSS is the largest "
-                  "of those runs. The check's first run finds no findings kept (handbook/checks/content_policy.py); "
+    lines += ["", f"Best of {repeats} runs for each command (the two builds taking turns, after a first turn "
+                  "that is reported on its own); peak RSS is the largest of all runs. The check's first run finds "
+                  "no findings kept (handbook/checks/content_policy.py); "
                   "later runs, and every build, reuse them."]
     return "\n".join(lines)
 

@@ -29,7 +29,6 @@ from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
 from handbook.checks.provider import check_provider
-from handbook.export.document_copy import document_pdf
 from handbook.loading.rendering import (
     PageRenderer,
     calls_page_functions,
@@ -425,6 +424,8 @@ def on_files(files, config):
 
 
 def _document_pdf_bytes(handbook: Handbook, document) -> bytes:
+    from handbook.export.document_copy import document_pdf  # noqa: PLC0415 - 60 ms: only while a copy is due
+
     with tempfile.TemporaryDirectory(prefix="handbook-copy-") as folder:
         path = Path(folder) / "copy.pdf"
         document_pdf(handbook, document, path)
