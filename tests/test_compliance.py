@@ -291,6 +291,43 @@ def test_nothing_runs_off_the_pdfs_pages(handbook_copy, tmp_path):
         assert end in text, end
 
 
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+@pytest.mark.build  # lays out a whole PDF
+def test_the_pdfs_own_tables_have_set_widths_and_every_heading_fits_its_column(handbook_copy, tmp_path):
+    """The handbook's own tables in the PDF (the regulation map's, the Schedule 1 index, Document
+    control and History) take set column widths, not widths worked out from their text (a third
+    of the time the PDF took to lay out). A heading's words stay whole, so a column set too
+    narrow for one would print it over the next column: none does."""
+    import weasyprint
+
+    from handbook.export.pdf import handbook_html
+
+    handbook = check(handbook_copy, fixture_today()).for_inspectors()
+    laid_out = weasyprint.HTML(string=handbook_html(handbook, "commit", "Inspector copy", tmp_path)).render()
+    own = {"Regulation": "the regulation map", "Document": "the regulation map's documents", "Matter": "Schedule 1",
+           "Version": "History", "Document control": "Document control"}
+    found, spilling = set(), []
+    for page in laid_out.pages:
+        for table in (b for b in _boxes(page._page_box) if type(b).__name__ == "TableBox"):
+            headings = [cell for cell in _boxes(table) if type(cell).__name__ == "TableCellBox"
+                        and cell.element_tag == "th"]
+            first = "".join(t.text for t in _boxes(headings[0]) if hasattr(t, "text")) if headings else ""
+            if first not in own:
+                continue  # a document's own table, sized by its text
+            found.add(own[first])
+            assert table.style["table_layout"] == "fixed", own[first]
+            for cell in headings:
+                right = cell.content_box_x() + cell.width
+                spilling += [f"{own[first]}: {text.text!r}" for text in _boxes(cell)
+                             if hasattr(text, "text") and text.position_x + text.width > right + 0.5]
+    assert found == set(own.values()) and spilling == []
+
+
 @pytest.mark.build  # lays out a whole PDF
 def test_the_pdfs_own_parts_are_found_where_they_are_not_by_a_class_a_document_could_carry(
         handbook_copy, tmp_path, monkeypatch):
