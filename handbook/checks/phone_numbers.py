@@ -49,6 +49,7 @@ _SHOWN_TITLE = re.compile(r"""(?:\s|^)(?:title|alt)\s*=\s*(["'])(.*?)\1|\s(["'])
 _CODE = re.compile(r"`[^`\n]*`|^(?:```|~~~).*?^(?:```|~~~)", re.DOTALL | re.MULTILINE)
 # An element's tags and emphasis marks, which split a number readers read whole (0800 **1111**).
 _TAGS_AND_MARKS = re.compile(r"<[^<>\n]*>|[*_~]")
+_MARKS = str.maketrans("", "", "*_~")  # the marks alone: text with no "<" holds no tag
 
 
 @functools.lru_cache(maxsize=8192)  # a provider's policy is checked once per home, with the same text
@@ -73,8 +74,11 @@ def _prose(body: str, code_is_example: bool) -> str:
     if code_is_example:
         text = blank_spans(text, (m.span() for m in matches(_CODE, "`~", text)))
     text = _NOT_PROSE.sub(lambda found: _titles_in(found.group(0)[2:-1]), text)  # inside "](...)" or "{:...}"
-    text = _TAGS_AND_MARKS.sub(lambda found: _titles_in(found.group(0)[1:-1]) if found.group(0)[0] == "<" else "",
-                               text)
+    if "<" in text:
+        text = _TAGS_AND_MARKS.sub(lambda found: _titles_in(found.group(0)[1:-1]) if found.group(0)[0] == "<" else "",
+                                   text)
+    else:  # the same, without a call for each mark (a tenth of a check of 2,000 documents)
+        text = text.translate(_MARKS)
     if "&" in text:
         text = "\n".join(html.unescape(line).replace("\n", " ") for line in text.split("\n"))
     text = _folded(text)
