@@ -275,6 +275,37 @@ def test_an_as_of_copy_of_a_day_whose_approvals_were_later_found_untrue_is_refus
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
 
 
+@pytest.mark.parametrize("beside", [True, False], ids=["approval beside the version", "status alone"])
+def test_an_as_of_copy_of_a_day_whose_first_records_showed_an_approval_not_recorded_today_is_refused(
+        repo, tmp_path, beside):
+    """A new user's review: the handbook's first records kept a version's approval at the top of the
+    front matter (approved_by, approved_on), not in its changes entry, and their copies showed a
+    document whose status was approved as approved. A copy `--as-of` such a day showed approvals
+    that today's history does not record: it is refused too."""
+    first_day = fixture_today()
+    corrected = first_day + dt.timedelta(days=3)
+    version = version_of(repo)
+    text = (repo / POLICY).read_text()
+    approval = re.search(rf'(?m)^  - version: "{re.escape(version)}"\n    date: \S+\n((?:    approved_\w+: \S.*\n)+)', text)
+    approved_on = dt.date.fromisoformat(re.search(r"approved_on: (\S+)", approval.group(1)).group(1))
+    git(repo, "checkout", "-q", "main")
+    top = f"approved_by: Responsible Individual\napproved_on: {approved_on}\n" if beside else ""
+    edit(repo, POLICY, (approval.group(1), ""), ("status: approved\n", f"status: approved\n{top}"))
+    git(repo, "commit", "-q", "-am", "The first records", when=f"{first_day}T09:00:00+00:00")
+    edit(repo, POLICY, (f"status: approved\n{top}", "status: draft\n"))
+    git(repo, "commit", "-q", "-am", "Records corrected: version was never approved", when=f"{corrected}T09:00:00+00:00")
+    result = handbook_command(repo, "export", "--as-of", first_day.isoformat(), "--dist", str(tmp_path / "dist"),
+                              today=corrected)
+    commit = git(repo, "rev-list", "-1", "--before", f"{first_day}T23:59:59+00:00", "main").strip()[:7]
+    shown = (f"approved by Responsible Individual on {long_date(approved_on)}" if beside
+             else "shown as approved, with no approval recorded")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"ERROR: --as-of {first_day}: the handbook of that day (commit {commit}) records approvals that its history "
+        f"today does not: {POLICY} version {version} {shown} - "), result.stderr
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+
+
 def test_a_document_moved_to_another_file_is_named_as_moved_not_deleted(repo):
     """An author's review: renaming a policy's file (same id) was reported as a deletion, telling the
     author to retire a document that was still there."""

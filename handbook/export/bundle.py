@@ -330,10 +330,19 @@ def approvals_not_recorded_today(root: Path, earlier: Path) -> list[str]:
         if problem is not None or now is None:
             continue
         recorded = {(str(change.get("version")), approval_of(change)) for change in now.changes}
-        for change in then.changes:
-            approval = approval_of(change)
-            if approval is not None and (str(change.get("version")), approval) not in recorded:
-                found.append(f"{then.path} version {change.get('version')} approved by {approval.by} on "
-                             f"{long_date(approval.on)}")
+        claimed = [(str(change.get("version")), approval) for change in then.changes
+                   if (approval := approval_of(change)) is not None]
+        # The handbook's first records kept the approval of a document's version beside it (approved_by
+        # and approved_on at the top of its front matter), and its copies showed a document whose status
+        # was approved as approved, whatever its history held.
+        version = str(then.meta.get("version"))
+        if (top := approval_of(then.meta)) is not None:
+            claimed.append((version, top))
+        found += [f"{then.path} version {v} approved by {approval.by} on {long_date(approval.on)}"
+                  for v, approval in claimed if (v, approval) not in recorded]
+        approved_today = {v for v, approval in recorded if approval is not None}
+        if (then.meta.get("status") == "approved" and version not in approved_today
+                and version not in {v for v, _ in claimed}):
+            found.append(f"{then.path} version {version} shown as approved, with no approval recorded")
     return found
 
