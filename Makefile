@@ -40,11 +40,13 @@ build: $(INSTALLED)
 	$(WITH_HOME)$(BIN)/mkdocs build --strict --site-dir .site-build || { rm -rf .site-build; exit 1; }
 	rm -rf site && mv .site-build site
 
-## check: run every check without building the site; where origin/main (or BASE=branch) exists, also
-## check the change against it as a pull request does (versions raised, changes recorded, nothing rewritten)
+## check: run every check without building the site; where origin/main exists (or always, for BASE=branch),
+## also check the change against it as a pull request does (versions raised, changes recorded, nothing rewritten)
 BASE ?= origin/main
+# A BASE given (make check BASE=branch) is always compared against: a misspelt one is an error, not a check without it.
+BASE_GIVEN := $(filter command line environment,$(origin BASE))
 check: $(INSTALLED)
-	$(BIN)/handbook check$(if $(HOME_ID), --home $(HOME_ID))$(if $(shell git rev-parse --verify -q $(BASE) 2>/dev/null), --base $(BASE))
+	$(BIN)/handbook check$(if $(HOME_ID), --home $(HOME_ID))$(if $(or $(BASE_GIVEN),$(shell git rev-parse --verify -q $(BASE) 2>/dev/null)), --base $(BASE))
 
 ## review: the reviewer's summary of your change against origin/main (or BASE=branch), as a pull request
 ## shows it: what stops the merge first, then each changed document in plain words (Markdown)

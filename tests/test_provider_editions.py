@@ -210,3 +210,6 @@ def test_make_takes_the_home_as_home_id_and_changes_nothing_without_it():
     # and against origin/main, where the repository has one (a clone has; the first repository has not)
     base = " --base origin/main" if run(["git", "rev-parse", "--verify", "-q", "origin/main"], REPO).returncode == 0 else ""
     assert planned("check", "HOME_ID=oak-lodge") == [f".venv/bin/handbook check --home oak-lodge{base}"]
+    # A branch named is compared against even when it does not exist: a misspelt one is an error (a new
+    # user's review: `make check BASE=mian` checked without the comparison and passed).
+    assert planned("check", "BASE=mian") == [".venv/bin/handbook check --base mian"]
