@@ -221,13 +221,15 @@ def test_an_approval_dated_apart_from_last_reviewed_says_which_to_correct(repo):
 
 def test_an_approval_dated_before_its_version_is_one_error_saying_to_correct_approved_on(repo):
     """A manager's review: an approval dated before its version got two errors whose fixes clashed:
-    "set last_reviewed to" the wrong approval date, which the other error still refused."""
+    "set last_reviewed to" the wrong approval date, which the other error still refused. The
+    error names approved_on's own line (a new user's review: it named the line of `changes:`)."""
     today = fixture_today()
     result = _approve_draft_on_main(repo, today, approved_on=today - dt.timedelta(days=1))
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
     version = version_of(repo)
+    line = _line_of(repo, f"    approved_on: {(today - dt.timedelta(days=1)).isoformat()}")
     assert errors == [
-        f"ERROR: {POLICY}, line {_line_of(repo, 'changes:')}: version {version} is dated {long_date(today)} but its "
+        f"ERROR: {POLICY}, line {line}: version {version} is dated {long_date(today)} but its "
         f"approval is dated {long_date(today - dt.timedelta(days=1))}, before the version existed - record the date "
         f"the Responsible Individual approved version {version}"], result.stdout
 

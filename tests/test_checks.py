@@ -729,6 +729,18 @@ def test_a_phone_number_is_found_however_it_is_written(mini):
                      for written, number in typed.items()]
 
 
+def test_half_an_approval_is_found_on_the_line_that_records_it(mini):
+    """A version recording approved_by but not approved_on: the error names the line of the half
+    that is there (a new user's review: an approval's errors named the line of `changes:`)."""
+    meta = front_matter()
+    del meta["changes"][0]["approved_on"]
+    write_document(mini, POLICY, meta)
+    lines = (mini / POLICY).read_text().splitlines()
+    found = [(f.line, f.field, f.message) for f in check(mini).findings if f.check == "approval"]
+    assert found == [(lines.index("  approved_by: Responsible Individual") + 1, "changes[1].approved_on",
+                      "version 1.0 records approved_by but not approved_on")]
+
+
 def test_a_number_split_by_emphasis_marks_is_found_in_a_page_with_no_element(mini):
     """A page with no "<" has its marks taken out by a faster path than the one for tags and marks
     together: it finds the same numbers."""

@@ -90,13 +90,12 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
         made = dt.date.fromisoformat(change["date"])
         half = [name for name in ("approved_by", "approved_on") if change.get(name)]
         number = document.changes.index(change) + 1
-        line = document.line_of("changes")
         if len(half) == 1:
             missing = "approved_on" if half == ["approved_by"] else "approved_by"
             findings.append(error(
                 "approval", document.path, f"version {document.version} records {half[0]} but not {missing}",
                 f"add {missing} to that changes entry, or remove {half[0]} if nobody has approved it",
-                field=f"changes[{number}].{missing}", line=line))
+                field=f"changes[{number}].{missing}", line=document.line_of_change(number, half[0])))
             continue
         approval = document.approval
         if approval is not None and approval.on < made:
@@ -105,7 +104,7 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
                 f"version {document.version} is dated {long_date(made)} but its approval is dated "
                 f"{long_date(approval.on)}, before the version existed",
                 f"record the date the {approval.by} approved version {document.version}",
-                field=f"changes[{number}].approved_on", line=line))
+                field=f"changes[{number}].approved_on", line=document.line_of_change(number, "approved_on")))
         if document.status == "draft" and approval is not None:
             findings.append(error(
                 "approval", document.path,
@@ -126,7 +125,7 @@ def check_approvals(handbook: Handbook) -> list[Finding]:
             "approval", document.path,
             f"version {document.version} ({long_date(made)}) has no approval{shown}",
             f"record who approved {document.version} and when (approved_by and approved_on on its changes "
-            f"entry) once they have{meanwhile}", field=f"changes[{number}]", line=line))
+            f"entry) once they have{meanwhile}", field=f"changes[{number}]", line=document.line_of("changes")))
     return findings
 
 
