@@ -9,12 +9,38 @@ import re
 
 import pytest
 import yaml
-from conftest import BIN, REPO, copy_real_handbook, handbook_command, last_touched, mkdocs_build, run
+from conftest import (
+    BIN,
+    REPO,
+    commit_all,
+    copy_real_handbook,
+    fixture_today,
+    front_matter,
+    handbook_command,
+    last_touched,
+    mkdocs_build,
+    run,
+    write_document,
+)
 
 pytestmark = pytest.mark.build
 
 REAL_HANDBOOK_FINDINGS = {"home-placeholder", "expected-regulation", "awaiting-approval", "law-to-verify",
                           "review-due-soon"}
+
+
+def test_a_new_document_not_yet_committed_builds_strictly(handbook_copy):
+    """A new user's review: a new draft, written as the README says and passing `make check`,
+    stopped `make build` until it was committed (git has no history for it, which the dates plugin
+    warned of, and a strict build stops on a warning)."""
+    commit_all(handbook_copy, fixture_today())
+    day = fixture_today().isoformat()
+    write_document(handbook_copy, "policies/pets.md", front_matter(
+        id="pets", title="Pets policy", status="draft", regulations=[], last_reviewed=None, audience=["staff"],
+        changes=[{"version": "0.1", "date": day, "summary": "First draft."}], version="0.1"))
+    result = mkdocs_build(handbook_copy, HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stderr
+    assert "Pets policy" in (handbook_copy / "site" / "policies" / "pets.html").read_text(encoding="utf-8")
 
 
 def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
