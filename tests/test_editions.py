@@ -329,7 +329,9 @@ def test_a_copy_with_no_review_date_carries_no_stale_notice_with_a_gap():
 
 def test_a_draft_copy_lists_the_facts_still_to_confirm_and_where_they_show():
     """An inspector's review: a draft copy showed 31 facts "[to confirm: ...]" 76 times and listed
-    none of them (the status page that does is for staff)."""
+    none of them (the status page that does is for staff). A second one: the list left out what
+    the home page alone shows (the DSL's phone number) and, for a fact a document shows too, the
+    home page."""
     from conftest import REPO, last_touched
 
     from handbook.checks import load_and_check
@@ -338,9 +340,14 @@ def test_a_draft_copy_lists_the_facts_still_to_confirm_and_where_they_show():
     handbook = load_and_check(REPO, last_touched(REPO))
     page = copy_page(handbook.for_inspectors(drafts=True))
     rows = page.split("## Facts still to confirm", 1)[1].split("## How the home", 1)[0]
-    shown = handbook.for_inspectors(drafts=True).placeholders_shown()
+    shown = set(handbook.for_inspectors(drafts=True).placeholders_shown()) | set(handbook.printed["docs/index.md"])
     assert len([row for row in rows.splitlines() if row.startswith("| `")]) == len(shown) > 0
     assert ("| `age_range` | age range on the registration certificate, for example 11 to 17 | Admissions and "
             "matching procedure, Statement of Purpose |") in rows
-    final = handbook.for_inspectors(drafts=False)  # approved documents only: none of them prints one
-    assert not final.placeholders_shown() and "Facts still to confirm" not in copy_page(final)
+    assert "| `contacts.designated_safeguarding_lead.phone` | the DSL's phone number | the home page |" in rows
+    assert ("| `contacts.on_call_manager.phone` | the on-call manager's phone number | Self-harm and suicide risk "
+            "procedure, the home page |") in rows
+    final = handbook.for_inspectors(drafts=False)  # approved documents only: none of them prints one,
+    rows = copy_page(final).split("## Facts still to confirm", 1)[1].split("## How the home", 1)[0]  # the home page does
+    listed = [row for row in rows.splitlines() if row.startswith("| `")]
+    assert not final.placeholders_shown() and listed and all(row.endswith("| the home page |") for row in listed)

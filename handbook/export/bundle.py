@@ -42,7 +42,7 @@ from handbook.sources.edition import (
 )
 from handbook.sources.errors import BuildFailed, HandbookError
 from handbook.sources.git import NOT_A_REPOSITORY, commit_on_or_before, git, head_commit, uncommitted
-from handbook.views.editions import DRAFT_MARK, copy_made, copy_owner, slug, staff_only
+from handbook.views.editions import DRAFT_MARK, copy_made, copy_owner, facts_to_confirm_shown, slug
 
 
 class ExportRefused(HandbookError):
@@ -65,11 +65,7 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
     if not copy.documents:
         return ExportRefused([], "no document for inspectors is approved yet; nothing was exported - while the home "
                                  "is applying for registration, make a draft copy with: handbook export --draft")
-    shown = copy.placeholders_shown()
-    for path, printed in copy.printed.items():  # the site's own pages in the copy print facts too
-        if path.startswith("docs/") and not staff_only(path.removeprefix("docs/")):
-            for where in sorted(printed):
-                shown.setdefault(where, []).append(path)
+    shown = facts_to_confirm_shown(copy)
     for where in cover_placeholders(copy):
         shown.setdefault(where, []).append(COVER)
     if shown:

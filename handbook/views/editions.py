@@ -56,15 +56,27 @@ def copy_stamp(handbook: Handbook, copy_link: str) -> str:
                   earliest=earliest_next_review(handbook))
 
 
+def facts_to_confirm_shown(copy: Handbook) -> dict[str, list[str]]:
+    """The facts still to confirm that an inspector copy's pages show, each with the files that print
+    it: its documents, and the site's own pages in the copy (the home page prints the numbers to
+    call; an inspector's review found the copy's list leaving them out)."""
+    shown = copy.placeholders_shown()
+    for path, printed in copy.printed.items():
+        if path.startswith("docs/") and not staff_only(path.removeprefix("docs/")):
+            for where in sorted(printed):
+                shown.setdefault(where, []).append(path)
+    return shown
+
+
 def copy_page(handbook: Handbook) -> str:
     """"About this copy", for the inspector: what the copy holds, when and from what it was
     made, and how the home can show it has not been changed since."""
     as_of = as_of_day()
-    titles = {d.path: d.title for d in handbook.documents}
+    titles = {d.path: d.title for d in handbook.documents} | {"docs/index.md": "the home page"}
     # What a draft copy shows still to confirm, where (an inspector's review: the status page that
     # lists them is for staff, and the copy named none); a final copy holds none.
     to_confirm = [(where, handbook.home.placeholder_description(where), [titles.get(path, path) for path in paths])
-                  for where, paths in sorted(handbook.placeholders_shown().items())]
+                  for where, paths in sorted(facts_to_confirm_shown(handbook).items())]
     return render("copy_page.md", home=str(handbook.home.facts["name"]), today=copy_made_on(handbook.today),
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
                   draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
