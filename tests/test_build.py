@@ -43,6 +43,20 @@ def test_a_new_document_not_yet_committed_builds_strictly(handbook_copy):
     assert "Pets policy" in (handbook_copy / "site" / "policies" / "pets.html").read_text(encoding="utf-8")
 
 
+def test_only_pages_whose_file_holds_what_they_show_carry_a_last_update_date(handbook_copy):
+    """An inspector's review: the review schedule said "Last update: 2 December 2026", the date of
+    its template's last commit, under documents changed since. A page made from the documents or
+    the home's facts carries no such date; a document's page carries its own file's."""
+    commit_all(handbook_copy, fixture_today())
+    result = mkdocs_build(handbook_copy, HANDBOOK_GIT_DATES="true")
+    assert result.returncode == 0, result.stderr
+    site = handbook_copy / "site"
+    dated = {page for page in ("index.html", "regulation-map.html", "review-schedule.html", "status.html",
+                               "topics.html", "policies/missing-child.html", "how-to/add-or-review-a-document.html")
+             if "git-revision-date-localized-plugin" in (site / page).read_text(encoding="utf-8")}
+    assert dated == {"policies/missing-child.html", "how-to/add-or-review-a-document.html"}
+
+
 def test_fixture_handbook_builds_with_no_error_finding(handbook_copy):
     result = mkdocs_build(handbook_copy)
     assert result.returncode == 0, result.stderr
