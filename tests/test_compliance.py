@@ -98,6 +98,22 @@ def test_document_control_shows_review_state_and_links_regulations(mini):
             "legislation.gov.uk</a>)") in control
 
 
+def test_a_version_of_the_statement_replaced_before_it_was_approved_needs_no_notice_to_ofsted(mini):
+    """An inspector's review: History said "Ofsted told: not yet" of versions a later one replaced
+    before anyone approved them; never in force, they are never sent (regulation 16(3) is about
+    revisions of the statement in force), and "not yet" promised a notice that never comes."""
+    day = (TODAY - dt.timedelta(days=5)).isoformat()
+    drafts = [{"version": "1.1", "date": day, "summary": "Second draft."},
+              {"version": "1.0", "date": day, "summary": "First draft."}]
+    write_document(mini, SOP, statement_of_purpose(status="draft", version="1.1", changes=drafts,
+                                                         last_reviewed=None), SOP_BODY)
+    handbook = check(mini)
+    rows = _table_rows(document_details(handbook, handbook.document(SOP)))
+    told = {row.split("</td>")[0].removeprefix("<td>"): row.split("<td>")[-1].removesuffix("</td>")
+            for row in rows if row.startswith("<td>1.")}
+    assert told == {"1.1": "not yet", "1.0": "not needed (never approved)"}
+
+
 def test_overdue_document_control_has_a_banner(mini):
     old = "2025-01-10"
     write_document(mini, POLICY, front_matter(**reviewed_on(old)))
