@@ -431,8 +431,13 @@ def test_every_page_after_the_cover_names_the_copy_and_a_draft_says_so(exported,
     (draft_booklet,) = draft_pdf.parent.glob("*-booklet-*.pdf")
     booklet_pages = [page.extract_text() for page in pypdf.PdfReader(draft_booklet).pages]
     assert len(booklet_pages) > 5 and [n for n, text in enumerate(booklet_pages, 1) if "Draft: " not in text] == []
+    # Only a final booklet's cover tells the child it is theirs to keep (an inspector's review: a draft's did).
+    assert "A draft: not yet a copy to give a child to keep." in booklet_pages[0]
+    assert "yours to keep" not in booklet_pages[0]
     (final_booklet,) = (exported[0] / "dist").glob("*-booklet-*.pdf")
-    assert [n for n, page in enumerate(pypdf.PdfReader(final_booklet).pages, 1) if "Draft" in page.extract_text()] == []
+    final_pages = [page.extract_text() for page in pypdf.PdfReader(final_booklet).pages]
+    assert [n for n, text in enumerate(final_pages, 1) if "Draft" in text] == []
+    assert "This copy is yours to keep." in final_pages[0]
 
 
 def _page_parts(pdf: Path) -> list[tuple[str | None, str]]:
