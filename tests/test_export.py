@@ -329,7 +329,7 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.strip() == (
         "ERROR: no document for inspectors is approved yet; nothing was exported - while the home is applying "
-        "for registration, make a draft copy with: handbook export --draft")
+        "for registration, make a draft copy with: make export DRAFT=1 (handbook export --draft)")
     assert not (root / "dist").exists() or not any((root / "dist").iterdir())
 
     bundle, pdf = real_draft_copy

@@ -54,6 +54,9 @@ class ExportRefused(HandbookError):
         super().__init__(summary)
 
 
+MAKE_A_DRAFT = "make export DRAFT=1 (handbook export --draft)"  # `make export` is the README's command
+
+
 def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | None:
     """Why this copy must not be made, if it must not: errors; or, for a copy the home stands
     behind, no approved document in it, or a fact still to confirm printed in it."""
@@ -64,7 +67,7 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
         return None
     if not copy.documents:
         return ExportRefused([], "no document for inspectors is approved yet; nothing was exported - while the home "
-                                 "is applying for registration, make a draft copy with: handbook export --draft")
+                                 f"is applying for registration, make a draft copy with: {MAKE_A_DRAFT}")
     shown = facts_to_confirm_shown(copy)
     for where in cover_placeholders(copy):
         shown.setdefault(where, []).append(COVER)
@@ -72,7 +75,7 @@ def refusals(full: Handbook, copy: Handbook, draft: bool) -> ExportRefused | Non
         lines = [f"{where} is still to confirm ({full.home.placeholder_description(where)}), printed by "
                  f"{', '.join(paths)} - confirm it in {full.home.file_of(where)}" for where, paths in shown.items()]
         return ExportRefused(lines, f"the copy would show {len(shown)} fact(s) still to confirm; nothing was "
-                                    "exported - confirm them, or make a draft copy with: handbook export --draft")
+                                    f"exported - confirm them, or make a draft copy with: {MAKE_A_DRAFT}")
     return None
 
 
