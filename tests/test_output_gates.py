@@ -497,6 +497,11 @@ GROUP_OF_FACTS = ("an expression that prints a group of facts, or something that
      "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
     ("policies/missing-child.md", "{{ home.address or 'Call 101.' }}",
      "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
+    # A new user's review: a comparison or a test printed alone (true or false) was said to print "a group of facts".
+    ("policies/missing-child.md", '{{ home.name == "Oak House" }}',
+     "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
+    ("policies/missing-child.md", "{{ home.name is string }}",
+     "an expression that chooses between texts (if, is, a comparison, and, or, not)"),
     ("policies/missing-child.md", "{% for n in range(3) %}Call.{% endfor %}", "a {% for %} block"),
     # ...and a page function asked in a test, which the checks stand in for, read 999 to them and
     # 101 on the built home page.

@@ -140,6 +140,9 @@ _BLOCK_NAMES = {"For": "for", "Assign": "set", "AssignBlock": "set", "Macro": "m
                 "FromImport": "from", "ExprStmt": "do", "Scope": "scope", "Block": "block", "Extends": "extends"}
 
 
+CHOOSES = "an expression that chooses between texts (if, is, a comparison, and, or, not)"
+
+
 def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, page_functions: Sequence[str] = ()) -> None:
     """Raise TemplateShape unless every {% %} of the page is an {% if %} of `ways` (an edition
     test that leaves a passage out) and every {{ }} prints without choosing: no {% set %}, {% for %}
@@ -147,7 +150,7 @@ def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, pag
     expression, and a page function only called alone, {{ topics() }}."""
     def expression(node: jinja2.nodes.Node) -> None:
         if isinstance(node, _CHOICES) or next(node.find_all(_CHOICES), None) is not None:
-            raise TemplateShape("an expression that chooses between texts (if, is, a comparison, and, or, not)")
+            raise TemplateShape(CHOOSES)
         called = node.node if isinstance(node, jinja2.nodes.Call) and not (
             node.args or node.kwargs or node.dyn_args or node.dyn_kwargs) else None
         for name in node.find_all(jinja2.nodes.Name):
@@ -518,7 +521,9 @@ def _finalize(value):
     """Every {{ value }} a page prints passes here first: one fact, and nothing too large."""
     if isinstance(value, _Trusted | jinja2.Undefined | DocumentEdition):  # the last two say what is wrong, printed
         return value
-    if not isinstance(value, _ONE_FACT) or isinstance(value, bool):
+    if isinstance(value, bool):  # what a comparison, a test, and, or or not gives
+        raise TemplateShape(CHOOSES)
+    if not isinstance(value, _ONE_FACT):
         raise TemplateShape("an expression that prints a group of facts, or something that is not a fact, such as "
                             "{{ home.registered_provider }} for {{ home.registered_provider.name }}")
     return _refuse_if_large(value)
