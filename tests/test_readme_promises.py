@@ -29,9 +29,10 @@ def test_an_approval_dated_before_its_version_is_an_error(mini):
     before = (TODAY - dt.timedelta(days=40)).isoformat()
     change = approved_change("1.0", made, "First version.", approved_on=before)
     write_document(mini, POLICY, front_matter(changes=[change]))
+    line = (mini / POLICY).read_text().splitlines().index(f"  approved_on: '{before}'") + 1  # approved_on's own line
     assert messages(check(mini), "approval") == [
-        f"{POLICY}, line 16: version 1.0 is dated {_long(made)} but its approval is dated {_long(before)}, before the version "
-        "existed - record the date the Responsible Individual approved version 1.0"]
+        f"{POLICY}, line {line}: version 1.0 is dated {_long(made)} but its approval is dated {_long(before)}, before "
+        "the version existed - record the date the Responsible Individual approved version 1.0"]
 
 
 def test_a_notice_to_ofsted_cannot_be_recorded_while_the_statement_prints_a_fact_to_confirm(mini):
