@@ -100,8 +100,9 @@ def test_document_control_shows_review_state_and_links_regulations(mini):
 
 def test_a_version_of_the_statement_replaced_before_it_was_approved_needs_no_notice_to_ofsted(mini):
     """An inspector's review: History said "Ofsted told: not yet" of versions a later one replaced
-    before anyone approved them; never in force, they are never sent (regulation 16(3) is about
-    revisions of the statement in force), and "not yet" promised a notice that never comes."""
+    before anyone approved them. The handbook asks no notice for them (README, "How to change": a
+    version never approved was never in force; handbook/checks/ofsted.py), so "not yet" promised a
+    notice that never comes."""
     day = (TODAY - dt.timedelta(days=5)).isoformat()
     drafts = [{"version": "1.1", "date": day, "summary": "Second draft."},
               {"version": "1.0", "date": day, "summary": "First draft."}]
