@@ -67,7 +67,7 @@ from handbook.views.feeds import CALENDAR_NAME, JSON_NAME, review_calendar, revi
 from handbook.views.history import load_histories
 from handbook.views.provider import PROVIDER_PAGE, PROVIDER_TITLE, provider_page, relink
 from handbook.views.safe_html import PageGate, Removed, article_content, removed_by_sanitiser, text_only
-from handbook.views.site_pages import findings_banner, page_functions
+from handbook.views.site_pages import findings_banner, page_functions, refused_page
 from handbook.views.templating import ReadyHtml, link_from
 
 log = logging.getLogger("handbook")
@@ -548,8 +548,8 @@ def on_post_page(output, page, config):
         if not public_edition():
             return output
         line = _public_problem(page.file.src_uri, output, _handbook(config).home.withheld_texts(), output)
-        return output if line is None else _refusal(line)
-    return _refusal(_sanitiser_line(page.file.src_uri, removed))
+        return output if line is None else _refusal(page.file.src_uri, line)
+    return _refusal(page.file.src_uri, _sanitiser_line(page.file.src_uri, removed))
 
 
 def _sanitiser_line(path: str, removed: Removed) -> str:
@@ -557,11 +557,11 @@ def _sanitiser_line(path: str, removed: Removed) -> str:
             "it; a document may hold Markdown and the HTML listed in README.md, 'Security'")
 
 
-def _refusal(line: str) -> str:
-    """Say why a page is refused, count it against the build, and give what its file holds instead."""
+def _refusal(path: str, line: str) -> str:
+    """Say why the page of `path` is refused, count it against the build, and give what its file holds instead."""
     log.error(line)
     _build.setdefault("refused", []).append(line)
-    return f"<!DOCTYPE html><title>Refused</title><p>{html.escape(line)}</p>\n"
+    return refused_page(path, line)
 
 
 def _finish_gate() -> None:
@@ -572,7 +572,7 @@ def _finish_gate() -> None:
     try:
         for path, written_to, removed in gate.answers():
             with open(written_to, "w", encoding="utf-8") as out:
-                out.write(_refusal(_sanitiser_line(path, removed)))
+                out.write(_refusal(path, _sanitiser_line(path, removed)))
     finally:
         gate.close()
 

@@ -33,6 +33,7 @@ from conftest import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from PIL import Image
 
 from handbook.views.safe_html import (
@@ -227,7 +228,9 @@ def assert_build_refuses(root: Path, line: str) -> None:
     page, problem = line.split(": ", 1)
     if problem.startswith("the built page holds"):  # the gate's: the page's file holds the refusal, not the page
         written = (root / "site" / page).with_suffix(".html").read_text(encoding="utf-8")
-        assert written.startswith("<!DOCTYPE html><title>Refused</title>") and "the built page holds" in written
+        assert f"<title>Page not built: {escape(page)}</title>" in written
+        assert f"<strong>The problem:</strong> {escape(line)}</p>" in written
+        assert '<html lang="en-GB">' in written and "<h1>This page was not built</h1>" in written
 
 
 def assert_export_refuses(root: Path, line: str) -> None:

@@ -89,6 +89,20 @@ def test_serve_gives_the_theme_none_of_a_site_page_s_refused_front_matter(serve)
     assert "INJECTED" not in page
 
 
+def test_serve_shows_a_page_the_last_gate_refuses_as_a_notice_naming_the_problem(serve):
+    """The last gate reads each built page (the check reads each document first, so only what the
+    theme adds reaches it here): while serving, the page's file holds a notice in its place."""
+    root, start = serve
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}{% if page.file.src_uri == "policies/missing-child.md" %}'
+        "<marquee>Approved.</marquee>{% endif %}{% endblock %}\n", encoding="utf-8")
+    page = fetch(start() + "policies/missing-child.html", expect="This page was not built")
+    assert '<html lang="en-GB">' in page and "<title>Page not built: policies/missing-child.md</title>" in page
+    assert ("<strong>The problem:</strong> policies/missing-child.md: the built page holds a &lt;marquee&gt; element, "
+            "which the handbook does not publish - remove it") in page
+    assert "Approved." not in page
+
+
 def test_serve_rebuilds_what_a_saved_document_changes(serve):
     root, start = serve
     base = start()

@@ -25,6 +25,11 @@ LEVEL_NAMES = {"required": "Required", "expected": "Expected", "none": "-"}
 STATE_ORDER = {"overdue": 0, "due-soon": 1, "in-date": 2}
 
 
+def refused_page(path: str, line: str) -> str:
+    """What the file of a page the last gate refused holds instead of the page: why, and what to do."""
+    return render("refused_page.html", path=path, line=line)
+
+
 def page_functions(handbook: Handbook, searched: ReadyHtml | None = None,
                    unsearched: ReadyHtml | None = None) -> dict[str, Callable[[], str]]:
     """The functions pages may call, by the names the loading step stands in for. Given ReadyHtml
