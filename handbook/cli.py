@@ -256,6 +256,11 @@ def command_verify(args) -> int:
     else:  # which copy it says it is, as an inspector's reviewer asked (a draft renamed as final passed unnamed)
         print(f"{bundle}: {matching}, which anyone who changed a file could have rewritten")
         print(f"{bundle}: by its manifest, which is not signed: {result.identity(bundle)}")
+    if result.pdfs_beside:
+        names = ", ".join(repr(name) if has_controls(name) else name for name in result.pdfs_beside)
+        print(f"{bundle}: beside the zip, NOT part of this copy and not checked: {names} - the copy's PDF is "
+              f"{result.pdf_checked}" if result.pdf_checked else
+              f"{bundle}: beside the zip, not checked: {names} - to check one as the copy's PDF, name it with --pdf FILE")
     return 0 if result.whole else 1
 
 

@@ -232,6 +232,32 @@ def test_verify_says_when_the_pdf_it_lists_was_not_checked(tmp_path):
     assert said.stdout.splitlines()[0].endswith("every file matches its manifest")
 
 
+def test_verify_names_every_other_pdf_beside_the_zip_as_not_part_of_the_copy(tmp_path):
+    """An inspector's reviewer: a decoy PDF beside the zip, named like the copy's, passed unmentioned."""
+    path = _with_pdf(tmp_path, PDF)
+    for name in ("copy-final.pdf", "booklet.pdf"):
+        (tmp_path / name).write_bytes(PDF.replace(b"handbook", b"handbook, edited"))
+    (tmp_path / "notes.txt").write_text("not a PDF")
+    assert verify(path, HOME_PUBLIC).pdfs_beside == ["booklet.pdf", "copy-final.pdf"]
+    public_key = tmp_path / "home.pub"
+    public_key.write_bytes(HOME_PUBLIC.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH))
+    said = run([sys.executable, "-m", "handbook.cli", "verify", "--public-key", str(public_key), str(path)], REPO)
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert said.stdout.splitlines()[-1] == (f"{path}: beside the zip, NOT part of this copy and not checked: booklet.pdf, "
+                                           "copy-final.pdf - the copy's PDF is copy.pdf")
+    # The PDF named with --pdf is the copy's: every PDF beside the zip is another.
+    elsewhere = tmp_path / "sent" / "copy.pdf"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(PDF)
+    assert verify(path, HOME_PUBLIC, elsewhere).pdfs_beside == ["booklet.pdf", "copy-final.pdf", "copy.pdf"]
+    # With the copy's PDF missing, none of the others is taken for it.
+    (tmp_path / "copy.pdf").unlink()
+    said = run([sys.executable, "-m", "handbook.cli", "verify", "--public-key", str(public_key), str(path)], REPO)
+    assert said.returncode == 1
+    assert said.stdout.splitlines()[-1] == (f"{path}: beside the zip, not checked: booklet.pdf, copy-final.pdf - to "
+                                           "check one as the copy's PDF, name it with --pdf FILE")
+
+
 def test_a_pdf_given_for_a_copy_whose_manifest_lists_none_is_refused(tmp_path):
     path = write(tmp_path, zip_bytes(entries()))
     (tmp_path / "other.pdf").write_bytes(PDF)

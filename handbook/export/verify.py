@@ -89,6 +89,7 @@ class Verification:
     manifest: dict = field(default_factory=dict)
     pdf_checked: str | None = None  # the PDF's file name, when it was found and compared
     pdf_unchecked: str | None = None  # why no PDF was checked, in words for the reader, when none was
+    pdfs_beside: list[str] = field(default_factory=list)  # the other PDFs beside the zip: not part of the copy
 
     @property
     def matches(self) -> bool:
@@ -205,11 +206,16 @@ def verify(bundle: Path, public_key: Ed25519PublicKey | None = None, pdf: Path |
     result.differences += [f"added: {r}" for r in sorted(set(found) - set(listed))]
     result.differences += [f"removed: {r}" for r in sorted(set(listed) - set(found))]
     result.differences += [f"changed: {r}" for r in sorted(set(found) & set(listed)) if found[r] != listed[r]]
-    _check_pdf(bundle, expected.get("pdf"), pdf, result)
+    checked = _check_pdf(bundle, expected.get("pdf"), pdf, result)
+    # An inspector may be sent more than one PDF (a decoy named like the copy's, or the booklet made
+    # beside it): verify names the one it checked, and each other one as not part of the copy.
+    result.pdfs_beside = sorted(other.name for other in bundle.parent.glob("*.pdf")
+                                if other.is_file() and (checked is None or not other.samefile(checked)))
     return result
 
 
-def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Verification) -> None:
+def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Verification) -> Path | None:
+    """Compare the copy's PDF with the manifest, and give its path (None when none was checked)."""
     if pdf is None and listed is not None:
         beside = bundle.parent / listed["file"]
         pdf = beside if beside.is_file() else None
@@ -219,7 +225,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
             "or name it with --pdf FILE" if listed else
             "its manifest lists no PDF (the copy was made by an older version of the handbook's tools), so only the "
             "zip's files were checked, and no PDF")
-        return
+        return None
     if listed is None:
         raise Refused(bundle, f"the manifest lists no PDF, so {pdf.name} cannot be checked against it")
     _regular_file(pdf, "name the PDF the export made with the zip")
@@ -236,6 +242,7 @@ def _check_pdf(bundle: Path, listed: dict | None, pdf: Path | None, result: Veri
     result.pdf_checked = pdf.name
     if digest.hexdigest() != listed["sha256"]:
         result.differences.append(f"changed: {pdf.name} (the PDF)")
+    return pdf
 
 
 def _reason(problem: BaseException) -> str:
