@@ -181,7 +181,10 @@ def test_verify_passes_on_a_fresh_bundle_and_fails_on_a_tampered_one(exported, t
     good = handbook_command(root, "verify", str(bundle))
     assert good.returncode == 0 and "every file matches its manifest" in good.stdout
     assert good.stdout.startswith(f"{bundle}: signed with the home's key SHA256:")
-    signed, identity = good.stdout.splitlines()
+    signed, identity, beside = good.stdout.splitlines()
+    (booklet,) = (root / "dist").glob("*-booklet-*.pdf")  # made beside the copy, for a child: not part of it
+    assert beside == (f"{bundle}: beside the zip, NOT part of this copy and not checked: {booklet.name} - the copy's "
+                      f"PDF is {pdf.name}")
     assert signed.endswith(f"(the public key in {root / 'data/inspector-copy-key.pub'}); every file matches its "
                            f"manifest, and so does the PDF {pdf.name}")
     with zipfile.ZipFile(bundle) as archive:
