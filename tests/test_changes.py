@@ -470,6 +470,35 @@ def test_history_lists_only_changes_to_the_text(repo):
     assert "Sam Author" in history  # the first commit added the text
 
 
+OLD_COMMAND = """import argparse
+parser = argparse.ArgumentParser(prog="handbook")
+commands = parser.add_subparsers(dest="command", required=True)
+commands.add_parser("export").add_argument("--dist")
+parser.parse_args()
+"""
+
+
+def test_an_as_of_copy_asked_with_an_option_that_days_tools_lack_says_so_in_one_line(handbook_copy, tmp_path):
+    """A commit's own code makes its copy: one from before an option existed printed its usage."""
+    first_day, today = fixture_today(), fixture_today() + dt.timedelta(days=2)
+    command = handbook_copy / "handbook" / "cli.py"
+    current = command.read_text()
+    command.write_text(OLD_COMMAND)  # that day's tools: an export with no --draft
+    git(handbook_copy, "init", "-q", "-b", "main")
+    git(handbook_copy, "add", "-A")
+    git(handbook_copy, "commit", "-q", "-m", "First", when=f"{first_day}T08:00:00+00:00")
+    command.write_text(current)
+    git(handbook_copy, "commit", "-q", "-am", "The tools of today", when=f"{today}T08:00:00+00:00")
+    result = handbook_command(handbook_copy, "export", "--as-of", first_day.isoformat(), "--draft", "--dist",
+                              str(tmp_path / "dist"), today=today)
+    commit = git(handbook_copy, "rev-parse", "--short=7", "HEAD~1").strip()
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (f"ERROR: --as-of {first_day}: the handbook's tools of that day (commit {commit}) have no "
+                             "--draft option - make the copy of that day without it, or choose a later day\n")
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+    assert "handbook-as-of" not in git(handbook_copy, "worktree", "list")
+
+
 def test_as_of_export_reproduces_the_older_version(repo, tmp_path):
     base_day = fixture_today()  # the day of the first commit
     revised = base_day + dt.timedelta(days=15)

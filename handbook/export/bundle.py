@@ -274,6 +274,9 @@ def signature_file(key: SigningKey, listing: bytes) -> str:
                        "signature": base64.b64encode(key.sign(listing)).decode()}, indent=2) + "\n"
 
 
+_UNKNOWN_OPTIONS = re.compile(r"(?m)^\S+: error: unrecognized arguments: (.+)$")
+
+
 def export_as_of(root: Path, dist: Path, day, draft: bool = False,
                  home_id: str | None = None) -> subprocess.CompletedProcess:
     """Export the handbook as it stood at the last commit on or before `day`, using that
@@ -300,9 +303,14 @@ def export_as_of(root: Path, dist: Path, day, draft: bool = False,
             shutil.copyfile(published, worktree / PUBLIC_KEY_FILE)
         # That commit's own command: handbook.cli since the package was made, macros.cli before.
         command = "handbook.cli" if (worktree / "handbook" / "cli.py").is_file() else "macros.cli"
-        return subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
+        made = subprocess.run([sys.executable, "-m", command, "export", "--dist", str(dist.resolve()),
                                *(["--draft"] if draft else []), *(["--home", home_id] if home_id else [])],
                               cwd=worktree, env=env, capture_output=True, text=True)
+        if made.returncode == 2 and (unknown := _UNKNOWN_OPTIONS.search(made.stderr)):  # argparse's usage message
+            options = " or ".join(word for word in unknown.group(1).split() if word.startswith("-"))
+            raise HandbookError(f"--as-of {day.isoformat()}: the handbook's tools of that day (commit {commit[:7]}) "
+                                f"have no {options} option - make the copy of that day without it, or choose a later day")
+        return made
     finally:
         git(root, "worktree", "remove", "--force", str(worktree), check=False)
         git(root, "worktree", "prune", check=False)
