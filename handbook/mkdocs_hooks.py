@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
@@ -41,6 +42,7 @@ from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.provider import HOME_FACTS, HOMES_DIR, shared_path
+from handbook.model.reserved import ANCHOR
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
 from handbook.sources.git import NotARepository, ShallowClone
@@ -484,6 +486,7 @@ def on_page_content(html, page, config, files):
     mkdocs-macros renders into the title as HTML. The theme prints a title as it is in the
     navigation of every page, outside the article the last gate reads, and, when the front matter
     has none, through `striptags` in the page's <title>, which turns escaped text back into markup."""
+    _harmless_contents(page.toc)
     document = _handbook(config).document(page.file.src_uri)
     if document is None and page.title:
         page.meta["title"] = page.title = escape(text_only(page.title))
@@ -492,6 +495,17 @@ def on_page_content(html, page, config, files):
     if document is None:
         return html
     return html.replace("<table>", "<table data-search-exclude>")
+
+
+def _harmless_contents(links) -> None:
+    """The theme prints each heading's id into the page's contents list and its skip link as it is,
+    outside the article the last gate reads. An id the check refuses (a quote in it would end the
+    link: handbook/model/reserved.py, ANCHOR) is percent-encoded there, which a browser still
+    follows to the heading, for a page built all the same (`make serve` goes on past errors)."""
+    for link in links:
+        if not ANCHOR.fullmatch(link.id):
+            link.id = quote(link.id, safe="")
+        _harmless_contents(link.children)
 
 
 def on_page_context(context, page, config, nav):

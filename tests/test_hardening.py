@@ -899,6 +899,10 @@ _CLASS_NOT_ALLOWED = ("not one a page may use: the theme's and the handbook's st
                 "a phone number's link)")
 _HIDDEN = ("hides text from readers, while search and the inspectors' PDF still show it - remove it: everything a "
            "document holds is for its readers to see (a collapsible ??? box keeps text out of the way)")
+_NOT_AN_ANCHOR = ("holds more than letters, digits, - and _: ids are printed into links as they are (the page's "
+                  "contents list, the theme's links), where a quote or a space would end the link - give it an id of "
+                  "letters, digits, - and _ only, such as what-staff-do, or remove it")
+_NOT_AN_ANCHOR_NAME = _NOT_AN_ANCHOR.replace("give it an id", "give it a name")
 _SWALLOWS = "is opened here and never closed, so it would swallow the rest of the page, document control included"
 _STRAY = "closes an element the document never opened, so it would close part of the page around the document"
 
@@ -1014,6 +1018,14 @@ TAKEN = [
      "request, and a template comment {# ... #} is never published"),
     ("{% if edition != 'public' %}{{ '<details markdown>' }}{% endif %}", "{%",
      f"once its {{{{ }}}} and {{% %}} expressions are filled in, <details> {_SWALLOWS} - close it with </details>"),
+    # An attacker's review: the contents list and the skip link print a heading's id as it is.
+    ("## What staff do {: id='x\" autofocus onfocus=\"alert(1)' }", "## What staff do",
+     f"the id 'x\" autofocus onfocus=\"alert(1)' on an attribute list {_NOT_AN_ANCHOR}"),
+    ('## What staff do { id="x&quot;onfocus=&quot;alert(1)" }', "## What staff do",
+     f"the id 'x\"onfocus=\"alert(1)' on an attribute list {_NOT_AN_ANCHOR}"),
+    ("## What staff do {: id='#' }", "## What staff do", f"the id '#' on an attribute list {_NOT_AN_ANCHOR}"),
+    ('<span id="first step">x</span>', "<span", f"the id 'first step' on <span> {_NOT_AN_ANCHOR}"),
+    ('<a name="a&gt;b">x</a>', "<a name", f"the name 'a>b' on <a> {_NOT_AN_ANCHOR_NAME}"),
 ]
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from html.parser import HTMLParser
 
 import pytest
 from conftest import BIN, command_environment
@@ -101,6 +102,30 @@ def test_serve_shows_a_page_the_last_gate_refuses_as_a_notice_naming_the_problem
     assert ("<strong>The problem:</strong> policies/missing-child.md: the built page holds a &lt;marquee&gt; element, "
             "which the handbook does not publish - remove it") in page
     assert "Approved." not in page
+
+
+def test_serve_prints_no_heading_id_into_the_contents_list_as_it_is(serve):
+    """An attacker's review: the contents list and the skip link printed a heading's id as it is,
+    so a quote in it ended the link and `autofocus onfocus=...` ran a script as the page opened.
+    The check refuses such an id; `make serve` builds the page all the same, its links encoded."""
+    root, start = serve
+    policy = root / "policies/missing-child.md"
+    policy.write_text(policy.read_text() + "\n## What staff do {: id='x\" autofocus onfocus=\"alert(1)' }\n\nText.\n")
+    page = fetch(start() + "policies/missing-child.html", expect="This document has problems to fix")
+    assert "holds more than letters, digits, - and _" in page
+    assert _attribute_names(page).isdisjoint({"autofocus", "onfocus"})
+    assert 'href="#x%22%20autofocus%20onfocus%3D%22alert%281%29"' in page
+
+
+def _attribute_names(page: str) -> set[str]:
+    names: set[str] = set()
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            names.update(name for name, _ in attrs)
+
+    Reader().feed(page)
+    return names
 
 
 def test_serve_rebuilds_what_a_saved_document_changes(serve):

@@ -53,6 +53,7 @@ from handbook.model.provider import shared_path
 from handbook.model.reserved import (
     ALLOWED_CLASSES,
     ALLOWED_DIRECTIONS,
+    ANCHOR,
     BOX_TYPES,
     DOCUMENT_ANCHORS,
     OPTIONAL_END,
@@ -856,6 +857,12 @@ def _attribute_problems(targets: _Targets, line: int, where: str, attributes, un
 
 
 def _id_problems(line: int, name: str, value: str, where: str) -> list[tuple[int, str, str]]:
+    if not ANCHOR.fullmatch(value):
+        return [(line, f"the {name} '{_shown(value)}' on {where} holds more than letters, digits, - and _: ids are "
+                 "printed into links as they are (the page's contents list, the theme's links), where a quote or a space "
+                 "would end the link",
+                 f"give it {'an id' if name == 'id' else 'a name'} of letters, digits, - and _ only, such as "
+                 "what-staff-do, or remove it")]
     if value.startswith(THEME_ID_PREFIX):
         return [(line, f"the {name} '{value}' on {where} starts with {THEME_ID_PREFIX}, which the theme keeps for its "
                  "own parts (its scripts read their settings from the element with the id __config)",

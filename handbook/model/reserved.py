@@ -6,10 +6,18 @@ handbook/checks/versions.py), as the output gate does (handbook/views/safe_html.
 
 from __future__ import annotations
 
+import re
+
 # Material for MkDocs gives its own elements ids starting with "__": __config (the element its
 # scripts read their settings from, such as where the search index is), __search, __drawer,
 # __toc, __palette_0, __nav_1, __tabbed_1_1, __codelineno... A document's id or name never does.
 THEME_ID_PREFIX = "__"
+
+# What an id or anchor a document gives may hold: the letters, digits, - and _ the anchors MkDocs
+# makes from a heading's words hold. The page's contents list and the theme's skip link print a
+# heading's id into a link as it is, outside the article (a quote there would end the link and
+# start an attribute of the document's own: onfocus, style).
+ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
 
 # The anchors of the headings the handbook adds to every document's page (Document control and
 # History, handbook/views/templates/document_details.html; the Schedule 1 index of the Statement
