@@ -408,6 +408,22 @@ def test_home_placeholders_are_listed_as_one_warning(mini):
     assert "company_number" in found[0] and "registered_manager.name" in found[0]
 
 
+@pytest.mark.parametrize("stage", ["registered", "applying"])
+def test_a_registered_homes_site_page_printing_a_fact_still_to_confirm_is_an_error(mini, stage):
+    """A night worker's review: the home page gave "[to confirm: ...]" as the number to call first,
+    and only ever warned, even once the home cared for children."""
+    if stage == "applying":
+        write_home(mini, registration={"stage": "applying"}, ofsted_urn="SC000000")
+    (mini / "docs").mkdir()
+    (mini / "docs/index.md").write_text("---\ntitle: Home\n---\n\nCall the on-call manager on "
+                                        "{{ home.contacts.on_call_manager.phone }}.\n", encoding="utf-8")
+    found = [f for f in check(mini).findings if f.check == "home-placeholder" and f.is_error]
+    assert [str(f) for f in found] == ([
+        "data/home.yml: contacts.on_call_manager.phone is still to confirm (the on-call manager's phone number) but the "
+        "home is registered and pages of its site print it: docs/index.md - write the confirmed fact in data/home.yml: "
+        "staff rely on those pages now (or take the fact off them until it is known)"] if stage == "registered" else [])
+
+
 def _home_refused(mini, old: str, new: str) -> str:
     """The one line `handbook check` stops with when the real data/home.yml has `old` replaced by `new`."""
     text = (REPO / "data/home.yml").read_text(encoding="utf-8")

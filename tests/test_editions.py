@@ -344,9 +344,10 @@ def test_a_draft_copy_lists_the_facts_still_to_confirm_and_where_they_show():
     assert len([row for row in rows.splitlines() if row.startswith("| `")]) == len(shown) > 0
     assert ("| `age_range` | age range on the registration certificate, for example 11 to 17 | Admissions and "
             "matching procedure, Statement of Purpose |") in rows
-    assert "| `contacts.designated_safeguarding_lead.phone` | the DSL's phone number | the home page |" in rows
-    assert ("| `contacts.on_call_manager.phone` | the on-call manager's phone number | Self-harm and suicide risk "
-            "procedure, the home page |") in rows
+    assert ("| `contacts.designated_safeguarding_lead.phone` | the DSL's phone number | Safeguarding policy, the home "
+            "page |") in rows
+    assert ("| `contacts.on_call_manager.phone` | the on-call manager's phone number | Medicines policy, Missing child "
+            "policy, Notifications procedure, Safeguarding policy, Self-harm and suicide risk procedure, the home page |") in rows
     final = handbook.for_inspectors(drafts=False)  # approved documents only: none of them prints one,
     rows = copy_page(final).split("## Facts still to confirm", 1)[1].split("## How the home", 1)[0]  # the home page does
     listed = [row for row in rows.splitlines() if row.startswith("| `")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from handbook.model.findings import Finding, error, warning
-from handbook.model.handbook import Handbook
+from handbook.model.handbook import DOCS_DIR, Handbook
 from handbook.model.home import Facts, Placeholder
 from handbook.sources.clock import long_date
 from handbook.sources.files import control_characters
@@ -90,9 +90,11 @@ def _registration_dates(handbook: Handbook) -> list[Finding]:
 
 def _placeholders(handbook: Handbook) -> list[Finding]:
     """A fact still to confirm may appear in a draft (a warning); a document the home has
-    approved stands behind every word it prints, so printing one there is an error. Each is
-    reported on the file it is written in: data/home.yml, or for a provider's home its
-    homes/<id>/home.yml or, for what every home shares, data/provider.yml."""
+    approved stands behind every word it prints, so printing one there is an error, and so is
+    a page of the site (docs/) printing one once the home is registered: staff caring for children
+    rely on it (the home page gives the numbers to call first). Each is reported on the file it is
+    written in: data/home.yml, or for a provider's home its homes/<id>/home.yml or, for what every
+    home shares, data/provider.yml."""
     placeholders = handbook.home.placeholders
     if not placeholders:
         return []
@@ -103,12 +105,20 @@ def _placeholders(handbook: Handbook) -> list[Finding]:
         by_file.setdefault(facts_file, []).append(where)
         approved = sorted(path for path, printed in handbook.printed.items()
                           if where in printed and (d := handbook.document(path)) is not None and d.in_force)
+        pages = sorted(path for path, printed in handbook.printed.items()
+                       if where in printed and path.startswith(f"{DOCS_DIR}/")) if handbook.home.registration.registered else []
         if approved:
             findings.append(error(
                 "home-placeholder", facts_file,
                 f"{where} is still to confirm ({needed}) but approved documents print it: {', '.join(approved)}",
                 f"write the confirmed fact in {facts_file}, or return those documents to draft until it is known",
                 field=where))
+        if pages:
+            findings.append(error(
+                "home-placeholder", facts_file,
+                f"{where} is still to confirm ({needed}) but the home is registered and pages of its site print it: "
+                f"{', '.join(pages)}", f"write the confirmed fact in {facts_file}: staff rely on those pages now "
+                "(or take the fact off them until it is known)", field=where))
     for facts_file, places in by_file.items():
         findings.append(warning("home-placeholder", facts_file,
                                 f"{len(places)} facts about the home are not known yet: {', '.join(places)}",
