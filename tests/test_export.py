@@ -360,8 +360,12 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
     assert verified.stderr.startswith(f"{bundle}: not signed: it proves only that nothing changed by accident")
 
 
-def test_export_refuses_a_copy_that_would_print_a_fact_still_to_confirm(tmp_path):
+@pytest.mark.parametrize("stage", ["applying", "registered"])
+def test_export_refuses_a_copy_that_would_print_a_fact_still_to_confirm(tmp_path, stage):
     root = copy_handbook(tmp_path / "handbook")
+    home = root / "data" / "home.yml"
+    if stage == "applying":  # (a registered home's page printing one is an error of the check's, below)
+        home.write_text(home.read_text().replace("  stage: registered\n  registered_on: 2026-10-01\n", "  stage: applying\n"))
     index = root / "docs" / "index.md"
     index.write_text(index.read_text() + "\nCompany number: {{ home.company_number }}\n")
     git(root, "init", "-q", "-b", "main")
@@ -369,9 +373,16 @@ def test_export_refuses_a_copy_that_would_print_a_fact_still_to_confirm(tmp_path
     git(root, "commit", "-q", "-m", "A page printing a fact still to confirm")
     refused = export(root)
     assert refused.returncode == 1
-    assert ("ERROR: company_number is still to confirm (company number, as shown on Companies House), printed by "
-            "docs/index.md - confirm it in data/home.yml") in refused.stdout.splitlines()
-    assert refused.stderr.startswith("ERROR: the copy would show 1 fact(s) still to confirm; nothing was exported")
+    if stage == "applying":
+        assert ("ERROR: company_number is still to confirm (company number, as shown on Companies House), printed by "
+                "docs/index.md - confirm it in data/home.yml") in refused.stdout.splitlines()
+        assert refused.stderr.startswith("ERROR: the copy would show 1 fact(s) still to confirm; nothing was exported")
+    else:
+        assert refused.stdout.splitlines() == [
+            "ERROR: data/home.yml: company_number is still to confirm (company number, as shown on Companies House) but "
+            "the home is registered and pages of its site print it: docs/index.md - write the confirmed fact in "
+            "data/home.yml: staff rely on those pages now (or take the fact off them until it is known)"]
+        assert refused.stderr == "ERROR: the handbook has 1 error(s); nothing was exported - fix them first\n"
     assert not (root / "dist").exists() or not any((root / "dist").iterdir())
 
 
