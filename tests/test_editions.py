@@ -347,7 +347,8 @@ def test_a_draft_copy_lists_the_facts_still_to_confirm_and_where_they_show():
     assert ("| `contacts.designated_safeguarding_lead.phone` | the DSL's phone number | Safeguarding policy, the home "
             "page |") in rows
     assert ("| `contacts.on_call_manager.phone` | the on-call manager's phone number | Medicines policy, Missing child "
-            "policy, Notifications procedure, Safeguarding policy, Self-harm and suicide risk procedure, the home page |") in rows
+            "policy, Notifications procedure, Safeguarding policy, Self-harm and suicide risk procedure, Staff employment "
+            "policy, Whistleblowing policy, the home page |") in rows
     final = handbook.for_inspectors(drafts=False)  # approved documents only: none of them prints one,
     rows = copy_page(final).split("## Facts still to confirm", 1)[1].split("## How the home", 1)[0]  # the home page does
     listed = [row for row in rows.splitlines() if row.startswith("| `")]
