@@ -63,7 +63,15 @@ class TemplateLimit(jinja2.TemplateError):
     """A template asked for more than a page may have: too large, too long, too slow."""
 
 
-class EditionAsked(jinja2.TemplateError):
+class PageRuleBroken(jinja2.TemplateError):
+    """A page's template breaks a rule of what a page may do, at `lineno` of its text (when known)."""
+
+    def __init__(self, message: str, lineno: int | None = None):
+        super().__init__(message)
+        self.lineno = lineno
+
+
+class EditionAsked(PageRuleBroken):
     """A document asked which edition it is in beyond whether it is the public website."""
 
 
@@ -109,14 +117,17 @@ def only_leaves_out(tree: jinja2.nodes.Template, ways: frozenset) -> None:
         test = block.test
         if isinstance(test, jinja2.nodes.Compare) and _leaves_out(test, ways):
             if block.else_ or block.elif_:
-                raise EditionAsked("an {% else %} or {% elif %} after it would show a passage to another edition only")
+                raise EditionAsked("an {% else %} or {% elif %} after it would show a passage to another edition only",
+                                   block.lineno)
             allowed.add(id(test.expr))
-    if any(name.name == "edition" and id(name) not in allowed for name in tree.find_all(jinja2.nodes.Name)):
+    asked = next((name for name in tree.find_all(jinja2.nodes.Name) if name.name == "edition" and id(name) not in allowed),
+                 None)
+    if asked is not None:
         raise EditionAsked("a passage shown to inspectors or on the public website only, or the edition used any "
-                           "other way")
+                           "other way", asked.lineno)
 
 
-class TemplateShape(jinja2.TemplateError):
+class TemplateShape(PageRuleBroken):
     """A page's template does more than print facts, call a page function and leave passages out."""
 
 
@@ -150,20 +161,22 @@ def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, pag
     expression, and a page function only called alone, {{ topics() }}."""
     def expression(node: jinja2.nodes.Node) -> None:
         if isinstance(node, _CHOICES) or next(node.find_all(_CHOICES), None) is not None:
-            raise TemplateShape(CHOOSES)
+            raise TemplateShape(CHOOSES, node.lineno)
         called = node.node if isinstance(node, jinja2.nodes.Call) and not (
             node.args or node.kwargs or node.dyn_args or node.dyn_kwargs) else None
         for name in node.find_all(jinja2.nodes.Name):
             if name.name in page_functions and name is not called:
-                raise TemplateShape(f"the page function {name.name} used other than alone, as {{{{ {name.name}() }}}}")
+                raise TemplateShape(f"the page function {name.name} used other than alone, as {{{{ {name.name}() }}}}",
+                                    name.lineno)
         if called is None and not all(isinstance(part, _PRINTS) for part in (node, *node.find_all(jinja2.nodes.Node))):
-            raise TemplateShape("an expression that does more than print a fact (a filter, a call, an index or a sum)")
+            raise TemplateShape("an expression that does more than print a fact (a filter, a call, an index or a sum)",
+                                node.lineno)
         for const in (node, *node.find_all(jinja2.nodes.Const)):
             if isinstance(const, jinja2.nodes.Const) and not (isinstance(const.value, str) and _NO_DIGIT(
                     unicodedata.normalize("NFKC", const.value))):  # as the typed phone numbers check folds "⓪" to 0
                 # The checks read a page's own words for typed phone numbers, not what quoted text prints.
                 raise TemplateShape("a number, or quoted text holding a digit (a number belongs in the page's own "
-                                    "words, where the checks read it, and a phone number in its fact)")
+                                    "words, where the checks read it, and a phone number in its fact)", node.lineno)
 
     def statements(body: list) -> None:
         for node in body:
@@ -175,7 +188,7 @@ def only_prints_and_leaves_out(tree: jinja2.nodes.Template, ways: frozenset, pag
                 statements(node.body)
             else:
                 raise TemplateShape(f"a {{% {_BLOCK_NAMES.get(type(node).__name__, type(node).__name__.lower())} %}} "
-                                    "block")
+                                    "block", node.lineno)
 
     statements(tree.body)
 
@@ -425,6 +438,13 @@ class HandbookSandbox(ImmutableSandboxedEnvironment):
     def is_safe_attribute(self, obj, attr, value) -> bool:
         return isinstance(obj, self.SAFE_VALUES) and super().is_safe_attribute(obj, attr, value)
 
+    def get_template(self, *args, **kwargs):
+        """A page holds no other template: {% include %}, {% import %} and {% extends %} are refused
+        (PageRenderer.render names the block and its line), not a loader missing."""
+        raise TemplateShape("a {% include %}, {% import %} or {% extends %} block")
+
+    select_template = get_or_select_template = get_template
+
     def is_safe_callable(self, obj) -> bool:
         if not super().is_safe_callable(obj):
             return False
@@ -571,7 +591,12 @@ class PageRenderer:
     def render(self, text: str, meta: dict | None = None, seconds: float = MAX_SECONDS, document: bool = False) -> str:
         """The rendered text (of a governed document when `document`, else of a site page);
         raises the problem (a Jinja error, a SecurityError or a TemplateLimit) if it does not render."""
-        rendered = self._render(text, meta, seconds, document)
+        try:
+            rendered = self._render(text, meta, seconds, document)
+        except TemplateShape as asked:
+            if asked.lineno is None:  # another template asked for (HandbookSandbox): the rules name the block and its line
+                check_template_rules(self.environment, text, document)
+            raise
         check_template_rules(self.environment, text, document)
         return rendered
 
@@ -826,7 +851,7 @@ def rendered_as_given(handbook: Handbook, document: Document, text: str) -> str 
 
 def template_finding(path: str, exc: Exception, line: int | None = None, first_line: int = 1) -> Finding:
     """One line about a page that does not render: where, what, and what to do."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
+    if isinstance(exc, (jinja2.TemplateSyntaxError, PageRuleBroken)):
         line = exc.lineno if line is None else line
     where = {"line": line + first_line - 1} if line else {}
     if isinstance(exc, EditionAsked):
