@@ -30,6 +30,7 @@ from mkdocs.structure.files import File
 
 from handbook.checks.files import publishable
 from handbook.checks.provider import check_provider
+from handbook.checks.site_page_front_matter import SITE_PAGE_FIELDS
 from handbook.loading.rendering import (
     PageRenderer,
     calls_page_functions,
@@ -456,7 +457,10 @@ def on_page_markdown(markdown, page, config, files):
         # Front matter that needs fixing first (shown only by `mkdocs serve`: the build stops):
         # none of it reaches the theme, which prints fields such as `description` as they are.
         page.meta.clear()
-    if document is not None:  # the theme prints page.meta.title as HTML: a title is text
+    if document is None:  # a page of docs/: the theme is given only what such a page may set (the check refuses more)
+        for key in set(page.meta) - set(SITE_PAGE_FIELDS):
+            del page.meta[key]
+    else:  # the theme prints page.meta.title as HTML: a title is text
         page.meta["title"] = escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown

@@ -541,6 +541,29 @@ def test_a_site_page_sets_only_a_plain_title_and_what_to_hide(mini, front, messa
     assert (found[0].field, found[0].line, found[0].is_error) == (field, line, True)
 
 
+MULTIMARKDOWN_SETTING = ("which MkDocs reads as a setting for the theme, not as text: the line would not be shown, and "
+                         "the theme would print it into the page as it is - put a blank line above it, or start the "
+                         "page with its front matter between --- lines (title and hide only)")
+
+
+@pytest.mark.parametrize("text, key", [
+    ('description: `"><script>alert(document.domain)</script>`\nauthor: x\n\n# Home\n', "description"),
+    ("template: redirect.html\nlocation: https://evil.example/sign-in\n\n# Home\n", "template"),
+    ("   Note: the on-call manager's number is on the rota.\n\n# Home\n", "Note"),
+])
+def test_a_site_page_starting_with_a_setting_mkdocs_reads_is_refused(mini, text, key):
+    """An attacker's review: with no front matter between --- lines, MkDocs reads `key: value` lines
+    at the top of a page as its settings ("MultiMarkdown"), which the theme printed into the head
+    unchecked; a page's first line "Note: ..." also vanished from the page."""
+    (mini / "docs").mkdir()
+    (mini / "docs" / "index.md").write_text(text, encoding="utf-8")
+    found = [f for f in check(mini).findings if f.path == "docs/index.md"]
+    assert [str(f) for f in found] == [f"docs/index.md, line 1: the page starts with '{key}:', {MULTIMARKDOWN_SETTING}"]
+    assert found[0].is_error
+    (mini / "docs" / "index.md").write_text("\n" + text, encoding="utf-8")  # a blank line first: MkDocs reads text
+    assert [f for f in check(mini).findings if f.path == "docs/index.md" and f.check == "front-matter"] == []
+
+
 def test_a_site_page_title_is_plain_text(mini):
     (mini / "docs").mkdir()
     (mini / "docs" / "index.md").write_text("---\ntitle: Topics<script>alert(1)</script>\n---\n\n# Home\n")

@@ -300,6 +300,23 @@ def test_a_picture_from_a_web_address_is_refused_by_the_check_with_its_line(hand
     assert requests == []
 
 
+def test_the_theme_is_given_only_the_settings_a_site_page_may_have_whatever_mkdocs_read(handbook_copy):
+    """The check refuses any other setting a page of docs/ gives (its front matter, or a first line
+    MkDocs reads as one); a setting it did not see (here put there by a hook that runs first) never
+    reaches the theme, which would print it into the page's head as it is."""
+    (handbook_copy / "earlier_hook.py").write_text(
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    if page.file.src_uri == 'how-to/read-a-failed-check.md':\n"
+        "        page.meta['description'] = '\"><script>alert(document.domain)</script>'\n"
+        "    return markdown\n", encoding="utf-8")
+    config = handbook_copy / "mkdocs.yml"
+    config.write_text(config.read_text().replace("hooks:\n", "hooks:\n  - earlier_hook.py\n", 1))
+    build = mkdocs_build(handbook_copy)
+    assert build.returncode == 0, build.stderr[-2000:]
+    page = (handbook_copy / "site/how-to/read-a-failed-check.html").read_text(encoding="utf-8")
+    assert "alert(document.domain)" not in page
+
+
 def test_a_large_handbook_is_gated_beside_the_build_and_refused_the_same_way(handbook_copy):
     """From PageGate.WORTH_A_WORKER pages, the gate reads the pages in a worker process."""
     source = (handbook_copy / "policies" / "anti-bullying.md").read_text(encoding="utf-8")

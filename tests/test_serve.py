@@ -128,6 +128,20 @@ def _attribute_names(page: str) -> set[str]:
     return names
 
 
+def test_serve_gives_the_theme_none_of_the_settings_mkdocs_reads_at_the_top_of_a_site_page(serve):
+    """An attacker's review: `description: ...` on a page's first line, with no front matter between
+    --- lines, is a setting MkDocs reads ("MultiMarkdown"), which the theme printed into the head."""
+    root, start = serve
+    page_file = root / "docs/how-to/read-a-failed-check.md"
+    text = page_file.read_text()
+    body = text[text.index("\n---\n", 4) + 5:]  # its front matter taken away
+    page_file.write_text('description: `"><script>alert(document.domain)</script>`\nauthor: `"><img src=x '
+                         'onerror=alert(2)>`\n\n' + body)
+    page = fetch(start() + "how-to/read-a-failed-check.html", expect="This document has problems to fix")
+    assert "the page starts with 'description:', which MkDocs reads as a setting for the theme" in page
+    assert "alert(document.domain)" not in page and "onerror" not in page
+
+
 def test_serve_rebuilds_what_a_saved_document_changes(serve):
     root, start = serve
     base = start()
