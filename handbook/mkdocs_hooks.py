@@ -82,6 +82,7 @@ if not log.handlers:  # our own handler: handbook warnings must never trip `mkdo
     log.setLevel(logging.INFO)
 
 _command = {"name": "build"}
+DATES_PLUGIN_KEY = "git_revision_date_localized"  # what mkdocs-git-revision-date-localized-plugin sets, before the hooks run
 _build: dict = {}  # per-build state: the documents' git histories, the pages the sanitiser refused
 
 
@@ -457,8 +458,9 @@ def on_page_markdown(markdown, page, config, files):
         # Front matter that needs fixing first (shown only by `mkdocs serve`: the build stops):
         # none of it reaches the theme, which prints fields such as `description` as they are.
         page.meta.clear()
-    if document is None:  # a page of docs/: the theme is given only what such a page may set (the check refuses more)
-        for key in set(page.meta) - set(SITE_PAGE_FIELDS):
+    if document is None:  # a page of docs/: the theme is given only what such a page may set (the check refuses
+        # more), and the dates plugin's own date of the page's last commit
+        for key in [key for key in page.meta if key not in SITE_PAGE_FIELDS and not key.startswith(DATES_PLUGIN_KEY)]:
             del page.meta[key]
     else:  # the theme prints page.meta.title as HTML: a title is text
         page.meta["title"] = escape(document.title)
