@@ -300,6 +300,13 @@ def test_an_unknown_home_or_one_without_its_facts_is_one_line(provider, breakage
     (lambda root: edit(root / "homes/oak-lodge/home.yml", "name: Oak Lodge", 'name: "Birch\u00a0house"'),
      "homes/birch-house/home.yml, line 4: name 'Birch House' is also the name of homes/oak-lodge/home.yml - each "
      "home has its own name; correct one of them"),
+    # An attacker's review: a URN or name written once in data/provider.yml was every home's.
+    (lambda root: (root / "data/provider.yml").write_text((root / "data/provider.yml").read_text() + "ofsted_urn: SC000002\n"),
+     "data/provider.yml, line 37: ofsted_urn is each home's own, but data/provider.yml gives it to every home - write it "
+     "in each home's homes/<id>/home.yml instead"),
+    (lambda root: (root / "data/provider.yml").write_text("name: Birch House\n" + (root / "data/provider.yml").read_text()),
+     "data/provider.yml, line 1: name is each home's own, but data/provider.yml gives it to every home - write it in "
+     "each home's homes/<id>/home.yml instead"),
     (lambda root: (root / "homes/Oak Lodge").mkdir(),
      "homes/Oak Lodge: a home's folder name is its id, written in lower-case letters, digits and hyphens, such as "
      "oak-lodge - rename the folder"),

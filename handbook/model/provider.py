@@ -142,6 +142,11 @@ def load_home_edition(root: Path, home_id: str) -> HomeEdition:
         raise HandbookError(f"{HOMES_DIR}/{home_id}: no such home - the homes are {', '.join(ids)} "
                             f"(the folders in {HOMES_DIR}/)")
     provider = _read(root, PROVIDER_FILE)
+    for name in EACH_HOMES_OWN:  # written once for every home, it would be two homes' name or URN (a review)
+        if name in provider:
+            raise HandbookError(f"{PROVIDER_FILE}, line {_line_of(root / PROVIDER_FILE, name)}: {name} is each home's own, "
+                                f"but {PROVIDER_FILE} gives it to every home - write it in each home's "
+                                f"{HOMES_DIR}/<id>/{HOME_FACTS} instead")
     folder = f"{HOMES_DIR}/{home_id}"
     facts_file = f"{folder}/{HOME_FACTS}"
     if not (root / facts_file).is_file():
@@ -171,11 +176,15 @@ def _written(data, where: str) -> bool:
     return True
 
 
+# The facts no two homes may share, written in each home's own file only.
+EACH_HOMES_OWN = ("name", "ofsted_urn")
+
+
 def _refuse_duplicates(root: Path, home_id: str, own: dict, ids: list[str]) -> None:
     """Each home has its own name and URN: two homes sharing one would mix their inspector copies.
     Compared as a reader reads them (letters.read_alike), whether written plainly or as
     {value: ..., website: false}."""
-    for name in ("name", "ofsted_urn"):
+    for name in EACH_HOMES_OWN:
         value = _fact_text(own.get(name))
         if not value.strip():
             continue
