@@ -44,6 +44,25 @@ def errors_of(root: Path, today: dt.date = PROVIDER_TODAY) -> list[str]:
 
 # --- the layout -----------------------------------------------------------------------
 
+def test_a_homes_copy_of_a_shared_policy_keeping_its_approval_keeps_its_text(provider):
+    """An attacker's review: a home's folder took a copy of the shared safeguarding policy with a
+    step changed, still version 1.0 with the shared version's approval, which the home's copy for
+    Ofsted showed as approved."""
+    shared = (provider / "policies/safeguarding.md").read_text(encoding="utf-8")
+    copy = provider / "homes/oak-lodge/policies/safeguarding.md"
+    copy.write_text(shared, encoding="utf-8")  # the same text: the same approval, as it may be
+    assert not [e for e in errors_of(provider) if "safeguarding" in e]
+    copy.write_text(shared.replace("2. **Do not promise secrecy.**", "2. **Promise secrecy if the child asks.**"),
+                    encoding="utf-8")
+    line = copy.read_text(encoding="utf-8").splitlines().index('version: "1.0"') + 1
+    assert [e for e in errors_of(provider) if "safeguarding" in e] == [
+        f"homes/oak-lodge/policies/safeguarding.md, line {line}: [oak-lodge] version 1.0 records the approval of "
+        "version 1.0 of policies/safeguarding.md (by Responsible Individual on 5 October 2026), but its text is not "
+        "that version's: an approval is of the text approved - give the home's own version a new version number and "
+        "a changes entry, and record its approval once it is given"]
+
+
+
 def test_each_home_edition_holds_the_provider_policies_it_follows_and_its_own_documents(provider):
     checked = check_provider(provider, PROVIDER_TODAY)
     shared = ["policies/anti-bullying.md", "policies/behaviour-management.md", "policies/complaints.md",

@@ -11,9 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from handbook.checks import load_and_check
+from handbook.model.documents import approval_of, read_document
 from handbook.model.findings import Finding, WithFindings, error, sort_key
 from handbook.model.handbook import Handbook
-from handbook.model.provider import HOMES_DIR, home_ids, home_of
+from handbook.model.provider import HOMES_DIR, home_ids, home_of, shared_path
+from handbook.sources.clock import long_date
 
 
 @dataclass
@@ -49,6 +51,7 @@ def check_home_documents(handbook: Handbook) -> list[Finding]:
                 "home-documents", f"{folder}/",
                 f"the home has no {name} of its own: Ofsted registers each home with its own",
                 f"write the home's {name} in {folder}/ (kind: {kind})", field="kind"))
+    findings += _shared_approvals_claimed(handbook)
     for document in handbook.documents:
         if document.valid and document.kind in HOME_KINDS and home_of(document.path) is None:
             findings.append(error(
@@ -57,6 +60,38 @@ def check_home_documents(handbook: Handbook) -> list[Finding]:
                 "is its own, and this one would count as every home's",
                 "move it to homes/<id>/statement-of-purpose/ of the home it describes, or give it kind: policy",
                 field="kind", line=document.line_of("kind")))
+    return findings
+
+
+# A changes entry copied whole: the same version, day, approval and summary.
+COPIED_ENTRY = ("version", "date", "approved_by", "approved_on", "summary")
+
+
+def _shared_approvals_claimed(handbook: Handbook) -> list[Finding]:
+    """A home's own version of a provider policy (homes/<id>/policies/x.md, which replaces
+    policies/x.md in its edition) whose changes entry is the shared policy's, copied whole (version,
+    day, approval and summary), holds that version's text: an approval is of one text. An attacker's review copied
+    the shared policy into a home's folder, changed two steps and kept version 1.0 and its
+    approval, which the home's copy for Ofsted then showed."""
+    findings = []
+    for document in handbook.documents:
+        shared = handbook.root / shared_path(document.path)
+        if not document.valid or home_of(document.path) != handbook.home_id or not shared.is_file():
+            continue
+        original, problem = read_document(handbook.root, shared)
+        mine, theirs = document.current_change, original.current_change if problem is None else None
+        approval = approval_of(theirs)
+        if mine is None or theirs is None or approval is None:
+            continue
+        if [mine.get(f) for f in COPIED_ENTRY] == [theirs.get(f) for f in COPIED_ENTRY] \
+                and document.body != original.body:
+            findings.append(error(
+                "home-documents", document.path,
+                f"version {document.version} records the approval of version {document.version} of {original.path} "
+                f"(by {approval.by} on {long_date(approval.on)}), but its text is not that version's: an approval is "
+                "of the text approved",
+                "give the home's own version a new version number and a changes entry, and record its approval once "
+                "it is given", field="version", line=document.line_of("version")))
     return findings
 
 
