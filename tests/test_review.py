@@ -95,6 +95,18 @@ def test_text_change_with_its_version_and_approval(repo):
     ]
 
 
+def test_a_sentence_changed_by_an_invisible_character_shows_it(repo):
+    """An attacker's review: a zero-width space or a soft hyphen put in a word passed the check, and
+    the summary's removed and added lines read the same."""
+    edit(repo, POLICY, ("Follow these steps in order, straight away.\n",
+                        "Follow these steps in or\u200bder, straight\u00adaway.\n"),
+         ('\nversion: "1.1"\n', '\nversion: "1.2"\n'), entry("1.2", "Wording.", *APPROVED))
+    commit(repo, "Missing child policy: wording")
+    lines = review(repo, 0)
+    assert "- Removed: Follow these steps in order, straight away." in lines
+    assert "- Added: Follow these steps in or\\[U+200B\\]der, straight\\[U+00AD\\]away." in lines
+
+
 def test_text_change_without_a_version_raise_stops_the_merge_with_its_fix(repo):
     edit(repo, POLICY, ("Follow these steps in order, straight away.",
                         "Follow these steps in order, straight away. Company number: {{ home.company_number }}."))

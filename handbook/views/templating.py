@@ -13,6 +13,7 @@ import itertools
 import posixpath
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,16 @@ def markdown_text(value: object) -> str:
     text = _EDGE_UNDERSCORE.sub(r"\\_", _MARKDOWN_MARKS.sub(r"\\\1", text))
     text = _GITHUB_AUTOLINKS.sub(lambda found: _AUTOLINK_BROKEN.get(found.group(0), found.group(0)[:3] + "&#46;"), text)
     return text.replace("|", "&#124;")
+
+
+def markdown_text_with_marks_shown(value: object) -> str:
+    """markdown_text, with each invisible formatting character (a zero-width space, a soft hyphen,
+    a word joiner: Unicode's "Cf") shown as its code point, [U+200B]: for the reviewer's summary,
+    where a sentence changed by one of them alone would read the same removed and added."""
+    text = str(value)
+    if not text.isascii():
+        text = "".join(f"[U+{ord(c):04X}]" if unicodedata.category(c) == "Cf" else c for c in text)
+    return markdown_text(text)
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -165,8 +176,8 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_environment.filters.update(text=markdown_text, code=markdown_code, url=markdown_url, long_date=long_date,
-                            and_list=and_list, full_stop=full_stop,
+_environment.filters.update(text=markdown_text, text_marks_shown=markdown_text_with_marks_shown, code=markdown_code,
+                            url=markdown_url, long_date=long_date, and_list=and_list, full_stop=full_stop,
                             html_text=html_text, built_url=built_url)
 # The anchors of the headings the handbook adds to a document's page, which no document may take.
 _environment.globals.update(link_from=link_from, ready_html=inline_html,
