@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -42,10 +42,11 @@ from handbook.loading.rendering import (
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
-from handbook.model.provider import HOME_FACTS, HOMES_DIR, shared_path
+from handbook.model.provider import HOME_FACTS, HOMES_DIR, other_homes_pictures, shared_path
 from handbook.model.reserved import ANCHOR
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
+from handbook.sources.files import PICTURE_FORMATS
 from handbook.sources.git import NotARepository, ShallowClone
 from handbook.sources.letters import never_used_alphabet
 from handbook.style.readability import prepare as prepare_readability
@@ -399,6 +400,11 @@ def on_files(files, config):
             linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
             if not publishable(relative) or linked:
                 files.remove(file)
+    if handbook.home_id is not None:  # a picture another home's own documents show is that home's
+        pictures = {f.src_uri: f for f in files if PurePosixPath(f.src_uri).suffix.lower() in PICTURE_FORMATS}
+        texts = [d.body for d in handbook.documents] + [text for text, _ in handbook.site_pages.values()]
+        for picture in other_homes_pictures(handbook.root, handbook.home_id, pictures, texts):
+            files.remove(pictures[picture])
     for folder in (*GOVERNED_FOLDERS, HOMES_DIR):  # homes/: only this home's documents are in `included`
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))

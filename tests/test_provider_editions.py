@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from conftest import BIN, REPO, commit_all, handbook_command, mkdocs_build, run
+from PIL import Image
 from provider_fixtures import HOMES, IDENTITY, PROVIDER_TODAY, copy_provider
 
 TODAY = PROVIDER_TODAY.isoformat()
@@ -104,6 +105,25 @@ def test_a_homes_staff_site_holds_its_own_documents_and_the_provider_page(provid
                 "provider.html", "search_index.json"):
             text = page.read_text(encoding="utf-8")
             assert not [mark for mark in others("birch-house") if mark in text], page
+
+
+@pytest.mark.build
+def test_a_picture_another_homes_documents_show_is_not_in_this_homes_site(tmp_path):
+    """An attacker's review: pictures live in the shared docs/, so Birch House's picture of its river
+    path (and the gate code in its metadata) was in Oak Lodge's site and inspector copy."""
+    provider = copy_provider(tmp_path / "handbook")  # its own copy: the module's is shared
+    pictures = provider / "docs" / "assets" / "images"
+    pictures.mkdir(parents=True)
+    Image.new("RGB", (8, 8), "green").save(pictures / "birch-house-river-path.png")
+    Image.new("RGB", (8, 8), "blue").save(pictures / "front-door.png")
+    procedure = provider / "homes" / "birch-house" / "policies" / "missing-child.md"
+    procedure.write_text(procedure.read_text() + "\n![The river path gate](../../../assets/images/birch-house-river-path.png)\n")
+    for home, shown in (("oak-lodge", ["front-door.png"]), ("birch-house", ["birch-house-river-path.png", "front-door.png"])):
+        site = tmp_path / home
+        result = mkdocs_build(provider, "--site-dir", str(site), today=PROVIDER_TODAY, HANDBOOK_HOME=home)
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in site.rglob("*.png") if p.name in ("birch-house-river-path.png", "front-door.png")) \
+            == shown
 
 
 @pytest.mark.build
