@@ -124,6 +124,7 @@ def test_a_withheld_fact_is_found_through_invisible_characters_and_compatibility
     "Testbury, \u0422\u04121 1\u0410\u0410",  # the postcode in Cyrillic letters
     "TB\u034f1 1AA", "TB1\ufe00 1AA", "Testbury,\u3164TB1 1AA",  # invisible, but not format characters
     "\u1d1b\u0299\u0661 1AA",  # small capitals, and an Arabic-Indic digit
+    "Our postcode is TB11 AA.", "t b 1 1 a a", "TB-1-1-AA",  # its space moved (an attacker's review), or spread
 ])
 def test_a_withheld_fact_is_found_however_it_is_written(text):
     assert withheld_fact_in(text, {ADDRESS: "address"}) == "address"
@@ -137,8 +138,8 @@ def test_a_withheld_phone_number_is_found_in_its_other_forms_and_nothing_else(te
     assert withheld_fact_in(text, {ADDRESS: "address", "01234 567890": "phone"}) == found
 
 
-@pytest.mark.parametrize("text, found", [("Our postcode is M1 1AE.", True), ("M11AE", True),
-                                         ("Room 11 aeroplanes", False), ("Flat M1 1AEB", False)])
+@pytest.mark.parametrize("text, found", [("Our postcode is M1 1AE.", True), ("M11AE", True), ("M11 AE", True),
+                                         ("Room 11 aeroplanes", False), ("Flat M1 1AEB", False), ("Room 1 1 aero", False)])
 def test_a_short_postcode_is_found_as_whole_words_only(text, found):
     assert withheld_fact_in(text, {"4 Deansgate, Manchester, M1 1AE": "address"}) == ("address" if found else None)
 

@@ -149,9 +149,9 @@ def _telling_parts(value: str) -> set[str]:
 
 
 def _postcodes(value: str) -> list[re.Pattern]:
-    """Each postcode in a withheld fact, as a pattern for whole words of a spaced skeleton (its
-    two halves apart or together)."""
-    return [re.compile(rf"(?<![a-z0-9]){re.escape(code[:-3])} ?{re.escape(code[-3:])}(?![a-z0-9])")
+    """Each postcode in a withheld fact, as a pattern for whole words of a spaced skeleton, however
+    its letters and digits are spaced (TB1 1AA, TB11AA, and TB11 AA, as an attacker's review wrote it)."""
+    return [re.compile(rf"(?<![a-z0-9]){' ?'.join(re.escape(c) for c in code)}(?![a-z0-9])")
             for code in {_skeleton(part) for part in re.split(r"[,;\n]", value)} if _POSTCODE.fullmatch(code)]
 
 
