@@ -61,6 +61,7 @@ from handbook.views.editions import (
     copy_stamp,
     document_copy_name,
     ofsted_copy_due,
+    pictures_not_named,
     public_home,
     readable_text,
     staff_only,
@@ -377,6 +378,10 @@ def on_files(files, config):
         for file in list(files.documentation_pages()):
             files.remove(file)
         files.append(File.generated(config, PUBLIC_HOME, content=public_home(handbook)))
+        # nor a picture only they show (a staff document's, a draft's: an attacker's review)
+        pictures = _docs_pictures(files, config)
+        for picture in pictures_not_named(pictures, [d.body for d in handbook.documents]):
+            files.remove(pictures[picture])
     if inspector_edition():
         for file in [f for f in files.documentation_pages() if staff_only(f.src_uri)]:
             files.remove(file)
@@ -401,7 +406,7 @@ def on_files(files, config):
             if not publishable(relative) or linked:
                 files.remove(file)
     if handbook.home_id is not None:  # a picture another home's own documents show is that home's
-        pictures = {f.src_uri: f for f in files if PurePosixPath(f.src_uri).suffix.lower() in PICTURE_FORMATS}
+        pictures = _docs_pictures(files, config)
         texts = [d.body for d in handbook.documents] + [text for text, _ in handbook.site_pages.values()]
         for picture in other_homes_pictures(handbook.root, handbook.home_id, pictures, texts):
             files.remove(pictures[picture])
@@ -431,6 +436,13 @@ def on_files(files, config):
     if _serving() and _command.get("dirty"):
         _dirty_rebuild(files, handbook, config.site_dir)
     return files
+
+
+def _docs_pictures(files, config) -> dict:
+    """The pictures from docs/ (not the theme's own), by their place on the site."""
+    docs = os.path.abspath(config.docs_dir)
+    return {f.src_uri: f for f in files if PurePosixPath(f.src_uri).suffix.lower() in PICTURE_FORMATS
+            and f.abs_src_path and os.path.commonpath([os.path.abspath(f.abs_src_path), docs]) == docs}
 
 
 def _document_pdf_bytes(handbook: Handbook, document) -> bytes:

@@ -534,6 +534,8 @@ def _public_build_with_picture(root: Path, site: Path, name: str, comment: str |
     Image.new("RGB", (4, 4), "white").save(stream, "PNG", pnginfo=info)
     (root / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "assets" / "images" / name).write_bytes(stream.getvalue())
+    sop = root / "statement-of-purpose" / "statement-of-purpose.md"  # published: the website shows its pictures
+    sop.write_text(sop.read_text(encoding="utf-8") + f"\n![Our sign](../assets/images/{name})\n", encoding="utf-8")
     result = mkdocs_build(root, "--site-dir", str(site), HANDBOOK_EDITION="public")
     assert result.returncode == 1, result.stdout
     return [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if "the public website would" in line]
@@ -549,13 +551,36 @@ def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_
                        "text in Latin letters"]
 
 
+def test_the_public_website_holds_only_the_pictures_its_documents_show(tmp_path):
+    """An attacker's review: a picture only a staff document showed (how to hold a child safely) was
+    published on the public website with every other file of docs/, where anyone can ask for it."""
+    from PIL import Image
+
+    root = copy_handbook(tmp_path / "handbook")
+    pictures = root / "docs" / "assets" / "images"
+    pictures.mkdir(parents=True)
+    for name in ("holding-safely.png", "our-garden.png", "unused.png"):
+        Image.new("RGB", (4, 4), "white").save(pictures / name)
+    staff = root / "policies" / "behaviour-management.md"  # not on the website
+    staff.write_text(staff.read_text(encoding="utf-8") + "\n![Holding safely](../assets/images/holding-safely.png)\n",
+                     encoding="utf-8")
+    sop = root / "statement-of-purpose" / "statement-of-purpose.md"
+    sop.write_text(sop.read_text(encoding="utf-8") + "\n![Our garden](../assets/images/our-garden.png)\n", encoding="utf-8")
+    for edition, shown in (("public", ["our-garden.png"]), ("staff", ["holding-safely.png", "our-garden.png", "unused.png"])):
+        site = tmp_path / edition
+        result = mkdocs_build(root, "--site-dir", str(site), HANDBOOK_EDITION=edition)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert sorted(p.name for p in (site / "assets" / "images").glob("*.png") if p.name != "favicon.png") == shown
+
+
 def test_the_public_build_refuses_a_file_named_with_a_withheld_fact(tmp_path):
     """An attacker's review: a picture named after the home's street and postcode, linked from no
     page, was published on the public website, where anyone can ask for it by its name. Files'
-    names are read as their contents are."""
+    names are read as their contents are (a picture no published document shows is not published:
+    the next test)."""
     root = copy_handbook(tmp_path / "handbook")
     refused = _public_build_with_picture(root, tmp_path / "site", "front-door-tb1-1aa.png")
-    assert refused == ["assets/images/front-door-tb1-1aa.png: the public website would publish a file whose name holds "
-                       "address and registered_manager.address from data/home.yml, which the home keeps off the website "
-                       "(website: false): anyone can ask for a file by its name - rename the file"]
+    assert refused[-1] == ("assets/images/front-door-tb1-1aa.png: the public website would publish a file whose name "
+                           "holds address and registered_manager.address from data/home.yml, which the home keeps off "
+                           "the website (website: false): anyone can ask for a file by its name - rename the file")
     assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0   # staff may see it

@@ -14,6 +14,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote_plus
 
@@ -153,6 +154,13 @@ def _postcodes(value: str) -> list[re.Pattern]:
     its letters and digits are spaced (TB1 1AA, TB11AA, and TB11 AA, as an attacker's review wrote it)."""
     return [re.compile(rf"(?<![a-z0-9]){' ?'.join(re.escape(c) for c in code)}(?![a-z0-9])")
             for code in {_skeleton(part) for part in re.split(r"[,;\n]", value)} if _POSTCODE.fullmatch(code)]
+
+
+def pictures_not_named(pictures: Iterable[str], texts: Iterable[str]) -> set[str]:
+    """Of `pictures` (the site's files, such as "assets/images/front-door.png"), those whose file
+    name none of `texts` holds: the public website publishes only the pictures its documents show."""
+    named = "\n".join(texts)
+    return {picture for picture in pictures if picture.rsplit("/", 1)[-1] not in named}
 
 
 def readable_text(name: str, content: bytes) -> str | None:
