@@ -12,6 +12,7 @@ imports MkDocs. Kept short: the work is done by the rest of the `handbook` packa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import html
 import logging
@@ -64,6 +65,7 @@ from handbook.views.editions import (
     pictures_not_named,
     public_home,
     readable_text,
+    shown_on_website_alone,
     staff_only,
     withheld_fact_in,
     written_text,
@@ -484,6 +486,8 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["title"] = escape(document.title)
     if document is None or not document.valid:  # not governed, or its front matter needs fixing first
         return banner + markdown
+    if public_edition():
+        _refuse_what_the_website_alone_shows(config, handbook, document)
     # Material would show `status` as its page-status icon; it is in document control instead.
     # Material's search weighs a page's `tags` most: they become the words people type to find
     # the document (its search_terms), not its topics (those are on the topics page); escaped, as
@@ -499,6 +503,22 @@ def on_page_markdown(markdown, page, config, files):
                                ready_html=_build["details"])
     _build["ready"][page.file.src_uri] = _build["details"].take()
     return banner + document_top(handbook, document) + markdown + details
+
+
+def _refuse_what_the_website_alone_shows(config, handbook: Handbook, document) -> None:
+    """The public website shows a document as its staff edition does, with passages left out and
+    no more (handbook/views/editions.py, shown_on_website_alone): anything else refuses the build."""
+    loaded = config.plugins["macros"].handbook_as_loaded
+    shown = shown_on_website_alone(render_text(handbook, document),
+                                   render_text(dataclasses.replace(loaded, edition="staff"), document),
+                                   render_text(dataclasses.replace(handbook, edition="staff"), document))
+    if shown is not None:
+        line = (f"{document.path}: the public website would show {one_line(shown)}, which the staff edition does not: "
+                "a passage left out changes how the text around it reads (a link's reference, a list) - put "
+                "{% if edition != \"public\" %} and {% endif %} around whole paragraphs, each with a blank line "
+                "before and after")
+        log.error(line)
+        _build.setdefault("refused", []).append(line)
 
 
 def on_page_content(html, page, config, files):

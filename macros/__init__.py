@@ -30,6 +30,7 @@ def define_env(env: Any) -> None:
     if inspector_edition():
         handbook = handbook.for_inspectors(drafts=draft_copy())
     elif public_edition():
+        env.handbook_as_loaded = handbook  # its real facts: the website is checked against the staff edition
         handbook = handbook.for_website()
     env.handbook = handbook  # read by handbook/mkdocs_hooks.py
     for name, value in template_variables(handbook, page_functions(handbook)).items():

@@ -551,6 +551,32 @@ def test_the_public_build_refuses_a_pictures_metadata_in_letters_that_only_look_
                        "text in Latin letters"]
 
 
+WEBSITE_ALONE = ("which the staff edition does not: a passage left out changes how the text around it reads (a "
+                 "link's reference, a list) - put {% if edition != \"public\" %} and {% endif %} around whole "
+                 "paragraphs, each with a blank line before and after")
+
+
+@pytest.mark.parametrize("passage, shown", [
+    # A passage left out turned a link's reference definition, whose title staff never see, into a paragraph.
+    ('{% if edition != "public" %}[staff-note]: https://example.org/staff{% endif %}\n'
+     '"This sentence is shown on the public website alone"',
+     'the sentence ""This sentence is shown on the public website alone""'),
+    # The website's stand-in for the withheld address was the label of a reference staff never use.
+    ("Where we live: [{{ home.address }}].\n\n[not published on this website]: https://example.org/only-here",
+     "a link to https://example.org/only-here"),
+])
+def test_the_public_website_shows_nothing_the_staff_edition_does_not(tmp_path, passage, shown):
+    """An attacker's review: the website showed a sentence, and a link, that staff never see."""
+    root = copy_handbook(tmp_path / "handbook")
+    guide = root / "statement-of-purpose" / "childrens-guide.md"  # on the website
+    guide.write_text(guide.read_text(encoding="utf-8") + f"\n{passage}\n", encoding="utf-8")
+    result = mkdocs_build(root, "--site-dir", str(tmp_path / "site"), HANDBOOK_EDITION="public")
+    assert result.returncode == 1
+    assert f"ERROR    -  statement-of-purpose/childrens-guide.md: the public website would show {shown}, {WEBSITE_ALONE}" \
+        in result.stderr.splitlines(), result.stderr[-3000:]
+    assert mkdocs_build(root, "--site-dir", str(tmp_path / "staff")).returncode == 0  # staff read it as written
+
+
 def test_the_public_website_holds_only_the_pictures_its_documents_show(tmp_path):
     """An attacker's review: a picture only a staff document showed (how to hold a child safely) was
     published on the public website with every other file of docs/, where anyone can ask for it."""

@@ -23,6 +23,8 @@ from handbook.sources.clock import long_date
 from handbook.sources.edition import as_of_day, copy_commit, copy_made_on, copy_signed_by, draft_copy
 from handbook.sources.files import PICTURE_FORMATS
 from handbook.sources.letters import LOOK_ALIKES, SMALL_CAPITAL
+from handbook.views.history import sentences
+from handbook.views.plain_text import links, plain_text
 from handbook.views.templating import link_from, render
 
 DRAFT_MARK = "Draft: facts still to confirm"
@@ -154,6 +156,23 @@ def _postcodes(value: str) -> list[re.Pattern]:
     its letters and digits are spaced (TB1 1AA, TB11AA, and TB11 AA, as an attacker's review wrote it)."""
     return [re.compile(rf"(?<![a-z0-9]){' ?'.join(re.escape(c) for c in code)}(?![a-z0-9])")
             for code in {_skeleton(part) for part in re.split(r"[,;\n]", value)} if _POSTCODE.fullmatch(code)]
+
+
+def shown_on_website_alone(website_text: str, staff_text: str, staff_text_with_stand_ins: str) -> str | None:
+    """What the public website would show of a document that its staff edition does not, in words
+    (a sentence, or a link's address), or None. The website is the staff edition with passages
+    left out, never more; but Markdown reads text by what is around it, so a passage left out can
+    turn a link's reference definition, whose words staff never see, into a paragraph, and the
+    website's stand-in for a fact it withholds can be the label of a reference staff never use (an
+    attacker's review). The sentences are compared with the staff edition read with the website's
+    stand-ins (a withheld fact reads differently on purpose), the links with the staff edition."""
+    staff_sentences = set(sentences(plain_text(staff_text_with_stand_ins)))
+    sentence = next((s for s in sentences(plain_text(website_text)) if s not in staff_sentences), None)
+    if sentence is not None:
+        return f'the sentence "{sentence}"'
+    staff_links = {address for _, address in links(staff_text)}
+    address = next((address for _, address in links(website_text) if address not in staff_links), None)
+    return None if address is None else f"a link to {address}"
 
 
 def pictures_not_named(pictures: Iterable[str], texts: Iterable[str]) -> set[str]:
