@@ -55,6 +55,8 @@ def check_coverage(handbook: Handbook) -> list[Finding]:
         else:
             message = f"{regulation.label} ({regulation.title}) has no approved document{why}"
             fix = f"approve {what} that serves it and list \"{regulation.ref}\" in its regulations"
+        if broken and not others:  # the document is there (a new user's review: "write a document" sent them astray)
+            fix = f"fix the errors reported for {' and '.join(broken)} first"
         if regulation.document == "required":
             findings.append(error("required-regulation", REGISTRY_FILE, message, fix, field=regulation.key))
         else:
