@@ -637,6 +637,9 @@ def test_sentences_read_as_people_read_them():
     # text, where the site shows words.
     assert markdown_text("See https://example.org or WWW.example.org; ask @safeguarding-team.") == (
         "See https&#58;//example.org or WWW&#46;example.org; ask &#64;safeguarding-team.")
+    # A seventh: an emoji's short name, an issue's number and mathematics, which GitHub shows otherwise.
+    assert markdown_text("Approved :white_check_mark: as in #12 and octo/repo#3, costs $5 to $7; 10:30: done") == (
+        "Approved &#58;white_check_mark: as in &#35;12 and octo/repo&#35;3, costs &#36;5 to &#36;7; 10&#58;30: done")
 
 
 def test_a_table_cell_spread_over_columns_or_rows_reads_so():

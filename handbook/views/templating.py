@@ -36,8 +36,10 @@ _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # What GitHub, which shows the reviewer's summary, makes a link or a notice of in plain text (the
 # site does not): an address (https://, www.) and a mention (@team, which notifies people). Each is
 # written with a character reference, which reads the same.
-_GITHUB_AUTOLINKS = re.compile(r"@|://|\bwww\.", re.IGNORECASE)
-_AUTOLINK_BROKEN = {"@": "&#64;", "://": "&#58;//"}  # and www. as www&#46;
+# So are an emoji's short name (:white_check_mark: shows a tick), a reference to an issue (#12,
+# octo/repo#3) and mathematics between dollar signs (an attacker's review).
+_GITHUB_AUTOLINKS = re.compile(r"@|://|\bwww\.|:(?=[a-z0-9_+-]+:)|#(?=\d)|\$", re.IGNORECASE)
+_AUTOLINK_BROKEN = {"@": "&#64;", "://": "&#58;//", ":": "&#58;", "#": "&#35;", "$": "&#36;"}  # and www. as www&#46;
 
 
 def markdown_text(value: object) -> str:
