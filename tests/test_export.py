@@ -143,7 +143,7 @@ def test_pdf_has_cover_contents_with_page_numbers_and_document_control(exported)
     assert "Inspector copy made on" in pages[0]
     assert "Signed with the home's key" in pages[0]  # the copy is signed: its cover says so (not only the zip)
     contents = pages[1]
-    assert contents.startswith("Contents")
+    assert contents.startswith("Contents") and "Facts still to confirm" not in contents  # a final copy holds none
     first_policy_page = int(contents.split("Missing child policy")[1].strip(" .").split()[0])
     first = pages[first_policy_page - 1]
     assert first.lstrip().startswith("Missing child policy")
@@ -347,8 +347,14 @@ def test_export_of_a_home_still_applying_refuses_then_makes_a_marked_draft_copy(
             assert "Draft: facts still to confirm" in text, name
         policy = archive.read(next(n for n in pages if n.endswith("policies/missing-child.html"))).decode()
         assert "Draft: not yet approved" in policy
-    cover = pypdf.PdfReader(pdf).pages[0].extract_text()
-    assert "Draft: facts still to confirm" in cover
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert "Draft: facts still to confirm" in pages[0]
+    # An inspector's review: the PDF alone never said which facts were still to confirm. It lists
+    # them first, after the contents, as the copy's "About this copy" page does.
+    assert pages[1].startswith("Contents") and "Facts still to confirm" in pages[1].split("\n")[1]
+    start = next(n for n, page in enumerate(pages) if n > 1 and page.lstrip().startswith("Facts still to confirm"))
+    listed = " ".join(" ".join(pages[start:start + 3]).split())
+    assert "the on-call manager's phone number Medicines policy, Missing child policy" in listed
     # the real handbook has no signing key yet: the copy says it is not signed, and verify says so too
     with zipfile.ZipFile(bundle) as archive:
         manifest = json.loads(archive.read(next(n for n in archive.namelist() if n.endswith("/manifest.json"))))

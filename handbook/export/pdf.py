@@ -21,11 +21,12 @@ import markdown
 from handbook.loading.rendering import render_text
 from handbook.model.documents import Document
 from handbook.model.handbook import Handbook
-from handbook.model.reserved import REGULATION_MAP_PART
+from handbook.model.reserved import FACTS_TO_CONFIRM_PART, REGULATION_MAP_PART
 from handbook.sources.edition import copy_made_on
 from handbook.sources.errors import HandbookError
 from handbook.views.document_links import DocumentLinks, document_links_for
 from handbook.views.document_page import REGULATION_MAP, UNPLACED, document_details, document_top, sections_not_made
+from handbook.views.editions import facts_to_confirm_part
 from handbook.views.safe_html import removed_by_sanitiser, rewrite_attributes, sanitised
 from handbook.views.site_pages import regulation_map
 from handbook.views.templating import TEMPLATES, render
@@ -164,6 +165,10 @@ def handbook_html(handbook: Handbook, commit: str, stamp: str, site: Path, signe
                        MAP_ID, REGULATION_MAP, ids, site)
     parts.append((MAP_ID, "Regulation map", map_html, None))
     contents = [(d.id, d.title) for d in documents] + [(MAP_ID, "Regulation map")]
+    if (to_confirm := facts_to_confirm_part(handbook)) is not None:  # a draft copy's: first, after the contents
+        parts.insert(0, (FACTS_TO_CONFIRM_PART, "Facts still to confirm",
+                         _gate(FACTS_TO_CONFIRM_PART, _convert(converter, FACTS_TO_CONFIRM_PART, to_confirm)), None))
+        contents.insert(0, (FACTS_TO_CONFIRM_PART, "Facts still to confirm"))
     return render("pdf.html", **_cover(handbook), stamp=stamp, reference=commit, contents=contents, parts=parts,
                   style=_style(booklet=False), single=None, booklet=False, signed_by=signed_by)
 

@@ -30,7 +30,8 @@ DOCUMENT_ANCHORS = {DOCUMENT_CONTROL: "Document control", HISTORY: "History", SC
 # The ids of the inspectors' PDF's own parts (handbook/export/pdf.py), beside one per document
 # (its id); a document with one of them as its id would take that part's links.
 REGULATION_MAP_PART = "regulation-map"
-PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map"}
+FACTS_TO_CONFIRM_PART = "facts-to-confirm"
+PDF_PART_IDS = {REGULATION_MAP_PART: "the regulation map", FACTS_TO_CONFIRM_PART: "the list of facts still to confirm"}
 
 # Classes: the theme's style sheet and scripts, and the handbook's own (handbook.css, pdf.css),
 # hide, move or restyle what carries one of theirs (Material's tabbed-block is hidden on the

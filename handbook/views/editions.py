@@ -75,15 +75,26 @@ def copy_page(handbook: Handbook) -> str:
     """"About this copy", for the inspector: what the copy holds, when and from what it was
     made, and how the home can show it has not been changed since."""
     as_of = as_of_day()
-    titles = {d.path: d.title for d in handbook.documents} | {"docs/index.md": "the home page"}
-    # What a draft copy shows still to confirm, where (an inspector's review: the status page that
-    # lists them is for staff, and the copy named none); a final copy holds none.
-    to_confirm = [(where, handbook.home.placeholder_description(where), [titles.get(path, path) for path in paths])
-                  for where, paths in sorted(facts_to_confirm_shown(handbook).items())]
     return render("copy_page.md", home=str(handbook.home.facts["name"]), today=copy_made_on(handbook.today),
                   reference=copy_commit(), as_of=dt.date.fromisoformat(as_of) if as_of else None,
                   draft=draft_copy(), draft_mark=DRAFT_MARK, signed_by=copy_signed_by(),
-                  documents=sorted(handbook.documents, key=lambda d: d.title.lower()), to_confirm=to_confirm)
+                  documents=sorted(handbook.documents, key=lambda d: d.title.lower()),
+                  to_confirm=_facts_to_confirm_rows(handbook, facts_to_confirm_shown(handbook)), places=True)
+
+
+def _facts_to_confirm_rows(handbook: Handbook, shown: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """What a draft copy shows still to confirm, where (an inspector's review: the status page that
+    lists them is for staff, and the copy named none); a final copy holds none."""
+    titles = {d.path: d.title for d in handbook.documents} | {"docs/index.md": "the home page"}
+    return [(where, handbook.home.placeholder_description(where), [titles.get(path, path) for path in paths])
+            for where, paths in sorted(shown.items())]
+
+
+def facts_to_confirm_part(handbook: Handbook) -> str | None:
+    """The PDF's list of the facts still to confirm that its documents show (Markdown), or None: an
+    inspector holding only the PDF has no "About this copy" page (an inspector's review)."""
+    rows = _facts_to_confirm_rows(handbook, handbook.placeholders_shown())
+    return render("facts_to_confirm.md", to_confirm=rows, places=False) if rows else None  # (no data/home.yml places)
 
 
 # --- the public website ---------------------------------------------------------------
