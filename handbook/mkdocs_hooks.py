@@ -43,7 +43,7 @@ from handbook.loading.rendering import (
 from handbook.model.documents import GOVERNED_FOLDERS
 from handbook.model.findings import one_line
 from handbook.model.handbook import DOCS_DIR, Handbook
-from handbook.model.provider import HOME_FACTS, HOMES_DIR, other_homes_pictures, shared_path
+from handbook.model.provider import HOME_FACTS, HOMES_DIR, other_homes_texts, shared_path
 from handbook.model.reserved import ANCHOR
 from handbook.sources.edition import inspector_edition, public_edition
 from handbook.sources.errors import HandbookError
@@ -407,10 +407,11 @@ def on_files(files, config):
             linked = os.path.realpath(source) != os.path.join(os.path.realpath(root), *relative.split("/"))
             if not publishable(relative) or linked:
                 files.remove(file)
-    if handbook.home_id is not None:  # a picture another home's own documents show is that home's
+    if handbook.home_id is not None:  # a picture another home's own documents show, and this edition never names
         pictures = _docs_pictures(files, config)
-        texts = [d.body for d in handbook.documents] + [text for text, _ in handbook.site_pages.values()]
-        for picture in other_homes_pictures(handbook.root, handbook.home_id, pictures, texts):
+        ours = [d.body for d in handbook.documents] + [text for text, _ in handbook.site_pages.values()]
+        theirs = other_homes_texts(handbook.root, handbook.home_id)
+        for picture in pictures_not_named(pictures, ours) - pictures_not_named(pictures, theirs):
             files.remove(pictures[picture])
     for folder in (*GOVERNED_FOLDERS, HOMES_DIR):  # homes/: only this home's documents are in `included`
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):

@@ -594,7 +594,8 @@ class PageRenderer:
         try:
             rendered = self._render(text, meta, seconds, document)
         except TemplateShape as asked:
-            if asked.lineno is None:  # another template asked for (HandbookSandbox): the rules name the block and its line
+            if asked.lineno is None:  # found while rendering (another template asked for, a comparison printed):
+                # the rules name what it is and its line
                 check_template_rules(self.environment, text, document)
             raise
         check_template_rules(self.environment, text, document)

@@ -18,7 +18,6 @@ other home's facts, documents or pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,17 +220,12 @@ def _line_of(path: Path, key: str) -> int:
     return 1
 
 
-def other_homes_pictures(root: Path, home_id: str, pictures: Iterable[str], edition_texts: Iterable[str]) -> set[str]:
-    """Of `pictures` (the site's files, such as "assets/images/river-path.png"), those that another
-    home's own documents show and this home's edition (`edition_texts`: its documents' and pages'
-    text) never names: left out of this home's site and copy. Pictures live in the shared docs/,
-    and one home's (with any words in its metadata) went into every home's inspector copy. Told by
-    the file's name in the text; a picture named nowhere in this edition is not this home's."""
-    others = "\n".join(path.read_text(encoding="utf-8", errors="replace")
-                       for other in home_ids(root) if other != home_id
-                       for path in _markdown_under(root, f"{HOMES_DIR}/{other}"))
-    ours = "\n".join(edition_texts)
-    return {picture for picture in pictures if (name := picture.rsplit("/", 1)[-1]) in others and name not in ours}
+def other_homes_texts(root: Path, home_id: str) -> list[str]:
+    """The text of every other home's own documents (for the pictures they show: pictures live in
+    the shared docs/, and one home's, with any words in its metadata, went into every home's
+    inspector copy)."""
+    return [path.read_text(encoding="utf-8", errors="replace")
+            for other in home_ids(root) if other != home_id for path in _markdown_under(root, f"{HOMES_DIR}/{other}")]
 
 
 def edition_paths(root: Path, folder: str) -> list[Path]:

@@ -188,7 +188,8 @@ def shown_on_website_alone(website_text: str, staff_text: str, staff_text_with_s
 
 def pictures_not_named(pictures: Iterable[str], texts: Iterable[str]) -> set[str]:
     """Of `pictures` (the site's files, such as "assets/images/front-door.png"), those whose file
-    name none of `texts` holds: the public website publishes only the pictures its documents show."""
+    name none of `texts` holds: the public website publishes only the pictures its documents show,
+    and a provider's home leaves out those another home's documents show and its own never name."""
     named = "\n".join(texts)
     return {picture for picture in pictures if picture.rsplit("/", 1)[-1] not in named}
 
